@@ -1,4 +1,4 @@
-module github.com/confconsole/confconsole
+module confconsole
 
 go 1.26.8
 

@@ -8,7 +8,7 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/confconsole/confconsole/model"
+	"confconsole/model"
 )
 
 // errNotBuilt marks the operations still to be written (foundation issue).
