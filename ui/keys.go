@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+)
+
+// KeyMap is every key binding the console answers to. The binary builds one
+// (keymap.go at the repository root); the help overlay, the footer and the
+// README's key table are all generated from it, so a binding and its help
+// can never disagree.
+type KeyMap struct {
+	// Moving around.
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Open                                    key.Binding // enter: open the selected conference / submit
+	Back                                    key.Binding // esc: close an overlay, clear a filter, back to the list
+	Quit                                    key.Binding
+	Help                                    key.Binding
+	Refresh                                 key.Binding
+	Filter                                  key.Binding
+	Sort                                    key.Binding // cycle the sort column
+	SortReverse                             key.Binding
+	Events                                  key.Binding // toggle the event feed
+
+	// Conference list.
+	ShowCompleted key.Binding
+
+	// Participants: these change calls and are disabled in read-only mode.
+	Mute          key.Binding
+	Hold          key.Binding
+	Coach         key.Binding
+	Announce      key.Binding
+	AnnounceAll   key.Binding
+	Remove        key.Binding
+	Add           key.Binding
+	End           key.Binding
+	Recording     key.Binding // pause / resume the conference recording
+	StopRecording key.Binding
+
+	// Answers to a y/N confirmation.
+	Yes, No key.Binding
+}
+
+// KeyGroup is a titled set of bindings, as the help overlay and the README
+// show them.
+type KeyGroup struct {
+	Title    string
+	Bindings []key.Binding
+}
+
+// Groups returns the bindings by where they work, in the order the help
+// overlay lists them. Disabled bindings are left out.
+func (km KeyMap) Groups() []KeyGroup {
+	groups := []KeyGroup{
+		{"Everywhere", []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom,
+			km.Open, km.Back, km.Filter, km.Sort, km.SortReverse, km.Refresh, km.Help, km.Quit}},
+		{"Conference list", []key.Binding{km.ShowCompleted}},
+		{"Participants", []key.Binding{km.Mute, km.Hold, km.Coach, km.Announce, km.Remove,
+			km.Add, km.Events}},
+		{"Conference", []key.Binding{km.AnnounceAll, km.Recording, km.StopRecording, km.End}},
+		{"Confirmations", []key.Binding{km.Yes, km.No}},
+	}
+	out := groups[:0]
+	for _, g := range groups {
+		var bs []key.Binding
+		for _, b := range g.Bindings {
+			if b.Enabled() {
+				bs = append(bs, b)
+			}
+		}
+		if len(bs) > 0 {
+			out = append(out, KeyGroup{Title: g.Title, Bindings: bs})
+		}
+	}
+	return out
+}
+
+// ShortHelp is the few bindings worth showing anywhere (help.KeyMap).
+func (km KeyMap) ShortHelp() []key.Binding {
+	return enabled(km.Help, km.Back, km.Quit)
+}
+
+// FullHelp is every enabled binding, grouped (help.KeyMap).
+func (km KeyMap) FullHelp() [][]key.Binding {
+	var out [][]key.Binding
+	for _, g := range km.Groups() {
+		out = append(out, g.Bindings)
+	}
+	return out
+}
+
+// mutating lists the bindings that change a call or a conference.
+func (km *KeyMap) mutating() []*key.Binding {
+	return []*key.Binding{&km.Mute, &km.Hold, &km.Coach, &km.Announce, &km.AnnounceAll,
+		&km.Remove, &km.Add, &km.End, &km.Recording, &km.StopRecording}
+}
+
+// ReadOnly returns a copy of km with every binding that changes a call
+// disabled: they neither match a key nor appear in any help.
+func (km KeyMap) ReadOnly() KeyMap {
+	for _, b := range km.mutating() {
+		b.SetEnabled(false)
+	}
+	return km
+}
+
+// KeyTable renders the enabled bindings as a Markdown table (| key | action |),
+// grouped, so the README's key table is generated from the same key map the
+// binary ships.
+func KeyTable(km KeyMap) string {
+	var b strings.Builder
+	b.WriteString("| key | action |\n| --- | --- |\n")
+	for _, g := range km.Groups() {
+		b.WriteString("| **" + g.Title + "** | |\n")
+		for _, k := range g.Bindings {
+			h := k.Help()
+			b.WriteString("| `" + mdEscape(h.Key) + "` | " + mdEscape(h.Desc) + " |\n")
+		}
+	}
+	return b.String()
+}
+
+// mdEscape keeps a pipe in a key name ("|") from splitting the table cell.
+func mdEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+func enabled(bs ...key.Binding) []key.Binding {
+	out := make([]key.Binding, 0, len(bs))
+	for _, b := range bs {
+		if b.Enabled() {
+			out = append(out, b)
+		}
+	}
+	return out
+}
