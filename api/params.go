@@ -1,6 +1,15 @@
 package api
 
-import "time"
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"confconsole/model"
+)
 
 // Bool returns a pointer to b, for the tri-state fields of the params types:
 // nil is not sent, a pointer to false is sent as "false".
@@ -123,3 +132,295 @@ type RecordingUpdate struct {
 // CurrentRecording names the conference's recording in progress in place of a
 // recording SID, as Twilio allows.
 const CurrentRecording = "Twilio.CURRENT"
+
+// form collects the wire parameters of one request; the helpers leave unset
+// values out, which is how "unset" differs from "false" on the wire.
+type form url.Values
+
+func (f form) str(key, v string) {
+	if v != "" {
+		url.Values(f).Set(key, v)
+	}
+}
+
+func (f form) boolean(key string, v *bool) {
+	if v != nil {
+		url.Values(f).Set(key, strconv.FormatBool(*v))
+	}
+}
+
+func (f form) integer(key string, v *int) {
+	if v != nil {
+		url.Values(f).Set(key, strconv.Itoa(*v))
+	}
+}
+
+// list sends an array parameter as repeated keys, as Twilio expects.
+func (f form) list(key string, vs []string) {
+	for _, v := range vs {
+		if v != "" {
+			url.Values(f).Add(key, v)
+		}
+	}
+}
+
+func (f form) date(key string, t time.Time) {
+	if !t.IsZero() {
+		url.Values(f).Set(key, t.UTC().Format("2006-01-02"))
+	}
+}
+
+// httpMethod checks an optional GET/POST parameter and spells it as Twilio does.
+func httpMethod(name, v string) (string, error) {
+	switch strings.ToUpper(v) {
+	case "":
+		return "", nil
+	case "GET", "POST":
+		return strings.ToUpper(v), nil
+	}
+	return "", fmt.Errorf("%w: %s %q must be GET or POST", ErrInvalidArgument, name, clip(v))
+}
+
+// methods checks several GET/POST parameters at once, writing the canonical
+// spelling back through the pointers.
+func methods(pairs ...any) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		name, _ := pairs[i].(string)
+		p, _ := pairs[i+1].(*string)
+		if p == nil {
+			continue
+		}
+		m, err := httpMethod(name, *p)
+		if err != nil {
+			return err
+		}
+		*p = m
+	}
+	return nil
+}
+
+// checkSID rejects a SID that is not prefix plus 32 hex digits; what names it
+// for the message (e.g. "conference SID").
+func checkSID(what, prefix, v string) error {
+	if validSID(v, prefix) {
+		return nil
+	}
+	if v == "" {
+		return fmt.Errorf("%w: %s is empty", ErrInvalidArgument, what)
+	}
+	return fmt.Errorf("%w: %s %q is not %s followed by 32 hex digits", ErrInvalidArgument, what, sanitize(clip(v), 44), prefix)
+}
+
+// checkOptionalSID is checkSID for a parameter that may be left empty.
+func checkOptionalSID(what, prefix, v string) error {
+	if v == "" {
+		return nil
+	}
+	return checkSID(what, prefix, v)
+}
+
+func checkPageSize(n int) (int, error) {
+	switch {
+	case n == 0:
+		return DefaultPageSize, nil
+	case n < 1 || n > 1000:
+		return 0, fmt.Errorf("%w: page size %d is outside 1..1000", ErrInvalidArgument, n)
+	}
+	return n, nil
+}
+
+// values encodes the filter as ListConference's query.
+func (f ConferenceFilter) values() (url.Values, error) {
+	q := form{}
+	switch model.ConferenceStatus(f.Status) {
+	case "", model.ConferenceInit, model.ConferenceInProgress, model.ConferenceCompleted:
+	default:
+		return nil, fmt.Errorf("%w: conference status %q is not init, in-progress or completed", ErrInvalidArgument, clip(f.Status))
+	}
+	if f.MaxItems < 0 {
+		return nil, fmt.Errorf("%w: MaxItems %d is negative", ErrInvalidArgument, f.MaxItems)
+	}
+	q.str("Status", f.Status)
+	q.str("FriendlyName", f.FriendlyName)
+	q.date("DateCreated", f.CreatedOn)
+	q.date("DateCreated<", f.CreatedBefore)
+	q.date("DateCreated>", f.CreatedAfter)
+	q.date("DateUpdated", f.UpdatedOn)
+	q.date("DateUpdated<", f.UpdatedBefore)
+	q.date("DateUpdated>", f.UpdatedAfter)
+	n, err := checkPageSize(f.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	q.str("PageSize", strconv.Itoa(n))
+	return url.Values(q), nil
+}
+
+// values encodes the body of UpdateConference.
+func (u ConferenceUpdate) values() (url.Values, error) {
+	if u.Status != "" && u.Status != string(model.ConferenceCompleted) {
+		return nil, fmt.Errorf("%w: a conference can only be updated to status completed, not %q", ErrInvalidArgument, clip(u.Status))
+	}
+	if err := methods("AnnounceMethod", &u.AnnounceMethod); err != nil {
+		return nil, err
+	}
+	f := form{}
+	f.str("Status", u.Status)
+	f.str("AnnounceUrl", u.AnnounceURL)
+	f.str("AnnounceMethod", u.AnnounceMethod)
+	return url.Values(f), nil
+}
+
+// values encodes the filter as ListParticipant's query.
+func (f ParticipantFilter) values() (url.Values, error) {
+	q := form{}
+	q.boolean("Muted", f.Muted)
+	q.boolean("Hold", f.Hold)
+	q.boolean("Coaching", f.Coaching)
+	n, err := checkPageSize(f.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	q.str("PageSize", strconv.Itoa(n))
+	return url.Values(q), nil
+}
+
+// maxLabel is Twilio's limit on a participant label (error 16024).
+const maxLabel = 128
+
+// checkLabel applies Twilio's documented label rules up front (error 16024:
+// at most 128 characters, not a call SID, no "/"), so a typo is reported
+// before anyone is dialled.
+func checkLabel(label string) error {
+	switch {
+	case label == "":
+		return nil
+	case utf8.RuneCountInString(label) > maxLabel:
+		return fmt.Errorf("%w: label is longer than %d characters", ErrInvalidArgument, maxLabel)
+	case strings.Contains(label, "/"):
+		return fmt.Errorf("%w: label %q must not contain \"/\"", ErrInvalidArgument, sanitize(clip(label), 44))
+	case validSID(label, "CA"):
+		return fmt.Errorf("%w: label %q must not be a call SID", ErrInvalidArgument, label)
+	}
+	return nil
+}
+
+// values encodes the body of CreateParticipant.
+func (p CreateParticipant) values() (url.Values, error) {
+	if strings.TrimSpace(p.From) == "" || strings.TrimSpace(p.To) == "" {
+		return nil, fmt.Errorf("%w: From and To are both required", ErrInvalidArgument)
+	}
+	if err := checkLabel(p.Label); err != nil {
+		return nil, err
+	}
+	if err := checkOptionalSID("CallSidToCoach", "CA", p.CallSIDToCoach); err != nil {
+		return nil, err
+	}
+	if err := checkOptionalSID("Byoc", "BY", p.Byoc); err != nil {
+		return nil, err
+	}
+	if err := methods(
+		"StatusCallbackMethod", &p.StatusCallbackMethod,
+		"WaitMethod", &p.WaitMethod,
+		"ConferenceStatusCallbackMethod", &p.ConferenceStatusCallbackMethod,
+		"RecordingStatusCallbackMethod", &p.RecordingStatusCallbackMethod,
+		"ConferenceRecordingStatusCallbackMethod", &p.ConferenceRecordingStatusCallbackMethod,
+		"AmdStatusCallbackMethod", &p.AmdStatusCallbackMethod,
+	); err != nil {
+		return nil, err
+	}
+	f := form{}
+	f.str("From", p.From)
+	f.str("To", p.To)
+	f.str("StatusCallback", p.StatusCallback)
+	f.str("StatusCallbackMethod", p.StatusCallbackMethod)
+	f.list("StatusCallbackEvent", p.StatusCallbackEvent)
+	f.str("Label", p.Label)
+	f.integer("Timeout", p.Timeout)
+	f.boolean("Record", p.Record)
+	f.boolean("Muted", p.Muted)
+	f.str("Beep", p.Beep)
+	f.boolean("StartConferenceOnEnter", p.StartConferenceOnEnter)
+	f.boolean("EndConferenceOnExit", p.EndConferenceOnExit)
+	f.str("WaitUrl", p.WaitURL)
+	f.str("WaitMethod", p.WaitMethod)
+	f.boolean("EarlyMedia", p.EarlyMedia)
+	f.integer("MaxParticipants", p.MaxParticipants)
+	f.str("ConferenceRecord", p.ConferenceRecord)
+	f.str("ConferenceTrim", p.ConferenceTrim)
+	f.str("ConferenceStatusCallback", p.ConferenceStatusCallback)
+	f.str("ConferenceStatusCallbackMethod", p.ConferenceStatusCallbackMethod)
+	f.list("ConferenceStatusCallbackEvent", p.ConferenceStatusCallbackEvent)
+	f.str("RecordingChannels", p.RecordingChannels)
+	f.str("RecordingStatusCallback", p.RecordingStatusCallback)
+	f.str("RecordingStatusCallbackMethod", p.RecordingStatusCallbackMethod)
+	f.str("SipAuthUsername", p.SipAuthUsername)
+	f.str("SipAuthPassword", p.SipAuthPassword)
+	f.str("Region", p.Region)
+	f.str("ConferenceRecordingStatusCallback", p.ConferenceRecordingStatusCallback)
+	f.str("ConferenceRecordingStatusCallbackMethod", p.ConferenceRecordingStatusCallbackMethod)
+	f.list("RecordingStatusCallbackEvent", p.RecordingStatusCallbackEvent)
+	f.list("ConferenceRecordingStatusCallbackEvent", p.ConferenceRecordingStatusCallbackEvent)
+	f.boolean("Coaching", p.Coaching)
+	f.str("CallSidToCoach", p.CallSIDToCoach)
+	f.str("JitterBufferSize", p.JitterBufferSize)
+	f.str("Byoc", p.Byoc)
+	f.str("CallerId", p.CallerID)
+	f.str("CallReason", p.CallReason)
+	f.str("RecordingTrack", p.RecordingTrack)
+	f.integer("TimeLimit", p.TimeLimit)
+	f.str("MachineDetection", p.MachineDetection)
+	f.integer("MachineDetectionTimeout", p.MachineDetectionTimeout)
+	f.integer("MachineDetectionSpeechThreshold", p.MachineDetectionSpeechThreshold)
+	f.integer("MachineDetectionSpeechEndThreshold", p.MachineDetectionSpeechEndThreshold)
+	f.integer("MachineDetectionSilenceTimeout", p.MachineDetectionSilenceTimeout)
+	f.str("AmdStatusCallback", p.AmdStatusCallback)
+	f.str("AmdStatusCallbackMethod", p.AmdStatusCallbackMethod)
+	f.str("Trim", p.Trim)
+	f.str("CallToken", p.CallToken)
+	f.str("ClientNotificationUrl", p.ClientNotificationURL)
+	f.str("CallerDisplayName", p.CallerDisplayName)
+	return url.Values(f), nil
+}
+
+// values encodes the body of UpdateParticipant.
+func (u UpdateParticipant) values() (url.Values, error) {
+	if err := checkOptionalSID("CallSidToCoach", "CA", u.CallSIDToCoach); err != nil {
+		return nil, err
+	}
+	if err := methods("HoldMethod", &u.HoldMethod, "AnnounceMethod", &u.AnnounceMethod, "WaitMethod", &u.WaitMethod); err != nil {
+		return nil, err
+	}
+	f := form{}
+	f.boolean("Muted", u.Muted)
+	f.boolean("Hold", u.Hold)
+	f.str("HoldUrl", u.HoldURL)
+	f.str("HoldMethod", u.HoldMethod)
+	f.str("AnnounceUrl", u.AnnounceURL)
+	f.str("AnnounceMethod", u.AnnounceMethod)
+	f.str("WaitUrl", u.WaitURL)
+	f.str("WaitMethod", u.WaitMethod)
+	f.boolean("BeepOnExit", u.BeepOnExit)
+	f.boolean("EndConferenceOnExit", u.EndConferenceOnExit)
+	f.boolean("Coaching", u.Coaching)
+	f.str("CallSidToCoach", u.CallSIDToCoach)
+	return url.Values(f), nil
+}
+
+// values encodes the body of UpdateConferenceRecording.
+func (u RecordingUpdate) values() (url.Values, error) {
+	switch model.RecordingStatus(u.Status) {
+	case model.RecordingInProgress, model.RecordingPaused, model.RecordingStopped:
+	default:
+		return nil, fmt.Errorf("%w: recording status %q is not in-progress, paused or stopped", ErrInvalidArgument, clip(u.Status))
+	}
+	switch u.PauseBehavior {
+	case "", "skip", "silence":
+	default:
+		return nil, fmt.Errorf("%w: pause behavior %q is not skip or silence", ErrInvalidArgument, clip(u.PauseBehavior))
+	}
+	f := form{}
+	f.str("Status", u.Status)
+	f.str("PauseBehavior", u.PauseBehavior)
+	return url.Values(f), nil
+}

@@ -1,0 +1,214 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"confconsole/model"
+)
+
+// The JSON shapes Twilio sends. Every field is nullable in the spec, so
+// strings and booleans decode from null to their zero value (encoding/json
+// leaves a field untouched on null) and unknown fields are ignored.
+
+type conferenceJSON struct {
+	SID                     string  `json:"sid"`
+	AccountSID              string  `json:"account_sid"`
+	FriendlyName            string  `json:"friendly_name"`
+	Status                  string  `json:"status"`
+	Region                  string  `json:"region"`
+	DateCreated             rfc2822 `json:"date_created"`
+	DateUpdated             rfc2822 `json:"date_updated"`
+	ReasonConferenceEnded   string  `json:"reason_conference_ended"`
+	CallSIDEndingConference string  `json:"call_sid_ending_conference"`
+}
+
+func (w conferenceJSON) model() model.Conference {
+	return model.Conference{
+		SID:                     w.SID,
+		AccountSID:              w.AccountSID,
+		FriendlyName:            w.FriendlyName,
+		Status:                  model.ConferenceStatus(w.Status), // unknown values kept for the UI to show
+		Region:                  w.Region,
+		Created:                 time.Time(w.DateCreated),
+		Updated:                 time.Time(w.DateUpdated),
+		ReasonEnded:             model.ReasonEnded(w.ReasonConferenceEnded),
+		CallSIDEndingConference: w.CallSIDEndingConference,
+	}
+}
+
+type participantJSON struct {
+	AccountSID             string   `json:"account_sid"`
+	CallSID                string   `json:"call_sid"`
+	Label                  string   `json:"label"`
+	CallSIDToCoach         string   `json:"call_sid_to_coach"`
+	Coaching               flexBool `json:"coaching"`
+	ConferenceSID          string   `json:"conference_sid"`
+	DateCreated            rfc2822  `json:"date_created"`
+	DateUpdated            rfc2822  `json:"date_updated"`
+	EndConferenceOnExit    flexBool `json:"end_conference_on_exit"`
+	Muted                  flexBool `json:"muted"`
+	Hold                   flexBool `json:"hold"`
+	StartConferenceOnEnter flexBool `json:"start_conference_on_enter"`
+	Status                 string   `json:"status"`
+	QueueTime              millis   `json:"queue_time"`
+}
+
+func (w participantJSON) model() model.Participant {
+	return model.Participant{
+		CallSID:                w.CallSID,
+		AccountSID:             w.AccountSID,
+		ConferenceSID:          w.ConferenceSID,
+		Label:                  w.Label,
+		Status:                 model.ParticipantStatus(w.Status),
+		Muted:                  bool(w.Muted),
+		Hold:                   bool(w.Hold),
+		Coaching:               bool(w.Coaching),
+		CallSIDToCoach:         w.CallSIDToCoach,
+		StartConferenceOnEnter: bool(w.StartConferenceOnEnter),
+		EndConferenceOnExit:    bool(w.EndConferenceOnExit),
+		Created:                time.Time(w.DateCreated),
+		Updated:                time.Time(w.DateUpdated),
+		QueueTime:              time.Duration(w.QueueTime),
+	}
+}
+
+type recordingJSON struct {
+	SID           string  `json:"sid"`
+	AccountSID    string  `json:"account_sid"`
+	ConferenceSID string  `json:"conference_sid"`
+	CallSID       string  `json:"call_sid"`
+	Status        string  `json:"status"`
+	Channels      flexInt `json:"channels"`
+	Source        string  `json:"source"`
+	Duration      seconds `json:"duration"`
+	StartTime     rfc2822 `json:"start_time"`
+	DateCreated   rfc2822 `json:"date_created"`
+	DateUpdated   rfc2822 `json:"date_updated"`
+	ErrorCode     flexInt `json:"error_code"`
+}
+
+func (w recordingJSON) model() model.Recording {
+	return model.Recording{
+		SID:           w.SID,
+		AccountSID:    w.AccountSID,
+		ConferenceSID: w.ConferenceSID,
+		CallSID:       w.CallSID,
+		Status:        model.RecordingStatus(w.Status),
+		Channels:      int(w.Channels),
+		Source:        w.Source,
+		Duration:      time.Duration(w.Duration),
+		StartTime:     time.Time(w.StartTime),
+		Created:       time.Time(w.DateCreated),
+		Updated:       time.Time(w.DateUpdated),
+		ErrorCode:     int(w.ErrorCode),
+	}
+}
+
+// listPage is the envelope of every list reply. Only one of the item keys is
+// present; json.RawMessage tells a missing key (not a Twilio list: error)
+// from null (no items).
+type listPage struct {
+	Conferences  json.RawMessage `json:"conferences"`
+	Participants json.RawMessage `json:"participants"`
+	Recordings   json.RawMessage `json:"recordings"`
+	NextPageURI  string          `json:"next_page_uri"`
+	Page         int             `json:"page"`
+	PageSize     int             `json:"page_size"`
+}
+
+// rfc2822 decodes Twilio's dates ("Fri, 18 Feb 2011 19:26:50 +0000"). Null,
+// empty and unreadable dates become the zero time: a row with a garbled date
+// is more use to a moderator than a roster that fails to load.
+type rfc2822 time.Time
+
+func (t *rfc2822) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) != nil {
+		*t = rfc2822{}
+		return nil
+	}
+	*t = rfc2822(parseRFC2822(s))
+	return nil
+}
+
+// parseRFC2822 returns the zero time for anything it cannot read.
+func parseRFC2822(s string) time.Time {
+	s = strings.TrimSpace(s)
+	// The layouts RFC 2822 allows that servers actually send: with and
+	// without the weekday, one- or two-digit days, numeric zone or a name.
+	layouts := [...]string{
+		time.RFC1123Z,
+		time.RFC1123,
+		"Mon, 2 Jan 2006 15:04:05 -0700",
+		"2 Jan 2006 15:04:05 -0700",
+		"02 Jan 2006 15:04:05 -0700",
+		"Mon, 2 Jan 2006 15:04:05 MST",
+	}
+	for _, layout := range layouts {
+		if tm, err := time.Parse(layout, s); err == nil {
+			return tm.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// millis decodes queue_time: a string of milliseconds per the spec, also
+// accepted as a bare number; null, empty or unreadable means zero.
+type millis time.Duration
+
+func (m *millis) UnmarshalJSON(b []byte) error {
+	n, _ := flexNumber(b)
+	*m = millis(time.Duration(n * float64(time.Millisecond)))
+	return nil
+}
+
+// seconds decodes a recording's duration: a string of seconds.
+type seconds time.Duration
+
+func (s *seconds) UnmarshalJSON(b []byte) error {
+	n, _ := flexNumber(b)
+	*s = seconds(time.Duration(n * float64(time.Second)))
+	return nil
+}
+
+// flexInt decodes an integer that may be null or quoted.
+type flexInt int
+
+func (i *flexInt) UnmarshalJSON(b []byte) error {
+	n, _ := flexNumber(b)
+	*i = flexInt(n)
+	return nil
+}
+
+// flexBool decodes a boolean that may be null (false) or the strings
+// "true" / "false"; anything else is false rather than a failed roster.
+type flexBool bool
+
+func (v *flexBool) UnmarshalJSON(b []byte) error {
+	s := string(bytes.Trim(bytes.TrimSpace(b), `"`))
+	*v = flexBool(s == "true")
+	return nil
+}
+
+// flexNumber reads a JSON number or a string holding one; it bounds the
+// value so conversions to durations cannot overflow into nonsense.
+func flexNumber(b []byte) (float64, bool) {
+	b = bytes.TrimSpace(b)
+	var s string
+	if len(b) > 0 && b[0] == '"' {
+		if json.Unmarshal(b, &s) != nil {
+			return 0, false
+		}
+	} else {
+		s = string(b)
+	}
+	n, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || n != n || n < 0 || n > 1e9 { // NaN, negative, or over ~11 days of ms
+		return 0, false
+	}
+	return n, true
+}
