@@ -1,0 +1,617 @@
+package sim
+
+import (
+	"net/http"
+	"time"
+
+	"confconsole/model"
+)
+
+// Conference ------------------------------------------------------------------
+
+var conferenceStatuses = []string{"init", "in-progress", "completed"}
+
+// dateFilters are the YYYY-MM-DD filters a list accepts, in the order their
+// values are echoed in page URIs.
+func readDateFilters(q *formReader, names ...string) ([]param, map[string]string) {
+	var echo []param
+	vals := make(map[string]string)
+	for _, n := range names {
+		v, ok := q.str(n)
+		if !ok {
+			continue
+		}
+		if _, err := time.Parse("2006-01-02", v); err != nil {
+			q.fail(badRequest(CodeBadRequest, "%s must be a date as YYYY-MM-DD, got %q", n, v))
+			continue
+		}
+		echo = append(echo, param{n, v})
+		vals[n] = v
+	}
+	return echo, vals
+}
+
+// matchDay applies DateX / DateX< / DateX> (on, on or before, on or after) to t.
+func matchDay(t time.Time, field string, vals map[string]string) bool {
+	day := t.UTC().Format("2006-01-02")
+	if v, ok := vals[field]; ok && day != v {
+		return false
+	}
+	if v, ok := vals[field+"<"]; ok && day > v {
+		return false
+	}
+	if v, ok := vals[field+">"]; ok && day < v {
+		return false
+	}
+	return true
+}
+
+func (s *Server) listConferences(a *account, req request) (int, any, *apiError) {
+	q := &formReader{v: req.form}
+	echo, days := readDateFilters(q, "DateCreated", "DateCreated<", "DateCreated>", "DateUpdated", "DateUpdated<", "DateUpdated>")
+	name, byName := q.str("FriendlyName")
+	if byName {
+		echo = append(echo, param{"FriendlyName", name})
+	}
+	status, byStatus := q.oneOf("Status", CodeBadRequest, conferenceStatuses...)
+	if byStatus {
+		echo = append(echo, param{"Status", status})
+	}
+	pg, perr := parsePaging(req.form)
+	if q.err != nil {
+		return 0, nil, q.err
+	}
+	if perr != nil {
+		return 0, nil, perr
+	}
+	var sids []string
+	for _, c := range a.conferences {
+		if byName && c.friendlyName != name || byStatus && string(c.status) != status ||
+			!matchDay(c.created, "DateCreated", days) || !matchDay(c.updated, "DateUpdated", days) {
+			continue
+		}
+		sids = append(sids, c.sid)
+	}
+	sortBySID(s, sids, func(sid string) string { return sid })
+	lo, hi, meta, perr := s.paginate(sids, pg, conferenceList, accountsPrefix+a.sid+"/Conferences.json", echo)
+	if perr != nil {
+		return 0, nil, perr
+	}
+	items := make([]conferenceJSON, 0, hi-lo)
+	for _, sid := range sids[lo:hi] {
+		items = append(items, renderConference(a.conferences[sid]))
+	}
+	return http.StatusOK, listPage{key: "conferences", items: items, meta: meta}, nil
+}
+
+// conferenceBySID resolves the conference in the path by SID.
+func (s *Server) conferenceBySID(a *account, req request) (*conference, *apiError) {
+	if !conferenceSIDPattern.MatchString(req.route.conference) {
+		return nil, notFound(req.path)
+	}
+	c := a.findConference(req.route.conference)
+	if c == nil {
+		return nil, notFound(req.path)
+	}
+	return c, nil
+}
+
+func (s *Server) fetchConference(a *account, req request) (int, any, *apiError) {
+	c, err := s.conferenceBySID(a, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, renderConference(c), nil
+}
+
+func (s *Server) updateConference(a *account, req request) (int, any, *apiError) {
+	c, err := s.conferenceBySID(a, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	f := &formReader{v: req.form}
+	_, end := f.oneOf("Status", CodeBadRequest, "completed")
+	announce, hasAnnounce := f.url("AnnounceUrl")
+	f.method("AnnounceMethod")
+	if f.err != nil {
+		return 0, nil, f.err
+	}
+	now := s.clock.Now()
+	if hasAnnounce && announce != "" {
+		if c.status == model.ConferenceCompleted {
+			return 0, nil, badRequest(CodeConferenceNotActive, "Conference %s is completed; it cannot play an announcement", c.sid)
+		}
+		c.updated = now
+	}
+	if end && c.status != model.ConferenceCompleted {
+		s.endConference(c, now, model.ReasonEndedViaAPI, "")
+	}
+	return http.StatusOK, renderConference(c), nil
+}
+
+// Participants ----------------------------------------------------------------
+
+// participantsConference resolves the conference of a participants path that
+// needs a conference SID. Twilio answers a malformed SID there with 405 20004.
+func (s *Server) participantsConference(a *account, req request) (*conference, *apiError) {
+	if !conferenceSIDPattern.MatchString(req.route.conference) {
+		return nil, methodNotAllowed()
+	}
+	c := a.findConference(req.route.conference)
+	if c == nil {
+		return nil, notFound(req.path)
+	}
+	return c, nil
+}
+
+func (s *Server) listParticipants(a *account, req request) (int, any, *apiError) {
+	c, err := s.participantsConference(a, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	q := &formReader{v: req.form}
+	muted, hold, coaching := q.boolean("Muted"), q.boolean("Hold"), q.boolean("Coaching")
+	pg, perr := parsePaging(req.form)
+	if q.err != nil {
+		return 0, nil, q.err
+	}
+	if perr != nil {
+		return 0, nil, perr
+	}
+	var echo []param
+	for _, f := range []struct {
+		key string
+		v   *bool
+	}{{"Muted", muted}, {"Hold", hold}, {"Coaching", coaching}} {
+		if f.v != nil {
+			echo = append(echo, param{f.key, boolString(*f.v)})
+		}
+	}
+	var sids []string
+	for _, p := range c.participants {
+		if muted != nil && p.muted != *muted || hold != nil && p.hold != *hold || coaching != nil && p.coaching != *coaching {
+			continue
+		}
+		sids = append(sids, p.callSID)
+	}
+	sortBySID(s, sids, func(sid string) string { return sid })
+	lo, hi, meta, perr := s.paginate(sids, pg, participantList, conferencePath(a.sid, c.sid)+"/Participants.json", echo)
+	if perr != nil {
+		return 0, nil, perr
+	}
+	items := make([]participantJSON, 0, hi-lo)
+	for _, sid := range sids[lo:hi] {
+		items = append(items, renderParticipant(c, c.participants[sid], false))
+	}
+	return http.StatusOK, listPage{key: "participants", items: items, meta: meta}, nil
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// participantInPath resolves the participant of a participant path: by call
+// SID or by label, among those still in the conference.
+func (s *Server) participantInPath(a *account, req request) (*conference, *participant, *apiError) {
+	c, err := s.participantsConference(a, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := c.findParticipant(req.route.item)
+	if p == nil {
+		return nil, nil, notFound(req.path)
+	}
+	return c, p, nil
+}
+
+func (s *Server) fetchParticipant(a *account, req request) (int, any, *apiError) {
+	c, p, err := s.participantInPath(a, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, renderParticipant(c, p, false), nil
+}
+
+func (s *Server) deleteParticipant(a *account, req request) (int, any, *apiError) {
+	c, p, err := s.participantInPath(a, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	s.removeParticipant(c, p, s.clock.Now(), true)
+	return http.StatusNoContent, nil, nil
+}
+
+func (s *Server) updateParticipant(a *account, req request) (int, any, *apiError) {
+	c, p, err := s.participantInPath(a, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	if p.status == model.ParticipantFailed {
+		// The call is over; only its record lingers in the list.
+		return 0, nil, notFound(req.path)
+	}
+	f := &formReader{v: req.form}
+	muted := f.boolean("Muted")
+	hold := f.boolean("Hold")
+	f.url("HoldUrl")
+	f.method("HoldMethod")
+	f.url("AnnounceUrl")
+	f.method("AnnounceMethod")
+	f.url("WaitUrl")
+	f.method("WaitMethod")
+	beepOnExit := f.boolean("BeepOnExit")
+	endOnExit := f.boolean("EndConferenceOnExit")
+	coaching := f.boolean("Coaching")
+	coachSID, hasCoach := f.pattern("CallSidToCoach", callSIDPattern, CodeCoachedNotPresent, "the call SID of a participant in this conference (CA followed by 32 hex digits)")
+	if f.err != nil {
+		return 0, nil, f.err
+	}
+
+	// Coaching: CallSidToCoach alone implies coaching; Coaching=true needs a
+	// participant to coach, given now or earlier; Coaching=false ends it.
+	wantCoach, target := p.coaching, p.coachSID
+	if hasCoach {
+		wantCoach, target = true, coachSID
+	}
+	if coaching != nil {
+		wantCoach = *coaching
+		if !*coaching {
+			target = ""
+		}
+	}
+	if wantCoach && (hasCoach || (coaching != nil && *coaching)) {
+		if aerr := checkCoachTarget(c, p.callSID, target); aerr != nil {
+			return 0, nil, aerr
+		}
+	}
+
+	now := s.clock.Now()
+	if muted != nil {
+		p.muted = *muted
+	}
+	if hold != nil {
+		p.hold = *hold
+	}
+	if beepOnExit != nil {
+		p.beepOnExit = *beepOnExit
+	}
+	if endOnExit != nil {
+		p.endOnExit = *endOnExit
+	}
+	p.coaching, p.coachSID = wantCoach, target
+	p.updated = now
+	return http.StatusOK, renderParticipant(c, p, false), nil
+}
+
+// checkCoachTarget checks that target names another participant connected to
+// (or joining) the same conference and not on hold.
+func checkCoachTarget(c *conference, self, target string) *apiError {
+	if target == "" {
+		return badRequest(CodeCoachedNotPresent, "Coaching=true needs CallSidToCoach: the call SID of the participant to coach")
+	}
+	t, ok := c.participants[target]
+	if !ok || !t.status.Live() || target == self {
+		return badRequest(CodeCoachedNotPresent, "Participant to be coached (%s) is not present in conference %s", target, c.sid)
+	}
+	if t.hold {
+		return badRequest(CodeCoachedOnHold, "Participant to be coached (%s) is on hold", target)
+	}
+	return nil
+}
+
+// Magic numbers from Twilio's test-credential documentation.
+const (
+	magicInvalid    = "+15005550001"
+	magicUnroutable = "+15005550002"
+	magicNoGeo      = "+15005550003"
+	magicBlocked    = "+15005550004"
+	defaultTimeout  = 60
+	minTimeout      = 5
+	maxTimeout      = 600
+	minParticipants = 2
+	maxParticipants = 250
+)
+
+var (
+	conferenceEvents          = []string{"start", "end", "join", "leave", "mute", "hold", "modify", "speaker", "announcement"}
+	callEvents                = []string{"initiated", "ringing", "answered", "completed"}
+	recordingEvents           = []string{"started", "in-progress", "paused", "resumed", "stopped", "completed", "failed", "absent"}
+	conferenceRecordingEvents = []string{"in-progress", "completed", "failed", "absent"}
+	regions                   = []string{"us1", "us2", "ie1", "de1", "sg1", "br1", "au1", "jp1"}
+)
+
+func (s *Server) createParticipant(a *account, req request) (int, any, *apiError) {
+	f := &formReader{v: req.form}
+	to, hasTo := f.str("To")
+	from, hasFrom := f.str("From")
+	switch {
+	case !hasTo || to == "":
+		return 0, nil, badRequest(CodeToMissing, "No 'To' number is specified")
+	case !hasFrom || from == "":
+		return 0, nil, badRequest(CodeFromMissing, "'From' phone number is required")
+	case !validTo(to):
+		return 0, nil, badRequest(CodeToInvalid, "The 'To' number %s is not a valid phone number, client: identifier or sip: address.", to)
+	case !validFrom(from, to):
+		return 0, nil, badRequest(CodeFromInvalid, "The 'From' number %s is not a valid phone number, client: identifier or SIP user.", from)
+	}
+
+	// Every documented parameter is checked, even those with no visible effect
+	// here, so a request the simulator accepts is one Twilio would accept.
+	f.url("StatusCallback")
+	f.method("StatusCallbackMethod")
+	f.list("StatusCallbackEvent", CodeBadRequest, callEvents...)
+	label, _ := f.str("Label")
+	timeout := f.integer("Timeout")
+	f.boolean("Record")
+	muted := f.boolean("Muted")
+	f.oneOf("Beep", CodeBadRequest, "true", "false", "onEnter", "onExit")
+	startOnEnter := f.boolean("StartConferenceOnEnter")
+	endOnExit := f.boolean("EndConferenceOnExit")
+	f.url("WaitUrl")
+	f.method("WaitMethod")
+	f.boolean("EarlyMedia")
+	maxPart := f.integer("MaxParticipants")
+	record, _ := f.oneOf("ConferenceRecord", CodeBadRequest, "true", "false", "record-from-start", "do-not-record")
+	f.oneOf("ConferenceTrim", CodeBadRequest, "trim-silence", "do-not-trim")
+	f.url("ConferenceStatusCallback")
+	f.method("ConferenceStatusCallbackMethod")
+	f.list("ConferenceStatusCallbackEvent", CodeConferenceAttributes, conferenceEvents...)
+	channels, _ := f.oneOf("RecordingChannels", CodeBadRequest, "mono", "dual")
+	f.url("RecordingStatusCallback")
+	f.method("RecordingStatusCallbackMethod")
+	region, hasRegion := f.oneOf("Region", CodeBadRequest, regions...)
+	f.url("ConferenceRecordingStatusCallback")
+	f.method("ConferenceRecordingStatusCallbackMethod")
+	f.list("RecordingStatusCallbackEvent", CodeBadRequest, recordingEvents...)
+	f.list("ConferenceRecordingStatusCallbackEvent", CodeBadRequest, conferenceRecordingEvents...)
+	coaching := f.boolean("Coaching")
+	coachSID, hasCoach := f.pattern("CallSidToCoach", callSIDPattern, CodeCoachedNotPresent, "the call SID of a participant in this conference (CA followed by 32 hex digits)")
+	f.oneOf("JitterBufferSize", CodeBadRequest, "off", "small", "medium", "large")
+	f.pattern("Byoc", byocSIDPattern, CodeBadRequest, "a BYOC trunk SID (BY followed by 32 hex digits)")
+	f.oneOf("RecordingTrack", CodeBadRequest, "inbound", "outbound", "both")
+	f.integer("TimeLimit")
+	f.oneOf("MachineDetection", CodeBadRequest, "Enable", "DetectMessageEnd")
+	f.integer("MachineDetectionTimeout")
+	f.integer("MachineDetectionSpeechThreshold")
+	f.integer("MachineDetectionSpeechEndThreshold")
+	f.integer("MachineDetectionSilenceTimeout")
+	f.url("AmdStatusCallback")
+	f.method("AmdStatusCallbackMethod")
+	f.oneOf("Trim", CodeBadRequest, "trim-silence", "do-not-trim")
+	f.url("ClientNotificationUrl")
+	if v, ok := f.str("CallerDisplayName"); ok && (utf8Len(v) < 2 || utf8Len(v) > 255) {
+		f.fail(badRequest(CodeBadRequest, "CallerDisplayName must be 2 to 255 characters, got %d", utf8Len(v)))
+	}
+	if f.err != nil {
+		return 0, nil, f.err
+	}
+	if timeout != nil && (*timeout < minTimeout || *timeout > maxTimeout) {
+		return 0, nil, badRequest(CodeBadRequest, "Timeout must be between %d and %d seconds, got %d", minTimeout, maxTimeout, *timeout)
+	}
+	if maxPart != nil && (*maxPart < minParticipants || *maxPart > maxParticipants) {
+		return 0, nil, badRequest(CodeConferenceAttributes, "MaxParticipants must be between %d and %d, got %d", minParticipants, maxParticipants, *maxPart)
+	}
+	if label != "" {
+		if why := labelProblem(label); why != "" {
+			return 0, nil, badRequest(CodeInvalidLabel, "Invalid participant label %q: a label %s", label, why)
+		}
+	}
+	if coaching != nil && *coaching && !hasCoach {
+		return 0, nil, badRequest(CodeCoachedNotPresent, "Coaching=true needs CallSidToCoach: the call SID of the participant to coach")
+	}
+
+	// The conference: a SID names an existing, active one; anything else is a
+	// friendly name, which opens a conference when no active one has it.
+	var c *conference
+	ident := req.route.conference
+	if conferenceSIDPattern.MatchString(ident) {
+		c = a.findConference(ident)
+		if c == nil {
+			return 0, nil, notFound(req.path)
+		}
+		if c.status == model.ConferenceCompleted {
+			return 0, nil, badRequest(CodeConferenceNotActive, "Conference %s is not active (it is completed); participants can only join an active conference", c.sid)
+		}
+	} else {
+		if utf8Len(ident) > maxFriendlyRunes {
+			return 0, nil, badRequest(CodeConferenceUnknown, "Could not recognize conference %q: a friendly name is at most %d characters", ident, maxFriendlyRunes)
+		}
+		c = a.activeByName(ident)
+	}
+	if c != nil {
+		if c.liveCount() >= c.maxParticipants {
+			return 0, nil, badRequest(CodeConferenceFull, "Conference %s is full (MaxParticipants %d)", c.sid, c.maxParticipants)
+		}
+		if label != "" && c.findParticipant(label) != nil {
+			return 0, nil, badRequest(CodeInvalidLabel, "Invalid participant label %q: another participant in conference %s has it", label, c.sid)
+		}
+	}
+	if hasCoach || (coaching != nil && *coaching) {
+		if c == nil {
+			return 0, nil, badRequest(CodeCoachedNotPresent, "Participant to be coached (%s) is not present in conference %q", coachSID, ident)
+		}
+		if aerr := checkCoachTarget(c, "", coachSID); aerr != nil {
+			return 0, nil, aerr
+		}
+	}
+	switch {
+	case from == magicInvalid:
+		return 0, nil, badRequest(CodeFromInvalid, "The 'From' number %s is not a valid phone number.", from)
+	case to == magicInvalid:
+		return 0, nil, badRequest(CodeToNotValid, "The 'To' number %s does not appear to be valid.", to)
+	case to == magicNoGeo:
+		return 0, nil, badRequest(CodeNoGeoPermission, "Account not authorized to call %s. Perhaps you need to enable some international permissions.", to)
+	case to == magicBlocked:
+		return 0, nil, badRequest(CodeToBlocked, "Account not allowed to call %s", to)
+	}
+
+	now := s.clock.Now()
+	if c == nil {
+		c = s.newConference(a, ident, now)
+		if maxPart != nil {
+			c.maxParticipants = *maxPart
+		}
+		if hasRegion {
+			c.region = region
+		}
+		c.record = record == "true" || record == "record-from-start"
+		if channels == "dual" {
+			c.channels = 2
+		}
+	}
+	p := &participant{
+		callSID:      s.newSID("CA"),
+		label:        label,
+		from:         from,
+		to:           to,
+		muted:        muted != nil && *muted,
+		startOnEnter: startOnEnter == nil || *startOnEnter,
+		endOnExit:    endOnExit != nil && *endOnExit,
+		timeout:      time.Duration(defaultTimeout) * time.Second,
+		queueTime:    s.timings.Queue,
+	}
+	if timeout != nil {
+		p.timeout = time.Duration(*timeout) * time.Second
+	}
+	if hasCoach {
+		p.coaching, p.coachSID = true, coachSID
+	}
+	if coaching != nil && !*coaching {
+		p.coaching, p.coachSID = false, ""
+	}
+	switch {
+	case to == magicUnroutable:
+		p.outcome = unroutable
+	case s.noAnswer[to]:
+		p.outcome = noAnswer
+	}
+	s.addParticipant(c, p, now, false)
+	return http.StatusCreated, renderParticipant(c, p, true), nil
+}
+
+func utf8Len(s string) int { return len([]rune(s)) }
+
+// Recordings ------------------------------------------------------------------
+
+func (s *Server) recordingsConference(a *account, req request) (*conference, *apiError) {
+	return s.conferenceBySID(a, req)
+}
+
+func (s *Server) listRecordings(a *account, req request) (int, any, *apiError) {
+	c, err := s.recordingsConference(a, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	q := &formReader{v: req.form}
+	names := []string{"DateCreated", "DateCreated<", "DateCreated>"}
+	echo, days := readDateFilters(q, names...)
+	pg, perr := parsePaging(req.form)
+	if q.err != nil {
+		return 0, nil, q.err
+	}
+	if perr != nil {
+		return 0, nil, perr
+	}
+	var sids []string
+	byID := make(map[string]*recording)
+	for _, r := range c.recordings {
+		if matchDay(r.created, "DateCreated", days) {
+			sids = append(sids, r.sid)
+			byID[r.sid] = r
+		}
+	}
+	sortBySID(s, sids, func(sid string) string { return sid })
+	lo, hi, meta, perr := s.paginate(sids, pg, recordingList, conferencePath(a.sid, c.sid)+"/Recordings.json", echo)
+	if perr != nil {
+		return 0, nil, perr
+	}
+	items := make([]recordingJSON, 0, hi-lo)
+	for _, sid := range sids[lo:hi] {
+		items = append(items, renderRecording(c, byID[sid]))
+	}
+	return http.StatusOK, listPage{key: "recordings", items: items, meta: meta}, nil
+}
+
+func (s *Server) recordingInPath(a *account, req request) (*conference, *recording, *apiError) {
+	c, err := s.recordingsConference(a, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	id := req.route.item
+	if id != "Twilio.CURRENT" && !recordingSIDPattern.MatchString(id) {
+		return nil, nil, notFound(req.path)
+	}
+	r := c.findRecording(id)
+	if r == nil {
+		return nil, nil, notFound(req.path)
+	}
+	return c, r, nil
+}
+
+func (s *Server) fetchRecording(a *account, req request) (int, any, *apiError) {
+	c, r, err := s.recordingInPath(a, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, renderRecording(c, r), nil
+}
+
+func (s *Server) updateRecording(a *account, req request) (int, any, *apiError) {
+	c, r, err := s.recordingInPath(a, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	f := &formReader{v: req.form}
+	status, ok := f.str("Status")
+	if !ok {
+		return 0, nil, badRequest(CodeBadRequest, "Status is required: in-progress, paused or stopped")
+	}
+	f.oneOf("PauseBehavior", CodeBadRequest, "skip", "silence")
+	if f.err != nil {
+		return 0, nil, f.err
+	}
+	now := s.clock.Now()
+	live := r.status == model.RecordingInProgress || r.status == model.RecordingPaused
+	switch status {
+	case "in-progress", "paused":
+		if !live {
+			return 0, nil, badRequest(CodeBadRequest, "Recording %s is %s; only an in-progress or paused recording can be resumed or paused", r.sid, r.status)
+		}
+		r.status, r.updated = model.RecordingStatus(status), now
+	case "stopped":
+		if !live {
+			return 0, nil, badRequest(CodeBadRequest, "Recording %s is %s; it can no longer be stopped", r.sid, r.status)
+		}
+		r.status, r.updated = model.RecordingStopped, now
+		r.duration, r.done = now.Sub(r.start), true
+		// Processing takes no simulated time: the next request sees it completed.
+		s.schedule(now, func(at time.Time) {
+			if r.status == model.RecordingStopped {
+				r.status, r.updated = model.RecordingCompleted, at
+			}
+		})
+	default:
+		return 0, nil, badRequest(CodeBadRequest, "Status must be one of in-progress, paused, stopped, got %q", status)
+	}
+	return http.StatusOK, renderRecording(c, r), nil
+}
+
+func (s *Server) deleteRecording(a *account, req request) (int, any, *apiError) {
+	c, r, err := s.recordingInPath(a, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	if r.status == model.RecordingInProgress || r.status == model.RecordingPaused {
+		return 0, nil, badRequest(CodeBadRequest, "Recording %s is %s; stop it before deleting it", r.sid, r.status)
+	}
+	for i, x := range c.recordings {
+		if x == r {
+			c.recordings = append(c.recordings[:i], c.recordings[i+1:]...)
+			break
+		}
+	}
+	return http.StatusNoContent, nil, nil
+}

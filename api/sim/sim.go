@@ -1,0 +1,487 @@
+// Package sim is confconsole's Twilio-compatible simulator: an http.Handler
+// that speaks the Conference, Participant and Conference Recording resources
+// of Twilio's REST API 2010-04-01 as Twilio publishes them (paths, form
+// parameters, status codes, JSON bodies, paging, error bodies), for tests, for
+// the console's demo mode, and for any other Twilio client pointed at it.
+//
+// The simulator owns its clock. Participants move queued -> connecting ->
+// ringing -> connected on that clock (instantly by default), and the world is
+// brought up to date lazily at the start of every request, so a test that
+// drives a FakeClock sees a deterministic timeline with no goroutines behind it.
+//
+// Test numbers. The simulator honours Twilio's documented magic numbers for
+// test calls:
+//
+//	From +15005550001  400, code 21212 (invalid From)
+//	To   +15005550001  400, code 21217 (To does not appear to be valid)
+//	To   +15005550002  accepted (201, queued); the call cannot be routed and the
+//	                   participant goes connecting -> failed, never answering
+//	To   +15005550003  400, code 21215 (no international permission)
+//	To   +15005550004  400, code 21216 (To is blocked for the account)
+//
+// Every other well-formed number, client: and sip: address answers. Numbers
+// given to WithNoAnswer ring for the participant's Timeout and then fail.
+package sim
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Timings are how long a dialled participant spends in each state before the
+// next. The zero value makes every step instant: the create reply says
+// "queued" and the next request already sees "connected".
+type Timings struct {
+	Queue   time.Duration // queued -> connecting
+	Connect time.Duration // connecting -> ringing
+	Ring    time.Duration // ringing -> connected (answer)
+	// Linger is how long a failed participant stays listed, with status
+	// "failed", before it is gone.
+	Linger time.Duration
+}
+
+// Option configures a Server.
+type Option func(*config)
+
+type config struct {
+	clock    Clock
+	timings  Timings
+	seed     uint64
+	seeded   bool
+	logger   io.Writer
+	noAnswer []string
+}
+
+// WithClock makes the simulator follow c instead of the wall clock.
+func WithClock(c Clock) Option { return func(cfg *config) { cfg.clock = c } }
+
+// WithTimings sets how long dialled participants take to progress.
+func WithTimings(t Timings) Option { return func(cfg *config) { cfg.timings = t } }
+
+// WithSeed makes the SIDs the simulator issues a function of seed, so two runs
+// with the same seed and the same requests produce the same identifiers.
+func WithSeed(seed int64) Option {
+	return func(cfg *config) { cfg.seed, cfg.seeded = uint64(seed), true }
+}
+
+// WithLogger makes the simulator write one line per request to w: method,
+// path, status, duration and any injected fault. Credentials are never logged.
+func WithLogger(w io.Writer) Option { return func(cfg *config) { cfg.logger = w } }
+
+// WithNoAnswer names phone numbers that ring until the participant's Timeout
+// and then fail, as a phone nobody picks up.
+func WithNoAnswer(numbers ...string) Option {
+	return func(cfg *config) { cfg.noAnswer = append(cfg.noAnswer, numbers...) }
+}
+
+// Server is the simulator. It is an http.Handler and safe for concurrent use.
+type Server struct {
+	clock    Clock
+	timings  Timings
+	logger   io.Writer
+	logMu    sync.Mutex
+	faults   faultSet
+	noAnswer map[string]bool
+
+	mu       sync.Mutex // guards everything below
+	rng      *rand.Rand
+	accounts map[string]*account
+	keys     map[string]apiKey
+	sortKeys map[string]sortKey // every SID ever issued, for page tokens
+	seq      uint64
+	events   eventQueue
+}
+
+type apiKey struct {
+	accountSID string
+	secret     string
+}
+
+// New returns a simulator with no accounts; add them with AddAccount.
+func New(opts ...Option) *Server {
+	cfg := config{clock: RealClock{}}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if !cfg.seeded {
+		cfg.seed = rand.Uint64()
+	}
+	s := &Server{
+		clock:    cfg.clock,
+		timings:  cfg.timings,
+		logger:   cfg.logger,
+		noAnswer: make(map[string]bool),
+		rng:      rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15)),
+		accounts: make(map[string]*account),
+		keys:     make(map[string]apiKey),
+		sortKeys: make(map[string]sortKey),
+	}
+	for _, n := range cfg.noAnswer {
+		s.noAnswer[n] = true
+	}
+	return s
+}
+
+// Clock returns the clock the simulator follows.
+func (s *Server) Clock() Clock { return s.clock }
+
+// AddAccount creates an account that authenticates with authToken.
+func (s *Server) AddAccount(accountSID, authToken string) error {
+	if !accountSIDPattern.MatchString(accountSID) {
+		return fmt.Errorf("add account %q: account SID must be AC followed by 32 hex digits", accountSID)
+	}
+	if authToken == "" {
+		return fmt.Errorf("add account %q: auth token is empty", accountSID)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.accounts[accountSID]; ok {
+		return fmt.Errorf("add account %q: account already exists", accountSID)
+	}
+	s.accounts[accountSID] = &account{sid: accountSID, token: authToken, conferences: make(map[string]*conference)}
+	return nil
+}
+
+// AddAPIKey lets keySID and secret authenticate as accountSID, as a Twilio API
+// key does (the account SID stays in the path).
+func (s *Server) AddAPIKey(accountSID, keySID, secret string) error {
+	if !keySIDPattern.MatchString(keySID) {
+		return fmt.Errorf("add API key %q: key SID must be SK followed by 32 hex digits", keySID)
+	}
+	if secret == "" {
+		return fmt.Errorf("add API key %q: secret is empty", keySID)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.accounts[accountSID]; !ok {
+		return fmt.Errorf("add API key %q: account %q does not exist", keySID, accountSID)
+	}
+	if _, ok := s.keys[keySID]; ok {
+		return fmt.Errorf("add API key %q: key already exists", keySID)
+	}
+	s.keys[keySID] = apiKey{accountSID: accountSID, secret: secret}
+	return nil
+}
+
+// newSID issues a SID from the server's seeded source. Callers hold s.mu.
+func (s *Server) newSID(prefix string) string {
+	const hexDigits = "0123456789abcdef"
+	var b strings.Builder
+	b.Grow(34)
+	b.WriteString(prefix)
+	for i := 0; i < 32; i++ {
+		b.WriteByte(hexDigits[s.rng.IntN(16)])
+	}
+	return b.String()
+}
+
+// ServeHTTP answers one request: injected faults first (they stand for the
+// network and Twilio's edge), then authentication, then the resource.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	w.Header().Set(headerRequestID, "RQ"+randomHex())
+	sw := &statusWriter{ResponseWriter: w}
+	f, hit := s.faults.take(r.Method, r.URL.Path)
+	tag := ""
+	if hit {
+		tag = " fault=" + f.Kind.String()
+	}
+	defer func() { s.logRequest(r, sw.status, time.Since(start), tag) }()
+
+	if d := s.faults.steadyLatency() + f.Latency; d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return // the client went away; nothing is written
+		}
+	}
+	if hit && s.applyFault(sw, r, f) {
+		return
+	}
+	s.serve(sw, r)
+}
+
+func (s *Server) logRequest(r *http.Request, status int, d time.Duration, tag string) {
+	if s.logger == nil {
+		return
+	}
+	code := "-" // the connection was dropped or the client left: no status was sent
+	if status != 0 {
+		code = strconv.Itoa(status)
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	fmt.Fprintf(s.logger, "%s %s %s %s%s\n", r.Method, r.URL.EscapedPath(), code, d.Round(time.Microsecond), tag)
+}
+
+// statusWriter remembers the status for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (for hijacking).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// authenticate returns the account the request's HTTP Basic credentials name:
+// an account SID and its auth token, or an API key SID and its secret.
+func (s *Server) authenticate(r *http.Request) (string, *apiError) {
+	user, pass, ok := r.BasicAuth()
+	if !ok {
+		return "", unauthorized()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a, ok := s.accounts[user]; ok && secretEqual(pass, a.token) {
+		return a.sid, nil
+	}
+	if k, ok := s.keys[user]; ok && secretEqual(pass, k.secret) {
+		return k.accountSID, nil
+	}
+	return "", unauthorized()
+}
+
+func secretEqual(got, want string) bool {
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// writeJSON writes v with the given status. HTML escaping is off so labels
+// such as "a<b" travel as they are.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// Every value written is built from plain strings, numbers and
+		// booleans; failing to encode one is a bug in the simulator.
+		writeError(w, &apiError{status: http.StatusInternalServerError, code: CodeInternalError, message: "encode response: " + err.Error()})
+		return
+	}
+	body := bytes.TrimRight(buf.Bytes(), "\n")
+	w.Header().Set("Content-Type", contentTypeJSON)
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	if e.status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", wwwAuthenticate)
+	}
+	writeJSON(w, e.status, e.body())
+}
+
+// route is a parsed request path.
+type route struct {
+	kind       routeKind
+	account    string
+	conference string // conference SID, or friendly name on create
+	item       string // participant call SID or label, or recording SID
+}
+
+type routeKind int
+
+const (
+	routeConferences routeKind = iota + 1
+	routeConference
+	routeParticipants
+	routeParticipant
+	routeRecordings
+	routeRecording
+)
+
+// allowed lists the methods each kind of path answers.
+func (k routeKind) allowed() []string {
+	switch k {
+	case routeConferences, routeRecordings:
+		return []string{http.MethodGet}
+	case routeConference:
+		return []string{http.MethodGet, http.MethodPost}
+	case routeParticipants:
+		return []string{http.MethodGet, http.MethodPost}
+	default:
+		return []string{http.MethodGet, http.MethodPost, http.MethodDelete}
+	}
+}
+
+const accountsPrefix = "/2010-04-01/Accounts/"
+
+// parseRoute splits an escaped request path into its parts. Each segment is
+// unescaped on its own, so a label "a%2Fb" stays one segment ("a/b") and
+// labels with spaces, '%' or any Unicode arrive as sent.
+func parseRoute(escapedPath string) (route, bool) {
+	rest, ok := strings.CutPrefix(escapedPath, accountsPrefix)
+	if !ok {
+		return route{}, false
+	}
+	raw := strings.Split(rest, "/")
+	last, ok := strings.CutSuffix(raw[len(raw)-1], ".json")
+	if !ok {
+		return route{}, false
+	}
+	raw[len(raw)-1] = last
+	seg := make([]string, len(raw))
+	for i, r := range raw {
+		u, err := url.PathUnescape(r)
+		if err != nil || u == "" {
+			return route{}, false
+		}
+		seg[i] = u
+	}
+	rt := route{account: seg[0]}
+	switch {
+	case len(seg) == 2 && seg[1] == "Conferences":
+		rt.kind = routeConferences
+	case len(seg) == 3 && seg[1] == "Conferences":
+		rt.kind, rt.conference = routeConference, seg[2]
+	case len(seg) == 4 && seg[1] == "Conferences" && seg[3] == "Participants":
+		rt.kind, rt.conference = routeParticipants, seg[2]
+	case len(seg) == 5 && seg[1] == "Conferences" && seg[3] == "Participants":
+		rt.kind, rt.conference, rt.item = routeParticipant, seg[2], seg[4]
+	case len(seg) == 4 && seg[1] == "Conferences" && seg[3] == "Recordings":
+		rt.kind, rt.conference = routeRecordings, seg[2]
+	case len(seg) == 5 && seg[1] == "Conferences" && seg[3] == "Recordings":
+		rt.kind, rt.conference, rt.item = routeRecording, seg[2], seg[4]
+	default:
+		return route{}, false
+	}
+	return rt, true
+}
+
+// serve authenticates and dispatches one request.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	acct, aerr := s.authenticate(r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	path := r.URL.EscapedPath()
+	rt, ok := parseRoute(path)
+	if !ok || rt.account != acct {
+		// Another account's resources are not found, never shown.
+		writeError(w, notFound(path))
+		return
+	}
+	allowed := rt.kind.allowed()
+	if !contains(allowed, r.Method) {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeError(w, methodNotAllowed())
+		return
+	}
+	var form url.Values
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		if err := r.ParseForm(); err != nil {
+			writeError(w, badRequest(CodeBadRequest, "could not read the form body: %v; send application/x-www-form-urlencoded", err))
+			return
+		}
+		form = r.PostForm
+	} else {
+		form = r.URL.Query()
+	}
+	req := request{route: rt, path: path, form: form, method: r.Method}
+
+	s.mu.Lock()
+	s.advance()
+	status, body, herr := s.dispatch(req)
+	s.mu.Unlock()
+
+	switch {
+	case herr != nil:
+		writeError(w, herr)
+	case status == http.StatusNoContent:
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		writeJSON(w, status, body)
+	}
+}
+
+// request is what a handler needs from the HTTP request.
+type request struct {
+	route  route
+	path   string
+	method string
+	form   url.Values
+}
+
+// dispatch runs the handler for req. Callers hold s.mu.
+func (s *Server) dispatch(req request) (int, any, *apiError) {
+	a := s.accounts[req.route.account]
+	if a == nil {
+		return 0, nil, notFound(req.path)
+	}
+	switch req.route.kind {
+	case routeConferences:
+		return s.listConferences(a, req)
+	case routeConference:
+		if req.method == http.MethodGet {
+			return s.fetchConference(a, req)
+		}
+		return s.updateConference(a, req)
+	case routeParticipants:
+		if req.method == http.MethodGet {
+			return s.listParticipants(a, req)
+		}
+		return s.createParticipant(a, req)
+	case routeParticipant:
+		switch req.method {
+		case http.MethodGet:
+			return s.fetchParticipant(a, req)
+		case http.MethodPost:
+			return s.updateParticipant(a, req)
+		default:
+			return s.deleteParticipant(a, req)
+		}
+	case routeRecordings:
+		return s.listRecordings(a, req)
+	case routeRecording:
+		switch req.method {
+		case http.MethodGet:
+			return s.fetchRecording(a, req)
+		case http.MethodPost:
+			return s.updateRecording(a, req)
+		default:
+			return s.deleteRecording(a, req)
+		}
+	}
+	return 0, nil, notFound(req.path)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrNotFound is returned by the direct-manipulation methods for an account,
+// conference or participant that does not exist.
+var ErrNotFound = errors.New("not found")

@@ -1,0 +1,375 @@
+package sim
+
+import (
+	"container/heap"
+	"sort"
+	"time"
+
+	"confconsole/model"
+)
+
+// account is one Twilio account and everything it owns.
+type account struct {
+	sid         string
+	token       string
+	conferences map[string]*conference
+}
+
+// conference is a conference room. A completed conference keeps its record
+// but has no participants.
+type conference struct {
+	sid             string
+	accountSID      string
+	friendlyName    string
+	region          string
+	status          model.ConferenceStatus
+	reasonEnded     model.ReasonEnded
+	callSIDEnding   string
+	created         time.Time
+	updated         time.Time
+	maxParticipants int
+	record          bool // ConferenceRecord asked for a recording
+	channels        int  // recording channels: 1 mono, 2 dual
+	participants    map[string]*participant
+	recordings      []*recording
+}
+
+// outcome is how a dialled call ends up.
+type outcome int
+
+const (
+	answers    outcome = iota // rings, then connects
+	unroutable                // fails while connecting
+	noAnswer                  // rings until Timeout, then fails
+)
+
+// participant is one call in a conference.
+type participant struct {
+	callSID      string
+	label        string
+	from, to     string
+	status       model.ParticipantStatus
+	muted        bool
+	hold         bool
+	coaching     bool
+	coachSID     string
+	startOnEnter bool
+	endOnExit    bool
+	beepOnExit   bool
+	created      time.Time
+	updated      time.Time
+	timeout      time.Duration
+	outcome      outcome
+	queueTime    time.Duration
+}
+
+// recording is one recording of a conference.
+type recording struct {
+	sid      string
+	callSID  string
+	status   model.RecordingStatus
+	channels int
+	source   string
+	created  time.Time
+	updated  time.Time
+	start    time.Time
+	duration time.Duration
+	done     bool // duration is final
+}
+
+// sortKey orders list items: newest first, ties broken by issue order. Keys
+// outlive their items so a page token stays valid after its item is gone.
+type sortKey struct {
+	created time.Time
+	seq     uint64
+}
+
+// before reports whether an item with key k is listed before one with key o.
+func (k sortKey) before(o sortKey) bool {
+	if !k.created.Equal(o.created) {
+		return k.created.After(o.created)
+	}
+	return k.seq > o.seq
+}
+
+// register records a SID's sort key. Callers hold s.mu.
+func (s *Server) register(sid string, created time.Time) {
+	s.seq++
+	s.sortKeys[sid] = sortKey{created: created, seq: s.seq}
+}
+
+// sortBySID sorts items into list order by their SIDs' keys.
+func sortBySID[T any](s *Server, items []T, sid func(T) string) {
+	sort.Slice(items, func(i, j int) bool {
+		return s.sortKeys[sid(items[i])].before(s.sortKeys[sid(items[j])])
+	})
+}
+
+// event is something that happens at a point of simulated time.
+type event struct {
+	at  time.Time
+	seq uint64
+	run func(at time.Time)
+}
+
+type eventQueue []*event
+
+func (q eventQueue) Len() int { return len(q) }
+func (q eventQueue) Less(i, j int) bool {
+	if !q[i].at.Equal(q[j].at) {
+		return q[i].at.Before(q[j].at)
+	}
+	return q[i].seq < q[j].seq
+}
+func (q eventQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *eventQueue) Push(x any)   { *q = append(*q, x.(*event)) }
+func (q *eventQueue) Pop() any {
+	old := *q
+	e := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return e
+}
+
+// schedule runs fn when the clock reaches at. Callers hold s.mu.
+func (s *Server) schedule(at time.Time, fn func(at time.Time)) {
+	s.seq++
+	heap.Push(&s.events, &event{at: at, seq: s.seq, run: fn})
+}
+
+// advance applies, in time order, every event due by now. Callers hold s.mu.
+func (s *Server) advance() {
+	now := s.clock.Now()
+	for len(s.events) > 0 && !s.events[0].at.After(now) {
+		e := heap.Pop(&s.events).(*event)
+		e.run(e.at)
+	}
+}
+
+// findConference returns the account's conference with this SID.
+func (a *account) findConference(sid string) *conference {
+	return a.conferences[sid]
+}
+
+// activeByName returns the account's conference with this friendly name that
+// has not completed.
+func (a *account) activeByName(name string) *conference {
+	var found *conference
+	for _, c := range a.conferences {
+		if c.friendlyName == name && c.status != model.ConferenceCompleted {
+			if found == nil || c.created.After(found.created) {
+				found = c
+			}
+		}
+	}
+	return found
+}
+
+// newConference opens a conference in status init. Callers hold s.mu.
+func (s *Server) newConference(a *account, name string, at time.Time) *conference {
+	c := &conference{
+		sid:             s.newSID("CF"),
+		accountSID:      a.sid,
+		friendlyName:    name,
+		region:          "us1",
+		status:          model.ConferenceInit,
+		created:         at,
+		updated:         at,
+		maxParticipants: 250,
+		channels:        1,
+		participants:    make(map[string]*participant),
+	}
+	a.conferences[c.sid] = c
+	s.register(c.sid, at)
+	return c
+}
+
+// findParticipant resolves a call SID or a label among the participants still
+// in the conference.
+func (c *conference) findParticipant(id string) *participant {
+	if callSIDPattern.MatchString(id) {
+		return c.participants[id]
+	}
+	for _, p := range c.participants {
+		if p.label == id {
+			return p
+		}
+	}
+	return nil
+}
+
+// liveCount counts participants that are on, or joining, the call.
+func (c *conference) liveCount() int {
+	n := 0
+	for _, p := range c.participants {
+		if p.status.Live() {
+			n++
+		}
+	}
+	return n
+}
+
+// present reports whether p is still in c (it may have left since an event
+// about it was scheduled).
+func (c *conference) present(p *participant) bool {
+	return c.participants[p.callSID] == p
+}
+
+// addParticipant puts p into c. A dialled participant starts queued and
+// progresses on the clock; a connected one joins at once. Callers hold s.mu.
+func (s *Server) addParticipant(c *conference, p *participant, at time.Time, connected bool) {
+	p.created, p.updated = at, at
+	c.participants[p.callSID] = p
+	s.register(p.callSID, at)
+	if connected {
+		s.connect(c, p, at)
+		return
+	}
+	p.status = model.ParticipantQueued
+	t := s.timings
+	s.schedule(at.Add(t.Queue), func(at time.Time) {
+		if !c.present(p) || p.status != model.ParticipantQueued {
+			return
+		}
+		p.status, p.updated = model.ParticipantConnecting, at
+		s.schedule(at.Add(t.Connect), func(at time.Time) {
+			if !c.present(p) || p.status != model.ParticipantConnecting {
+				return
+			}
+			if p.outcome == unroutable {
+				s.fail(c, p, at)
+				return
+			}
+			p.status, p.updated = model.ParticipantRinging, at
+			ring := t.Ring
+			if p.outcome == noAnswer || ring >= p.timeout {
+				s.schedule(at.Add(p.timeout), func(at time.Time) {
+					if c.present(p) && p.status == model.ParticipantRinging {
+						s.fail(c, p, at)
+					}
+				})
+				return
+			}
+			s.schedule(at.Add(ring), func(at time.Time) {
+				if c.present(p) && p.status == model.ParticipantRinging {
+					s.connect(c, p, at)
+				}
+			})
+		})
+	})
+}
+
+// connect marks p connected; a start-conference-on-enter participant starts
+// the conference (and its recording, if one was asked for).
+func (s *Server) connect(c *conference, p *participant, at time.Time) {
+	p.status, p.updated = model.ParticipantConnected, at
+	if c.status == model.ConferenceInit && p.startOnEnter {
+		c.status, c.updated = model.ConferenceInProgress, at
+		if c.record {
+			s.startRecording(c, p.callSID, "Conference", at)
+		}
+	}
+}
+
+// fail marks p's call failed; it stays listed for Timings.Linger.
+func (s *Server) fail(c *conference, p *participant, at time.Time) {
+	p.status, p.updated = model.ParticipantFailed, at
+	s.schedule(at.Add(s.timings.Linger), func(at time.Time) {
+		if c.present(p) {
+			s.removeParticipant(c, p, at, false)
+		}
+	})
+}
+
+// removeParticipant takes p out of c, because the call hung up (kicked false)
+// or the API removed it (kicked true), and ends the conference when Twilio
+// would: an end-conference-on-exit participant left, or nobody is left.
+func (s *Server) removeParticipant(c *conference, p *participant, at time.Time, kicked bool) {
+	wasConnected := p.status == model.ParticipantConnected
+	delete(c.participants, p.callSID)
+	p.status = model.ParticipantComplete
+	for _, o := range c.participants {
+		if o.coachSID == p.callSID {
+			// Nobody left to coach: the coach becomes an ordinary participant.
+			o.coaching, o.coachSID, o.updated = false, "", at
+		}
+	}
+	if c.status == model.ConferenceCompleted {
+		return
+	}
+	switch {
+	case p.endOnExit && wasConnected && kicked:
+		s.endConference(c, at, model.ReasonEndOnExitKicked, p.callSID)
+	case p.endOnExit && wasConnected:
+		s.endConference(c, at, model.ReasonEndOnExitLeft, p.callSID)
+	case c.liveCount() == 0 && kicked:
+		s.endConference(c, at, model.ReasonLastParticipantKicked, p.callSID)
+	case c.liveCount() == 0:
+		s.endConference(c, at, model.ReasonLastParticipantLeft, p.callSID)
+	}
+}
+
+// endConference completes c: every participant is gone and recordings finish.
+func (s *Server) endConference(c *conference, at time.Time, reason model.ReasonEnded, callSID string) {
+	c.status, c.updated = model.ConferenceCompleted, at
+	c.reasonEnded, c.callSIDEnding = reason, callSID
+	for sid, p := range c.participants {
+		p.status = model.ParticipantComplete
+		delete(c.participants, sid)
+	}
+	for _, r := range c.recordings {
+		s.finishRecording(r, at)
+	}
+}
+
+// startRecording begins a recording of c.
+func (s *Server) startRecording(c *conference, callSID, source string, at time.Time) *recording {
+	r := &recording{
+		sid:      s.newSID("RE"),
+		callSID:  callSID,
+		status:   model.RecordingInProgress,
+		channels: c.channels,
+		source:   source,
+		created:  at,
+		updated:  at,
+		start:    at,
+	}
+	c.recordings = append(c.recordings, r)
+	s.register(r.sid, at)
+	return r
+}
+
+// finishRecording completes r if it is still running or paused.
+func (s *Server) finishRecording(r *recording, at time.Time) {
+	switch r.status {
+	case model.RecordingInProgress, model.RecordingPaused, model.RecordingStopped:
+		if !r.done {
+			r.duration = at.Sub(r.start)
+			r.done = true
+		}
+		r.status, r.updated = model.RecordingCompleted, at
+	}
+}
+
+// currentRecording is the recording Twilio.CURRENT names: the newest one still
+// in progress or paused.
+func (c *conference) currentRecording() *recording {
+	for i := len(c.recordings) - 1; i >= 0; i-- {
+		r := c.recordings[i]
+		if r.status == model.RecordingInProgress || r.status == model.RecordingPaused {
+			return r
+		}
+	}
+	return nil
+}
+
+func (c *conference) findRecording(sid string) *recording {
+	if sid == "Twilio.CURRENT" {
+		return c.currentRecording()
+	}
+	for _, r := range c.recordings {
+		if r.sid == sid {
+			return r
+		}
+	}
+	return nil
+}
