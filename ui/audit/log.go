@@ -1,0 +1,359 @@
+package audit
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// DefaultSessionSize is how many records Session keeps: enough for a busy
+// shift's recent history, small enough that an 8-hour session does not grow.
+const DefaultSessionSize = 1000
+
+// DisabledPath is the --audit-log value that turns the file off.
+const DisabledPath = "-"
+
+// ErrNoStateDir is returned by DefaultPath when neither XDG_STATE_HOME nor
+// HOME says where the log should go.
+var ErrNoStateDir = errors.New("audit log: neither XDG_STATE_HOME nor HOME is set; choose a file with --audit-log PATH, or --audit-log - to disable")
+
+// DefaultPath is where the log goes when --audit-log is not given:
+// $XDG_STATE_HOME/confconsole/audit.jsonl, else
+// $HOME/.local/state/confconsole/audit.jsonl. A relative XDG_STATE_HOME is
+// ignored, as the XDG spec requires.
+func DefaultPath(getenv func(string) string) (string, error) {
+	if d := getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "confconsole", "audit.jsonl"), nil
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".local", "state", "confconsole", "audit.jsonl"), nil
+	}
+	return "", ErrNoStateDir
+}
+
+// Identity says who acts, written on every record.
+type Identity struct {
+	Operator string // the OS user running the console
+	SSHUser  string // the SSH session's user; empty when not over SSH
+	Host     string
+}
+
+// IdentityFromEnv works out who is at the console: the OS user (from the
+// user database, else USER or LOGNAME), the SSH user when SSH_CONNECTION or
+// SSH_CLIENT says the session came over SSH, and the host name.
+func IdentityFromEnv(getenv func(string) string) Identity {
+	var id Identity
+	envUser := getenv("USER")
+	if envUser == "" {
+		envUser = getenv("LOGNAME")
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		id.Operator = u.Username
+	} else {
+		id.Operator = envUser
+	}
+	if getenv("SSH_CONNECTION") != "" || getenv("SSH_CLIENT") != "" {
+		id.SSHUser = envUser
+	}
+	if h, err := os.Hostname(); err == nil {
+		id.Host = h
+	}
+	return id
+}
+
+// Option configures Open and Disabled.
+type Option func(*config)
+
+type config struct {
+	now         func() time.Time
+	identity    *Identity
+	sessionSize int
+	secrets     []string
+}
+
+// WithClock sets the clock records are stamped with (tests pin it).
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// WithIdentity sets who acts, in place of IdentityFromEnv(os.Getenv); an SSH
+// server serving several consoles gives each session its own.
+func WithIdentity(id Identity) Option { return func(c *config) { c.identity = &id } }
+
+// WithSessionSize sets how many records Session keeps (at least 1).
+func WithSessionSize(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.sessionSize = n
+		}
+	}
+}
+
+// WithSecrets names credentials (the auth token, the API secret) that must
+// never reach the file: they are cut out of every text field, in case an
+// error message quotes one.
+func WithSecrets(secrets ...string) Option {
+	return func(c *config) { c.secrets = append(c.secrets, secrets...) }
+}
+
+// file is what the Log needs of *os.File; tests count the calls.
+type file interface {
+	io.WriteCloser
+	Sync() error
+}
+
+// Log is the audit trail of one console session. It is safe for concurrent
+// use: records are written whole, one at a time.
+type Log struct {
+	path     string // empty when disabled
+	now      func() time.Time
+	identity Identity
+	secrets  []string
+	idPrefix string
+
+	// writeMu serialises records: stamping, writing and syncing, so the
+	// file's order is the session's order. It is held across the disk
+	// write; mu is not, so Session and Err never wait for a slow fsync.
+	writeMu sync.Mutex
+	f       file // nil when disabled
+	closed  bool // guarded by writeMu
+
+	mu    sync.Mutex
+	seq   uint64
+	err   error
+	ring  []Entry // the last records, oldest at start; grows up to max
+	max   int
+	start int
+}
+
+// Open opens (creating if needed) the log file at path for appending, with
+// its directory made 0700 and the file 0600. The path "-" (DisabledPath)
+// gives Disabled(opts...).
+func Open(path string, opts ...Option) (*Log, error) {
+	if path == DisabledPath {
+		return Disabled(opts...), nil
+	}
+	if path == "" {
+		return nil, errors.New("audit log: empty path; choose a file with --audit-log PATH, or --audit-log - to disable")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("audit log %s: create directory: %w", path, unwrapPath(err))
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("audit log %s: open: %w", path, unwrapPath(err))
+	}
+	return newLog(path, f, opts), nil
+}
+
+// Disabled returns a Log that writes no file (for --audit-log -) but still
+// keeps this session's records for the log view.
+func Disabled(opts ...Option) *Log { return newLog("", nil, opts) }
+
+func newLog(path string, f file, opts []Option) *Log {
+	c := config{now: time.Now, sessionSize: DefaultSessionSize}
+	for _, o := range opts {
+		o(&c)
+	}
+	id := IdentityFromEnv(os.Getenv)
+	if c.identity != nil {
+		id = *c.identity
+	}
+	return &Log{
+		path: path, f: f, now: c.now, identity: id, secrets: c.secrets,
+		idPrefix: sessionID(), max: c.sessionSize,
+	}
+}
+
+// sessionID makes the per-session half of record ids, so that ids from
+// different sessions appending to one file do not collide.
+func sessionID() string {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		// crypto/rand does not fail on supported systems; a time-based id
+		// is still unique enough to pair lines.
+		return strconv.FormatInt(time.Now().UnixNano(), 36)
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// Path is the file written, or "" when the log is disabled.
+func (l *Log) Path() string { return l.path }
+
+// Enabled reports whether records go to a file.
+func (l *Log) Enabled() bool { return l.path != "" }
+
+// Err is the last write failure, nil if every record so far reached the file.
+// It is never cleared: once a record is missing from the file, the console
+// must keep saying so.
+func (l *Log) Err() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
+// Intent records an action about to be sent and returns the id its result
+// must be recorded under. The id is valid even when err is not nil (the
+// record is kept in Session but did not reach the file).
+//
+// ctx does not cancel the write: a local append is short, and an action
+// that is about to be sent must not vanish from the trail because the
+// caller's deadline is near.
+func (l *Log) Intent(ctx context.Context, e Entry) (id string, err error) {
+	l.mu.Lock()
+	l.seq++
+	id = l.idPrefix + "-" + strconv.FormatUint(l.seq, 10)
+	l.mu.Unlock()
+	e.Phase, e.ID = PhaseIntent, id
+	e.Outcome, e.ErrorCode, e.Error, e.RequestID, e.Attempts = "", 0, "", "", 0
+	return id, l.record(e)
+}
+
+// Result records what became of the action Intent returned id for. Empty
+// conference, participant and action fields are copied from that intent
+// while it is still in the session; an empty Outcome is written as unknown.
+// Like Intent, it writes even when ctx is done: the result of a timed-out
+// call is exactly what the trail must show.
+func (l *Log) Result(ctx context.Context, id string, e Entry) error {
+	e.Phase, e.ID = PhaseResult, id
+	l.mu.Lock()
+	in, ok := l.findIntent(id)
+	l.mu.Unlock()
+	if ok {
+		fill := func(dst *string, src string) {
+			if *dst == "" {
+				*dst = src
+			}
+		}
+		fill(&e.AccountSID, in.AccountSID)
+		fill(&e.ConferenceSID, in.ConferenceSID)
+		fill(&e.ConferenceName, in.ConferenceName)
+		fill(&e.CallSID, in.CallSID)
+		fill(&e.Label, in.Label)
+		if e.Action == "" {
+			e.Action = in.Action
+		}
+	}
+	if e.Outcome == "" {
+		e.Outcome = OutcomeUnknown
+	}
+	return l.record(e)
+}
+
+// findIntent looks for the intent line id among the session's records,
+// newest first (a result usually follows its intent closely). l.mu is held.
+func (l *Log) findIntent(id string) (Entry, bool) {
+	for i := len(l.ring) - 1; i >= 0; i-- {
+		e := l.ring[(l.start+i)%len(l.ring)]
+		if e.ID == id && e.Phase == PhaseIntent {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// record stamps, redacts, writes and keeps e.
+func (l *Log) record(e Entry) error {
+	l.writeMu.Lock()
+	defer l.writeMu.Unlock()
+	e.Time = l.now()
+	e.Operator, e.SSHUser, e.Host = l.identity.Operator, l.identity.SSHUser, l.identity.Host
+	e = redact(e, l.secrets)
+	err := l.write(e)
+	e.Written = err == nil && l.f != nil
+	l.mu.Lock()
+	l.keep(e)
+	if err != nil {
+		l.err = err
+	}
+	l.mu.Unlock()
+	return err
+}
+
+// write puts one record on disk: one write call, then a sync, so that the
+// line is whole in the file and survives a crash once write returns.
+// l.writeMu is held.
+func (l *Log) write(e Entry) error {
+	if l.f == nil {
+		return nil
+	}
+	if l.closed {
+		return fmt.Errorf("audit log %s: write: %w", l.path, os.ErrClosed)
+	}
+	line, err := encodeLine(e)
+	if err != nil {
+		return fmt.Errorf("audit log %s: encode: %w", l.path, err)
+	}
+	n, err := l.f.Write(line)
+	if err == nil && n != len(line) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		return fmt.Errorf("audit log %s: write: %w", l.path, unwrapPath(err))
+	}
+	if err := l.f.Sync(); err != nil {
+		return fmt.Errorf("audit log %s: sync: %w", l.path, unwrapPath(err))
+	}
+	return nil
+}
+
+// keep adds e to the session ring, dropping the oldest record when full.
+// l.mu is held.
+func (l *Log) keep(e Entry) {
+	if len(l.ring) < l.max {
+		l.ring = append(l.ring, e)
+		return
+	}
+	l.ring[l.start] = e
+	l.start = (l.start + 1) % len(l.ring)
+}
+
+// Session returns this session's most recent records, oldest first (at most
+// the session size). The result is a copy the caller may keep.
+func (l *Log) Session() []Entry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]Entry, len(l.ring))
+	for i := range out {
+		e := l.ring[(l.start+i)%len(l.ring)]
+		params := make(map[string]string, len(e.Params))
+		for k, v := range e.Params {
+			params[k] = v
+		}
+		e.Params = params
+		out[i] = e
+	}
+	return out
+}
+
+// Close closes the file. Records after Close fail with os.ErrClosed (and are
+// remembered by Err), so a late action cannot go unrecorded silently.
+func (l *Log) Close() error {
+	l.writeMu.Lock()
+	defer l.writeMu.Unlock()
+	if l.f == nil || l.closed {
+		return nil
+	}
+	l.closed = true
+	if err := l.f.Close(); err != nil {
+		return fmt.Errorf("audit log %s: close: %w", l.path, unwrapPath(err))
+	}
+	return nil
+}
+
+// unwrapPath drops an *os.PathError's own operation and path, which our
+// message already says, keeping the cause ("no space left on device").
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
