@@ -12,7 +12,7 @@
 //	if path == "" {
 //		path, err = audit.DefaultPath(os.Getenv)
 //	}
-//	log, err := audit.Open(path) // "-" gives audit.Disabled()
+//	trail, err := audit.Open(path) // "-" gives audit.Disabled()
 //
 // An Open error is not fatal to the console's use as a viewer, but it must be
 // shown: start with audit.Disabled() and say "audit log not written: <err>".
@@ -20,7 +20,7 @@
 // Every action then goes through the same three steps, in the command that
 // sends it (never in Update, which must not block on a disk write):
 //
-//	id, err := log.Intent(ctx, audit.Entry{
+//	id, err := trail.Intent(ctx, audit.Entry{
 //		Action: audit.ActionMute, AccountSID: ..., ConferenceSID: ...,
 //		ConferenceName: ..., CallSID: ..., Label: ...,
 //		Params: map[string]string{"Muted": "true"}, // the form fields sent
@@ -29,7 +29,7 @@
 //	// still valid. Whether to send anyway is the console's choice; the
 //	// record is never silently lost because Err() keeps the failure.
 //	p, sendErr := client.UpdateParticipant(ctx, ...)
-//	err = log.Result(ctx, id, audit.Entry{
+//	err = trail.Result(ctx, id, audit.Entry{
 //		Outcome:   audit.OutcomeOf(sendErr), // or from *api.Error
 //		ErrorCode: ..., Error: ..., RequestID: ..., Attempts: ...,
 //	})

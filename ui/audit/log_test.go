@@ -599,8 +599,8 @@ func TestConcurrentWriters(t *testing.T) {
 	// Two Logs on one file stand for two console sessions: without
 	// O_APPEND they would write over each other's lines.
 	var wg sync.WaitGroup
-	for range logs {
-		l := openTest(t, path)
+	for n := range logs {
+		l := openTest(t, path, WithIdentity(Identity{Operator: "alice", Host: fmt.Sprint("console-", n)}))
 		for w := range writers {
 			wg.Add(1)
 			go func() {
@@ -627,7 +627,13 @@ func TestConcurrentWriters(t *testing.T) {
 		t.Fatalf("%d lines, want %d", len(lines), want)
 	}
 	phases := map[string]int{}
-	for _, e := range lines {
+	last := map[string]time.Time{} // per Log: its clock is read in file order
+	for i, e := range lines {
+		if !e.Time.After(last[e.Host]) {
+			t.Fatalf("line %d at %v is not after %v, the previous line of %s: records were not serialised",
+				i+1, e.Time, last[e.Host], e.Host)
+		}
+		last[e.Host] = e.Time
 		phases[e.ID+string(e.Phase)]++
 	}
 	if len(phases) != len(lines) {
