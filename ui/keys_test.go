@@ -14,20 +14,20 @@ func testKeyMap() KeyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return KeyMap{
-		Up: b("↑/k", "move up", "up", "k"), Down: b("↓/j", "move down", "down", "j"),
+		Up: b("↑/k", "up", "up", "k"), Down: b("↓/j", "down", "down", "j"),
 		PageUp: b("pgup", "page up", "pgup"), PageDown: b("pgdn", "page down", "pgdown"),
-		Top: b("g/home", "first row", "g", "home"), Bottom: b("G/end", "last row", "G", "end"),
-		Open: b("enter", "open / submit", "enter"), Back: b("esc", "back / cancel / clear filter", "esc"),
-		Quit: b("q", "quit", "q"), Help: b("?", "help", "?"), Refresh: b("r", "refresh now", "r"),
-		Filter: b("/", "filter", "/"), Sort: b("s", "next sort column", "s"),
-		SortReverse: b("S", "reverse sort", "S"), Events: b("e", "event feed on/off", "e"),
-		ShowCompleted: b("c", "show completed too", "c"),
-		Mute:          b("m", "mute / unmute", "m"), Hold: b("h", "hold / resume", "h"),
-		Coach: b("c", "coach an agent / stop", "c"), Announce: b("a", "announce to participant", "a"),
-		AnnounceAll: b("A", "announce to conference", "A"), Remove: b("x", "remove participant", "x"),
-		Add: b("n", "add participant", "n"), End: b("E", "end conference", "E"),
-		Recording: b("p", "pause / resume recording", "p"), StopRecording: b("P", "stop recording", "P"),
-		Yes: b("y", "confirm", "y"), No: b("n/esc", "cancel", "n", "N", "esc"),
+		Top: b("g/home", "top", "g", "home"), Bottom: b("G/end", "bottom", "G", "end"),
+		Open: b("enter", "open", "enter"), Back: b("esc", "back", "esc"),
+		Quit: b("q", "quit", "q"), Help: b("?", "help", "?"), Refresh: b("r", "refresh", "r"),
+		Filter: b("/", "filter", "/"), Sort: b("s", "sort", "s"),
+		SortReverse: b("S", "reverse sort", "S"), Events: b("e", "events", "e"),
+		ShowCompleted: b("c", "completed too", "c"),
+		Mute:          b("m", "mute/unmute", "m"), Hold: b("h", "hold/resume", "h"),
+		Coach: b("c", "coach", "c"), Announce: b("a", "announce", "a"),
+		AnnounceAll: b("A", "announce all", "A"), Remove: b("x", "remove", "x"),
+		Add: b("n", "add", "n"), End: b("E", "end conf", "E"),
+		Recording: b("p", "rec pause/resume", "p"), StopRecording: b("P", "stop rec", "P"),
+		Yes: b("y", "yes", "y"), No: b("n/esc", "no", "n", "N", "esc"),
 	}
 }
 
@@ -39,12 +39,12 @@ func TestKeyTable(t *testing.T) {
 		wantNot []string
 	}{
 		{"full", testKeyMap(),
-			[]string{"| key | action |\n| --- | --- |\n", "| `m` | mute / unmute |", "| `E` | end conference |",
+			[]string{"| key | action |\n| --- | --- |\n", "| `m` | mute/unmute |", "| `E` | end conf |",
 				"| `?` | help |", "| **Participants** | |", "| `/` | filter |"},
 			nil},
 		{"read-only hides every mutating key", testKeyMap().ReadOnly(),
-			[]string{"| `?` | help |", "| `e` | event feed on/off |"},
-			[]string{"mute", "hold", "coach", "announce", "remove", "add participant", "end conference", "recording"}},
+			[]string{"| `?` | help |", "| `e` | events |"},
+			[]string{"mute", "hold", "coach", "announce", "remove", "add", "end conf", "recording"}},
 		{"a pipe in a key stays inside its cell", KeyMap{Help: key.NewBinding(key.WithKeys("|"), key.WithHelp("|", "pipe"))},
 			[]string{"| `\\|` | pipe |"}, nil},
 	}

@@ -1,0 +1,275 @@
+package ui
+
+import (
+	"context"
+	"errors"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"confconsole/api"
+	"confconsole/model"
+)
+
+// actionKind is one thing the console can ask Twilio to do.
+type actionKind int
+
+const (
+	actMute actionKind = iota + 1
+	actUnmute
+	actHold
+	actResume
+	actCoach
+	actStopCoach
+	actRemove
+	actAnnounce
+	actAnnounceAll
+	actAdd
+	actEnd
+)
+
+// verb says what the action does, for messages ("mute agent-7 failed").
+func (k actionKind) verb() string {
+	switch k {
+	case actMute:
+		return "mute"
+	case actUnmute:
+		return "unmute"
+	case actHold:
+		return "hold"
+	case actResume:
+		return "resume"
+	case actCoach:
+		return "start coaching"
+	case actStopCoach:
+		return "stop coaching"
+	case actRemove:
+		return "remove"
+	case actAnnounce:
+		return "announce to"
+	case actAnnounceAll:
+		return "announce to the conference"
+	case actAdd:
+		return "add"
+	case actEnd:
+		return "end the conference"
+	}
+	return "act on"
+}
+
+// done says what happened once Twilio accepted the action.
+func (k actionKind) done() string {
+	switch k {
+	case actMute:
+		return "muted"
+	case actUnmute:
+		return "unmuted"
+	case actHold:
+		return "put on hold"
+	case actResume:
+		return "resumed"
+	case actCoach:
+		return "now coaching"
+	case actStopCoach:
+		return "stopped coaching"
+	case actRemove:
+		return "removed"
+	case actAnnounce:
+		return "announcement playing to"
+	case actAnnounceAll:
+		return "announcement playing to the conference"
+	case actAdd:
+		return "dialling"
+	case actEnd:
+		return "conference ended"
+	}
+	return "done"
+}
+
+// pendingWord is what a row shows while Twilio has not confirmed the action.
+func (k actionKind) pendingWord() string {
+	switch k {
+	case actMute:
+		return "muting…"
+	case actUnmute:
+		return "unmuting…"
+	case actHold:
+		return "holding…"
+	case actResume:
+		return "resuming…"
+	case actCoach:
+		return "coaching…"
+	case actStopCoach:
+		return "stopping…"
+	case actRemove:
+		return "removing…"
+	}
+	return "…"
+}
+
+// pendingAction is an action sent for one participant and not yet seen in a
+// poll. While it exists no other action is sent for that participant, so a
+// key pressed twice never sends twice.
+type pendingAction struct {
+	kind   actionKind
+	target string // the agent's call SID, for coaching
+	acked  bool   // Twilio answered 2xx; a poll has still to show it
+	polls  int    // polls since the ack that did not show it
+}
+
+// pendingPolls is how many polls after Twilio's 2xx the row may still look
+// unchanged before the console stops waiting and shows what Twilio says.
+const pendingPolls = 3
+
+// satisfiedBy reports whether p shows the action's effect.
+func (pa pendingAction) satisfiedBy(p model.Participant) bool {
+	switch pa.kind {
+	case actMute:
+		return p.Muted
+	case actUnmute:
+		return !p.Muted
+	case actHold:
+		return p.Hold
+	case actResume:
+		return !p.Hold
+	case actCoach:
+		return p.Coaching && p.CallSIDToCoach == pa.target
+	case actStopCoach:
+		return !p.Coaching
+	case actRemove:
+		return !p.Status.Live()
+	}
+	return true
+}
+
+// actionMsg is Twilio's answer to an action.
+type actionMsg struct {
+	kind       actionKind
+	conference string
+	callSID    string // empty for conference-wide actions
+	name       string // how the participant is called on screen
+	err        error
+}
+
+// updateParticipantCmd sends one participant update.
+func updateParticipantCmd(svc Service, conference, callSID, name string, kind actionKind, u api.UpdateParticipant) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		_, err := svc.UpdateParticipant(ctx, conference, callSID, u)
+		return actionMsg{kind: kind, conference: conference, callSID: callSID, name: name, err: err}
+	}
+}
+
+// removeParticipantCmd removes one participant.
+func removeParticipantCmd(svc Service, conference, callSID, name string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		err := svc.DeleteParticipant(ctx, conference, callSID)
+		return actionMsg{kind: actRemove, conference: conference, callSID: callSID, name: name, err: err}
+	}
+}
+
+// addParticipantCmd dials a new participant into the conference.
+func addParticipantCmd(svc Service, conference string, p api.CreateParticipant) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		name := p.Label
+		if name == "" {
+			name = p.To
+		}
+		name = model.InertN(name, 64)
+		created, err := svc.CreateParticipant(ctx, conference, p)
+		return actionMsg{kind: actAdd, conference: conference, callSID: created.CallSID, name: name, err: err}
+	}
+}
+
+// updateConferenceCmd announces into, or ends, the conference.
+func updateConferenceCmd(svc Service, conference, name string, kind actionKind, u api.ConferenceUpdate) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		_, err := svc.UpdateConference(ctx, conference, u)
+		return actionMsg{kind: kind, conference: conference, name: name, err: err}
+	}
+}
+
+// recOp is what a recording command does.
+type recOp int
+
+const (
+	recFetch  recOp = iota // learn the recording's state, for the header
+	recToggle              // pause a running recording, resume a paused one
+	recStop
+)
+
+// recordingMsg reports the conference recording's state after recOp.
+type recordingMsg struct {
+	op         recOp
+	conference string
+	status     model.RecordingStatus // "" when there is no current recording
+	err        error
+}
+
+// errNoRecording says there is nothing to pause or resume.
+var errNoRecording = errors.New("this conference has no recording in progress or paused")
+
+// currentRecording is the state of the conference's live recording, if any:
+// the newest one that is in progress or paused.
+func currentRecording(rs []model.Recording) model.RecordingStatus {
+	var cur model.Recording
+	for _, r := range rs {
+		if r.Status != model.RecordingInProgress && r.Status != model.RecordingPaused {
+			continue
+		}
+		if cur.Status == "" || r.StartTime.After(cur.StartTime) {
+			cur = r
+		}
+	}
+	return cur.Status
+}
+
+// recordingCmd fetches, toggles or stops the conference recording, naming it
+// Twilio.CURRENT as Twilio allows rather than by SID.
+func recordingCmd(svc Service, conference string, op recOp) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		msg := recordingMsg{op: op, conference: conference}
+		var want string
+		switch op {
+		case recStop:
+			want = string(model.RecordingStopped)
+		default:
+			rs, err := svc.ListRecordings(ctx, conference)
+			if err != nil {
+				msg.err = err
+				return msg
+			}
+			msg.status = currentRecording(rs)
+			if op == recFetch {
+				return msg
+			}
+			switch msg.status {
+			case model.RecordingInProgress:
+				want = string(model.RecordingPaused)
+			case model.RecordingPaused:
+				want = string(model.RecordingInProgress)
+			default:
+				msg.err = errNoRecording
+				return msg
+			}
+		}
+		rec, err := svc.UpdateRecording(ctx, conference, api.CurrentRecording, api.RecordingUpdate{Status: want})
+		if err != nil {
+			msg.err = err
+			return msg
+		}
+		msg.status = rec.Status
+		if msg.status == "" {
+			msg.status = model.RecordingStatus(want)
+		}
+		return msg
+	}
+}

@@ -1,0 +1,278 @@
+// Package ui is confconsole's terminal interface: a Bubble Tea program with a
+// conference list, a live participants screen, an event feed and the forms
+// that act on calls. It talks to Twilio only through Service.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+
+	"confconsole/api"
+	"confconsole/model"
+)
+
+// Service is what the console needs from Twilio; *api.Client satisfies it,
+// and tests pass a fake.
+type Service interface {
+	ListConferences(ctx context.Context, f api.ConferenceFilter) ([]model.Conference, error)
+	FetchConference(ctx context.Context, sid string) (model.Conference, error)
+	UpdateConference(ctx context.Context, sid string, u api.ConferenceUpdate) (model.Conference, error)
+	ListParticipants(ctx context.Context, conferenceSID string, f api.ParticipantFilter) ([]model.Participant, error)
+	CreateParticipant(ctx context.Context, conference string, p api.CreateParticipant) (model.Participant, error)
+	UpdateParticipant(ctx context.Context, conferenceSID, callSIDOrLabel string, u api.UpdateParticipant) (model.Participant, error)
+	DeleteParticipant(ctx context.Context, conferenceSID, callSIDOrLabel string) error
+	ListRecordings(ctx context.Context, conferenceSID string) ([]model.Recording, error)
+	UpdateRecording(ctx context.Context, conferenceSID, recordingSID string, u api.RecordingUpdate) (model.Recording, error)
+}
+
+// Options configures the console. The zero value of every field has a
+// sensible meaning except Keys, which the binary fills from its key map.
+type Options struct {
+	Keys       KeyMap
+	Conference string        // a CF… SID or a friendly name to open at start; empty opens the list
+	Refresh    time.Duration // poll interval; below MinRefresh it is raised to MinRefresh
+	ReadOnly   bool          // hide and disable every key that changes a call
+	Demo       bool          // show the DEMO badge
+	Theme      string        // auto, dark or light (see DetectTheme)
+	HoldURL    string        // what held callers hear; empty means Twilio's default music
+	AccountSID string        // shown in the header so the user knows which account they act on
+	Now        func() time.Time
+	Getenv     func(string) string // for NO_COLOR and COLORFGBG; nil means an empty environment
+	In         io.Reader           // nil means the terminal on stdin
+	Out        io.Writer           // nil means stdout
+}
+
+// MinRefresh is the shortest poll interval the console uses: faster polling
+// gets an account throttled and shows nothing a person can read.
+const MinRefresh = time.Second
+
+// DefaultRefresh is the poll interval when Options.Refresh is zero.
+const DefaultRefresh = 2 * time.Second
+
+// requestTimeout bounds every call to Twilio so a dead connection surfaces
+// as a stale screen with an error, not a console that waits forever.
+const requestTimeout = 10 * time.Second
+
+// Run runs the console on the terminal (alternate screen) until the user
+// quits or ctx ends; the terminal is restored either way.
+func Run(ctx context.Context, svc Service, opts Options) error {
+	app := New(svc, opts)
+	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx)}
+	if opts.In != nil {
+		popts = append(popts, tea.WithInput(opts.In))
+	}
+	if opts.Out != nil {
+		popts = append(popts, tea.WithOutput(opts.Out))
+	}
+	_, err := tea.NewProgram(app, popts...).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		// The caller cancelled (a signal, a test): a normal way to stop.
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("run the console: %w", err)
+	}
+	return nil
+}
+
+// scheduler delays a message; tea.Tick in the program, an immediate
+// recording in tests so that no test sleeps.
+type scheduler func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+
+type screen int
+
+const (
+	screenList screen = iota
+	screenRoom
+)
+
+// App is the console's root model.
+type App struct {
+	svc      Service
+	opts     Options
+	keys     KeyMap
+	st       Styles
+	help     help.Model
+	now      func() time.Time
+	sched    scheduler
+	jitter   func(time.Duration) time.Duration
+	interval time.Duration
+
+	width, height int
+	clock         time.Time // "now" as of the last clock tick; View reads only this
+	screen        screen
+	list          confList
+	room          room
+	showHelp      bool
+	flash         flash
+	start         tea.Cmd // the first fetch, begun in New because Init cannot change the model
+}
+
+// flash is the one-line message under the table: the outcome of the last
+// action, or why something could not be done.
+type flash struct {
+	text  string
+	isErr bool
+	until time.Time
+}
+
+const (
+	flashInfoFor = 5 * time.Second
+	flashErrFor  = 15 * time.Second
+)
+
+// New builds the console's model without starting a program, for tests and
+// for Run.
+func New(svc Service, opts Options) App {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Refresh == 0 {
+		opts.Refresh = DefaultRefresh
+	}
+	if opts.Refresh < MinRefresh {
+		opts.Refresh = MinRefresh
+	}
+	keys := opts.Keys
+	if opts.ReadOnly {
+		keys = keys.ReadOnly()
+	}
+	st := NewStyles(DetectTheme(opts.Theme, opts.Getenv))
+	h := help.New()
+	h.Styles = st.Help
+	a := App{
+		svc:      svc,
+		opts:     opts,
+		keys:     keys,
+		st:       st,
+		help:     h,
+		now:      opts.Now,
+		sched:    tea.Tick,
+		jitter:   defaultJitter,
+		interval: opts.Refresh,
+		width:    80,
+		height:   24,
+	}
+	a.clock = a.now()
+	a.list = newConfList(st)
+	if opts.Conference != "" {
+		a.start = resolveConference(svc, opts.Conference)
+	} else {
+		a.start = a.listRefetch()
+	}
+	return a
+}
+
+// Init starts the clock and the first fetch: the named conference, or the
+// list.
+func (a App) Init() tea.Cmd {
+	return tea.Batch(a.tickClock(), a.start)
+}
+
+// clockMsg advances the console's idea of "now", once a second: enough for
+// "updated Ns ago", rare enough that an idle screen barely repaints.
+type clockMsg struct{ t time.Time }
+
+func (a App) tickClock() tea.Cmd {
+	now := a.now
+	return a.sched(time.Second, func(time.Time) tea.Msg { return clockMsg{t: now()} })
+}
+
+// Update handles one message.
+func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		a.help.Width = msg.Width
+		a.fixScroll()
+		return a, nil
+	case clockMsg:
+		a.clock = msg.t
+		if !a.flash.until.IsZero() && !a.clock.Before(a.flash.until) {
+			a.flash = flash{}
+		}
+		return a, a.tickClock()
+	case tea.KeyMsg:
+		return a.handleKey(msg)
+	case resolvedMsg:
+		return a.onResolved(msg)
+	case conferencesMsg:
+		return a.onConferences(msg)
+	case participantsMsg:
+		return a.onParticipants(msg)
+	case pollMsg:
+		return a.onPoll(msg)
+	case actionMsg:
+		return a.onAction(msg)
+	case recordingMsg:
+		return a.onRecording(msg)
+	}
+	return a.updateOverlay(msg)
+}
+
+// setFlash shows text under the table for a while.
+func (a *App) setFlash(text string, isErr bool) {
+	d := flashInfoFor
+	if isErr {
+		d = flashErrFor
+	}
+	a.flash = flash{text: text, isErr: isErr, until: a.clock.Add(d)}
+}
+
+func (a App) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if msg.String() == "ctrl+c" {
+		return a, tea.Quit
+	}
+	if a.showHelp {
+		switch {
+		case key.Matches(msg, a.keys.Quit):
+			return a, tea.Quit
+		case key.Matches(msg, a.keys.Help, a.keys.Back):
+			a.showHelp = false
+		}
+		return a, nil
+	}
+	if a.overlayActive() {
+		return a.updateOverlay(msg)
+	}
+	if a.screen == screenRoom {
+		if a.room.filtering || a.room.confirm != nil {
+			return a.roomKey(msg)
+		}
+	}
+	if a.screen == screenList && a.list.filtering {
+		return a.listKey(msg)
+	}
+	switch {
+	case key.Matches(msg, a.keys.Quit):
+		return a, tea.Quit
+	case key.Matches(msg, a.keys.Help):
+		a.showHelp = true
+		return a, nil
+	}
+	if a.screen == screenRoom {
+		return a.roomKey(msg)
+	}
+	return a.listKey(msg)
+}
+
+// View draws the whole screen.
+func (a App) View() string {
+	if a.width <= 0 || a.height <= 0 {
+		return ""
+	}
+	if a.showHelp {
+		return a.helpView()
+	}
+	if a.screen == screenRoom {
+		return a.roomView()
+	}
+	return a.listView()
+}

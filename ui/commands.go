@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"confconsole/api"
+	"confconsole/model"
+)
+
+// Every command below captures plain values and never reads the model, so it
+// can run on Bubble Tea's goroutines while Update goes on.
+
+// resolvedMsg answers --conference: the conference it names, or why not.
+type resolvedMsg struct {
+	query string
+	conf  model.Conference
+	err   error
+}
+
+// conferencesMsg is the reply to one conference-list fetch.
+type conferencesMsg struct {
+	seq   int
+	confs []model.Conference
+	at    time.Time
+	err   error
+}
+
+// participantsMsg is the reply to one participants fetch. ended is set when
+// the conference turned out to be over.
+type participantsMsg struct {
+	seq          int
+	conference   string
+	participants []model.Participant
+	ended        bool
+	conf         model.Conference // filled when ended
+	at           time.Time
+	err          error
+}
+
+// pollMsg says a screen's poll interval has passed; gen ties it to the
+// schedule that set it, so a tick overtaken by a refetch is ignored.
+type pollMsg struct {
+	target screen
+	gen    int
+}
+
+// isConferenceSID reports whether s looks like a conference SID rather than
+// a friendly name.
+func isConferenceSID(s string) bool {
+	if len(s) != 34 || !strings.HasPrefix(s, "CF") {
+		return false
+	}
+	for _, r := range s[2:] {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// resolveConference finds the conference --conference names: by SID, or the
+// in-progress conference with that friendly name.
+func resolveConference(svc Service, query string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		if isConferenceSID(query) {
+			c, err := svc.FetchConference(ctx, query)
+			if err != nil {
+				return resolvedMsg{query: query, err: fmt.Errorf("open conference %s: %w", query, err)}
+			}
+			return resolvedMsg{query: query, conf: c}
+		}
+		cs, err := svc.ListConferences(ctx, api.ConferenceFilter{
+			FriendlyName: query, Status: string(model.ConferenceInProgress), MaxItems: 20,
+		})
+		if err != nil {
+			return resolvedMsg{query: query, err: fmt.Errorf("find conference %q: %w", query, err)}
+		}
+		if len(cs) == 0 {
+			return resolvedMsg{query: query, err: fmt.Errorf("no conference named %q is in progress; pick one from the list", query)}
+		}
+		return resolvedMsg{query: query, conf: cs[0]}
+	}
+}
+
+// fetchConferences lists in-progress conferences, or every recent one when
+// all is set.
+func fetchConferences(svc Service, all bool, seq int, now func() time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		f := api.ConferenceFilter{Status: string(model.ConferenceInProgress)}
+		if all {
+			f = api.ConferenceFilter{MaxItems: maxListed}
+		}
+		cs, err := svc.ListConferences(ctx, f)
+		return conferencesMsg{seq: seq, confs: cs, at: now(), err: err}
+	}
+}
+
+// maxListed caps the list with completed conferences shown: an account has
+// years of them, and the newest are the ones worth a glance.
+const maxListed = 200
+
+// fetchParticipants lists the conference's participants. An empty list (or
+// a 404) may mean the conference ended, so it then asks the conference.
+func fetchParticipants(svc Service, conference string, seq int, now func() time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		ps, err := svc.ListParticipants(ctx, conference, api.ParticipantFilter{})
+		msg := participantsMsg{seq: seq, conference: conference, participants: ps}
+		if err == nil && len(ps) > 0 {
+			msg.at = now()
+			return msg
+		}
+		if err != nil && !isNotFound(err) {
+			msg.err, msg.at = err, now()
+			return msg
+		}
+		c, cerr := svc.FetchConference(ctx, conference)
+		switch {
+		case cerr == nil && c.Status == model.ConferenceCompleted:
+			msg.ended, msg.conf = true, c
+		case cerr != nil && isNotFound(cerr):
+			msg.ended = true
+		case err != nil:
+			msg.err = err
+		}
+		msg.at = now()
+		return msg
+	}
+}
+
+// defaultJitter adds up to a tenth of d, so consoles started together do not
+// poll Twilio in lockstep.
+func defaultJitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d/10 + 1)
+}

@@ -1,0 +1,434 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"confconsole/api"
+	"confconsole/model"
+)
+
+// fakeService is an in-memory Twilio for Update-level tests: it keeps
+// conferences and participants, records every call, and fails a method once
+// for each error queued on it.
+type fakeService struct {
+	mu    sync.Mutex
+	confs []model.Conference
+	parts map[string][]model.Participant // by conference SID
+	recs  map[string][]model.Recording
+	fail  map[string][]error // method name -> errors to return, in order
+	calls []string
+}
+
+func newFakeService() *fakeService {
+	return &fakeService{parts: map[string][]model.Participant{}, recs: map[string][]model.Recording{}, fail: map[string][]error{}}
+}
+
+// failNext makes the next call of method return err.
+func (f *fakeService) failNext(method string, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fail[method] = append(f.fail[method], err)
+}
+
+func (f *fakeService) record(method string, args ...any) error {
+	f.calls = append(f.calls, strings.TrimSpace(method+" "+fmt.Sprint(args...)))
+	if q := f.fail[method]; len(q) > 0 {
+		f.fail[method] = q[1:]
+		return q[0]
+	}
+	return nil
+}
+
+// called returns the calls made so far whose text starts with prefix.
+func (f *fakeService) called(prefix string) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, c := range f.calls {
+		if strings.HasPrefix(c, prefix) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (f *fakeService) setParticipants(conf string, ps ...model.Participant) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.parts[conf] = ps
+}
+
+func (f *fakeService) edit(conf, callSID string, fn func(*model.Participant)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.parts[conf] {
+		if f.parts[conf][i].CallSID == callSID {
+			fn(&f.parts[conf][i])
+		}
+	}
+}
+
+func (f *fakeService) ListConferences(ctx context.Context, flt api.ConferenceFilter) ([]model.Conference, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.record("ListConferences", flt.Status, " |", flt.FriendlyName); err != nil {
+		return nil, err
+	}
+	var out []model.Conference
+	for _, c := range f.confs {
+		if flt.Status != "" && string(c.Status) != flt.Status {
+			continue
+		}
+		if flt.FriendlyName != "" && c.FriendlyName != flt.FriendlyName {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func (f *fakeService) FetchConference(ctx context.Context, sid string) (model.Conference, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.record("FetchConference", sid); err != nil {
+		return model.Conference{}, err
+	}
+	for _, c := range f.confs {
+		if c.SID == sid {
+			return c, nil
+		}
+	}
+	return model.Conference{}, notFound("fetch conference", sid)
+}
+
+func (f *fakeService) UpdateConference(ctx context.Context, sid string, u api.ConferenceUpdate) (model.Conference, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.record("UpdateConference", sid, " status=", u.Status, " announce=", u.AnnounceURL); err != nil {
+		return model.Conference{}, err
+	}
+	for i, c := range f.confs {
+		if c.SID == sid {
+			if u.Status == "completed" {
+				f.confs[i].Status = model.ConferenceCompleted
+				f.parts[sid] = nil
+			}
+			return f.confs[i], nil
+		}
+	}
+	return model.Conference{}, notFound("update conference", sid)
+}
+
+func (f *fakeService) ListParticipants(ctx context.Context, conf string, flt api.ParticipantFilter) ([]model.Participant, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.record("ListParticipants", conf); err != nil {
+		return nil, err
+	}
+	return append([]model.Participant(nil), f.parts[conf]...), nil
+}
+
+func (f *fakeService) CreateParticipant(ctx context.Context, conf string, p api.CreateParticipant) (model.Participant, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.record("CreateParticipant", conf, " to=", p.To, " label=", p.Label); err != nil {
+		return model.Participant{}, err
+	}
+	np := model.Participant{CallSID: fmt.Sprintf("CA%032d", len(f.parts[conf])+100), Label: p.Label, Status: model.ParticipantQueued, ConferenceSID: conf}
+	f.parts[conf] = append(f.parts[conf], np)
+	return np, nil
+}
+
+func (f *fakeService) UpdateParticipant(ctx context.Context, conf, callSID string, u api.UpdateParticipant) (model.Participant, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	desc := callSID
+	if u.Muted != nil {
+		desc += fmt.Sprintf(" muted=%v", *u.Muted)
+	}
+	if u.Hold != nil {
+		desc += fmt.Sprintf(" hold=%v", *u.Hold)
+	}
+	if u.HoldURL != "" {
+		desc += " holdurl=" + u.HoldURL
+	}
+	if u.Coaching != nil {
+		desc += fmt.Sprintf(" coaching=%v", *u.Coaching)
+	}
+	if u.CallSIDToCoach != "" {
+		desc += " coach=" + u.CallSIDToCoach
+	}
+	if u.AnnounceURL != "" {
+		desc += " announce=" + u.AnnounceURL
+	}
+	if err := f.record("UpdateParticipant", conf, " ", desc); err != nil {
+		return model.Participant{}, err
+	}
+	for i := range f.parts[conf] {
+		p := &f.parts[conf][i]
+		if p.CallSID != callSID {
+			continue
+		}
+		if u.Muted != nil {
+			p.Muted = *u.Muted
+		}
+		if u.Hold != nil {
+			p.Hold = *u.Hold
+		}
+		if u.Coaching != nil {
+			p.Coaching = *u.Coaching
+			p.CallSIDToCoach = u.CallSIDToCoach
+		}
+		return *p, nil
+	}
+	return model.Participant{}, notFound("update participant", callSID)
+}
+
+func (f *fakeService) DeleteParticipant(ctx context.Context, conf, callSID string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.record("DeleteParticipant", conf, " ", callSID); err != nil {
+		return err
+	}
+	ps := f.parts[conf]
+	for i := range ps {
+		if ps[i].CallSID == callSID {
+			f.parts[conf] = append(ps[:i:i], ps[i+1:]...)
+			return nil
+		}
+	}
+	return notFound("delete participant", callSID)
+}
+
+func (f *fakeService) ListRecordings(ctx context.Context, conf string) ([]model.Recording, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.record("ListRecordings", conf); err != nil {
+		return nil, err
+	}
+	return append([]model.Recording(nil), f.recs[conf]...), nil
+}
+
+func (f *fakeService) UpdateRecording(ctx context.Context, conf, sid string, u api.RecordingUpdate) (model.Recording, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.record("UpdateRecording", conf, " ", sid, " ", u.Status); err != nil {
+		return model.Recording{}, err
+	}
+	for i := range f.recs[conf] {
+		r := &f.recs[conf][i]
+		if r.Status == model.RecordingInProgress || r.Status == model.RecordingPaused {
+			r.Status = model.RecordingStatus(u.Status)
+			return *r, nil
+		}
+	}
+	return model.Recording{}, notFound("update recording", sid)
+}
+
+// twilioErr builds the error the real client returns for a Twilio error
+// response.
+func twilioErr(op api.Operation, target string, status, code int, msg string) error {
+	return &api.Error{Op: op, Target: target, Status: status, Code: code, Message: msg}
+}
+
+func notFound(op, target string) error {
+	return twilioErr(api.Operation(op), target, http.StatusNotFound, 20404, "The requested resource was not found")
+}
+
+// Fixed identities for the tests.
+var (
+	testNow  = time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
+	confSID  = "CF" + strings.Repeat("a", 32)
+	conf2SID = "CF" + strings.Repeat("b", 32)
+)
+
+func callSID(n int) string { return fmt.Sprintf("CA%032x", n) }
+
+func participant(n int, label string, mods ...func(*model.Participant)) model.Participant {
+	p := model.Participant{
+		CallSID: callSID(n), ConferenceSID: confSID, Label: label,
+		Status: model.ParticipantConnected, Created: testNow.Add(-time.Duration(n) * 7 * time.Minute),
+	}
+	for _, m := range mods {
+		m(&p)
+	}
+	return p
+}
+
+func muted(p *model.Participant) { p.Muted = true }
+func held(p *model.Participant)  { p.Hold = true }
+
+// scheduledMsg stands in for a tea.Tick in tests: the delay is recorded and
+// the message is not delivered, so no test sleeps.
+type scheduledMsg struct {
+	d   time.Duration
+	msg tea.Msg
+}
+
+// harness drives an App like Bubble Tea does: a message into Update, the
+// commands run, their messages fed back, until nothing is left but
+// scheduled ticks.
+type harness struct {
+	t         *testing.T
+	app       App
+	svc       *fakeService
+	scheduled []scheduledMsg
+	quit      bool
+	clock     time.Time
+}
+
+func newHarness(t *testing.T, svc *fakeService, mod func(*Options)) *harness {
+	t.Helper()
+	h := &harness{t: t, svc: svc, clock: testNow}
+	opts := Options{Keys: testKeyMap(), Refresh: 2 * time.Second, Now: func() time.Time { return h.clock }, Theme: "dark"}
+	if mod != nil {
+		mod(&opts)
+	}
+	a := New(svc, opts)
+	a.sched = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		return func() tea.Msg { return scheduledMsg{d: d, msg: fn(h.clock)} }
+	}
+	a.jitter = func(time.Duration) time.Duration { return 0 }
+	h.app = a
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	h.run(a.Init())
+	return h
+}
+
+// send delivers msg and everything its commands produce.
+func (h *harness) send(msg tea.Msg) {
+	h.t.Helper()
+	m, cmd := h.app.Update(msg)
+	h.app = m.(App)
+	h.run(cmd)
+}
+
+func (h *harness) run(cmd tea.Cmd) {
+	h.t.Helper()
+	if cmd == nil {
+		return
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(5 * time.Second):
+		h.t.Fatal("a command blocked: the UI must not wait on timers in commands")
+	}
+	switch msg := msg.(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			h.run(c)
+		}
+	case tea.QuitMsg:
+		h.quit = true
+	case scheduledMsg:
+		h.scheduled = append(h.scheduled, msg)
+	default:
+		h.send(msg)
+	}
+}
+
+// key presses one key, as Bubble Tea would deliver it.
+func (h *harness) key(k string) {
+	h.t.Helper()
+	h.send(keyMsg(k))
+}
+
+func keyMsg(k string) tea.KeyMsg {
+	switch k {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "pgdown":
+		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyMsg{Type: tea.KeyPgUp}
+	case "home":
+		return tea.KeyMsg{Type: tea.KeyHome}
+	case "end":
+		return tea.KeyMsg{Type: tea.KeyEnd}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// typeText types s one rune at a time.
+func (h *harness) typeText(s string) {
+	h.t.Helper()
+	for _, r := range s {
+		h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+}
+
+// poll delivers the last scheduled poll tick, as if the interval passed.
+func (h *harness) poll() {
+	h.t.Helper()
+	for i := len(h.scheduled) - 1; i >= 0; i-- {
+		if pm, ok := h.scheduled[i].msg.(pollMsg); ok {
+			h.scheduled = append(h.scheduled[:i], h.scheduled[i+1:]...)
+			h.send(pm)
+			return
+		}
+	}
+	h.t.Fatal("no poll is scheduled")
+}
+
+// lastPollDelay is the delay of the newest scheduled poll.
+func (h *harness) lastPollDelay() time.Duration {
+	h.t.Helper()
+	for i := len(h.scheduled) - 1; i >= 0; i-- {
+		if _, ok := h.scheduled[i].msg.(pollMsg); ok {
+			return h.scheduled[i].d
+		}
+	}
+	h.t.Fatal("no poll is scheduled")
+	return 0
+}
+
+func (h *harness) view() string { return h.app.View() }
+
+// demoService is a fake with two conferences, the first with four people.
+func demoService() *fakeService {
+	f := newFakeService()
+	f.confs = []model.Conference{
+		{SID: confSID, FriendlyName: "support-escalations", Status: model.ConferenceInProgress, Region: "us1", Created: testNow.Add(-42 * time.Minute)},
+		{SID: conf2SID, FriendlyName: "sales-standup", Status: model.ConferenceInProgress, Region: "ie1", Created: testNow.Add(-3 * time.Hour)},
+	}
+	f.setParticipants(confSID,
+		participant(1, "agent-7", func(p *model.Participant) { p.StartConferenceOnEnter = true }),
+		participant(2, "caller-2", muted),
+		participant(3, "supervisor", func(p *model.Participant) { p.Coaching = true; p.CallSIDToCoach = callSID(1) }),
+		participant(4, "caller-9", held),
+	)
+	return f
+}
+
+// openRoom starts a harness on the participants screen of confSID.
+func openRoom(t *testing.T, svc *fakeService, mod func(*Options)) *harness {
+	t.Helper()
+	return newHarness(t, svc, func(o *Options) {
+		o.Conference = confSID
+		if mod != nil {
+			mod(o)
+		}
+	})
+}

@@ -1,0 +1,375 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/lipgloss"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"confconsole/model"
+)
+
+// confList is the conference list screen.
+type confList struct {
+	confs         []model.Conference // the last fetch, in Twilio's order (newest first)
+	rows          []model.Conference // what the table shows: filtered
+	selected      string             // conference SID
+	selIdx        int
+	offset        int
+	poll          poller
+	loaded        bool
+	showCompleted bool
+	filter        textinput.Model
+	query         string
+	filtering     bool
+	cache         rowCache[confRowKey]
+}
+
+type confRowKey struct {
+	c        model.Conference
+	minutes  int64
+	selected bool
+	width    int
+}
+
+func newConfList(st Styles) confList {
+	ti := newFilterInput(st)
+	ti.Placeholder = "name, SID, status or region"
+	return confList{filter: ti, cache: newRowCache[confRowKey]()}
+}
+
+const (
+	lcolName = iota
+	lcolSID
+	lcolStatus
+	lcolRegion
+	lcolAge
+)
+
+var listColumns = [...]column{
+	lcolName:   {title: "FRIENDLY NAME", width: 24, flex: true, max: 60},
+	lcolSID:    {title: "SID", width: 34, narrow: 11},
+	lcolStatus: {title: "STATUS", width: 11},
+	lcolRegion: {title: "REGION", width: 6},
+	lcolAge:    {title: "AGE", width: 6},
+}
+
+var listSteps = [...]step{{col: lcolSID}, {col: lcolRegion, drop: true}, {col: lcolAge, drop: true}}
+
+// listChrome is the lines around the list: title, status, column titles,
+// flash and footer.
+const listChrome = 5
+
+func (a *App) listTableHeight() int {
+	h := a.height - listChrome
+	if a.list.filtering {
+		h--
+	}
+	return max(h, 1)
+}
+
+// listRefetch polls the conference list now, or when the poll in flight
+// lands.
+func (a *App) listRefetch() tea.Cmd {
+	seq, ok := a.list.poll.begin()
+	if !ok {
+		return nil
+	}
+	return fetchConferences(a.svc, a.list.showCompleted, seq, a.now)
+}
+
+func (a *App) listNext() tea.Cmd {
+	p := &a.list.poll
+	if p.again {
+		p.again = false
+		return a.listRefetch()
+	}
+	p.gen++
+	gen := p.gen
+	d := p.delay(a.interval, a.jitter)
+	p.nextAt = a.now().Add(d)
+	return a.sched(d, func(time.Time) tea.Msg {
+		return pollMsg{target: screenList, gen: gen}
+	})
+}
+
+func (a App) onPoll(m pollMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case m.target == screenList && a.screen == screenList && m.gen == a.list.poll.gen:
+		return a, a.listRefetch()
+	case m.target == screenRoom && a.screen == screenRoom && m.gen == a.room.poll.gen:
+		return a, a.roomRefetch()
+	}
+	return a, nil // a tick from a schedule that a refetch or a screen change replaced
+}
+
+func (a App) onResolved(m resolvedMsg) (tea.Model, tea.Cmd) {
+	if m.err != nil {
+		a.setFlash(explain(m.err), true)
+		return a, a.listRefetch()
+	}
+	return a.openRoom(m.conf)
+}
+
+func (a App) onConferences(m conferencesMsg) (tea.Model, tea.Cmd) {
+	l := &a.list
+	if a.screen != screenList || !l.poll.land(m.seq) {
+		return a, nil
+	}
+	if m.err != nil {
+		l.poll.failed(m.err)
+		return a, a.listNext()
+	}
+	l.poll.succeeded(m.at)
+	l.confs = m.confs
+	l.loaded = true
+	a.rebuildList()
+	return a, a.listNext()
+}
+
+// rebuildList applies the filter and keeps the selection on the same
+// conference.
+func (a *App) rebuildList() {
+	l := &a.list
+	q := strings.Fields(strings.ToLower(l.query))
+	l.rows = l.rows[:0:0]
+	for _, c := range l.confs {
+		if !l.showCompleted && c.Status == model.ConferenceCompleted {
+			continue
+		}
+		if matchConference(c, q) {
+			l.rows = append(l.rows, c)
+		}
+	}
+	l.selIdx = a.listIndex(l.selected)
+	keep := make(map[string]bool, len(l.rows))
+	for _, c := range l.rows {
+		keep[c.SID] = true
+	}
+	l.cache.prune(func(id string) bool { return keep[id] })
+	a.fixScroll()
+}
+
+func matchConference(c model.Conference, terms []string) bool {
+	hay := strings.ToLower(strings.Join([]string{c.FriendlyName, c.SID, string(c.Status), c.Region}, " "))
+	for _, t := range terms {
+		if !strings.Contains(hay, t) {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *App) listIndex(sid string) int {
+	l := &a.list
+	for i, c := range l.rows {
+		if c.SID == sid {
+			return i
+		}
+	}
+	if len(l.rows) == 0 {
+		l.selected = ""
+		return 0
+	}
+	i := min(max(l.selIdx, 0), len(l.rows)-1)
+	l.selected = l.rows[i].SID
+	return i
+}
+
+func (a *App) listSelect(i int) {
+	l := &a.list
+	if len(l.rows) == 0 {
+		return
+	}
+	i = min(max(i, 0), len(l.rows)-1)
+	l.selIdx = i
+	l.selected = l.rows[i].SID
+	a.fixScroll()
+}
+
+func (a App) listKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	l := &a.list
+	if l.filtering {
+		switch msg.Type {
+		case tea.KeyEnter:
+			l.filtering = false
+			l.filter.Blur()
+			return a, nil
+		case tea.KeyEsc:
+			l.filtering = false
+			l.filter.Blur()
+			l.filter.SetValue("")
+			l.query = ""
+			a.rebuildList()
+			return a, nil
+		}
+		var cmd tea.Cmd
+		l.filter, cmd = l.filter.Update(msg)
+		if v := l.filter.Value(); v != l.query {
+			l.query = v
+			a.rebuildList()
+		}
+		return a, cmd
+	}
+	k := a.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		a.listSelect(l.selIdx - 1)
+	case key.Matches(msg, k.Down):
+		a.listSelect(l.selIdx + 1)
+	case key.Matches(msg, k.PageUp):
+		a.listSelect(l.selIdx - a.listTableHeight())
+	case key.Matches(msg, k.PageDown):
+		a.listSelect(l.selIdx + a.listTableHeight())
+	case key.Matches(msg, k.Top):
+		a.listSelect(0)
+	case key.Matches(msg, k.Bottom):
+		a.listSelect(len(l.rows) - 1)
+	case key.Matches(msg, k.Open):
+		if len(l.rows) == 0 {
+			return a, nil
+		}
+		return a.openRoom(l.rows[l.selIdx])
+	case key.Matches(msg, k.Back):
+		if l.query != "" {
+			l.query = ""
+			l.filter.SetValue("")
+			a.rebuildList()
+		}
+	case key.Matches(msg, k.Refresh):
+		return a, a.listRefetch()
+	case key.Matches(msg, k.Filter):
+		l.filtering = true
+		l.filter.SetValue(l.query)
+		l.filter.CursorEnd()
+		a.fixScroll()
+		return a, l.filter.Focus()
+	case key.Matches(msg, k.ShowCompleted):
+		l.showCompleted = !l.showCompleted
+		a.rebuildList()
+		if l.showCompleted {
+			a.setFlash("showing completed conferences too", false)
+		} else {
+			a.setFlash("showing conferences in progress", false)
+		}
+		return a, a.listRefetch()
+	}
+	return a, nil
+}
+
+func (a App) listView() string {
+	l := &a.list
+	lines := make([]string, 0, a.height)
+	title := []string{a.st.Title.Render("confconsole"), a.st.Text.Render("conferences")}
+	if l.showCompleted {
+		title[1] = a.st.Text.Render("conferences (with completed)")
+	}
+	if a.opts.AccountSID != "" {
+		title = append(title, a.st.Faint.Render(a.opts.AccountSID))
+	}
+	if a.opts.Demo {
+		title = append(title, a.st.Badge.Render(" DEMO "))
+	}
+	if a.opts.ReadOnly {
+		title = append(title, a.st.ReadOnly.Render(" READ-ONLY "))
+	}
+	lines = append(lines, fitStyled(strings.Join(title, "  "), a.width))
+	switch {
+	case !l.loaded && l.poll.err == nil:
+		lines = append(lines, a.st.Faint.Render("loading conferences…"))
+	default:
+		n := fmt.Sprintf("%d in progress", countInProgress(l.confs))
+		if l.query != "" {
+			n += fmt.Sprintf(" · showing %d", len(l.rows))
+		}
+		lines = append(lines, fitStyled(a.st.Text.Render(n)+"  "+a.freshness(&l.poll), a.width))
+	}
+	lay := planLayout(listColumns[:], listSteps[:], a.width)
+	h := a.listTableHeight()
+	body := []string{lay.header(listColumns[:], a.st)}
+	if l.loaded && len(l.rows) == 0 {
+		switch {
+		case l.query != "":
+			body = append(body, a.st.Faint.Render("  no conference matches /"+model.InertN(l.query, 40)))
+		case l.showCompleted:
+			body = append(body, a.st.Faint.Render("  no conferences on this account"))
+		default:
+			body = append(body, a.st.Faint.Render("  no conference is in progress ("+keyName(a.keys.ShowCompleted)+" shows completed ones)"))
+		}
+	}
+	end := min(l.offset+h, len(l.rows))
+	for i := l.offset; i < end; i++ {
+		body = append(body, a.conferenceRow(lay, l.rows[i], i == l.selIdx))
+	}
+	lines = append(lines, padLines(body, h+1)...)
+	if l.filtering {
+		lines = append(lines, l.filter.View())
+	}
+	lines = append(lines, a.flashLine(), a.footer(a.listKeys()))
+	return strings.Join(lines, "\n")
+}
+
+func (a App) conferenceRow(lay layout, c model.Conference, selected bool) string {
+	k := confRowKey{c: c, minutes: minutes(a.clock, c.Created), selected: selected, width: lay.width}
+	return a.list.cache.get(c.SID, k, func() string {
+		sid := c.SID
+		if lay.widths[lcolSID] < len(sid) {
+			sid = shortSID(sid)
+		}
+		name := model.InertN(c.FriendlyName, 80)
+		cells := []cell{
+			lcolName:   {name, a.st.Text},
+			lcolSID:    {model.Inert(sid), a.st.Faint},
+			lcolStatus: {model.InertN(string(c.Status), 12), conferenceStatusStyle(a.st, c.Status)},
+			lcolRegion: {model.InertN(c.Region, 8), a.st.Faint},
+			lcolAge:    {coarseAge(a.clock, c.Created), a.st.Faint},
+		}
+		return lay.row(cells, selected, a.st)
+	})
+}
+
+func conferenceStatusStyle(st Styles, s model.ConferenceStatus) lipgloss.Style {
+	switch s {
+	case model.ConferenceInProgress:
+		return st.Connected
+	case model.ConferenceCompleted:
+		return st.Gone
+	}
+	return st.Ringing
+}
+
+func countInProgress(cs []model.Conference) int {
+	n := 0
+	for _, c := range cs {
+		if c.Status == model.ConferenceInProgress {
+			n++
+		}
+	}
+	return n
+}
+
+func (a App) listKeys() []key.Binding {
+	k := a.keys
+	if a.list.filtering {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		}
+	}
+	var bs []key.Binding
+	if len(a.list.rows) > 0 {
+		bs = append(bs, k.Open)
+	}
+	bs = append(bs, k.ShowCompleted, k.Filter, k.Refresh)
+	if a.list.query != "" {
+		bs = append(bs, k.Back)
+	}
+	return enabled(append(bs, k.Quit, k.Help)...)
+}
+
+// keyName is the first key of a binding as help shows it.
+func keyName(b key.Binding) string { return b.Help().Key }

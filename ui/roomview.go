@@ -1,0 +1,417 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"confconsole/model"
+)
+
+// The participants table's columns, in display order.
+const (
+	colLabel = iota
+	colSID
+	colStatus
+	colMuted
+	colHold
+	colCoach
+	colEnterExit
+	colTime
+)
+
+var participantColumns = [...]column{
+	colLabel:     {title: "LABEL", width: 14, flex: true, max: 40},
+	colSID:       {title: "CALL SID", width: 34, narrow: 11},
+	colStatus:    {title: "STATUS", width: 10},
+	colMuted:     {title: "MUTED", width: 9},
+	colHold:      {title: "HOLD", width: 9},
+	colCoach:     {title: "COACHING", width: 14, narrow: 12},
+	colEnterExit: {title: "ENTER/EXIT", width: 10},
+	colTime:      {title: "TIME", width: 5},
+}
+
+// participantSteps is the order columns give way on a narrow terminal: the
+// SID shortens first (its tail still tells calls apart), then the least
+// used columns go. Label, status, muted and hold stay at any width.
+var participantSteps = [...]step{
+	{col: colSID},
+	{col: colEnterExit, drop: true},
+	{col: colCoach},
+	{col: colTime, drop: true},
+	{col: colSID, drop: true},
+	{col: colCoach, drop: true},
+}
+
+// participantRowKey is everything a participant row shows; the row is
+// rendered again only when it changes.
+type participantRowKey struct {
+	p        model.Participant
+	pend     actionKind
+	minutes  int64
+	selected bool
+	width    int
+	coachee  string
+}
+
+// Fixed lines around the table: two header lines, the column titles, the
+// flash line and the footer.
+const roomChrome = 5
+
+// feedSideMin is the width from which the event feed sits beside the table
+// rather than under it.
+const (
+	feedSideMin   = 110
+	feedSideWidth = 40
+	feedBelowRows = 7
+)
+
+// roomTableHeight is the number of participant rows on screen.
+func (a *App) roomTableHeight() int {
+	h := a.height - roomChrome
+	if a.room.feed && a.width < feedSideMin {
+		h -= feedBelowRows
+	}
+	if a.room.confirm != nil || a.room.filtering {
+		h-- // the question or the filter line
+	}
+	return max(h, 1)
+}
+
+func (a *App) roomTableWidth() int {
+	if a.room.feed && a.width >= feedSideMin {
+		return a.width - feedSideWidth - 1
+	}
+	return a.width
+}
+
+// fixScroll keeps the selection on screen after anything moved it or resized
+// the viewport.
+func (a *App) fixScroll() {
+	switch a.screen {
+	case screenRoom:
+		r := &a.room
+		r.offset = window(r.offset, r.selIdx, len(r.rows), a.roomTableHeight())
+	case screenList:
+		l := &a.list
+		l.offset = window(l.offset, l.selIdx, len(l.rows), a.listTableHeight())
+	}
+}
+
+func (a App) roomView() string {
+	r := &a.room
+	lines := make([]string, 0, a.height)
+	lines = append(lines, a.roomTitle(), a.roomStatus())
+
+	tw := a.roomTableWidth()
+	lay := planLayout(participantColumns[:], participantSteps[:], tw)
+	body := a.roomTable(lay, a.roomTableHeight())
+	if f := a.formView(tw, a.height-roomChrome); f != "" {
+		body = padLines(strings.Split(f, "\n"), len(body))
+	}
+	if r.feed {
+		if a.width >= feedSideMin {
+			feed := a.feedLines(feedSideWidth, len(body))
+			for i := range body {
+				body[i] = fit(body[i], tw) + " " + feed[i]
+			}
+		} else {
+			body = append(body, a.feedLines(a.width, feedBelowRows)...)
+		}
+	}
+	lines = append(lines, body...)
+	switch {
+	case r.confirm != nil:
+		lines = append(lines, a.st.Prompt.Render(fit(r.confirm.question+"  [y/N]", a.width)))
+	case r.filtering:
+		lines = append(lines, r.filter.View())
+	}
+	lines = append(lines, a.flashLine(), a.footer(a.roomKeys()))
+	return strings.Join(lines, "\n")
+}
+
+// roomTitle is the first header line: where we are and in which mode.
+func (a App) roomTitle() string {
+	r := &a.room
+	parts := []string{a.st.Title.Render("confconsole"), a.st.Title.Render(conferenceName(r.conf)), a.st.Faint.Render(r.conf.SID)}
+	if a.opts.Demo {
+		parts = append(parts, a.st.Badge.Render(" DEMO "))
+	}
+	if a.opts.ReadOnly {
+		parts = append(parts, a.st.ReadOnly.Render(" READ-ONLY "))
+	}
+	switch r.rec {
+	case model.RecordingInProgress:
+		parts = append(parts, a.st.Muted.Render("● REC"))
+	case model.RecordingPaused:
+		parts = append(parts, a.st.Held.Render("‖ REC paused"))
+	}
+	return fitStyled(strings.Join(parts, "  "), a.width)
+}
+
+// roomStatus is the second header line: counts, freshness, the poll error.
+func (a App) roomStatus() string {
+	r := &a.room
+	if !r.loaded && r.poll.err == nil {
+		return a.st.Faint.Render("loading participants…")
+	}
+	t := model.Counts(r.roster)
+	counts := fmt.Sprintf("%d connected · %d ringing · %d muted · %d held", t.Connected, t.Ringing, t.Muted, t.Held)
+	if r.query != "" {
+		counts += fmt.Sprintf(" · showing %d of %d", len(r.rows), len(r.roster))
+	}
+	return fitStyled(a.st.Text.Render(counts)+"  "+a.freshness(&r.poll), a.width)
+}
+
+// freshness says how old the data is, and when a poll failed, that the
+// table is stale and why.
+func (a App) freshness(p *poller) string {
+	if p.err == nil {
+		return a.st.Fresh.Render("updated " + ago(a.clock, p.updated))
+	}
+	what := "STALE"
+	if !p.updated.IsZero() {
+		what += " (updated " + ago(a.clock, p.updated) + ")"
+	}
+	if wait := p.nextAt.Sub(a.clock); wait >= time.Second && p.err != nil && !p.inFlight {
+		what += " · retry in " + strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10) + "s"
+	}
+	return a.st.Stale.Render(what + ": " + explain(p.err))
+}
+
+// ago says how long before now t was, in whole seconds up to two minutes,
+// then coarser.
+func ago(now, t time.Time) string {
+	d := now.Unix() - t.Unix()
+	switch {
+	case d < 0:
+		d = 0
+	case d >= 120:
+		return strconv.FormatInt(d/60, 10) + "m ago"
+	}
+	return strconv.FormatInt(d, 10) + "s ago"
+}
+
+// roomTable renders the column titles and the rows on screen, h rows tall,
+// every line padded so the screen is always fully drawn.
+func (a App) roomTable(lay layout, h int) []string {
+	r := &a.room
+	out := make([]string, 0, h+1)
+	out = append(out, lay.header(participantColumns[:], a.st))
+	switch {
+	case !r.loaded && r.poll.err != nil:
+		out = append(out, a.st.Faint.Render("  no participant list yet"))
+	case !r.loaded:
+	case len(r.rows) == 0 && r.query != "":
+		out = append(out, a.st.Faint.Render("  nobody matches /"+model.InertN(r.query, 40)+" (esc clears the filter)"))
+	case len(r.rows) == 0:
+		out = append(out, a.st.Faint.Render("  nobody is in this conference"))
+	}
+	end := min(r.offset+h, len(r.rows))
+	for i := r.offset; i < end; i++ {
+		p := r.rows[i]
+		out = append(out, a.participantRow(lay, p, i == r.selIdx))
+	}
+	return padLines(out, h+1)
+}
+
+func (a App) participantRow(lay layout, p model.Participant, selected bool) string {
+	r := &a.room
+	pa := r.pending[p.CallSID]
+	k := participantRowKey{p: p, pend: pa.kind, minutes: minutes(a.clock, p.Created), selected: selected, width: lay.width}
+	if p.Coaching {
+		k.coachee = r.byID[p.CallSIDToCoach].Label
+	}
+	return r.cache.get(p.CallSID, k, func() string {
+		return lay.row(a.participantCells(lay, p, pa), selected, a.st)
+	})
+}
+
+// participantCells spells every state in words, so the table reads the
+// same without colour.
+func (a App) participantCells(lay layout, p model.Participant, pa pendingAction) []cell {
+	st := a.st
+	cells := make([]cell, len(participantColumns))
+	label := model.InertN(p.Label, 64)
+	cells[colLabel] = cell{label, st.Text}
+	if label == "" {
+		cells[colLabel] = cell{"-", st.Faint}
+	}
+	sid := p.CallSID
+	if lay.widths[colSID] < len(sid) {
+		sid = shortSID(sid)
+	}
+	cells[colSID] = cell{model.Inert(sid), st.Faint}
+	cells[colStatus] = cell{model.InertN(string(p.Status), 12), statusStyle(st, p.Status)}
+	cells[colMuted] = cell{"-", st.Faint}
+	if p.Muted {
+		cells[colMuted] = cell{"muted", st.Muted}
+	}
+	cells[colHold] = cell{"-", st.Faint}
+	if p.Hold {
+		cells[colHold] = cell{"on hold", st.Held}
+	}
+	cells[colCoach] = cell{"-", st.Faint}
+	if p.Coaching {
+		cells[colCoach] = cell{"→ " + a.coacheeName(p.CallSIDToCoach), st.Coaching}
+	}
+	cells[colEnterExit] = cell{enterExit(p), st.Faint}
+	cells[colTime] = cell{coarseAge(a.clock, p.Created), st.Faint}
+	if pa.kind != 0 {
+		c := cell{pa.kind.pendingWord(), st.Pending}
+		switch pa.kind {
+		case actMute, actUnmute:
+			cells[colMuted] = c
+		case actHold, actResume:
+			cells[colHold] = c
+		case actCoach, actStopCoach:
+			cells[colCoach] = c
+		case actRemove:
+			cells[colStatus] = c
+		}
+	}
+	return cells
+}
+
+// coacheeName names whom a participant coaches: the label when that call is
+// in the roster, else a short SID.
+func (a App) coacheeName(sid string) string {
+	if p, ok := a.room.byID[sid]; ok && p.Label != "" {
+		return model.InertN(p.Label, 32)
+	}
+	if sid == "" {
+		return "?"
+	}
+	return model.Inert(shortSID(sid))
+}
+
+func enterExit(p model.Participant) string {
+	switch {
+	case p.StartConferenceOnEnter && p.EndConferenceOnExit:
+		return "start/end"
+	case p.StartConferenceOnEnter:
+		return "start"
+	case p.EndConferenceOnExit:
+		return "end"
+	}
+	return "-"
+}
+
+func statusStyle(st Styles, s model.ParticipantStatus) lipgloss.Style {
+	switch s {
+	case model.ParticipantConnected:
+		return st.Connected
+	case model.ParticipantComplete, model.ParticipantFailed:
+		return st.Gone
+	}
+	return st.Ringing
+}
+
+// feedLines renders the event feed, newest first, h lines tall.
+func (a App) feedLines(w, h int) []string {
+	out := make([]string, 0, h)
+	out = append(out, a.st.FeedTitle.Render(fit(fmt.Sprintf("EVENTS (%d)", a.room.events.Len()), w)))
+	if a.room.events.Len() == 0 {
+		out = append(out, a.st.Faint.Render(fit("no changes seen yet", w)))
+	}
+	for _, e := range a.room.events.Newest(h - 1) {
+		ts := e.At.In(a.clock.Location()).Format("15:04:05")
+		out = append(out, a.st.FeedTime.Render(ts)+" "+a.st.FeedText.Render(fit(e.String(), max(w-9, 0))))
+	}
+	return padLines(out, h)
+}
+
+// roomKeys are the bindings that work on the participants screen right now,
+// for the footer.
+func (a App) roomKeys() []key.Binding {
+	r := &a.room
+	k := a.keys
+	switch {
+	case r.confirm != nil:
+		return enabled(k.Yes, k.No)
+	case r.filtering:
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		}
+	case a.formActive():
+		return a.formKeys()
+	}
+	var bs []key.Binding
+	if _, ok := a.selectedParticipant(); ok {
+		bs = append(bs, k.Mute, k.Hold, k.Coach, k.Announce, k.Remove)
+	}
+	bs = append(bs, k.Add, k.Events, k.Filter, k.Sort, k.AnnounceAll, k.Recording, k.End, k.Refresh, k.Back, k.Quit, k.Help)
+	return enabled(bs...)
+}
+
+// footer renders the keys that work now: as many as fit, then "…", and the
+// help key always last so the rest is one keypress away. (bubbles'
+// ShortHelpView can overflow a narrow terminal.)
+func (a App) footer(bs []key.Binding) string {
+	st := a.st.Help
+	const sepText = " • "
+	var helpItem string
+	var items []key.Binding
+	for _, k := range bs {
+		if k.Help() == a.keys.Help.Help() {
+			helpItem = sepText + k.Help().Key + " " + k.Help().Desc
+			continue
+		}
+		items = append(items, k)
+	}
+	room := a.width - ansi.StringWidth(helpItem)
+	var b strings.Builder
+	used := 0
+	for i, k := range items {
+		h := k.Help()
+		w := ansi.StringWidth(h.Key) + 1 + ansi.StringWidth(h.Desc)
+		if i > 0 {
+			w += ansi.StringWidth(sepText)
+		}
+		last := i == len(items)-1
+		if used+w > room || (!last && used+w+ansi.StringWidth(" …") > room) {
+			b.WriteString(st.Ellipsis.Render(" …"))
+			break
+		}
+		if i > 0 {
+			b.WriteString(st.ShortSeparator.Render(sepText))
+		}
+		b.WriteString(st.ShortKey.Render(h.Key) + " " + st.ShortDesc.Render(h.Desc))
+		used += w
+	}
+	if helpItem != "" {
+		h := a.keys.Help.Help()
+		b.WriteString(st.ShortSeparator.Render(sepText) + st.ShortKey.Render(h.Key) + " " + st.ShortDesc.Render(h.Desc))
+	}
+	return b.String()
+}
+
+// flashLine is the outcome of the last action, or blank.
+func (a App) flashLine() string {
+	if a.flash.text == "" {
+		return ""
+	}
+	if a.flash.isErr {
+		return a.st.FlashErr.Render(fit("✗ "+a.flash.text, a.width))
+	}
+	return a.st.FlashInfo.Render(fit("✓ "+a.flash.text, a.width))
+}
+
+// padLines makes lines exactly n long, blank lines at the end.
+func padLines(lines []string, n int) []string {
+	for len(lines) < n {
+		lines = append(lines, "")
+	}
+	return lines[:n]
+}
+
+// fitStyled cuts an already styled line to w cells.
+func fitStyled(s string, w int) string {
+	return ansi.Truncate(s, w, "…")
+}

@@ -1,0 +1,220 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// The console draws its tables itself instead of using bubbles/table: it
+// renders only the rows on screen, caches each rendered row until that row's
+// data changes, and so a poll that changes one participant costs one row,
+// not the whole table.
+
+// column describes one table column.
+type column struct {
+	title  string
+	width  int // preferred width; for the flexible column, its minimum
+	narrow int // a narrower width the column may collapse to; 0 for none
+	flex   bool
+	max    int // the flexible column grows no wider than this
+}
+
+// step is one move when a table does not fit: narrow a column, or drop it.
+type step struct {
+	col  int
+	drop bool
+}
+
+// layout is where each column goes at one terminal width.
+type layout struct {
+	width  int
+	show   []bool
+	widths []int
+}
+
+const (
+	sep     = " " // between cells
+	markerW = 2   // the selection marker column
+)
+
+// planLayout fits cols into width, applying steps in order (the least useful
+// column first) until the table fits; the flexible column takes what is left.
+func planLayout(cols []column, steps []step, width int) layout {
+	l := layout{width: width, show: make([]bool, len(cols)), widths: make([]int, len(cols))}
+	for i, c := range cols {
+		l.show[i] = true
+		l.widths[i] = c.width
+	}
+	for _, s := range steps {
+		if l.total() <= width {
+			break
+		}
+		if s.drop {
+			l.show[s.col] = false
+		} else if cols[s.col].narrow > 0 {
+			l.widths[s.col] = cols[s.col].narrow
+		}
+	}
+	if spare := width - l.total(); spare > 0 {
+		for i, c := range cols {
+			if c.flex && l.show[i] {
+				grow := spare
+				if c.max > 0 && l.widths[i]+grow > c.max {
+					grow = c.max - l.widths[i]
+				}
+				if grow > 0 {
+					l.widths[i] += grow
+				}
+			}
+		}
+	}
+	return l
+}
+
+// total is the width of a row under this layout.
+func (l layout) total() int {
+	n, shown := markerW, 0
+	for i, w := range l.widths {
+		if l.show[i] {
+			n += w
+			shown++
+		}
+	}
+	if shown > 1 {
+		n += (shown - 1) * len(sep)
+	}
+	return n
+}
+
+// cell is one cell's text and the style it is drawn in when its row is not
+// selected.
+type cell struct {
+	text  string
+	style lipgloss.Style
+}
+
+// fit cuts s to w cells (wide characters counted as two) and pads it to
+// exactly w.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
+	}
+	if sw < w {
+		s += strings.Repeat(" ", w-sw)
+	}
+	return s
+}
+
+// header renders the column titles.
+func (l layout) header(cols []column, st Styles) string {
+	var b strings.Builder
+	b.WriteString(st.NoMarker)
+	first := true
+	for i, c := range cols {
+		if !l.show[i] {
+			continue
+		}
+		if !first {
+			b.WriteString(sep)
+		}
+		first = false
+		b.WriteString(fit(c.title, l.widths[i]))
+	}
+	return st.Header.Render(strings.TrimRight(b.String(), " "))
+}
+
+// row renders one row. A selected row is one run of the selection style with
+// the marker glyph, so it reads as selected without colour too; other rows
+// colour each cell by its state.
+func (l layout) row(cells []cell, selected bool, st Styles) string {
+	var b strings.Builder
+	if selected {
+		b.WriteString(st.Marker)
+	} else {
+		b.WriteString(st.NoMarker)
+	}
+	first := true
+	for i, c := range cells {
+		if i >= len(l.show) || !l.show[i] {
+			continue
+		}
+		if !first {
+			b.WriteString(sep)
+		}
+		first = false
+		text := fit(c.text, l.widths[i])
+		if selected {
+			b.WriteString(text)
+		} else {
+			b.WriteString(c.style.Render(text))
+		}
+	}
+	if selected {
+		return st.Selected.Render(b.String())
+	}
+	return b.String()
+}
+
+// rowCache keeps each rendered row until its key (everything the row shows)
+// changes, so an unchanged row costs a map lookup.
+type rowCache[K comparable] struct {
+	m map[string]cachedRow[K]
+}
+
+type cachedRow[K comparable] struct {
+	key  K
+	line string
+}
+
+func newRowCache[K comparable]() rowCache[K] {
+	return rowCache[K]{m: make(map[string]cachedRow[K])}
+}
+
+// get returns the row for id, rendering it only when k differs from the key
+// it was last rendered with.
+func (c rowCache[K]) get(id string, k K, render func() string) string {
+	if r, ok := c.m[id]; ok && r.key == k {
+		return r.line
+	}
+	line := render()
+	c.m[id] = cachedRow[K]{key: k, line: line}
+	return line
+}
+
+// prune forgets rows whose id is not kept, so the cache stays as large as
+// the table.
+func (c rowCache[K]) prune(keep func(id string) bool) {
+	for id := range c.m {
+		if !keep(id) {
+			delete(c.m, id)
+		}
+	}
+}
+
+// window returns the first row to show so that sel stays visible in a
+// viewport of h rows, moving offset as little as possible.
+func window(offset, sel, n, h int) int {
+	if h <= 0 || n <= h {
+		return 0
+	}
+	if sel < offset {
+		offset = sel
+	}
+	if sel >= offset+h {
+		offset = sel - h + 1
+	}
+	if offset > n-h {
+		offset = n - h
+	}
+	if offset < 0 {
+		offset = 0
+	}
+	return offset
+}
