@@ -442,7 +442,7 @@ type retryAfterErr struct {
 }
 
 func (e retryAfterErr) RetryAfter() time.Duration { return e.d }
-func (e retryAfterErr) Unwrap() error              { return e.error }
+func (e retryAfterErr) Unwrap() error             { return e.error }
 
 func TestBackoffIsCapped(t *testing.T) {
 	p := poller{}

@@ -31,10 +31,10 @@ type room struct {
 	events  *model.EventLog
 	feed    bool // the event feed is shown
 
-	sortKey  model.SortKey
-	sortDesc bool
-	filter   textinput.Model
-	query    string // the applied filter
+	sortKey   model.SortKey
+	sortDesc  bool
+	filter    textinput.Model
+	query     string // the applied filter
 	filtering bool
 
 	confirm *confirmation
