@@ -287,7 +287,14 @@ type harness struct {
 
 func newHarness(t *testing.T, svc *fakeService, mod func(*Options)) *harness {
 	t.Helper()
-	h := &harness{t: t, svc: svc, clock: testNow}
+	return newHarnessFor(t, svc, svc, testNow, mod)
+}
+
+// newHarnessFor drives an App over any Service (the real client against the
+// simulator, say), its clock starting at now.
+func newHarnessFor(t *testing.T, svc Service, fake *fakeService, now time.Time, mod func(*Options)) *harness {
+	t.Helper()
+	h := &harness{t: t, svc: fake, clock: now}
 	opts := Options{Keys: testKeyMap(), Refresh: 2 * time.Second, Now: func() time.Time { return h.clock }, Theme: "dark"}
 	if mod != nil {
 		mod(&opts)
