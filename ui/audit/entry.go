@@ -201,25 +201,28 @@ func redactURL(v string) (string, bool) {
 // replaced, passwords in URLs are hidden, and the values of both (and of
 // extra, the credentials the Log was told about) are cut out of every other
 // text field, in case an error message echoes them. It never modifies e's map.
-func redact(e Entry, extra []string) Entry {
-	secrets := append([]string(nil), extra...)
+// It also returns the secret values it found in the params, so that the
+// action's result line can be scrubbed of them too.
+func redact(e Entry, extra []string) (Entry, []string) {
+	var found []string
 	params := make(map[string]string, len(e.Params))
 	for k, v := range e.Params {
 		switch {
 		case secretParam(k):
 			params[k] = Redacted
-			secrets = append(secrets, v)
+			found = append(found, v)
 		default:
 			if r, ok := redactURL(v); ok {
 				if u, err := url.Parse(v); err == nil {
 					p, _ := u.User.Password()
-					secrets = append(secrets, p)
+					found = append(found, p)
 				}
 				v = r
 			}
 			params[k] = v
 		}
 	}
+	secrets := append(append([]string(nil), extra...), found...)
 	// Longest first, so a secret that contains another is cut whole.
 	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
 	scrub := func(s string) string {
@@ -240,7 +243,7 @@ func redact(e Entry, extra []string) Entry {
 		&e.AccountSID, &e.ConferenceSID, &e.CallSID} {
 		*f = scrub(*f)
 	}
-	return e
+	return e, found
 }
 
 // encodeLine turns e into one line of the file, newline included. The JSON

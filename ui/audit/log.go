@@ -125,12 +125,15 @@ type Log struct {
 	f       file // nil when disabled
 	closed  bool // guarded by writeMu
 
-	mu    sync.Mutex
-	seq   uint64
-	err   error
-	ring  []Entry // the last records, oldest at start; grows up to max
-	max   int
-	start int
+	mu  sync.Mutex
+	seq uint64
+	// pending holds the secret values an intent's params carried, until
+	// its result is written: the result's error message may echo them.
+	pending map[string][]string
+	err     error
+	ring    []Entry // the last records, oldest at start; grows up to max
+	max     int
+	start   int
 }
 
 // Open opens (creating if needed) the log file at path for appending, with
@@ -168,7 +171,7 @@ func newLog(path string, f file, opts []Option) *Log {
 	}
 	return &Log{
 		path: path, f: f, now: c.now, identity: id, secrets: c.secrets,
-		idPrefix: sessionID(), max: c.sessionSize,
+		idPrefix: sessionID(), max: c.sessionSize, pending: map[string][]string{},
 	}
 }
 
@@ -213,7 +216,7 @@ func (l *Log) Intent(ctx context.Context, e Entry) (id string, err error) {
 	l.mu.Unlock()
 	e.Phase, e.ID = PhaseIntent, id
 	e.Outcome, e.ErrorCode, e.Error, e.RequestID, e.Attempts = "", 0, "", "", 0
-	return id, l.record(e)
+	return id, l.record(e, nil)
 }
 
 // Result records what became of the action Intent returned id for. Empty
@@ -225,6 +228,8 @@ func (l *Log) Result(ctx context.Context, id string, e Entry) error {
 	e.Phase, e.ID = PhaseResult, id
 	l.mu.Lock()
 	in, ok := l.findIntent(id)
+	secrets := l.pending[id]
+	delete(l.pending, id)
 	l.mu.Unlock()
 	if ok {
 		fill := func(dst *string, src string) {
@@ -244,7 +249,7 @@ func (l *Log) Result(ctx context.Context, id string, e Entry) error {
 	if e.Outcome == "" {
 		e.Outcome = OutcomeUnknown
 	}
-	return l.record(e)
+	return l.record(e, secrets)
 }
 
 // findIntent looks for the intent line id among the session's records,
@@ -259,16 +264,21 @@ func (l *Log) findIntent(id string) (Entry, bool) {
 	return Entry{}, false
 }
 
-// record stamps, redacts, writes and keeps e.
-func (l *Log) record(e Entry) error {
+// record stamps, redacts (of extra secrets too), writes and keeps e.
+func (l *Log) record(e Entry, extra []string) error {
 	l.writeMu.Lock()
 	defer l.writeMu.Unlock()
 	e.Time = l.now()
 	e.Operator, e.SSHUser, e.Host = l.identity.Operator, l.identity.SSHUser, l.identity.Host
-	e = redact(e, l.secrets)
+	e, found := redact(e, append(extra, l.secrets...))
 	err := l.write(e)
 	e.Written = err == nil && l.f != nil
 	l.mu.Lock()
+	// Bounded like the ring: intents whose result never comes (the console
+	// quit mid-call) must not pile up over a shift.
+	if e.Phase == PhaseIntent && len(found) > 0 && len(l.pending) < l.max {
+		l.pending[e.ID] = found
+	}
 	l.keep(e)
 	if err != nil {
 		l.err = err

@@ -283,7 +283,9 @@ func TestRedaction(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := l.Result(ctx, id, Entry{Outcome: OutcomeFailed, Error: tt.errMsg, Params: tt.params}); err != nil {
+			// The result carries no params: its error is scrubbed of the
+			// secrets its intent sent.
+			if err := l.Result(ctx, id, Entry{Outcome: OutcomeFailed, Error: tt.errMsg}); err != nil {
 				t.Fatal(err)
 			}
 			raw, err := os.ReadFile(path)
@@ -593,7 +595,7 @@ func TestOneWriteThenSyncPerRecord(t *testing.T) {
 }
 
 func TestConcurrentWriters(t *testing.T) {
-	const logs, writers, each = 2, 4, 25
+	const logs, writers, each = 2, 4, 10
 	path := filepath.Join(t.TempDir(), "audit.jsonl")
 	ctx := context.Background()
 	// Two Logs on one file stand for two console sessions: without
@@ -873,7 +875,8 @@ func FuzzEntry(f *testing.F) {
 		e.Phase, e.ID = PhaseResult, "s-1"
 		e.Label, e.ConferenceName, e.Error = label, name, msg
 		e.Params = map[string]string{label: msg}
-		line, err := encodeLine(redact(e, nil))
+		e, _ = redact(e, nil)
+		line, err := encodeLine(e)
 		if err != nil {
 			t.Fatal(err)
 		}
