@@ -288,6 +288,9 @@ func TestRedaction(t *testing.T) {
 			if err := l.Result(ctx, id, Entry{Outcome: OutcomeFailed, Error: tt.errMsg}); err != nil {
 				t.Fatal(err)
 			}
+			if len(l.pending) != 0 {
+				t.Errorf("secrets of answered intents still held: %d", len(l.pending))
+			}
 			raw, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -741,6 +744,15 @@ func TestSessionBounded(t *testing.T) {
 			}
 		})
 	}
+	t.Run("unanswered intents' secrets are bounded", func(t *testing.T) {
+		l := Disabled(WithSessionSize(3), WithIdentity(testIdentity))
+		for range 10 {
+			l.Intent(context.Background(), Entry{Action: ActionAdd, Params: map[string]string{"SipAuthPassword": "p4ssw0rd!"}})
+		}
+		if len(l.pending) > 3 {
+			t.Errorf("%d pending secret sets, want at most 3", len(l.pending))
+		}
+	})
 	t.Run("copies", func(t *testing.T) {
 		l := Disabled(WithIdentity(testIdentity))
 		l.Intent(context.Background(), muteEntry())
