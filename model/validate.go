@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
@@ -408,4 +409,38 @@ func (n NewParticipant) validateCoach(present []Participant) error {
 		}
 	}
 	return fmt.Errorf("%s is not in this conference any more; pick someone else to coach", shown(n.CallSIDToCoach))
+}
+
+// ValidateHTTPURL checks a URL that Twilio is to fetch, such as an
+// announcement's or a hold music's: absolute, http or https, with a host and
+// nothing invisible in it. The error says how to write it instead.
+func ValidateHTTPURL(s string) error {
+	const example = "such as https://example.com/announce.xml"
+	if strings.TrimSpace(s) == "" {
+		return errors.New("is empty; enter an http:// or https:// URL, " + example)
+	}
+	if t := strings.TrimSpace(s); t != s {
+		if ValidateHTTPURL(t) == nil {
+			return fmt.Errorf("%s has spaces around it; write it as %s", shown(s), shown(t))
+		}
+		return ValidateHTTPURL(t)
+	}
+	if Inert(s) != s || strings.ContainsAny(s, " \t") {
+		return fmt.Errorf("%s has spaces, control or invisible characters; a URL has none (write a space as %%20)", shown(s))
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%s is not a URL; write it %s", shown(s), example)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+	case "":
+		return fmt.Errorf("%s has no http:// or https://; write it as https://%s", shown(s), shown(strings.TrimPrefix(s, "//")))
+	default:
+		return fmt.Errorf("%s is a %s: URL; Twilio fetches only http:// and https:// URLs", shown(s), shown(u.Scheme))
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return fmt.Errorf("%s has no host; write it %s", shown(s), example)
+	}
+	return nil
 }

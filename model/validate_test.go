@@ -254,3 +254,27 @@ func TestFieldErrors(t *testing.T) {
 		t.Errorf("FieldError.Error() = %q", es[0].Error())
 	}
 }
+
+func TestValidateHTTPURL(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"https://example.com/announce.xml", ""},
+		{"http://10.0.0.1:8080/a.mp3?x=1", ""},
+		{"HTTPS://example.com", ""},
+		{"", "is empty; enter an http:// or https:// URL"},
+		{"  ", "is empty"},
+		{" https://example.com ", "has spaces around it; write it as https://example.com"},
+		{"example.com/a.xml", "has no http:// or https://; write it as https://example.com/a.xml"},
+		{"ftp://example.com/a", "is a ftp: URL; Twilio fetches only http:// and https:// URLs"},
+		{"https://", "has no host"},
+		{"https://exa mple.com", "has spaces, control or invisible characters"},
+		{"https://example.com/\u202egpm.exe", "control or invisible"},
+		{"https://example.com/%zz", "is not a URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			checkErr(t, "ValidateHTTPURL", tt.in, ValidateHTTPURL(tt.in), tt.want)
+		})
+	}
+}
