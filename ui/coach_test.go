@@ -1,0 +1,134 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"confconsole/model"
+)
+
+func pressCoach(c CoachPicker, keys ...string) (CoachPicker, tea.Cmd) {
+	var cmd tea.Cmd
+	for _, k := range keys {
+		c, cmd = c.Update(formKey(k))
+	}
+	return c, cmd
+}
+
+func coachPeople() (sup model.Participant, others []model.Participant) {
+	sup = model.Participant{CallSID: "CA" + strings.Repeat("5", 32), Label: "supervisor", Status: model.ParticipantConnected}
+	gone := model.Participant{CallSID: "CA" + strings.Repeat("d", 32), Label: "gone", Status: model.ParticipantComplete}
+	return sup, []model.Participant{formAgent, sup, formRinger, formCaller, gone}
+}
+
+func TestCoachPicker(t *testing.T) {
+	sup, people := coachPeople()
+	coaching := sup
+	coaching.Coaching, coaching.CallSIDToCoach = true, formCaller.CallSID
+	tests := []struct {
+		name  string
+		coach model.Participant
+		keys  []string
+		want  tea.Msg
+	}{
+		{"first choice", sup, []string{"enter"}, coachPickMsg{sup.CallSID, formAgent.CallSID}},
+		{"down picks the next connected one", sup, []string{"down", "enter"}, coachPickMsg{sup.CallSID, formCaller.CallSID}},
+		{"down stops at the end", sup, []string{"down", "down", "down", "enter"}, coachPickMsg{sup.CallSID, formCaller.CallSID}},
+		{"up stops at the top", sup, []string{"up", "up", "enter"}, coachPickMsg{sup.CallSID, formAgent.CallSID}},
+		{"starts on the current target", coaching, []string{"enter"}, coachPickMsg{sup.CallSID, formCaller.CallSID}},
+		{"stop coaching is first", coaching, []string{"up", "up", "enter"}, coachPickMsg{sup.CallSID, ""}},
+		{"esc cancels", sup, []string{"down", "esc"}, formCancelMsg{}},
+		{"other keys do nothing", sup, []string{"x"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := NewCoachPicker(NewFormStyles(MonoTheme()), tt.coach, people)
+			_, cmd := pressCoach(c, tt.keys...)
+			if got := formResult(cmd); got != tt.want {
+				t.Errorf("result = %#v, want %#v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCoachPickerRows(t *testing.T) {
+	sup, people := coachPeople()
+	v := formText(NewCoachPicker(NewFormStyles(MonoTheme()), sup, people).View(80, 24))
+	for _, want := range []string{"whom should supervisor coach?", "▶ agent-7", "caller", "enter choose", "esc cancel"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	// Never the coach itself, nobody not connected, no stop row when not coaching.
+	for _, unwanted := range []string{"▶ supervisor", "  supervisor", "ringing-one", "gone", "stop coaching"} {
+		if strings.Contains(v, unwanted) {
+			t.Errorf("view has %q:\n%s", unwanted, v)
+		}
+	}
+	sup.Coaching, sup.CallSIDToCoach = true, formAgent.CallSID
+	v = formText(NewCoachPicker(NewFormStyles(MonoTheme()), sup, people).View(80, 24))
+	if !strings.Contains(v, "stop coaching") || !strings.Contains(v, "▶ agent-7 (coaching now)") {
+		t.Errorf("coaching coach's view lacks the stop row or the current mark:\n%s", v)
+	}
+}
+
+func TestCoachPickerNobodyToCoach(t *testing.T) {
+	sup, _ := coachPeople()
+	c := NewCoachPicker(NewFormStyles(MonoTheme()), sup, []model.Participant{sup, formRinger})
+	if v := formText(c.View(80, 24)); !strings.Contains(v, "nobody else is connected") {
+		t.Errorf("empty picker does not say so:\n%s", v)
+	}
+	if _, cmd := pressCoach(c, "enter"); formResult(cmd) != nil {
+		t.Errorf("enter on an empty picker sent %#v", formResult(cmd))
+	}
+}
+
+func TestCoachPickerRefreshKeepsCursor(t *testing.T) {
+	sup, people := coachPeople()
+	c := NewCoachPicker(NewFormStyles(MonoTheme()), sup, people)
+	c, _ = pressCoach(c, "down") // on caller
+	// agent-7 leaves and a new participant joins ahead of caller.
+	newcomer := model.Participant{CallSID: "CA" + strings.Repeat("f", 32), Label: "newcomer", Status: model.ParticipantConnected}
+	c.SetParticipants([]model.Participant{newcomer, sup, formCaller})
+	if _, cmd := pressCoach(c, "enter"); formResult(cmd) != (coachPickMsg{sup.CallSID, formCaller.CallSID}) {
+		t.Errorf("after a refresh enter gave %#v, want caller still chosen", formResult(cmd))
+	}
+}
+
+func TestCoachPickerSendsOnceAndIsInert(t *testing.T) {
+	sup, _ := coachPeople()
+	evil := model.Participant{CallSID: "CA" + strings.Repeat("e", 32), Label: "\x1b[2J\u202eevil", Status: model.ParticipantConnected}
+	sup.Label = "sup\x07"
+	c := NewCoachPicker(NewFormStyles(MonoTheme()), sup, []model.Participant{evil})
+	v := c.View(80, 24)
+	if strings.ContainsAny(v, "\x07\u202e") || strings.Contains(v, "\x1b[2J") {
+		t.Errorf("view carries raw control characters: %q", v)
+	}
+	if !strings.Contains(v, "␛[2J<U+202E>evil") || !strings.Contains(v, "sup␇") {
+		t.Errorf("labels not shown inert:\n%s", v)
+	}
+	c, cmd := pressCoach(c, "enter")
+	if formResult(cmd) == nil {
+		t.Fatal("enter sent nothing")
+	}
+	if _, cmd = pressCoach(c, "enter"); formResult(cmd) != nil {
+		t.Errorf("second enter sent %#v", formResult(cmd))
+	}
+}
+
+func TestCoachPickerRefreshTakesCoachState(t *testing.T) {
+	sup, people := coachPeople()
+	c := NewCoachPicker(NewFormStyles(MonoTheme()), sup, people)
+	if strings.Contains(formText(c.View(80, 24)), "stop coaching") {
+		t.Fatal("stop row shown for a coach that is not coaching")
+	}
+	// Meanwhile the supervisor started coaching caller (another operator).
+	now := sup
+	now.Coaching, now.CallSIDToCoach = true, formCaller.CallSID
+	c.SetParticipants([]model.Participant{formAgent, now, formCaller})
+	if v := formText(c.View(80, 24)); !strings.Contains(v, "stop coaching") || !strings.Contains(v, "caller (coaching now)") {
+		t.Errorf("refresh did not pick up the coach's new state:\n%s", v)
+	}
+}
