@@ -1,0 +1,179 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from the server's goroutines
+// while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startMain runs Main with args until the test ends and returns its output
+// once the banner is printed.
+func startMain(t *testing.T, args ...string) (stdout, stderr *syncBuffer, stop func() error) {
+	t.Helper()
+	stdout, stderr = &syncBuffer{}, &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Main(ctx, args, stdout, stderr) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stdout.String(), "try:") {
+		select {
+		case err := <-done:
+			cancel()
+			t.Fatalf("Main returned early: %v\n%s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("no banner; stdout %q stderr %q", stdout.String(), stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	var once sync.Once
+	var err error
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case err = <-done:
+			case <-time.After(10 * time.Second):
+				t.Error("Main did not stop after its context ended")
+			}
+		})
+		return err
+	}
+	t.Cleanup(func() { _ = stop() })
+	return stdout, stderr, stop
+}
+
+func bannerField(t *testing.T, out, name string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^  ` + name + `\s+(\S+)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no %q in banner:\n%s", name, out)
+	}
+	return m[1]
+}
+
+// TestMainServesAndStops: Main prints its URL and generated credentials,
+// serves a request, logs it without the token, and stops on cancel.
+func TestMainServesAndStops(t *testing.T) {
+	stdout, stderr, stop := startMain(t, "--listen", "127.0.0.1:0", "--seed", "5")
+	out := stdout.String()
+	base := bannerField(t, out, "base URL")
+	sid := bannerField(t, out, "account SID")
+	token := bannerField(t, out, "auth token")
+	if !accountSIDPattern.MatchString(sid) || len(token) != 32 || !strings.HasPrefix(base, "http://127.0.0.1:") {
+		t.Fatalf("banner:\n%s", out)
+	}
+	req, _ := http.NewRequest("GET", base+"/2010-04-01/Accounts/"+sid+"/Conferences.json", nil)
+	req.SetBasicAuth(sid, token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || strings.Count(string(body), `"status":"in-progress"`) != 3 {
+		t.Fatalf("%d: %s", resp.StatusCode, body)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("Main returned %v", err)
+	}
+	log := stderr.String()
+	if !regexp.MustCompile(`(?m)^GET /2010-04-01/Accounts/` + sid + `/Conferences\.json 200 \S+$`).MatchString(log) {
+		t.Errorf("no request line in the log:\n%s", log)
+	}
+	if strings.Contains(log, token) {
+		t.Error("the log shows the auth token")
+	}
+	if !strings.Contains(stdout.String(), "stopped") {
+		t.Errorf("no stop message: %s", stdout.String())
+	}
+}
+
+// TestMainWithGivenCredentials: credentials from flags are used and not
+// echoed; an API key works; the demo can be turned off; faults apply.
+func TestMainWithGivenCredentials(t *testing.T) {
+	stdout, stderr, stop := startMain(t, "--listen", "127.0.0.1:0", "--no-demo",
+		"--account-sid", testAccount, "--auth-token", testToken, "--api-key", testKey,
+		"--fault", "429x1,retry-after=1s", "--latency", "1ms", "--quiet")
+	out := stdout.String()
+	if strings.Contains(out, testToken) {
+		t.Errorf("banner echoes the given token:\n%s", out)
+	}
+	secret := bannerField(t, out, "API secret")
+	base := bannerField(t, out, "base URL")
+	get := func(user, pass string) (int, string) {
+		req, _ := http.NewRequest("GET", base+confsPath(), nil)
+		req.SetBasicAuth(user, pass)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := get(testAccount, testToken); code != 429 {
+		t.Errorf("first request %d, want the injected 429", code)
+	}
+	if code, body := get(testKey, secret); code != 200 || !strings.Contains(body, `"conferences":[]`) {
+		t.Errorf("API key: %d %s", code, body)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if stderr.String() != "" {
+		t.Errorf("--quiet still logged: %q", stderr.String())
+	}
+}
+
+// TestMainRejectsBadFlags: each gives an error saying what was wrong.
+func TestMainRejectsBadFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--fault", "teapot"}, "unknown kind"},
+		{[]string{"--speed", "0"}, "--speed"},
+		{[]string{"--api-secret", "x"}, "--api-key"},
+		{[]string{"--account-sid", "AC1"}, "32 hex"},
+		{[]string{"--api-key", "SK1"}, "32 hex"},
+		{[]string{"--listen", "256.0.0.1:99999"}, "listen"},
+		{[]string{"extra"}, "unexpected arguments"},
+		{[]string{"--nope"}, "not defined"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			err := Main(context.Background(), append([]string{"--listen", "127.0.0.1:0"}, tc.args...), io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err %v, want one mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
