@@ -48,6 +48,18 @@ func (k SortKey) Next() SortKey {
 // Sorted returns a copy of ps ordered by key; ps itself is not changed. The
 // sort is stable (see SortKey).
 func Sorted(ps []Participant, key SortKey) []Participant {
+	return sorted(ps, key, false)
+}
+
+// SortedDesc is Sorted with the order reversed but ties still in roster
+// order, so that, unlike reversing Sorted's result, a joiner that ties with
+// others lands after them instead of pushing them down. SortRoster reversed
+// is newest arrival first.
+func SortedDesc(ps []Participant, key SortKey) []Participant {
+	return sorted(ps, key, true)
+}
+
+func sorted(ps []Participant, key SortKey, desc bool) []Participant {
 	out := slices.Clone(ps)
 	var cmp func(a, b Participant) int
 	switch key {
@@ -60,7 +72,14 @@ func Sorted(ps []Participant, key SortKey) []Participant {
 	case SortAttention:
 		cmp = func(a, b Participant) int { return attentionRank(a) - attentionRank(b) }
 	default:
+		if desc {
+			slices.Reverse(out)
+		}
 		return out
+	}
+	if desc {
+		asc := cmp
+		cmp = func(a, b Participant) int { return asc(b, a) }
 	}
 	slices.SortStableFunc(out, cmp)
 	return out

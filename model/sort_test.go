@@ -25,14 +25,19 @@ func TestSorted(t *testing.T) {
 		return string(s)
 	}
 	tests := []struct {
-		key  SortKey
-		want string
+		key      SortKey
+		want     string
+		wantDesc string
 	}{
-		{SortRoster, "123456"},
-		{SortLabel, "241365"},     // Alice, alice (tie: roster order), bob, carol, dave, then the unlabelled one
-		{SortStatus, "136245"},    // connected x3 in roster order, ringing, queued, failed
-		{SortJoined, "524613"},    // 0, 1, 1 (tie: roster order), 2, 3, unknown last
-		{SortAttention, "326145"}, // held, muted (roster order), the rest (roster order)
+		{SortRoster, "123456", "654321"},
+		// Alice, alice (tie: roster order), bob, carol, dave, then the unlabelled one
+		{SortLabel, "241365", "563124"},
+		// connected x3 in roster order, ringing, queued, failed
+		{SortStatus, "136245", "542136"},
+		// 0, 1, 1 (tie: roster order), 2, 3, unknown last
+		{SortJoined, "524613", "316245"},
+		// held, muted (roster order), the rest (roster order)
+		{SortAttention, "326145", "145263"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key.String(), func(t *testing.T) {
@@ -40,6 +45,9 @@ func TestSorted(t *testing.T) {
 			got := Sorted(in, tt.key)
 			if o := order(got); o != tt.want {
 				t.Errorf("Sorted by %v = %s, want %s", tt.key, o, tt.want)
+			}
+			if o := order(SortedDesc(in, tt.key)); o != tt.wantDesc {
+				t.Errorf("SortedDesc by %v = %s, want %s (ties in roster order)", tt.key, o, tt.wantDesc)
 			}
 			if !slices.Equal(in, roster) {
 				t.Error("Sorted modified its argument")

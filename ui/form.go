@@ -100,20 +100,36 @@ type formRow struct {
 	def    bool // Twilio's default, for switches
 }
 
-var formRows = [formFieldCount]formRow{
-	fieldTo:           {name: "To"},
-	fieldFrom:         {name: "From"},
-	fieldLabel:        {name: "Label"},
-	fieldMuted:        {name: "Muted", isBool: true, def: false},
-	fieldCoaching:     {name: "Coaching", isBool: true, def: false},
-	fieldWhom:         {name: "Coach whom"},
-	fieldBeep:         {name: "Beep"},
-	fieldEarlyMedia:   {name: "Early media", isBool: true, def: true},
-	fieldTimeout:      {name: "Ring timeout (s)"},
-	fieldRecord:       {name: "Record", isBool: true, def: false},
-	fieldStartOnEnter: {name: "Start conf. on enter", isBool: true, def: true},
-	fieldEndOnExit:    {name: "End conf. on exit", isBool: true, def: false},
-	fieldSubmit:       {name: "Add participant"},
+// formRowOf describes a row. A switch, not a table, so the package holds no
+// variables.
+func formRowOf(fld formField) formRow {
+	switch fld {
+	case fieldTo:
+		return formRow{name: "To"}
+	case fieldFrom:
+		return formRow{name: "From"}
+	case fieldLabel:
+		return formRow{name: "Label"}
+	case fieldMuted:
+		return formRow{name: "Muted", isBool: true, def: false}
+	case fieldCoaching:
+		return formRow{name: "Coaching", isBool: true, def: false}
+	case fieldWhom:
+		return formRow{name: "Coach whom"}
+	case fieldBeep:
+		return formRow{name: "Beep"}
+	case fieldEarlyMedia:
+		return formRow{name: "Early media", isBool: true, def: true}
+	case fieldTimeout:
+		return formRow{name: "Ring timeout (s)"}
+	case fieldRecord:
+		return formRow{name: "Record", isBool: true, def: false}
+	case fieldStartOnEnter:
+		return formRow{name: "Start conf. on enter", isBool: true, def: true}
+	case fieldEndOnExit:
+		return formRow{name: "End conf. on exit", isBool: true, def: false}
+	}
+	return formRow{name: "Add participant"}
 }
 
 // formLabelWidth is the width of the names column.
@@ -123,16 +139,31 @@ const formLabelWidth = 21
 // widest form beside the names; a longer value scrolls inside it.
 const formInputWidth = formMaxWidth - 4 - formLabelWidth - 3
 
-// beepChoices are Beep's values after "" (Twilio's default, which is "true"),
-// in the order space cycles them: the non-default values first.
-var beepChoices = []string{"", "false", "onEnter", "onExit", "true"}
+// beepChoice is Beep's value number i in the order space cycles them: ""
+// (not sent: Twilio's default, which is "true"), then the values that differ
+// from the default, then "true" set explicitly.
+func beepChoice(i int) string {
+	return [...]string{"", "false", "onEnter", "onExit", "true"}[i]
+}
 
-var beepWords = map[string]string{
-	"":        "default (yes)",
-	"true":    "yes",
-	"false":   "no",
-	"onEnter": "on enter only",
-	"onExit":  "on exit only",
+// beepChoices is how many values beepChoice has.
+const beepChoices = 5
+
+// beepWord says what a Beep value does, in words.
+func beepWord(v string) string {
+	switch v {
+	case "":
+		return "default (yes)"
+	case "true":
+		return "yes"
+	case "false":
+		return "no"
+	case "onEnter":
+		return "on enter only"
+	case "onExit":
+		return "on exit only"
+	}
+	return v
 }
 
 // The widest the forms draw, whatever the terminal: a form line longer than
@@ -345,14 +376,14 @@ func (f AddForm) focusOn(fld formField) AddForm {
 func (f *AddForm) change(dir int) {
 	fld := f.focus
 	switch {
-	case formRows[fld].isBool:
-		f.switches[fld] = cycleSwitch(f.switches[fld], formRows[fld].def, dir)
+	case formRowOf(fld).isBool:
+		f.switches[fld] = cycleSwitch(f.switches[fld], formRowOf(fld).def, dir)
 		f.touched[fld] = true
 		if fld == fieldCoaching && !f.coaching() {
 			f.whom = "" // whom only means something while coaching
 		}
 	case fld == fieldBeep:
-		f.beep = (f.beep + dir + len(beepChoices)) % len(beepChoices)
+		f.beep = (f.beep + dir + beepChoices) % beepChoices
 	case fld == fieldWhom:
 		f.whom = f.cycleWhom(dir)
 		f.touched[fld] = true
@@ -409,13 +440,13 @@ func (f AddForm) problems() map[formField]string {
 	if len(es) == 0 {
 		return nil
 	}
-	rowOf := map[model.Field]formField{
+	rowFor := map[model.Field]formField{
 		model.FieldTo: fieldTo, model.FieldFrom: fieldFrom, model.FieldLabel: fieldLabel,
 		model.FieldTimeout: fieldTimeout, model.FieldCoach: fieldWhom,
 	}
 	out := make(map[formField]string, len(es))
 	for _, e := range es {
-		if r, ok := rowOf[e.Field]; ok {
+		if r, ok := rowFor[e.Field]; ok {
 			out[r] = e.Error() // "To: +1 415 555 0100 has spaces; write it as ..."
 		}
 	}
@@ -448,7 +479,7 @@ func (f AddForm) Params() api.CreateParticipant {
 		From:                   f.inputs[fieldFrom].Value(),
 		Label:                  f.inputs[fieldLabel].Value(),
 		Muted:                  f.switches[fieldMuted],
-		Beep:                   beepChoices[f.beep],
+		Beep:                   beepChoice(f.beep),
 		EarlyMedia:             f.switches[fieldEarlyMedia],
 		Record:                 f.switches[fieldRecord],
 		StartConferenceOnEnter: f.switches[fieldStartOnEnter],
@@ -509,18 +540,18 @@ func (f AddForm) rowView(fld formField, inner int) string {
 		}
 		return marker + btn.Render("[ Add participant ]")
 	}
-	label := name.Render(padRight(formRows[fld].name, formLabelWidth))
+	label := name.Render(padRight(formRowOf(fld).name, formLabelWidth))
 	var value string
 	switch {
 	case f.isText(fld):
 		value = f.inputs[fld].View()
-	case formRows[fld].isBool:
+	case formRowOf(fld).isBool:
 		value = f.switchView(fld)
 	case fld == fieldBeep:
-		if beepChoices[f.beep] == "" {
-			value = f.st.Default.Render(beepWords[""])
+		if v := beepChoice(f.beep); v == "" {
+			value = f.st.Default.Render(beepWord(v))
 		} else {
-			value = f.st.Value.Render(beepWords[beepChoices[f.beep]])
+			value = f.st.Value.Render(beepWord(v))
 		}
 	case fld == fieldWhom:
 		value = f.whomView()
@@ -531,7 +562,7 @@ func (f AddForm) rowView(fld formField, inner int) string {
 func (f AddForm) switchView(fld formField) string {
 	v := f.switches[fld]
 	if v == nil {
-		return f.st.Default.Render("default (" + yesNo(formRows[fld].def) + ")")
+		return f.st.Default.Render("default (" + yesNo(formRowOf(fld).def) + ")")
 	}
 	return f.st.Value.Render(yesNo(*v))
 }
