@@ -375,3 +375,41 @@ func TestCancelledBeforeStart(t *testing.T) {
 		t.Errorf("%d requests reached the server", rec.count())
 	}
 }
+
+// failingTransport fails every request with err, counting them.
+type failingTransport struct {
+	err error
+	n   *int
+}
+
+func (f failingTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	*f.n++
+	return nil, f.err
+}
+
+// TestDNSFailure: a name that does not resolve is a transport error, kept
+// for errors.As and retried for reads only.
+func TestDNSFailure(t *testing.T) {
+	dnsErr := &net.DNSError{Err: "no such host", Name: "api.nowhere.twilio.com", IsNotFound: true}
+	n := 0
+	c, err := New(Config{AccountSID: testAccount, AuthToken: testToken, Region: "nowhere",
+		HTTPClient: &http.Client{Transport: failingTransport{dnsErr, &n}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ft := &fakeTime{}
+	c.sleep, c.rand = ft.sleep, func() float64 { return 0.5 }
+	_, err = c.FetchConference(ctxT(t), testConf)
+	var got *net.DNSError
+	if !errors.As(err, &got) || !strings.Contains(err.Error(), "no such host") || n != 4 {
+		t.Fatalf("read: %v after %d requests", err, n)
+	}
+	if !strings.HasPrefix(err.Error(), `fetch conference "`+testConf+`": `) {
+		t.Errorf("message %q", err)
+	}
+	n = 0
+	_, err = c.UpdateConference(ctxT(t), testConf, ConferenceUpdate{Status: "completed"})
+	if !errors.As(err, &got) || n != 1 {
+		t.Fatalf("write: %v after %d requests", err, n)
+	}
+}

@@ -179,6 +179,10 @@ func TestInvalidArguments(t *testing.T) {
 			_, err := c.CreateParticipant(ctx, "room", CreateParticipant{From: "+1", To: "+2", Label: "a/b"})
 			return err
 		}, `must not contain "/"`},
+		{"label that is not UTF-8", func() error {
+			_, err := c.CreateParticipant(ctx, "room", CreateParticipant{From: "+1", To: "+2", Label: "bad\xff"})
+			return err
+		}, "not valid UTF-8"},
 		{"label that is a call SID", func() error {
 			_, err := c.CreateParticipant(ctx, "room", CreateParticipant{From: "+1", To: "+2", Label: testCall})
 			return err

@@ -295,6 +295,8 @@ func checkLabel(label string) error {
 	switch {
 	case label == "":
 		return nil
+	case !utf8.ValidString(label):
+		return fmt.Errorf("%w: label is not valid UTF-8", ErrInvalidArgument)
 	case utf8.RuneCountInString(label) > maxLabel:
 		return fmt.Errorf("%w: label is longer than %d characters", ErrInvalidArgument, maxLabel)
 	case strings.Contains(label, "/"):
