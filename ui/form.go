@@ -185,7 +185,7 @@ type AddForm struct {
 
 	inputs   [formFieldCount]textinput.Model // only the text fields' are used
 	switches [formFieldCount]*bool           // nil: Twilio's default
-	beep     int                             // index into beepChoices
+	beep     int                             // beepChoice(beep) is the value
 	whom     string                          // call SID to coach; "" none
 
 	focus     formField
