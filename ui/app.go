@@ -98,7 +98,7 @@ type App struct {
 	svc      Service
 	opts     Options
 	keys     KeyMap
-	st       Styles
+	st       *Styles // built once, never changed: shared by every copy of the model
 	help     help.Model
 	now      func() time.Time
 	sched    scheduler
@@ -113,6 +113,7 @@ type App struct {
 	showHelp      bool
 	flash         flash
 	start         tea.Cmd // the first fetch, begun in New because Init cannot change the model
+	lines         memo    // styled header, footer and flash lines by their plain text
 }
 
 // flash is the one-line message under the table: the outcome of the last
@@ -151,7 +152,7 @@ func New(svc Service, opts Options) App {
 		svc:      svc,
 		opts:     opts,
 		keys:     keys,
-		st:       st,
+		st:       &st,
 		help:     h,
 		now:      opts.Now,
 		sched:    tea.Tick,
@@ -159,9 +160,10 @@ func New(svc Service, opts Options) App {
 		interval: opts.Refresh,
 		width:    80,
 		height:   24,
+		lines:    newMemo(),
 	}
 	a.clock = a.now()
-	a.list = newConfList(st)
+	a.list = newConfList(&st)
 	if opts.Conference != "" {
 		a.start = resolveConference(svc, opts.Conference)
 	} else {

@@ -277,7 +277,7 @@ type scheduledMsg struct {
 // commands run, their messages fed back, until nothing is left but
 // scheduled ticks.
 type harness struct {
-	t         *testing.T
+	t         testing.TB
 	app       App
 	svc       *fakeService
 	scheduled []scheduledMsg
@@ -285,14 +285,14 @@ type harness struct {
 	clock     time.Time
 }
 
-func newHarness(t *testing.T, svc *fakeService, mod func(*Options)) *harness {
+func newHarness(t testing.TB, svc *fakeService, mod func(*Options)) *harness {
 	t.Helper()
 	return newHarnessFor(t, svc, svc, testNow, mod)
 }
 
 // newHarnessFor drives an App over any Service (the real client against the
 // simulator, say), its clock starting at now.
-func newHarnessFor(t *testing.T, svc Service, fake *fakeService, now time.Time, mod func(*Options)) *harness {
+func newHarnessFor(t testing.TB, svc Service, fake *fakeService, now time.Time, mod func(*Options)) *harness {
 	t.Helper()
 	h := &harness{t: t, svc: fake, clock: now}
 	opts := Options{Keys: testKeyMap(), Refresh: 2 * time.Second, Now: func() time.Time { return h.clock }, Theme: "dark"}
@@ -430,7 +430,7 @@ func demoService() *fakeService {
 }
 
 // openRoom starts a harness on the participants screen of confSID.
-func openRoom(t *testing.T, svc *fakeService, mod func(*Options)) *harness {
+func openRoom(t testing.TB, svc *fakeService, mod func(*Options)) *harness {
 	t.Helper()
 	return newHarness(t, svc, func(o *Options) {
 		o.Conference = confSID

@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"confconsole/model"
 )
@@ -36,7 +35,7 @@ type confRowKey struct {
 	width    int
 }
 
-func newConfList(st Styles) confList {
+func newConfList(st *Styles) confList {
 	ti := newFilterInput(st)
 	ti.Placeholder = "name, SID, status or region"
 	return confList{filter: ti, cache: newRowCache[confRowKey]()}
@@ -261,7 +260,7 @@ func (a App) listKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return a, nil
 }
 
-func (a App) listView() string {
+func (a *App) listView() string {
 	l := &a.list
 	lines := make([]string, 0, a.height)
 	title := []string{a.st.Title.Render("confconsole"), a.st.Text.Render("conferences")}
@@ -286,11 +285,11 @@ func (a App) listView() string {
 		if l.query != "" {
 			n += fmt.Sprintf(" · showing %d", len(l.rows))
 		}
-		lines = append(lines, fitStyled(a.st.Text.Render(n)+"  "+a.freshness(&l.poll), a.width))
+		lines = append(lines, a.statusLine(n, &l.poll))
 	}
 	lay := planLayout(listColumns[:], listSteps[:], a.width)
 	h := a.listTableHeight()
-	body := []string{lay.header(listColumns[:], a.st)}
+	body := []string{a.lines.get(fmt.Sprint("lheader|", lay.width), func() string { return lay.header(listColumns[:], a.st) })}
 	if l.loaded && len(l.rows) == 0 {
 		switch {
 		case l.query != "":
@@ -313,7 +312,7 @@ func (a App) listView() string {
 	return strings.Join(lines, "\n")
 }
 
-func (a App) conferenceRow(lay layout, c model.Conference, selected bool) string {
+func (a *App) conferenceRow(lay layout, c model.Conference, selected bool) string {
 	k := confRowKey{c: c, minutes: minutes(a.clock, c.Created), selected: selected, width: lay.width}
 	return a.list.cache.get(c.SID, k, func() string {
 		sid := c.SID
@@ -322,17 +321,17 @@ func (a App) conferenceRow(lay layout, c model.Conference, selected bool) string
 		}
 		name := model.InertN(c.FriendlyName, 80)
 		cells := []cell{
-			lcolName:   {name, a.st.Text},
-			lcolSID:    {model.Inert(sid), a.st.Faint},
-			lcolStatus: {model.InertN(string(c.Status), 12), conferenceStatusStyle(a.st, c.Status)},
-			lcolRegion: {model.InertN(c.Region, 8), a.st.Faint},
-			lcolAge:    {coarseAge(a.clock, c.Created), a.st.Faint},
+			lcolName:   {name, a.st.Cells.Text},
+			lcolSID:    {model.Inert(sid), a.st.Cells.Faint},
+			lcolStatus: {model.InertN(string(c.Status), 12), conferenceStatusPaint(&a.st.Cells, c.Status)},
+			lcolRegion: {model.InertN(c.Region, 8), a.st.Cells.Faint},
+			lcolAge:    {coarseAge(a.clock, c.Created), a.st.Cells.Faint},
 		}
 		return lay.row(cells, selected, a.st)
 	})
 }
 
-func conferenceStatusStyle(st Styles, s model.ConferenceStatus) lipgloss.Style {
+func conferenceStatusPaint(st *CellPaints, s model.ConferenceStatus) Paint {
 	switch s {
 	case model.ConferenceInProgress:
 		return st.Connected
@@ -352,7 +351,7 @@ func countInProgress(cs []model.Conference) int {
 	return n
 }
 
-func (a App) listKeys() []key.Binding {
+func (a *App) listKeys() []key.Binding {
 	k := a.keys
 	if a.list.filtering {
 		return []key.Binding{

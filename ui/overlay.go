@@ -12,14 +12,14 @@ import (
 // open over the participants table. Until they are wired, the keys that
 // need them do nothing.
 
-func (a App) overlayActive() bool { return a.formActive() }
+func (a *App) overlayActive() bool { return a.formActive() }
 
-func (a App) formActive() bool { return false }
+func (a *App) formActive() bool { return false }
 
-func (a App) formKeys() []key.Binding { return nil }
+func (a *App) formKeys() []key.Binding { return nil }
 
 // formView is the open form drawn in a w x h area, or "" when none is open.
-func (a App) formView(w, h int) string { return "" }
+func (a *App) formView(w, h int) string { return "" }
 
 func (a App) roomFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) { return a, nil }
 
@@ -27,7 +27,7 @@ func (a App) updateOverlay(msg tea.Msg) (tea.Model, tea.Cmd) { return a, nil }
 
 // helpView is the full key help, generated from the key map, flowed into
 // as many columns as the terminal's height needs.
-func (a App) helpView() string {
+func (a *App) helpView() string {
 	var items []string
 	for gi, g := range a.keys.Groups() {
 		if gi > 0 {

@@ -55,7 +55,7 @@ type confirmation struct {
 	rec      bool // stop the recording rather than an action on a participant
 }
 
-func newRoom(conf model.Conference, st Styles) room {
+func newRoom(conf model.Conference, st *Styles) room {
 	return room{
 		conf:    conf,
 		byID:    map[string]model.Participant{},
@@ -66,7 +66,7 @@ func newRoom(conf model.Conference, st Styles) room {
 	}
 }
 
-func newFilterInput(st Styles) textinput.Model {
+func newFilterInput(st *Styles) textinput.Model {
 	ti := textinput.New()
 	ti.Prompt = "/"
 	ti.Placeholder = "label, SID or state (muted, held, ringing…)"

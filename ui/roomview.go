@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"confconsole/model"
@@ -103,7 +102,7 @@ func (a *App) fixScroll() {
 	}
 }
 
-func (a App) roomView() string {
+func (a *App) roomView() string {
 	r := &a.room
 	lines := make([]string, 0, a.height)
 	lines = append(lines, a.roomTitle(), a.roomStatus())
@@ -136,26 +135,29 @@ func (a App) roomView() string {
 }
 
 // roomTitle is the first header line: where we are and in which mode.
-func (a App) roomTitle() string {
+func (a *App) roomTitle() string {
 	r := &a.room
-	parts := []string{a.st.Title.Render("confconsole"), a.st.Title.Render(conferenceName(r.conf)), a.st.Faint.Render(r.conf.SID)}
-	if a.opts.Demo {
-		parts = append(parts, a.st.Badge.Render(" DEMO "))
-	}
-	if a.opts.ReadOnly {
-		parts = append(parts, a.st.ReadOnly.Render(" READ-ONLY "))
-	}
-	switch r.rec {
-	case model.RecordingInProgress:
-		parts = append(parts, a.st.Muted.Render("● REC"))
-	case model.RecordingPaused:
-		parts = append(parts, a.st.Held.Render("‖ REC paused"))
-	}
-	return fitStyled(strings.Join(parts, "  "), a.width)
+	key := fmt.Sprint("title|", r.conf.SID, "|", r.conf.FriendlyName, "|", a.opts.Demo, a.opts.ReadOnly, "|", r.rec, "|", a.width)
+	return a.lines.get(key, func() string {
+		parts := []string{a.st.Title.Render("confconsole"), a.st.Title.Render(conferenceName(r.conf)), a.st.Faint.Render(r.conf.SID)}
+		if a.opts.Demo {
+			parts = append(parts, a.st.Badge.Render(" DEMO "))
+		}
+		if a.opts.ReadOnly {
+			parts = append(parts, a.st.ReadOnly.Render(" READ-ONLY "))
+		}
+		switch r.rec {
+		case model.RecordingInProgress:
+			parts = append(parts, a.st.Muted.Render("● REC"))
+		case model.RecordingPaused:
+			parts = append(parts, a.st.Held.Render("‖ REC paused"))
+		}
+		return fitStyled(strings.Join(parts, "  "), a.width)
+	})
 }
 
 // roomStatus is the second header line: counts, freshness, the poll error.
-func (a App) roomStatus() string {
+func (a *App) roomStatus() string {
 	r := &a.room
 	if !r.loaded && r.poll.err == nil {
 		return a.st.Faint.Render("loading participants…")
@@ -165,23 +167,37 @@ func (a App) roomStatus() string {
 	if r.query != "" {
 		counts += fmt.Sprintf(" · showing %d of %d", len(r.rows), len(r.roster))
 	}
-	return fitStyled(a.st.Text.Render(counts)+"  "+a.freshness(&r.poll), a.width)
+	return a.statusLine(counts, &r.poll)
+}
+
+// statusLine styles a header's second line: the counts, then how fresh the
+// data is, or that it is stale and why.
+func (a *App) statusLine(counts string, p *poller) string {
+	fresh, stale := a.freshness(p)
+	key := fmt.Sprint("status|", counts, "|", fresh, "|", stale, "|", a.width)
+	return a.lines.get(key, func() string {
+		st := a.st.Fresh
+		if stale {
+			st = a.st.Stale
+		}
+		return fitStyled(a.st.Text.Render(counts)+"  "+st.Render(fresh), a.width)
+	})
 }
 
 // freshness says how old the data is, and when a poll failed, that the
-// table is stale and why.
-func (a App) freshness(p *poller) string {
+// table is stale, why, and when the console tries again.
+func (a *App) freshness(p *poller) (text string, stale bool) {
 	if p.err == nil {
-		return a.st.Fresh.Render("updated " + ago(a.clock, p.updated))
+		return "updated " + ago(a.clock, p.updated), false
 	}
 	what := "STALE"
 	if !p.updated.IsZero() {
 		what += " (updated " + ago(a.clock, p.updated) + ")"
 	}
-	if wait := p.nextAt.Sub(a.clock); wait >= time.Second && p.err != nil && !p.inFlight {
+	if wait := p.nextAt.Sub(a.clock); wait >= time.Second && !p.inFlight {
 		what += " · retry in " + strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10) + "s"
 	}
-	return a.st.Stale.Render(what + ": " + explain(p.err))
+	return what + ": " + explain(p.err), true
 }
 
 // ago says how long before now t was, in whole seconds up to two minutes,
@@ -199,10 +215,10 @@ func ago(now, t time.Time) string {
 
 // roomTable renders the column titles and the rows on screen, h rows tall,
 // every line padded so the screen is always fully drawn.
-func (a App) roomTable(lay layout, h int) []string {
+func (a *App) roomTable(lay layout, h int) []string {
 	r := &a.room
 	out := make([]string, 0, h+1)
-	out = append(out, lay.header(participantColumns[:], a.st))
+	out = append(out, a.lines.get(fmt.Sprint("pheader|", lay.width), func() string { return lay.header(participantColumns[:], a.st) }))
 	switch {
 	case !r.loaded && r.poll.err != nil:
 		out = append(out, a.st.Faint.Render("  no participant list yet"))
@@ -220,7 +236,7 @@ func (a App) roomTable(lay layout, h int) []string {
 	return padLines(out, h+1)
 }
 
-func (a App) participantRow(lay layout, p model.Participant, selected bool) string {
+func (a *App) participantRow(lay layout, p model.Participant, selected bool) string {
 	r := &a.room
 	pa := r.pending[p.CallSID]
 	k := participantRowKey{p: p, pend: pa.kind, minutes: minutes(a.clock, p.Created), selected: selected, width: lay.width}
@@ -234,8 +250,8 @@ func (a App) participantRow(lay layout, p model.Participant, selected bool) stri
 
 // participantCells spells every state in words, so the table reads the
 // same without colour.
-func (a App) participantCells(lay layout, p model.Participant, pa pendingAction) []cell {
-	st := a.st
+func (a *App) participantCells(lay layout, p model.Participant, pa pendingAction) []cell {
+	st := &a.st.Cells
 	cells := make([]cell, len(participantColumns))
 	label := model.InertN(p.Label, 64)
 	cells[colLabel] = cell{label, st.Text}
@@ -247,7 +263,7 @@ func (a App) participantCells(lay layout, p model.Participant, pa pendingAction)
 		sid = shortSID(sid)
 	}
 	cells[colSID] = cell{model.Inert(sid), st.Faint}
-	cells[colStatus] = cell{model.InertN(string(p.Status), 12), statusStyle(st, p.Status)}
+	cells[colStatus] = cell{model.InertN(string(p.Status), 12), statusPaint(st, p.Status)}
 	cells[colMuted] = cell{"-", st.Faint}
 	if p.Muted {
 		cells[colMuted] = cell{"muted", st.Muted}
@@ -280,7 +296,7 @@ func (a App) participantCells(lay layout, p model.Participant, pa pendingAction)
 
 // coacheeName names whom a participant coaches: the label when that call is
 // in the roster, else a short SID.
-func (a App) coacheeName(sid string) string {
+func (a *App) coacheeName(sid string) string {
 	if p, ok := a.room.byID[sid]; ok && p.Label != "" {
 		return model.InertN(p.Label, 32)
 	}
@@ -302,7 +318,7 @@ func enterExit(p model.Participant) string {
 	return "-"
 }
 
-func statusStyle(st Styles, s model.ParticipantStatus) lipgloss.Style {
+func statusPaint(st *CellPaints, s model.ParticipantStatus) Paint {
 	switch s {
 	case model.ParticipantConnected:
 		return st.Connected
@@ -312,23 +328,31 @@ func statusStyle(st Styles, s model.ParticipantStatus) lipgloss.Style {
 	return st.Ringing
 }
 
-// feedLines renders the event feed, newest first, h lines tall.
-func (a App) feedLines(w, h int) []string {
+// feedLines renders the event feed, newest first, h lines tall. Each event
+// line is kept in the memo, so an unchanged feed costs lookups.
+func (a *App) feedLines(w, h int) []string {
 	out := make([]string, 0, h)
-	out = append(out, a.st.FeedTitle.Render(fit(fmt.Sprintf("EVENTS (%d)", a.room.events.Len()), w)))
-	if a.room.events.Len() == 0 {
+	n := a.room.events.Len()
+	out = append(out, a.lines.get(fmt.Sprint("feedtitle|", n, "|", w), func() string {
+		return a.st.FeedTitle.Render(fit(fmt.Sprintf("EVENTS (%d)", n), w))
+	}))
+	if n == 0 {
 		out = append(out, a.st.Faint.Render(fit("no changes seen yet", w)))
 	}
+	loc := a.clock.Location()
 	for _, e := range a.room.events.Newest(h - 1) {
-		ts := e.At.In(a.clock.Location()).Format("15:04:05")
-		out = append(out, a.st.FeedTime.Render(ts)+" "+a.st.FeedText.Render(fit(e.String(), max(w-9, 0))))
+		ts := e.At.In(loc).Format("15:04:05")
+		text := e.String()
+		out = append(out, a.lines.get(fmt.Sprint("feed|", w, "|", ts, "|", text), func() string {
+			return a.st.FeedTime.Render(ts) + " " + a.st.FeedText.Render(fit(text, max(w-9, 0)))
+		}))
 	}
 	return padLines(out, h)
 }
 
 // roomKeys are the bindings that work on the participants screen right now,
 // for the footer.
-func (a App) roomKeys() []key.Binding {
+func (a *App) roomKeys() []key.Binding {
 	r := &a.room
 	k := a.keys
 	switch {
@@ -353,7 +377,17 @@ func (a App) roomKeys() []key.Binding {
 // footer renders the keys that work now: as many as fit, then "…", and the
 // help key always last so the rest is one keypress away. (bubbles'
 // ShortHelpView can overflow a narrow terminal.)
-func (a App) footer(bs []key.Binding) string {
+func (a *App) footer(bs []key.Binding) string {
+	var kb strings.Builder
+	kb.WriteString("footer|" + strconv.Itoa(a.width))
+	for _, k := range bs {
+		h := k.Help()
+		kb.WriteString("|" + h.Key + "\x00" + h.Desc)
+	}
+	return a.lines.get(kb.String(), func() string { return a.renderFooter(bs) })
+}
+
+func (a *App) renderFooter(bs []key.Binding) string {
 	st := a.st.Help
 	const sepText = " • "
 	var helpItem string
@@ -393,14 +427,17 @@ func (a App) footer(bs []key.Binding) string {
 }
 
 // flashLine is the outcome of the last action, or blank.
-func (a App) flashLine() string {
+func (a *App) flashLine() string {
 	if a.flash.text == "" {
 		return ""
 	}
-	if a.flash.isErr {
-		return a.st.FlashErr.Render(fit("✗ "+a.flash.text, a.width))
-	}
-	return a.st.FlashInfo.Render(fit("✓ "+a.flash.text, a.width))
+	key := fmt.Sprint("flash|", a.flash.isErr, "|", a.width, "|", a.flash.text)
+	return a.lines.get(key, func() string {
+		if a.flash.isErr {
+			return a.st.FlashErr.Render(fit("✗ "+a.flash.text, a.width))
+		}
+		return a.st.FlashInfo.Render(fit("✓ "+a.flash.text, a.width))
+	})
 }
 
 // padLines makes lines exactly n long, blank lines at the end.

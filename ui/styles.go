@@ -169,6 +169,40 @@ type Styles struct {
 	// Overlays (help, confirmations, forms).
 	Overlay lipgloss.Style
 	Help    help.Styles
+
+	// Cells is the table styles reduced to their escape sequences, so a
+	// table row is painted by concatenation rather than by eight lipgloss
+	// renders (which dominate the cost of a row).
+	Cells CellPaints
+}
+
+// Paint is a style reduced to the escape sequences before and after a run of
+// single-line text; both are empty when there is no colour.
+type Paint struct{ Pre, Post string }
+
+// Apply wraps s in p.
+func (p Paint) Apply(s string) string {
+	if p.Pre == "" && p.Post == "" {
+		return s
+	}
+	return p.Pre + s + p.Post
+}
+
+// paintOf reduces a style without width, padding, margins or borders to its
+// escape sequences.
+func paintOf(st lipgloss.Style) Paint {
+	const probe = "X"
+	out := st.Render(probe)
+	i := strings.Index(out, probe)
+	if i < 0 {
+		return Paint{}
+	}
+	return Paint{Pre: out[:i], Post: out[i+len(probe):]}
+}
+
+// CellPaints are the paints of table cells.
+type CellPaints struct {
+	Text, Faint, Connected, Ringing, Gone, Muted, Held, Coaching, Pending, Selected Paint
 }
 
 // NewStyles builds the console's styles from t.
@@ -216,6 +250,11 @@ func NewStyles(t Theme) Styles {
 			FullDesc:       fg(t.Text),
 			FullSeparator:  fg(t.Border),
 		},
+	}
+	s.Cells = CellPaints{
+		Text: paintOf(s.Text), Faint: paintOf(s.Faint), Connected: paintOf(s.Connected),
+		Ringing: paintOf(s.Ringing), Gone: paintOf(s.Gone), Muted: paintOf(s.Muted), Held: paintOf(s.Held),
+		Coaching: paintOf(s.Coaching), Pending: paintOf(s.Pending), Selected: paintOf(s.Selected),
 	}
 	return s
 }

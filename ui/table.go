@@ -3,7 +3,6 @@ package ui
 import (
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -92,7 +91,7 @@ func (l layout) total() int {
 // selected.
 type cell struct {
 	text  string
-	style lipgloss.Style
+	paint Paint
 }
 
 // fit cuts s to w cells (wide characters counted as two) and pads it to
@@ -113,7 +112,7 @@ func fit(s string, w int) string {
 }
 
 // header renders the column titles.
-func (l layout) header(cols []column, st Styles) string {
+func (l layout) header(cols []column, st *Styles) string {
 	var b strings.Builder
 	b.WriteString(st.NoMarker)
 	first := true
@@ -133,7 +132,7 @@ func (l layout) header(cols []column, st Styles) string {
 // row renders one row. A selected row is one run of the selection style with
 // the marker glyph, so it reads as selected without colour too; other rows
 // colour each cell by its state.
-func (l layout) row(cells []cell, selected bool, st Styles) string {
+func (l layout) row(cells []cell, selected bool, st *Styles) string {
 	var b strings.Builder
 	if selected {
 		b.WriteString(st.Marker)
@@ -153,11 +152,11 @@ func (l layout) row(cells []cell, selected bool, st Styles) string {
 		if selected {
 			b.WriteString(text)
 		} else {
-			b.WriteString(c.style.Render(text))
+			b.WriteString(c.paint.Apply(text))
 		}
 	}
 	if selected {
-		return st.Selected.Render(b.String())
+		return st.Cells.Selected.Apply(b.String())
 	}
 	return b.String()
 }
@@ -217,4 +216,28 @@ func window(offset, sel, n, h int) int {
 		offset = 0
 	}
 	return offset
+}
+
+// memo keeps styled lines by the plain inputs they were made from, so a
+// frame that shows what the last one showed costs lookups, not lipgloss
+// renders. It forgets everything past memoMax entries (old "updated Ns ago"
+// lines, say) rather than grow.
+type memo struct {
+	m map[string]string
+}
+
+const memoMax = 512
+
+func newMemo() memo { return memo{m: make(map[string]string)} }
+
+func (c memo) get(key string, render func() string) string {
+	if s, ok := c.m[key]; ok {
+		return s
+	}
+	if len(c.m) >= memoMax {
+		clear(c.m)
+	}
+	s := render()
+	c.m[key] = s
+	return s
 }
