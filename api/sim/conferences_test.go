@@ -176,6 +176,11 @@ func TestRecordings(t *testing.T) {
 	if len(recs) != 1 || recs[0]["status"] != "completed" || recs[0]["duration"] != "90" || recs[0]["price_unit"] != "USD" {
 		t.Fatalf("recording after the end: %v", recs)
 	}
+	for q, n := range map[string]int{"DateCreated=2011-02-18": 1, "DateCreated%3E=2011-02-19": 0, "DateCreated%3C=2011-02-18": 1} {
+		if got := len(h.must(200, "GET", recsPath(conf2)+"?"+q, nil)["recordings"].([]any)); got != n {
+			t.Errorf("recordings %s: %d, want %d", q, got, n)
+		}
+	}
 	// Conferences not asked to record have none.
 	plain := str(h.dial("plain", "+14155550100")["conference_sid"])
 	if n := len(h.must(200, "GET", recsPath(plain), nil)["recordings"].([]any)); n != 0 {

@@ -172,9 +172,9 @@ func TestAuth(t *testing.T) {
 		{"wrong token", confsPath(), testAccount, "nope", 401, CodeAuthenticate},
 		{"unknown account", confsPath(), "AC99999999999999999999999999999999", testToken, 401, CodeAuthenticate},
 		{"API key wrong secret", confsPath(), testKey, "nope", 401, CodeAuthenticate},
-		{"other account's token", confsPath(), otherAccount, otherToken, 404, CodeNotFound},
+		{"other account's token on our path", confsPath(), otherAccount, otherToken, 401, CodeAuthenticate},
 		{"other account's conference", "/2010-04-01/Accounts/" + otherAccount + "/Conferences/" + conf + ".json", otherAccount, otherToken, 404, CodeNotFound},
-		{"API key on another account's path", otherPath, testKey, testSecret, 404, CodeNotFound},
+		{"API key on another account's path", otherPath, testKey, testSecret, 401, CodeAuthenticate},
 		{"another account's participants", "/2010-04-01/Accounts/" + otherAccount + "/Conferences/" + conf + "/Participants.json", otherAccount, otherToken, 404, CodeNotFound},
 	}
 	for _, tc := range tests {

@@ -27,21 +27,25 @@ const (
 	FaultDropConnection                       // the connection is closed with no answer; not processed
 )
 
-var faultNames = map[FaultKind]string{
-	FaultLatency:         "latency",
-	FaultTooManyRequests: "429",
-	FaultInternalError:   "500",
-	FaultUnavailable:     "503",
-	FaultTruncatedJSON:   "truncated",
-	FaultHTMLError:       "html",
-	FaultEmptyBody:       "empty",
-	FaultDropConnection:  "drop",
-}
-
 // String returns the name ParseFault accepts for k.
 func (k FaultKind) String() string {
-	if n, ok := faultNames[k]; ok {
-		return n
+	switch k {
+	case FaultLatency:
+		return "latency"
+	case FaultTooManyRequests:
+		return "429"
+	case FaultInternalError:
+		return "500"
+	case FaultUnavailable:
+		return "503"
+	case FaultTruncatedJSON:
+		return "truncated"
+	case FaultHTMLError:
+		return "html"
+	case FaultEmptyBody:
+		return "empty"
+	case FaultDropConnection:
+		return "drop"
 	}
 	return "fault(" + strconv.Itoa(int(k)) + ")"
 }
@@ -236,8 +240,8 @@ func ParseFault(spec string) (Fault, error) {
 	head := strings.TrimSpace(parts[0])
 	var f Fault
 	kindName, count, hasCount := strings.Cut(head, "x")
-	for k, n := range faultNames {
-		if n == kindName {
+	for k := FaultLatency; k <= FaultDropConnection; k++ {
+		if k.String() == kindName {
 			f.Kind = k
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -232,5 +233,33 @@ func TestParseFault(t *testing.T) {
 				t.Fatal("kind has no name")
 			}
 		})
+	}
+}
+
+// TestRequestLog: one line per request with method, path, status, duration
+// and the fault it got; never the credentials.
+func TestRequestLog(t *testing.T) {
+	var log syncBuffer
+	h := newHarness(t, WithLogger(&log))
+	h.srv.InjectFault(Fault{Kind: FaultTooManyRequests, Method: "DELETE"})
+	h.do("GET", confsPath()+"?PageSize=5", nil)
+	h.do("DELETE", confsPath(), nil)
+	h.send("GET", confsPath(), nil, testAccount, "wrong-"+testToken)
+	lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+	want := []string{
+		`^GET /2010-04-01/Accounts/` + testAccount + `/Conferences\.json 200 [0-9.]+[µnm]?s$`,
+		`^DELETE /2010-04-01/Accounts/` + testAccount + `/Conferences\.json 429 [0-9.]+[µnm]?s fault=429$`,
+		`^GET /2010-04-01/Accounts/` + testAccount + `/Conferences\.json 401 [0-9.]+[µnm]?s$`,
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("log:\n%s", log.String())
+	}
+	for i, w := range want {
+		if !regexp.MustCompile(w).MatchString(lines[i]) {
+			t.Errorf("line %d %q does not match %s", i, lines[i], w)
+		}
+	}
+	if strings.Contains(log.String(), testToken) {
+		t.Error("the log shows a token")
 	}
 }

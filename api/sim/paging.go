@@ -35,7 +35,11 @@ type listPage struct {
 }
 
 // MarshalJSON writes the item key first, as Twilio does.
-func (p listPage) MarshalJSON() ([]byte, error) {
+func (p listPage) MarshalJSON() ([]byte, error) { return p.encodeJSON() }
+
+// encodeJSON is MarshalJSON without encoding/json's re-scan of the result,
+// which doubled the cost of every list (writeJSON calls it directly).
+func (p listPage) encodeJSON() ([]byte, error) {
 	items, err := marshalNoEscape(p.items)
 	if err != nil {
 		return nil, err

@@ -93,6 +93,9 @@ func TestCreateParticipantValidation(t *testing.T) {
 			wantError(t, h.do("POST", partsPath(tc.conf), f), 400, tc.code)
 		})
 	}
+	// Every value of a repeated array key is checked.
+	rep := url.Values{"To": {"+14155550123"}, "From": {"+15005550006"}, "ConferenceStatusCallbackEvent": {"start", "bogus"}}
+	wantError(t, h.do("POST", partsPath("room"), rep), 400, CodeConferenceAttributes)
 	// Unknown conference SID: not found.
 	wantError(t, h.do("POST", partsPath("CF"+strings.Repeat("0", 32)), url.Values{"To": {"+14155550123"}, "From": {"+15005550006"}}), 404, CodeNotFound)
 	// Nothing was created by the refused requests.

@@ -24,9 +24,7 @@
 package sim
 
 import (
-	"bytes"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -275,16 +273,19 @@ func secretEqual(got, want string) bool {
 // writeJSON writes v with the given status. HTML escaping is off so labels
 // such as "a<b" travel as they are.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	var body []byte
+	var err error
+	if pre, ok := v.(interface{ encodeJSON() ([]byte, error) }); ok {
+		body, err = pre.encodeJSON()
+	} else {
+		body, err = marshalNoEscape(v)
+	}
+	if err != nil {
 		// Every value written is built from plain strings, numbers and
 		// booleans; failing to encode one is a bug in the simulator.
 		writeError(w, &apiError{status: http.StatusInternalServerError, code: CodeInternalError, message: "encode response: " + err.Error()})
 		return
 	}
-	body := bytes.TrimRight(buf.Bytes(), "\n")
 	w.Header().Set("Content-Type", contentTypeJSON)
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
@@ -383,9 +384,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	path := r.URL.EscapedPath()
 	rt, ok := parseRoute(path)
-	if !ok || rt.account != acct {
-		// Another account's resources are not found, never shown.
+	if !ok {
 		writeError(w, notFound(path))
+		return
+	}
+	if rt.account != acct {
+		// Credentials of one account on another account's path: Twilio
+		// answers with an authentication error and shows nothing.
+		writeError(w, unauthorized())
 		return
 	}
 	allowed := rt.kind.allowed()
