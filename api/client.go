@@ -367,6 +367,7 @@ func (cl *call) handle(resp *http.Response, out any) *Error {
 		Op: cl.op, Target: cl.target, Status: resp.StatusCode, Attempts: cl.tries,
 		RequestID: sanitize(resp.Header.Get("Twilio-Request-Id"), 64),
 	}
+	e.retryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), cl.c.now())
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	limit := cl.c.maxBody
 	if !ok && limit > 64<<10 {

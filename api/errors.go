@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -71,10 +72,13 @@ type Error struct {
 	Snippet  string
 	Attempts int   // HTTP requests sent for this operation, retries included
 	Err      error // the cause, if any: transport error, context error, ErrBadResponse...
+
+	retryAfter time.Duration
 }
 
 // Error reads like `update participant "agent-7": twilio 20404 (HTTP 404):
-// The requested resource ... was not found`.
+// The requested resource ... was not found`: the operation, its target, and
+// Summary.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(string(e.Op))
@@ -82,18 +86,29 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, " %q", e.Target)
 	}
 	b.WriteString(": ")
+	b.WriteString(e.Summary())
+	return b.String()
+}
+
+// Summary is the message without the operation and target, for a screen that
+// already shows what was acted on: Twilio's code and message, or the HTTP
+// status and the start of the body, or the cause, on one terminal-safe line.
+func (e *Error) Summary() string {
+	cause := ""
+	if e.Err != nil {
+		cause = sanitize(e.Err.Error(), 400)
+	}
+	var b strings.Builder
 	switch {
 	case e.Status >= 200 && e.Status < 300 && e.Err != nil:
 		// The call itself went through; what failed is the reply.
-		fmt.Fprintf(&b, "%s (HTTP %d)", e.Err.Error(), e.Status)
+		fmt.Fprintf(&b, "%s (HTTP %d)", cause, e.Status)
 		return b.String()
 	case e.Status == 0:
-		if e.Err != nil {
-			b.WriteString(e.Err.Error())
-		} else {
-			b.WriteString("failed")
+		if cause == "" {
+			cause = "failed"
 		}
-		return b.String()
+		return cause
 	case e.Code != 0:
 		fmt.Fprintf(&b, "twilio %d (HTTP %d)", e.Code, e.Status)
 		if e.Message != "" {
@@ -109,15 +124,20 @@ func (e *Error) Error() string {
 			b.WriteString(": " + e.Message)
 		case e.Snippet != "":
 			b.WriteString(": " + e.Snippet)
-		case e.Err == nil:
+		case cause == "":
 			b.WriteString(" with an empty body")
 		}
 	}
-	if e.Err != nil {
-		b.WriteString(" (" + e.Err.Error() + ")")
+	if cause != "" {
+		b.WriteString(" (" + cause + ")")
 	}
 	return b.String()
 }
+
+// RetryAfter is the wait the server asked for with its last Retry-After
+// header (zero when it sent none): a console that polls can wait that long
+// before its next request.
+func (e *Error) RetryAfter() time.Duration { return e.retryAfter }
 
 // Unwrap gives errors.Is and errors.As the cause, so that
 // errors.Is(err, context.DeadlineExceeded) holds after a timeout.

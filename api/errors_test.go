@@ -413,3 +413,32 @@ func TestDNSFailure(t *testing.T) {
 		t.Fatalf("write: %v after %d requests", err, n)
 	}
 }
+
+func TestSummary(t *testing.T) {
+	tests := []struct {
+		e    Error
+		want string
+	}{
+		{Error{Op: OpUpdateParticipant, Target: "agent-7", Status: 404, Code: 20404, Message: "The requested resource was not found"},
+			"twilio 20404 (HTTP 404): The requested resource was not found"},
+		{Error{Op: OpFetchParticipant, Status: 502, Snippet: "<html>bad gateway</html>"}, "HTTP 502 Bad Gateway: <html>bad gateway</html>"},
+		{Error{Op: OpFetchParticipant, Status: 503}, "HTTP 503 Service Unavailable with an empty body"},
+		{Error{Op: OpFetchParticipant, Status: 200, Err: ErrBadResponse}, "bad response from twilio (HTTP 200)"},
+		{Error{Op: OpFetchParticipant, Err: errors.New("dial tcp: connection refused\r\n")}, "dial tcp: connection refused"},
+		{Error{Op: OpFetchParticipant}, "failed"},
+		{Error{Op: OpFetchParticipant, Status: 429, Code: 20429, Message: "Too Many Requests", Err: context.Canceled},
+			"twilio 20429 (HTTP 429): Too Many Requests (context canceled)"},
+	}
+	for _, tt := range tests {
+		if got := tt.e.Summary(); got != tt.want {
+			t.Errorf("Summary() = %q, want %q", got, tt.want)
+		}
+		if got := tt.e.Error(); !strings.HasSuffix(got, ": "+tt.want) || !strings.HasPrefix(got, string(tt.e.Op)) {
+			t.Errorf("Error() = %q", got)
+		}
+	}
+	e := Error{Op: OpUpdateParticipant, Target: "agent-7\x1b[2J", Status: 404, Code: 20404, Message: "gone"}
+	if got, want := e.Error(), `update participant "agent-7\x1b[2J": twilio 20404 (HTTP 404): gone`; got != want {
+		t.Errorf("Error() = %q, want %q (the target is quoted, escapes and all)", got, want)
+	}
+}

@@ -285,3 +285,29 @@ func TestLogfNeverLeaks(t *testing.T) {
 		t.Errorf("log lacks the request id or the retry: %s", joined)
 	}
 }
+
+// TestErrorRetryAfter: when the client gives up on a 429, the error still
+// says how long Twilio asked to wait, for the console's next poll.
+func TestErrorRetryAfter(t *testing.T) {
+	tests := []struct {
+		header string
+		want   time.Duration
+	}{
+		{"60", time.Minute},
+		{fixedNow().Add(45 * time.Second).Format(http.TimeFormat), 45 * time.Second},
+		{"", 0},
+	}
+	for _, tt := range tests {
+		rec := &recorder{respond: scripted(status(429, tt.header))}
+		c, _, _ := newTestClient(t, rec, func(cfg *Config) { cfg.Retry.MaxAttempts = 1 })
+		_, err := c.FetchConference(ctxT(t), testConf)
+		var e *Error
+		if !errors.As(err, &e) || e.RetryAfter() != tt.want {
+			t.Errorf("Retry-After %q: got %v from %v", tt.header, e.RetryAfter(), err)
+		}
+		var ra interface{ RetryAfter() time.Duration }
+		if !errors.As(err, &ra) {
+			t.Errorf("the error does not offer RetryAfter through errors.As")
+		}
+	}
+}
