@@ -98,7 +98,8 @@ type App struct {
 	svc      Service
 	opts     Options
 	keys     KeyMap
-	st       *Styles // built once, never changed: shared by every copy of the model
+	st       *Styles     // built once, never changed: shared by every copy of the model
+	fst      *FormStyles // the same for the forms
 	help     help.Model
 	now      func() time.Time
 	sched    scheduler
@@ -145,7 +146,9 @@ func New(svc Service, opts Options) App {
 	if opts.ReadOnly {
 		keys = keys.ReadOnly()
 	}
-	st := NewStyles(DetectTheme(opts.Theme, opts.Getenv))
+	theme := DetectTheme(opts.Theme, opts.Getenv)
+	st := NewStyles(theme)
+	fst := NewFormStyles(theme)
 	h := help.New()
 	h.Styles = st.Help
 	a := App{
@@ -153,6 +156,7 @@ func New(svc Service, opts Options) App {
 		opts:     opts,
 		keys:     keys,
 		st:       &st,
+		fst:      &fst,
 		help:     h,
 		now:      opts.Now,
 		sched:    tea.Tick,

@@ -58,6 +58,10 @@ func TestGoldenScreensFake(t *testing.T) {
 		{"participants-readonly", nil, func(o *Options) { o.ReadOnly = true; o.Demo = true }, true},
 		{"remove-confirm", []string{"j", "x"}, nil, true},
 		{"help", []string{"?"}, nil, true},
+		{"add-form", []string{"n"}, nil, true},
+		{"end-prompt", []string{"E"}, nil, true},
+		{"coach-picker", []string{"c"}, nil, true},
+		{"filter", []string{"/", "m", "u"}, nil, true},
 	}
 	for _, sz := range sizes {
 		for _, sc := range screens {

@@ -1,29 +1,199 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"confconsole/api"
+	"confconsole/model"
 )
 
 // The forms (add participant, announce URL, end confirmation, coach picker)
-// open over the participants table. Until they are wired, the keys that
-// need them do nothing.
+// open over the participants table; while one is open every key goes to it,
+// and its result comes back as a message.
+
+// formKind says which form is open.
+type formKind int
+
+const (
+	formNone formKind = iota
+	formAdd
+	formPrompt
+	formCoach
+)
+
+// The ids of the room's prompts.
+const (
+	promptAnnounce    = "announce"
+	promptAnnounceAll = "announce-all"
+	promptEnd         = "end"
+)
 
 func (a *App) overlayActive() bool { return a.formActive() }
 
-func (a *App) formActive() bool { return false }
+func (a *App) formActive() bool { return a.screen == screenRoom && a.room.form != formNone }
 
-func (a *App) formKeys() []key.Binding { return nil }
+// formKeys is the open form's own help, for the footer.
+func (a *App) formKeys() []key.Binding {
+	switch a.room.form {
+	case formAdd:
+		return a.room.add.ShortHelp()
+	case formPrompt:
+		return a.room.prompt.ShortHelp()
+	case formCoach:
+		return a.room.coach.ShortHelp()
+	}
+	return nil
+}
 
 // formView is the open form drawn in a w x h area, or "" when none is open.
-func (a *App) formView(w, h int) string { return "" }
+func (a *App) formView(w, h int) string {
+	switch a.room.form {
+	case formAdd:
+		return a.room.add.View(w, h)
+	case formPrompt:
+		return a.room.prompt.View(w, h)
+	case formCoach:
+		return a.room.coach.View(w, h)
+	}
+	return ""
+}
 
-func (a App) roomFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) { return a, nil }
+// roomFormKey opens the form a key asks for.
+func (a App) roomFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	r := &a.room
+	k := a.keys
+	fst := *a.fst
+	switch {
+	case key.Matches(msg, k.Coach):
+		p, ok := a.selectedParticipant()
+		if !ok {
+			return a, nil
+		}
+		r.coach = NewCoachPicker(fst, p, r.roster)
+		r.form = formCoach
+	case key.Matches(msg, k.Announce):
+		p, ok := a.selectedParticipant()
+		if !ok {
+			return a, nil
+		}
+		r.prompt = NewPrompt(fst, promptAnnounce, "Announce to "+participantName(p),
+			"https://… TwiML or audio URL", model.ValidateHTTPURL)
+		r.promptTarget = p.CallSID
+		r.form = formPrompt
+	case key.Matches(msg, k.AnnounceAll):
+		r.prompt = NewPrompt(fst, promptAnnounceAll, "Announce to everyone in "+conferenceName(r.conf),
+			"https://… TwiML or audio URL", model.ValidateHTTPURL)
+		r.form = formPrompt
+	case key.Matches(msg, k.Add):
+		r.add = NewAddForm(fst, conferenceName(r.conf), r.roster)
+		r.form = formAdd
+	case key.Matches(msg, k.End):
+		name := r.conf.FriendlyName
+		if name == "" {
+			name = r.conf.SID
+		}
+		shown := model.InertN(name, 60)
+		r.prompt = NewPrompt(fst, promptEnd, "End "+shown+" for everyone? Type its name to confirm",
+			"the conference name", func(s string) error {
+				if s != name {
+					return fmt.Errorf("type %s exactly to end the conference, or esc to keep it", shown)
+				}
+				return nil
+			})
+		r.form = formPrompt
+	}
+	return a, nil
+}
 
-func (a App) updateOverlay(msg tea.Msg) (tea.Model, tea.Cmd) { return a, nil }
+// updateOverlay gives the open form a key, or handles a form's result.
+func (a App) updateOverlay(msg tea.Msg) (tea.Model, tea.Cmd) {
+	r := &a.room
+	switch msg := msg.(type) {
+	case formCancelMsg:
+		r.form = formNone
+		return a, nil
+	case addSubmitMsg:
+		if r.form != formAdd || a.screen != screenRoom {
+			return a, nil
+		}
+		r.form = formNone
+		return a, addParticipantCmd(a.svc, r.conf.SID, msg.params)
+	case coachPickMsg:
+		if r.form != formCoach || a.screen != screenRoom {
+			return a, nil
+		}
+		r.form = formNone
+		return a.coachPicked(msg)
+	case promptSubmitMsg:
+		if r.form != formPrompt || a.screen != screenRoom {
+			return a, nil
+		}
+		r.form = formNone
+		return a.promptAnswered(msg)
+	}
+	if !a.formActive() {
+		return a, nil
+	}
+	var cmd tea.Cmd
+	switch r.form {
+	case formAdd:
+		r.add, cmd = r.add.Update(msg)
+	case formPrompt:
+		r.prompt, cmd = r.prompt.Update(msg)
+	case formCoach:
+		r.coach, cmd = r.coach.Update(msg)
+	}
+	return a, cmd
+}
+
+// coachPicked starts or stops coaching as the picker chose.
+func (a App) coachPicked(m coachPickMsg) (tea.Model, tea.Cmd) {
+	p, ok := a.room.byID[m.coachCallSID]
+	if !ok {
+		a.setFlash("the coach has already left the conference", true)
+		return a, nil
+	}
+	kind, u := actStopCoach, api.UpdateParticipant{Coaching: api.Bool(false)}
+	if m.targetCallSID != "" {
+		kind, u = actCoach, api.UpdateParticipant{Coaching: api.Bool(true), CallSIDToCoach: m.targetCallSID}
+	}
+	if !a.startAction(p, pendingAction{kind: kind, target: m.targetCallSID}) {
+		return a, nil
+	}
+	name := participantName(p)
+	if kind == actCoach {
+		name += " → " + a.coacheeName(m.targetCallSID)
+	}
+	return a, updateParticipantCmd(a.svc, a.room.conf.SID, p.CallSID, name, kind, u)
+}
+
+// promptAnswered acts on a prompt's validated answer.
+func (a App) promptAnswered(m promptSubmitMsg) (tea.Model, tea.Cmd) {
+	r := &a.room
+	switch m.id {
+	case promptAnnounce:
+		p, ok := r.byID[r.promptTarget]
+		if !ok {
+			a.setFlash("they have already left the conference; nothing was announced", true)
+			return a, nil
+		}
+		if !a.startAction(p, pendingAction{kind: actAnnounce}) {
+			return a, nil
+		}
+		u := api.UpdateParticipant{AnnounceURL: m.value}
+		return a, updateParticipantCmd(a.svc, r.conf.SID, p.CallSID, participantName(p), actAnnounce, u)
+	case promptAnnounceAll:
+		return a, updateConferenceCmd(a.svc, r.conf.SID, conferenceName(r.conf), actAnnounceAll, api.ConferenceUpdate{AnnounceURL: m.value})
+	case promptEnd:
+		return a, updateConferenceCmd(a.svc, r.conf.SID, conferenceName(r.conf), actEnd, api.ConferenceUpdate{Status: string(model.ConferenceCompleted)})
+	}
+	return a, nil
+}
 
 // helpView is the full key help, generated from the key map, flowed into
 // as many columns as the terminal's height needs.

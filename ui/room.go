@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -39,6 +38,12 @@ type room struct {
 
 	confirm *confirmation
 	rec     model.RecordingStatus // "" when unknown or none
+
+	form         formKind // the form open over the table, if any
+	add          AddForm
+	prompt       Prompt
+	coach        CoachPicker
+	promptTarget string // the call SID an announce prompt is for
 
 	cache rowCache[participantRowKey]
 }
@@ -159,6 +164,12 @@ func (a App) onParticipants(m participantsMsg) (tea.Model, tea.Cmd) {
 	}
 	a.reconcilePending()
 	a.rebuildRows()
+	switch r.form {
+	case formAdd:
+		r.add.SetParticipants(r.roster)
+	case formCoach:
+		r.coach.SetParticipants(r.roster)
+	}
 	return a, a.roomNext()
 }
 
@@ -190,9 +201,10 @@ func (a *App) reconcilePending() {
 func (a *App) rebuildRows() {
 	r := &a.room
 	rows := model.ParseFilter(r.query).Apply(r.roster)
-	rows = model.Sorted(rows, r.sortKey)
 	if r.sortDesc {
-		slices.Reverse(rows)
+		rows = model.SortedDesc(rows, r.sortKey)
+	} else {
+		rows = model.Sorted(rows, r.sortKey)
 	}
 	r.rows = rows
 	r.selIdx = a.roomIndex(r.selected)
