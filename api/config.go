@@ -243,14 +243,13 @@ func (cfg Config) baseURL() (*url.URL, error) {
 	if edge != "" && region == "" {
 		region = "us1"
 	}
-	host := "api.twilio.com"
 	switch {
 	case edge != "":
-		host = "api." + edge + "." + region + ".twilio.com"
+		return &url.URL{Scheme: "https", Host: "api." + edge + "." + region + ".twilio.com"}, nil
 	case region != "":
-		host = "api." + region + ".twilio.com"
+		return &url.URL{Scheme: "https", Host: "api." + region + ".twilio.com"}, nil
 	}
-	return &url.URL{Scheme: "https", Host: host}, nil
+	return url.Parse(DefaultBaseURL)
 }
 
 // authName says, without any secret, which credential a config uses.
