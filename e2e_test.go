@@ -1,0 +1,165 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxSession drives the built binary in a real terminal: a detached tmux
+// session on a private server socket, read back with capture-pane.
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+	name   string
+}
+
+// needTmux skips the real-terminal test where tmux is missing, except in CI,
+// which installs it and must run the test.
+func needTmux(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is not installed; .ci/run must install it")
+		}
+		t.Skip("tmux is not installed")
+	}
+}
+
+// buildBinary compiles the command once per test into a temporary folder.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "confconsole")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func startTmux(t *testing.T, width, height int, env []string, command string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock"), name: "e2e"}
+	args := []string{"-S", s.socket, "-f", "/dev/null", "new-session", "-d", "-s", s.name,
+		"-x", fmt.Sprint(width), "-y", fmt.Sprint(height)}
+	for _, e := range env {
+		args = append(args, "-e", e)
+	}
+	args = append(args, command)
+	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
+	return s
+}
+
+func (s *tmuxSession) tmux(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-S", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// screen returns the visible pane as plain text.
+func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-t", s.name) }
+
+// keys types into the pane; each argument is a tmux key name or literal text.
+func (s *tmuxSession) keys(keys ...string) {
+	s.tmux(append([]string{"send-keys", "-t", s.name}, keys...)...)
+}
+
+// waitFor polls the screen until re matches, failing with the last screen
+// after the deadline. The deadline is generous: it only bounds a broken run.
+func (s *tmuxSession) waitFor(what string, re *regexp.Regexp) string {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		scr := s.screen()
+		if re.MatchString(scr) {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("waiting for %s (%s); the screen was:\n%s", what, re, scr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// selectedRow returns the screen line that carries the selection marker.
+func selectedRow(scr string) string {
+	for _, line := range strings.Split(scr, "\n") {
+		if strings.HasPrefix(line, "▶") {
+			return line
+		}
+	}
+	return ""
+}
+
+// rowFields splits a table row into its columns (two or more spaces apart
+// is not needed: the columns hold no spaces but the label may, so the label
+// is everything up to the call SID).
+var rowRE = regexp.MustCompile(`^▶\s+(.+?)\s+(CA[0-9a-f…]+)\s+(\S+)\s+(muted|-)\s`)
+
+// TestEndToEndDemo runs the built binary with --demo in a real terminal at
+// 80x24: it opens a conference, selects a participant, mutes or unmutes it,
+// sees the change confirmed by a poll, opens help, quits, and checks that the
+// terminal came back from the alternate screen.
+func TestEndToEndDemo(t *testing.T) {
+	needTmux(t)
+	bin := buildBinary(t)
+	s := startTmux(t, 80, 24, []string{"TERM=xterm-256color", "NO_COLOR="},
+		fmt.Sprintf("%s --demo --refresh 1s; echo EXITED $?; sleep 60", bin))
+
+	s.waitFor("the conference list", regexp.MustCompile(`(?s)DEMO.*in-progress`))
+	s.keys("Enter")
+	s.waitFor("the participants of the first conference", regexp.MustCompile(`(?m)^▶.*connected`))
+
+	// Select the second participant: the selection marker moves with it.
+	before := rowRE.FindStringSubmatch(selectedRow(s.screen()))
+	s.keys("j")
+	var row []string
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		row = rowRE.FindStringSubmatch(selectedRow(s.screen()))
+		if row != nil && (before == nil || row[2] != before[2]) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the selection did not move to another participant; screen:\n%s", s.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	label, callSID, wasMuted := row[1], row[2], row[4] == "muted"
+
+	// Mute (or unmute) it and wait for a poll to show the new state on that
+	// participant's row, wherever the row is.
+	s.keys("m")
+	want := "muted"
+	if wasMuted {
+		want = "-"
+	}
+	confirmed := regexp.MustCompile(`(?m)^.\s+` + regexp.QuoteMeta(label) + `\s+` + regexp.QuoteMeta(callSID) + `\s+\S+\s+` + regexp.QuoteMeta(want) + `\s`)
+	s.waitFor(fmt.Sprintf("%s to show %q", label, want), confirmed)
+
+	// Help is generated from the key map.
+	s.keys("?")
+	s.waitFor("the help overlay", regexp.MustCompile(`(?s)mute/unmute.*hold/resume.*quit`))
+	s.keys("?")
+	s.waitFor("the table again", regexp.MustCompile(`(?m)^▶`))
+
+	s.keys("q")
+	s.waitFor("the program to exit", regexp.MustCompile(`EXITED 0`))
+	if alt := strings.TrimSpace(s.tmux("display-message", "-p", "-t", s.name, "#{alternate_on}")); alt != "0" {
+		t.Errorf("the terminal is still on the alternate screen after quitting (alternate_on=%s)", alt)
+	}
+	if scr := s.screen(); strings.Contains(scr, "confconsole") && strings.Contains(scr, callSID) {
+		t.Errorf("the console's table is still on screen after quitting:\n%s", scr)
+	}
+}

@@ -1,0 +1,217 @@
+// Command confconsole is a keyboard-only terminal console for moderating live
+// Twilio conference calls. `confconsole sim` runs the Twilio-compatible
+// simulator the console's tests and demo use.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"confconsole/api"
+	"confconsole/api/sim"
+	"confconsole/ui"
+	_ "confconsole/ui/nostall" // before Bubble Tea's init: see the package
+)
+
+// version is the release this binary reports; builds may set it with
+// -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// minRefresh is the shortest poll interval the console accepts: Twilio
+// throttles accounts that poll faster, and a human cannot read faster.
+const minRefresh = time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "confconsole:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// usageError marks a mistake in the command line, which exits 2 like flag's.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+// options is what the command line and the environment say.
+type options struct {
+	demo       bool
+	apiURL     string
+	conference string
+	refresh    time.Duration
+	readOnly   bool
+	theme      string
+	holdURL    string
+	version    bool
+}
+
+// parseArgs reads the console's flags. Help goes to stderr and returns
+// flag.ErrHelp.
+func parseArgs(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := newFlagSet(&o)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return o, err
+		}
+		return o, usageError{err}
+	}
+	return o, o.check(fs)
+}
+
+// newFlagSet declares the console's flags, writing into o; the README's flag
+// table is generated from it.
+func newFlagSet(o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet("confconsole", flag.ContinueOnError)
+	fs.BoolVar(&o.demo, "demo", false, "run against a built-in simulator with three live demo conferences; no credentials needed")
+	fs.StringVar(&o.apiURL, "api-url", "", "base URL of a Twilio-compatible server, e.g. the one `confconsole sim` prints")
+	fs.StringVar(&o.conference, "conference", "", "open this conference directly: a CF… SID or its friendly name")
+	fs.DurationVar(&o.refresh, "refresh", 2*time.Second, "how often to poll the participant list (at least 1s)")
+	fs.BoolVar(&o.readOnly, "read-only", false, "watch only: hide and disable every key that changes a call")
+	fs.StringVar(&o.theme, "theme", "auto", "colour theme: auto, dark or light")
+	fs.StringVar(&o.holdURL, "hold-url", "", "TwiML or audio URL callers hear while on hold (default: Twilio's hold music)")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), `Usage:
+  confconsole [flags]        moderate live conferences (credentials from the environment)
+  confconsole --demo         try it against the built-in simulator
+  confconsole sim [flags]    run the Twilio-compatible simulator (see confconsole sim --help)
+
+Environment:
+  TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN       account credentials, or
+  TWILIO_API_KEY, TWILIO_API_SECRET           an API key (TWILIO_ACCOUNT_SID still needed)
+  TWILIO_REGION, TWILIO_EDGE                  regional processing (api.{edge}.{region}.twilio.com)
+  NO_COLOR                                    no colours
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// check refuses flag values and combinations that cannot work, saying what to
+// do instead.
+func (o options) check(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q; the only subcommand is sim (see --help)", fs.Arg(0))}
+	}
+	if o.refresh < minRefresh {
+		return usageError{fmt.Errorf("--refresh %v is too fast: use at least %v", o.refresh, minRefresh)}
+	}
+	switch o.theme {
+	case "auto", "dark", "light":
+	default:
+		return usageError{fmt.Errorf("--theme %q: use auto, dark or light", o.theme)}
+	}
+	if o.demo && o.apiURL != "" {
+		return usageError{errors.New("--demo runs its own simulator; drop --api-url, or drop --demo to use that server")}
+	}
+	return nil
+}
+
+// run is the whole program, minus the process: testable with its own
+// arguments, environment and streams.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "sim" {
+		return sim.Main(ctx, args[1:], stdout, stderr)
+	}
+	o, err := parseArgs(args, stderr)
+	if err != nil {
+		return err
+	}
+	if o.version {
+		fmt.Fprintln(stdout, "confconsole", version)
+		return nil
+	}
+
+	var cfg api.Config
+	if o.demo {
+		stopDemo, demoCfg, err := startDemo(ctx)
+		if err != nil {
+			return err
+		}
+		defer stopDemo()
+		cfg = demoCfg
+	} else {
+		cfg, err = api.ConfigFromEnv(getenv)
+		if err != nil {
+			return fmt.Errorf("%w\n(or try the console without an account: confconsole --demo)", err)
+		}
+		if o.apiURL != "" {
+			cfg.BaseURL = o.apiURL
+		}
+	}
+	client, err := api.New(cfg)
+	if err != nil {
+		return err
+	}
+	return ui.Run(ctx, client, ui.Options{
+		Keys:       defaultKeyMap(),
+		Conference: o.conference,
+		Refresh:    o.refresh,
+		ReadOnly:   o.readOnly,
+		Demo:       o.demo,
+		Theme:      o.theme,
+		HoldURL:    o.holdURL,
+		AccountSID: cfg.AccountSID,
+		Getenv:     getenv,
+		In:         stdin,
+		Out:        stdout,
+	})
+}
+
+// startDemo serves the simulator with its demo scenario on a loopback port
+// and returns a client configuration for it. The credentials are made up
+// for this run and never leave the process.
+func startDemo(ctx context.Context) (stop func(), cfg api.Config, err error) {
+	cfg = api.Config{AccountSID: sim.NewSID("AC"), AuthToken: sim.NewAuthToken()}
+	srv := sim.New(sim.WithTimings(sim.Timings{
+		Queue: time.Second, Connect: time.Second, Ring: 3 * time.Second, Linger: 5 * time.Second,
+	}))
+	if err := srv.AddAccount(cfg.AccountSID, cfg.AuthToken); err != nil {
+		return nil, cfg, fmt.Errorf("start the demo simulator: %w", err)
+	}
+	stopScenario, err := sim.StartDemo(srv, cfg.AccountSID, time.Now().UnixNano())
+	if err != nil {
+		return nil, cfg, fmt.Errorf("start the demo simulator: %w", err)
+	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		stopScenario()
+		return nil, cfg, fmt.Errorf("start the demo simulator: %w", err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 5 * time.Second}
+	go hs.Serve(ln) //nolint:errcheck // Serve ends with ErrServerClosed at Shutdown
+	cfg.BaseURL = "http://" + ln.Addr().String()
+	return func() {
+		stopScenario()
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		hs.Shutdown(shutdownCtx) //nolint:errcheck // nothing to tell the user on the way out
+	}, cfg, nil
+}
