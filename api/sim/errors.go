@@ -9,39 +9,40 @@ import (
 // Twilio error codes the simulator answers with. Each is documented at
 // https://www.twilio.com/docs/errors/<code>.
 const (
-	CodeBadRequest                 = 20001 // generic invalid parameter
-	CodeAuthenticate               = 20003 // bad or missing credentials
-	CodeMethodNotAllowed           = 20004 // wrong method, or a malformed conference SID in a participants path
-	CodeNotFound                   = 20404 // unknown resource, or one of another account
-	CodeTooManyRequests            = 20429 // concurrency limit: not processed, safe to retry
-	CodeInternalError              = 20500 // internal server error
-	CodeServiceUnavailable         = 20503 // service unavailable
-	CodeToMissing                  = 21201 // no To
-	CodeFromNotVerified            = 21210 // From not a verified caller ID
-	CodeToInvalid                  = 21211 // To is not a valid phone number
-	CodeFromInvalid                = 21212 // From is not a valid phone number
-	CodeFromMissing                = 21213 // no From
-	CodeToUnreachable              = 21214 // To cannot be reached
-	CodeNoGeoPermission            = 21215 // no international permission for To
-	CodeToBlocked                  = 21216 // To is blocked for the account
-	CodeToNotValid                 = 21217 // To does not appear to be valid (magic number)
-	CodeInvalidPageToken           = 21481 // PageToken not one we issued
-	CodeConferenceNotActive        = 16001 // the conference is not active
-	CodeConferenceAttributes       = 16002 // bad conference attribute (MaxParticipants, events)
-	CodeConferenceUnknown          = 16003 // conference SID or friendly name not recognised
-	CodeConferenceFull             = 16020 // MaxParticipants reached
-	CodeInvalidLabel               = 16024 // label too long, shaped like a call SID, contains '/', or taken
-	CodeCoachedOnHold              = 16027 // the participant to coach is on hold
-	CodeCoachedNotPresent          = 16028 // the participant to coach is not in the conference
-	CodeUnexpectedConfStatus       = 16099 // the conference is not in the status the operation needs
-	errorDocsPrefix                = "https://www.twilio.com/docs/errors/"
-	authenticateDetail             = "Your AccountSid or AuthToken was incorrect."
-	authenticateMessage            = "Authenticate"
-	wwwAuthenticate                = `Basic realm="Twilio API"`
-	contentTypeJSON                = "application/json; charset=utf-8"
-	headerRequestID                = "Twilio-Request-Id"
-	headerRetryAfter               = "Retry-After"
-	maxFormBytes             int64 = 1 << 20
+	CodeBadRequest           = 20001 // generic invalid parameter
+	CodeAuthenticate         = 20003 // bad or missing credentials
+	CodeMethodNotAllowed     = 20004 // wrong method, or a malformed conference SID in a participants path
+	CodeNotFound             = 20404 // unknown resource, or one of another account
+	CodeTooManyRequests      = 20429 // concurrency limit: not processed, safe to retry
+	CodeInternalError        = 20500 // internal server error
+	CodeServiceUnavailable   = 20503 // service unavailable
+	CodeToMissing            = 21201 // no To
+	CodeToInvalid            = 21211 // To is not a valid phone number
+	CodeFromInvalid          = 21212 // From is not a valid phone number
+	CodeFromMissing          = 21213 // no From
+	CodeNoGeoPermission      = 21215 // no international permission for To
+	CodeToBlocked            = 21216 // To is blocked for the account
+	CodeToNotValid           = 21217 // To does not appear to be valid (magic number)
+	CodeInvalidPageToken     = 21481 // PageToken not one we issued
+	CodeConferenceNotActive  = 16001 // the conference is not active
+	CodeConferenceAttributes = 16002 // bad conference attribute (MaxParticipants, events)
+	CodeConferenceUnknown    = 16003 // conference SID or friendly name not recognised
+	CodeConferenceFull       = 16020 // MaxParticipants reached
+	CodeInvalidLabel         = 16024 // label too long, shaped like a call SID, contains '/', or taken
+	CodeCoachedOnHold        = 16027 // the participant to coach is on hold
+	CodeCoachedNotPresent    = 16028 // the participant to coach is not in the conference
+)
+
+// Wire constants of Twilio's answers.
+const (
+	errorDocsPrefix           = "https://www.twilio.com/docs/errors/"
+	authenticateDetail        = "Your AccountSid or AuthToken was incorrect."
+	authenticateMessage       = "Authenticate"
+	wwwAuthenticate           = `Basic realm="Twilio API"`
+	contentTypeJSON           = "application/json; charset=utf-8"
+	headerRequestID           = "Twilio-Request-Id"
+	headerRetryAfter          = "Retry-After"
+	maxFormBytes        int64 = 1 << 20
 )
 
 // apiError is an error the simulator answers with, in Twilio's shape.

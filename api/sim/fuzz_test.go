@@ -23,11 +23,15 @@ func FuzzCreateParticipantForm(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s.conf, s.body)
 	}
-	srv := New(WithSeed(1))
-	if err := srv.AddAccount(testAccount, testToken); err != nil {
-		f.Fatal(err)
-	}
 	f.Fuzz(func(t *testing.T, conf, body string) {
+		// A fresh simulator per input keeps runs independent and fast.
+		srv := New(WithSeed(1))
+		if err := srv.AddAccount(testAccount, testToken); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := srv.JoinConnected(testAccount, "room", Join{Label: "agent"}); err != nil {
+			t.Fatal(err)
+		}
 		path := "/2010-04-01/Accounts/" + testAccount + "/Conferences/" + conf + "/Participants.json"
 		req, err := http.NewRequest("POST", "http://sim.test/", strings.NewReader(body))
 		if err != nil {
@@ -39,17 +43,38 @@ func FuzzCreateParticipantForm(f *testing.F) {
 		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.SetBasicAuth(testAccount, testToken)
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		if rec.Code >= 500 {
-			t.Fatalf("%s with %q: %d %s", path, body, rec.Code, rec.Body.String())
-		}
-		if rec.Code != http.StatusCreated && rec.Code >= 400 {
-			if !strings.Contains(rec.Body.String(), `"more_info":"https://www.twilio.com/docs/errors/`) {
-				t.Fatalf("error without Twilio's body: %d %s", rec.Code, rec.Body.String())
+		serveChecked(t, srv, req)
+
+		// The same bytes as an update of a participant and of a conference,
+		// and as a list query, must be refused as cleanly.
+		for _, u := range []struct{ method, path, body string }{
+			{"POST", "/2010-04-01/Accounts/" + testAccount + "/Conferences/" + conf + "/Participants/" + conf + ".json", body},
+			{"POST", "/2010-04-01/Accounts/" + testAccount + "/Conferences/" + conf + ".json", body},
+			{"GET", "/2010-04-01/Accounts/" + testAccount + "/Conferences.json?" + body, ""},
+			{"GET", "/2010-04-01/Accounts/" + testAccount + "/Conferences/" + conf + "/Participants.json?" + body, ""},
+		} {
+			r, err := http.NewRequest(u.method, "http://sim.test/", strings.NewReader(u.body))
+			if err != nil || setEscapedPath(r, u.path) != nil {
+				continue
 			}
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			r.SetBasicAuth(testAccount, testToken)
+			serveChecked(t, srv, r)
 		}
 	})
+}
+
+// serveChecked serves req and fails on a 5xx or an error without Twilio's body.
+func serveChecked(t *testing.T, srv *Server, req *http.Request) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	if rec.Code >= 500 {
+		t.Fatalf("%s %s: %d %s", req.Method, req.URL, rec.Code, rec.Body.String())
+	}
+	if rec.Code >= 400 && !strings.Contains(rec.Body.String(), `"more_info":"https://www.twilio.com/docs/errors/`) {
+		t.Fatalf("%s %s: error without Twilio's body: %d %s", req.Method, req.URL, rec.Code, rec.Body.String())
+	}
 }
 
 // setEscapedPath sets an already-escaped path on req.

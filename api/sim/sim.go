@@ -21,6 +21,24 @@
 //
 // Every other well-formed number, client: and sip: address answers. Numbers
 // given to WithNoAnswer ring for the participant's Timeout and then fail.
+//
+// Choices where Twilio's documents are silent: lists are newest first (as in
+// Twilio's examples); 16xxx errors answer HTTP 400; credentials of one account
+// on another account's path answer 401 20003, and another account's
+// conference under your own path 404 20404; a failed participant stays listed
+// for Timings.Linger and answers updates with 404; ending a completed
+// conference again is a no-op that answers 200. No status callbacks are sent.
+//
+// Faults. InjectFault queues faults that the next matching requests get (429
+// with or without Retry-After, 500, 503, a truncated or empty body after the
+// request was processed, an HTML error page, a dropped connection, extra
+// latency); SetLatency delays every request; ClearFaults removes them all.
+// ParseFault reads the same faults from the `confconsole sim --fault` flag.
+//
+// Demo. StartDemo (or RunDemo, until its context ends) opens three live
+// conferences in which agents, customers and supervisors join, leave, are
+// muted, held and coached as the simulator's clock moves, the same way for
+// the same seed.
 package sim
 
 import (
