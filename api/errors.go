@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -162,7 +163,8 @@ func (e *Error) Is(target error) bool {
 // server errors and transport failures, but not a rejected request.
 func (e *Error) Temporary() bool {
 	if e.Status == 0 {
-		return e.Err != nil && !errors.Is(e.Err, ErrInvalidArgument) && !errors.Is(e.Err, ErrConfig)
+		return e.Err != nil && !errors.Is(e.Err, ErrInvalidArgument) && !errors.Is(e.Err, ErrConfig) &&
+			!errors.Is(e.Err, context.Canceled) // the caller gave up; trying again is their call
 	}
 	return e.Status == http.StatusTooManyRequests || e.Status >= 500
 }

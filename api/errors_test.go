@@ -442,3 +442,26 @@ func TestSummary(t *testing.T) {
 		t.Errorf("Error() = %q, want %q (the target is quoted, escapes and all)", got, want)
 	}
 }
+
+func TestTemporary(t *testing.T) {
+	tests := []struct {
+		e    Error
+		want bool
+	}{
+		{Error{Status: 429}, true},
+		{Error{Status: 503}, true},
+		{Error{Status: 404}, false},
+		{Error{Status: 401}, false},
+		{Error{Err: &net.OpError{Op: "dial", Err: errors.New("connection refused")}}, true},
+		{Error{Err: context.DeadlineExceeded}, true},
+		{Error{Err: context.Canceled}, false},
+		{Error{Err: ErrInvalidArgument}, false},
+		{Error{Err: ErrConfig}, false},
+		{Error{}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.e.Temporary(); got != tt.want {
+			t.Errorf("%+v: Temporary() = %v", tt.e, got)
+		}
+	}
+}

@@ -71,7 +71,8 @@ func TestSimLifecycle(t *testing.T) {
 	c := w.client
 
 	// Create by friendly name: the conference is opened for us.
-	p, err := c.CreateParticipant(ctx, "Team Stand-up #1", api.CreateParticipant{
+	var created api.ResponseInfo
+	p, err := c.CreateParticipant(api.WithResponseInfo(ctx, &created), "Team Stand-up #1", api.CreateParticipant{
 		From: "+15005550006", To: "+15558675310", Label: "agent 7", Muted: api.Bool(false),
 		StartConferenceOnEnter: api.Bool(true), EndConferenceOnExit: api.Bool(false),
 	})
@@ -80,6 +81,9 @@ func TestSimLifecycle(t *testing.T) {
 	}
 	if p.Label != "agent 7" || p.ConferenceSID == "" || p.CallSID == "" || p.Status != model.ParticipantQueued {
 		t.Fatalf("created %+v", p)
+	}
+	if created.Status != 201 || created.Attempts != 1 || created.RequestID == "" {
+		t.Errorf("create info %+v", created)
 	}
 	conf := p.ConferenceSID
 
@@ -131,8 +135,13 @@ func TestSimLifecycle(t *testing.T) {
 	if info.Status != 204 || info.Attempts != 1 || !strings.HasPrefix(info.RequestID, "RQ") || info.Operation != api.OpDeleteParticipant {
 		t.Errorf("delete info %+v", info)
 	}
-	if _, err := c.FetchParticipant(ctx, conf, "agent 7"); !errors.Is(err, api.ErrNotFound) {
+	_, err = c.FetchParticipant(ctx, conf, "agent 7")
+	var e *api.Error
+	if !errors.Is(err, api.ErrNotFound) || !errors.As(err, &e) {
 		t.Fatalf("fetch after delete: %v, want ErrNotFound", err)
+	}
+	if e.Code != 20404 || e.Status != 404 || e.MoreInfo == "" || e.RequestID == "" || e.Message == "" {
+		t.Errorf("404 from the simulator: %+v", e)
 	}
 	if err := c.DeleteParticipant(ctx, conf, p.CallSID); !errors.Is(err, api.ErrNotFound) {
 		t.Fatalf("delete again: %v, want ErrNotFound", err)
