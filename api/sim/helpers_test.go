@@ -131,9 +131,18 @@ func wantError(t *testing.T, r reply, status, code int) {
 	if got := int(num(m["code"])); got != code {
 		t.Fatalf("code %v, want %d\n%s", m["code"], code, r.body)
 	}
-	for _, k := range []string{"code", "message", "more_info", "status"} {
+	want := map[string]bool{"code": true, "message": true, "more_info": true, "status": true}
+	if status == http.StatusUnauthorized {
+		want["detail"] = true
+	}
+	for k := range want {
 		if _, ok := m[k]; !ok {
 			t.Fatalf("error body has no %q: %s", k, r.body)
+		}
+	}
+	for k := range m {
+		if !want[k] {
+			t.Fatalf("error body has an extra field %q: %s", k, r.body)
 		}
 	}
 	if m["more_info"] != "https://www.twilio.com/docs/errors/"+itoa(code) {

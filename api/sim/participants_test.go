@@ -110,24 +110,26 @@ func TestCreateParticipantAccepts(t *testing.T) {
 	tests := []struct {
 		name   string
 		fields []string
+		want   map[string]any // fields of the created participant
 	}{
-		{"client To", []string{"To", "client:alice"}},
-		{"sip To", []string{"To", "sip:alice@example.com"}},
-		{"TwiML app To", []string{"To", "app:AP" + strings.Repeat("0", 32)}},
-		{"client From", []string{"To", "+14155550100", "From", "client:bob"}},
-		{"SIP user From for SIP To", []string{"To", "sip:alice@example.com", "From", "bob"}},
-		{"booleans in any case", []string{"To", "+14155550100", "Muted", "TRUE", "EarlyMedia", "False"}},
-		{"Timeout limits", []string{"To", "+14155550100", "Timeout", "5"}},
-		{"Timeout 600", []string{"To", "+14155550100", "Timeout", "600"}},
-		{"repeated events", []string{"To", "+14155550100", "ConferenceStatusCallbackEvent", "start", "ConferenceStatusCallbackEvent", "end join", "StatusCallbackEvent", "initiated"}},
-		{"empty WaitUrl means silence", []string{"To", "+14155550100", "WaitUrl", ""}},
-		{"label of 128 characters", []string{"To", "+14155550100", "Label", strings.Repeat("ü", 128)}},
+		{"client To", []string{"To", "client:alice"}, nil},
+		{"sip To", []string{"To", "sip:alice@example.com"}, nil},
+		{"TwiML app To", []string{"To", "app:AP" + strings.Repeat("0", 32)}, nil},
+		{"client From", []string{"To", "+14155550100", "From", "client:bob"}, nil},
+		{"SIP user From for SIP To", []string{"To", "sip:alice@example.com", "From", "bob"}, nil},
+		{"booleans in any case", []string{"To", "+14155550100", "Muted", "TRUE", "EarlyMedia", "False"}, map[string]any{"muted": true}},
+		{"Timeout limits", []string{"To", "+14155550100", "Timeout", "5"}, nil},
+		{"Timeout 600", []string{"To", "+14155550100", "Timeout", "600"}, nil},
+		{"repeated events", []string{"To", "+14155550100", "ConferenceStatusCallbackEvent", "start", "ConferenceStatusCallbackEvent", "end join", "StatusCallbackEvent", "initiated"}, nil},
+		{"empty WaitUrl means silence", []string{"To", "+14155550100", "WaitUrl", ""}, nil},
+		{"label of 128 characters", []string{"To", "+14155550100", "Label", strings.Repeat("ü", 128)}, map[string]any{"label": strings.Repeat("ü", 128)}},
 		{"everything documented", []string{"To", "+14155550100", "StatusCallback", "https://example.com/cb", "StatusCallbackMethod", "GET",
 			"Record", "true", "Beep", "onExit", "StartConferenceOnEnter", "false", "EndConferenceOnExit", "true", "WaitUrl", "http://example.com/w",
 			"WaitMethod", "GET", "EarlyMedia", "true", "MaxParticipants", "10", "ConferenceRecord", "do-not-record", "ConferenceTrim", "do-not-trim",
 			"RecordingChannels", "dual", "Region", "ie1", "JitterBufferSize", "small", "Byoc", "BY" + strings.Repeat("1", 32), "CallerId", "+15005550006",
 			"CallReason", "demo", "RecordingTrack", "both", "TimeLimit", "3600", "MachineDetection", "Enable", "MachineDetectionTimeout", "30",
-			"Trim", "trim-silence", "CallerDisplayName", "Support", "SipAuthUsername", "u", "SipAuthPassword", "p", "UnknownParam", "ignored"}},
+			"Trim", "trim-silence", "CallerDisplayName", "Support", "SipAuthUsername", "u", "SipAuthPassword", "p", "UnknownParam", "ignored"},
+			map[string]any{"start_conference_on_enter": false, "end_conference_on_exit": true, "muted": false, "hold": false, "coaching": false, "status": "queued"}},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -142,6 +144,12 @@ func TestCreateParticipantAccepts(t *testing.T) {
 			r := h.do("POST", partsPath("accept-"+string(rune('a'+i))), f)
 			if r.status != http.StatusCreated {
 				t.Fatalf("status %d: %s", r.status, r.body)
+			}
+			doc := r.doc(t)
+			for k, v := range tc.want {
+				if doc[k] != v {
+					t.Errorf("%s = %v, want %v", k, doc[k], v)
+				}
 			}
 		})
 	}
@@ -515,4 +523,55 @@ func TestParticipantFilters(t *testing.T) {
 		})
 	}
 	wantError(t, h.do("GET", partsPath(conf)+"?Muted=sometimes", nil), 400, CodeBadRequest)
+}
+
+// TestConferenceAttributesFromFirstParticipant: Region and MaxParticipants
+// come from the participant who opened the conference; later values are
+// ignored, as Twilio ignores them.
+func TestConferenceAttributesFromFirstParticipant(t *testing.T) {
+	h := newHarness(t)
+	conf := str(h.dial("eu room", "+14155550100", "Region", "de1", "MaxParticipants", "3")["conference_sid"])
+	h.dial("eu room", "+14155550101", "Region", "jp1", "MaxParticipants", "250")
+	h.dial(conf, "+14155550102")
+	if got := h.must(200, "GET", confPath(conf), nil); got["region"] != "de1" {
+		t.Errorf("region %v, want de1", got["region"])
+	}
+	wantError(t, h.do("POST", partsPath(conf), url.Values{"To": {"+14155550103"}, "From": {"+15005550006"}}), 400, CodeConferenceFull)
+	// Someone leaving makes room again.
+	h.must(204, "DELETE", partPath(conf, str(h.must(200, "GET", partsPath(conf), nil)["participants"].([]any)[0].(map[string]any)["call_sid"])), nil)
+	h.dial(conf, "+14155550103")
+}
+
+// TestLabelsTravelUnescaped: JSON bodies carry '<', '>' and '&' as they are,
+// not as \u003c escapes.
+func TestLabelsTravelUnescaped(t *testing.T) {
+	h := newHarness(t)
+	p := h.do("POST", partsPath("R&D <core>"), url.Values{"To": {"+14155550100"}, "From": {"+15005550006"}, "Label": {"a<b>&c"}})
+	if p.status != 201 || !strings.Contains(string(p.body), `"label":"a<b>&c"`) {
+		t.Fatalf("%d %s", p.status, p.body)
+	}
+	conf := str(p.doc(t)["conference_sid"])
+	if c := h.do("GET", confPath(conf), nil); !strings.Contains(string(c.body), `"friendly_name":"R&D <core>"`) {
+		t.Fatalf("%s", c.body)
+	}
+}
+
+// TestRingLongerThanTimeout: a call that would ring past its Timeout fails at
+// the Timeout instead of connecting.
+func TestRingLongerThanTimeout(t *testing.T) {
+	h := newHarness(t, WithTimings(Timings{Ring: 20 * time.Second, Linger: time.Minute}))
+	p := h.dial("room", "+14155550100", "Timeout", "5")
+	conf, call := str(p["conference_sid"]), str(p["call_sid"])
+	h.clock.Advance(4 * time.Second)
+	if got := h.must(200, "GET", partPath(conf, call), nil); got["status"] != "ringing" {
+		t.Fatalf("at 4s: %v", got["status"])
+	}
+	h.clock.Advance(time.Second)
+	if got := h.must(200, "GET", partPath(conf, call), nil); got["status"] != "failed" {
+		t.Fatalf("at its 5s Timeout: %v", got["status"])
+	}
+	h.clock.Advance(time.Minute)
+	if got := h.must(200, "GET", confPath(conf), nil); got["status"] != "completed" || got["reason_conference_ended"] != "last-participant-left" {
+		t.Fatalf("conference whose only caller failed: %v %v", got["status"], got["reason_conference_ended"])
+	}
 }
