@@ -3,11 +3,10 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/http"
 	"time"
 
 	"confconsole/api"
+	"confconsole/model"
 )
 
 type errKind int
@@ -78,24 +77,12 @@ func explain(err error) string {
 	return summary(err)
 }
 
-// summary is Twilio's code and message without the operation and target the
-// screen already shows.
+// summary is Twilio's code and message without the operation and target
+// the screen already shows, on one terminal-safe line.
 func summary(err error) string {
 	var ae *api.Error
-	if !errors.As(err, &ae) {
-		return err.Error()
+	if errors.As(err, &ae) {
+		return ae.Summary()
 	}
-	switch {
-	case ae.Code != 0 && ae.Message != "":
-		return fmt.Sprintf("twilio %d (HTTP %d): %s", ae.Code, ae.Status, ae.Message)
-	case ae.Code != 0:
-		return fmt.Sprintf("twilio %d (HTTP %d)", ae.Code, ae.Status)
-	case ae.Status != 0 && ae.Message != "":
-		return fmt.Sprintf("HTTP %d %s: %s", ae.Status, http.StatusText(ae.Status), ae.Message)
-	case ae.Status != 0:
-		return fmt.Sprintf("HTTP %d %s", ae.Status, http.StatusText(ae.Status))
-	case ae.Err != nil:
-		return ae.Err.Error()
-	}
-	return ae.Error()
+	return model.InertN(err.Error(), 300)
 }

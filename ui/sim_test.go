@@ -123,7 +123,7 @@ func TestSimulatorFaults(t *testing.T) {
 		want     string
 		minDelay time.Duration
 	}{
-		{"429 with Retry-After", sim.Fault{Kind: sim.FaultTooManyRequests, RetryAfter: 20 * time.Second}, "throttling", 4 * time.Second},
+		{"429 with Retry-After", sim.Fault{Kind: sim.FaultTooManyRequests, RetryAfter: 20 * time.Second}, "throttling", 20 * time.Second},
 		{"503", sim.Fault{Kind: sim.FaultUnavailable}, "HTTP 503", 4 * time.Second},
 		{"html from a proxy", sim.Fault{Kind: sim.FaultHTMLError}, "HTTP 502", 4 * time.Second},
 	}

@@ -1,0 +1,157 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"confconsole/model"
+)
+
+func TestFit(t *testing.T) {
+	tests := []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"abc", 5, "abc  "},
+		{"abcdef", 4, "abc…"},
+		{"王芳", 5, "王芳 "},
+		{"王芳王芳", 5, "王芳…"},
+		{"王芳王芳", 4, "王…"}, // a wide rune never straddles the edge
+		{"😀x", 3, "😀x"},
+		{"anything", 0, ""},
+	}
+	for _, tc := range tests {
+		got := fit(tc.in, tc.w)
+		if got != tc.want && ansi.StringWidth(got) == tc.w {
+			// Truncation may pad a half cell with a space; only the width is a promise.
+			continue
+		}
+		if ansi.StringWidth(got) != tc.w || (tc.w > 0 && !strings.HasPrefix(tc.in, strings.TrimRight(strings.TrimSuffix(got, "…"), " "))) {
+			t.Errorf("fit(%q, %d) = %q (width %d)", tc.in, tc.w, got, ansi.StringWidth(got))
+		}
+	}
+}
+
+func TestPlanLayoutCollapses(t *testing.T) {
+	tests := []struct {
+		width    int
+		shown    []int
+		hidden   []int
+		shortSID bool
+	}{
+		{200, []int{colLabel, colSID, colStatus, colMuted, colHold, colCoach, colEnterExit, colTime}, nil, false},
+		{120, []int{colLabel, colSID, colEnterExit, colTime}, nil, false},
+		{100, []int{colLabel, colSID, colEnterExit}, nil, true},
+		{80, []int{colLabel, colStatus, colMuted, colHold, colCoach, colTime}, []int{colEnterExit}, true},
+		{60, []int{colLabel, colStatus, colMuted, colHold}, []int{colEnterExit, colTime}, true},
+		{40, []int{colLabel, colStatus, colMuted, colHold}, []int{colSID, colCoach, colEnterExit, colTime}, false},
+	}
+	for _, tc := range tests {
+		l := planLayout(participantColumns[:], participantSteps[:], tc.width)
+		for _, c := range tc.shown {
+			if !l.show[c] {
+				t.Errorf("width %d: column %s hidden", tc.width, participantColumns[c].title)
+			}
+		}
+		for _, c := range tc.hidden {
+			if l.show[c] {
+				t.Errorf("width %d: column %s shown", tc.width, participantColumns[c].title)
+			}
+		}
+		if l.show[colSID] && (l.widths[colSID] < 34) != tc.shortSID {
+			t.Errorf("width %d: SID width %d, short = %v", tc.width, l.widths[colSID], tc.shortSID)
+		}
+		if tc.width >= 60 && l.total() > tc.width {
+			t.Errorf("width %d: table is %d wide", tc.width, l.total())
+		}
+	}
+}
+
+func TestWindow(t *testing.T) {
+	tests := []struct{ offset, sel, n, h, want int }{
+		{0, 0, 10, 5, 0},
+		{0, 4, 10, 5, 0},
+		{0, 5, 10, 5, 1},
+		{3, 2, 10, 5, 2},
+		{8, 9, 10, 5, 5},
+		{0, 3, 3, 5, 0},
+		{7, 9, 10, 0, 0},
+	}
+	for _, tc := range tests {
+		if got := window(tc.offset, tc.sel, tc.n, tc.h); got != tc.want {
+			t.Errorf("window(%d, %d, %d, %d) = %d, want %d", tc.offset, tc.sel, tc.n, tc.h, got, tc.want)
+		}
+	}
+}
+
+func TestHostileLabelsAreInert(t *testing.T) {
+	svc := demoService()
+	svc.setParticipants(confSID,
+		participant(1, "evil\x1b]52;c;aGk=\x07"),
+		participant(2, "\u202eadmin"),
+		participant(3, "zero\u200bwidth"),
+	)
+	svc.confs[0].FriendlyName = "conf\x1b[2J"
+	h := openRoom(t, svc, func(o *Options) { o.Conference = confSID })
+	h.key("e")
+	v := h.view()
+	if strings.ContainsAny(v, "\x1b\x07\u202e\u200b") {
+		t.Errorf("a control or invisible character reached the screen: %q", v)
+	}
+	for _, want := range []string{"evil␛]52;c", "<U+202E>admin", "zero<U+200B>", "conf␛[2J"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("want %q shown visibly:\n%s", want, v)
+		}
+	}
+	_ = model.Inert
+}
+
+// withProfile renders in colour for one test; TestMain pins plain text.
+func withProfile(t *testing.T, p termenv.Profile) {
+	lipgloss.SetColorProfile(p)
+	t.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })
+}
+
+func TestColourAndNoColor(t *testing.T) {
+	withProfile(t, termenv.ANSI256)
+	coloured := openRoom(t, demoService(), nil)
+	v := coloured.view()
+	rawRow := func(label string) string {
+		for _, l := range strings.Split(v, "\n") {
+			if strings.Contains(ansi.Strip(l), " "+label+" ") {
+				return l
+			}
+		}
+		t.Fatalf("no row %q", label)
+		return ""
+	}
+	sel := rawRow("agent-7")
+	if !strings.Contains(sel, "48;5;") || !strings.Contains(sel, "▶") {
+		t.Errorf("the selected row should have a background colour and the marker: %q", sel)
+	}
+	if other := rawRow("caller-2"); strings.Contains(other, "48;5;") || strings.Contains(other, "▶") {
+		t.Errorf("an unselected row looks selected: %q", other)
+	}
+	plain := openRoom(t, demoService(), func(o *Options) {
+		o.Getenv = func(k string) string {
+			if k == "NO_COLOR" {
+				return "1"
+			}
+			return ""
+		}
+	})
+	pv := plain.view()
+	if strings.Contains(pv, "38;5;") || strings.Contains(pv, "48;5;") {
+		t.Errorf("NO_COLOR screen has colours: %q", pv)
+	}
+	for _, want := range []string{"▶ agent-7", "muted", "on hold", "→ agent-7", "connected"} {
+		if !strings.Contains(ansi.Strip(pv), want) {
+			t.Errorf("NO_COLOR screen lacks %q", want)
+		}
+	}
+}
