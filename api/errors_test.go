@@ -465,3 +465,43 @@ func TestTemporary(t *testing.T) {
 		}
 	}
 }
+
+// TestAttemptTimeout: an attempt that outlives the HTTP client's own timeout
+// is a transport failure; a read tries again, and the error says timeout.
+func TestAttemptTimeout(t *testing.T) {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	rec := &recorder{respond: func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
+			return
+		}
+		writeJSON(w, 200, conferenceBody)
+	}}
+	c, ft, _ := newTestClient(t, rec, func(cfg *Config) { cfg.HTTPClient = &http.Client{Timeout: 50 * time.Millisecond} })
+	if _, err := c.FetchConference(ctxT(t), testConf); err != nil {
+		t.Fatalf("read after one timed-out attempt: %v", err)
+	}
+	if rec.count() != 2 || len(ft.all()) != 1 {
+		t.Errorf("%d requests, %d waits", rec.count(), len(ft.all()))
+	}
+	_, err := c.UpdateConference(ctxT(t), testConf, ConferenceUpdate{Status: "completed"})
+	if err != nil {
+		t.Fatalf("update: %v", err) // the server answers promptly from the second request on
+	}
+	rec2 := &recorder{respond: func(w http.ResponseWriter, r *http.Request, n int) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}}
+	c2, _, _ := newTestClient(t, rec2, func(cfg *Config) { cfg.HTTPClient = &http.Client{Timeout: 50 * time.Millisecond} })
+	_, err = c2.UpdateConference(ctxT(t), testConf, ConferenceUpdate{Status: "completed"})
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() || rec2.count() != 1 {
+		t.Errorf("a timed-out write: %v after %d requests; want one timeout", err, rec2.count())
+	}
+}
