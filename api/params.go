@@ -20,7 +20,8 @@ func Int(n int) *int { return &n }
 
 // ConferenceFilter narrows ListConferences. Zero fields are not sent. Dates are
 // sent as YYYY-MM-DD (UTC) under DateCreated / DateCreated< / DateCreated> and
-// the DateUpdated equivalents.
+// the DateUpdated equivalents. Twilio reads the Before and After bounds as
+// inclusive: the wire text DateCreated<=2024-05-01 means "on or before".
 type ConferenceFilter struct {
 	Status        string // init, in-progress or completed
 	FriendlyName  string
