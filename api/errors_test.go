@@ -505,3 +505,23 @@ func TestAttemptTimeout(t *testing.T) {
 		t.Errorf("a timed-out write: %v after %d requests; want one timeout", err, rec2.count())
 	}
 }
+
+func TestCreateErrorNamesTheParticipant(t *testing.T) {
+	rec := &recorder{respond: func(w http.ResponseWriter, r *http.Request, n int) {
+		writeJSON(w, 400, twilioError(21217, 400, "The 'To' number does not appear to be valid."))
+	}}
+	c, _, _ := newTestClient(t, rec)
+	tests := []struct {
+		p    CreateParticipant
+		want string
+	}{
+		{CreateParticipant{From: "+15005550006", To: "+15005550001", Label: "agent-7"}, `create participant "agent-7": twilio 21217 (HTTP 400)`},
+		{CreateParticipant{From: "+15005550006", To: "+15005550001"}, `create participant "+15005550001": twilio 21217 (HTTP 400)`},
+	}
+	for _, tt := range tests {
+		_, err := c.CreateParticipant(ctxT(t), "room", tt.p)
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("got %v, want it to start %q", err, tt.want)
+		}
+	}
+}

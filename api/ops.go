@@ -153,7 +153,13 @@ func (c *Client) FetchParticipant(ctx context.Context, conferenceSID, callSIDOrL
 // It is sent once: only a 429, which Twilio documents as not processed, is
 // retried, so nobody is dialled twice.
 func (c *Client) CreateParticipant(ctx context.Context, conference string, p CreateParticipant) (model.Participant, error) {
-	cl, err := c.begin(ctx, OpCreateParticipant, conference)
+	// Errors name the participant being added (its label, or whom it dials),
+	// not the room: "create participant "agent-7": ...".
+	target := p.Label
+	if target == "" {
+		target = p.To
+	}
+	cl, err := c.begin(ctx, OpCreateParticipant, target)
 	if err != nil {
 		return model.Participant{}, err
 	}
