@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -103,6 +104,38 @@ func (km KeyMap) ReadOnly() KeyMap {
 		b.SetEnabled(false)
 	}
 	return km
+}
+
+// Conflicts lists every key that two enabled bindings of one screen share
+// (the conference list, the participants screen, a y/N question), as
+// "key: first, second" with the bindings' help; a key map the binary ships
+// should have none.
+func (km KeyMap) Conflicts() []string {
+	everywhere := []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom,
+		km.Open, km.Back, km.Filter, km.Sort, km.SortReverse, km.Refresh, km.Help, km.Quit}
+	screens := [][]key.Binding{
+		append(slices.Clone(everywhere), km.ShowCompleted),
+		append(slices.Clone(everywhere), km.Events, km.Mute, km.Hold, km.Coach, km.Announce,
+			km.AnnounceAll, km.Remove, km.Add, km.End, km.Recording, km.StopRecording),
+		{km.Yes, km.No},
+	}
+	var out []string
+	for _, bs := range screens {
+		seen := map[string]string{}
+		for _, b := range bs {
+			if !b.Enabled() {
+				continue
+			}
+			for _, k := range b.Keys() {
+				if first, dup := seen[k]; dup {
+					out = append(out, k+": "+first+", "+b.Help().Desc)
+					continue
+				}
+				seen[k] = b.Help().Desc
+			}
+		}
+	}
+	return out
 }
 
 // KeyTable renders the enabled bindings as a Markdown table (| key | action |),

@@ -86,3 +86,21 @@ func TestReadOnlyDisablesMutatingBindings(t *testing.T) {
 		}
 	}
 }
+
+func TestConflicts(t *testing.T) {
+	if c := testKeyMap().Conflicts(); len(c) != 0 {
+		t.Errorf("the test key map has conflicts: %v", c)
+	}
+	km := testKeyMap()
+	km.Mute = key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "mute"))
+	if c := km.Conflicts(); len(c) != 1 || c[0] != "h: mute, hold/resume" {
+		t.Errorf("Conflicts = %q, want the shared h", c)
+	}
+	km.ShowCompleted = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "completed"))
+	if c := km.Conflicts(); len(c) != 2 {
+		t.Errorf("Conflicts = %q, want h and q", c)
+	}
+	if c := km.ReadOnly().Conflicts(); len(c) != 1 {
+		t.Errorf("disabled bindings cannot conflict: %q", c)
+	}
+}

@@ -199,11 +199,17 @@ func (a App) promptAnswered(m promptSubmitMsg) (tea.Model, tea.Cmd) {
 // as many columns as the terminal's height needs.
 func (a *App) helpView() string {
 	var items []string
+	var heads []bool // the item is a group title or the blank before one
 	for gi, g := range a.keys.Groups() {
 		if gi > 0 {
 			items = append(items, "")
+			heads = append(heads, true)
 		}
 		items = append(items, a.st.Header.Render(g.Title))
+		heads = append(heads, true)
+		for range g.Bindings {
+			heads = append(heads, false)
+		}
 		for _, b := range g.Bindings {
 			h := b.Help()
 			items = append(items, a.st.Help.FullKey.Render(fit(h.Key, 7))+" "+a.st.Help.FullDesc.Render(h.Desc))
@@ -215,8 +221,16 @@ func (a *App) helpView() string {
 	var cols [][]string
 	for len(items) > 0 {
 		n := min(avail, len(items))
-		cols = append(cols, items[:n])
-		items = items[n:]
+		// A title never ends a column: it moves to the next with its keys.
+		for n < len(items) && n > 1 && heads[n-1] {
+			n--
+		}
+		col := items[:n]
+		if heads[0] && items[0] == "" {
+			col = col[1:] // no blank at the top of a column
+		}
+		cols = append(cols, col)
+		items, heads = items[n:], heads[n:]
 	}
 	const colW = 28
 	rows := make([]string, avail)
