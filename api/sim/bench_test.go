@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // benchServer is a simulator with one conference of n connected participants,
@@ -68,5 +69,29 @@ func BenchmarkMuteParticipant(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		benchRequest(b, srv, http.MethodPost, path, "Muted=true")
+	}
+}
+
+// BenchmarkDemoHour lives through one simulated hour of the demo, looking at
+// the world every simulated second as a console polling once a second would.
+func BenchmarkDemoHour(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		clock := NewFakeClock(epoch)
+		srv := New(WithSeed(1), WithClock(clock), WithTimings(Timings{Queue: time.Second, Connect: time.Second, Ring: 3 * time.Second, Linger: 5 * time.Second}))
+		if err := srv.AddAccount(testAccount, testToken); err != nil {
+			b.Fatal(err)
+		}
+		stop, err := StartDemo(srv, testAccount, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < 3600; i++ {
+			clock.Advance(time.Second)
+			for _, c := range srv.Conferences(testAccount) {
+				_ = srv.Participants(testAccount, c.SID)
+			}
+		}
+		stop()
 	}
 }

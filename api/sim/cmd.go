@@ -56,6 +56,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var faults faultFlags
 	fs.Var(&faults, "fault", "inject a fault: `KIND[xN][,every=N][,method=M][,path=P][,retry-after=D][,latency=D]`, KIND one of latency, 429, 500, 503, truncated, html, empty, drop (repeatable)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // the usage went to stderr; asking for it is not a failure
+		}
 		return fmt.Errorf("sim: %w", err)
 	}
 	if fs.NArg() > 0 {
@@ -185,5 +188,6 @@ func printBanner(w io.Writer, b banner) {
 		user = b.accountSID + ":$TWILIO_AUTH_TOKEN"
 	}
 	fmt.Fprintf(&sb, "try:\n  curl -u '%s' %s%s%s/Conferences.json\n", user, b.baseURL, accountsPrefix, b.accountSID)
+	fmt.Fprintf(&sb, "stop with Ctrl-C\n")
 	fmt.Fprint(w, sb.String())
 }

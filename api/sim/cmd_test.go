@@ -168,6 +168,10 @@ func TestMainRejectsBadFlags(t *testing.T) {
 		{[]string{"extra"}, "unexpected arguments"},
 		{[]string{"--nope"}, "not defined"},
 	}
+	var usage bytes.Buffer
+	if err := Main(context.Background(), []string{"--help"}, io.Discard, &usage); err != nil || !strings.Contains(usage.String(), "-listen") {
+		t.Errorf("--help: err %v, usage %q", err, usage.String())
+	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			err := Main(context.Background(), append([]string{"--listen", "127.0.0.1:0"}, tc.args...), io.Discard, io.Discard)
