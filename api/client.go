@@ -373,7 +373,7 @@ func (cl *call) handle(resp *http.Response, out any) *Error {
 	if !ok && limit > 64<<10 {
 		limit = 64 << 10 // an error document is small; keep only what a snippet needs
 	}
-	data, tooLarge, err := readLimited(resp, limit)
+	data, tooLarge, err := readLimited(resp, limit, ok)
 	switch {
 	case err != nil && ok:
 		// The status arrived but the body broke off: report it as a
@@ -398,9 +398,10 @@ func (cl *call) handle(resp *http.Response, out any) *Error {
 }
 
 // readLimited reads at most limit bytes of the body; tooLarge says there was
-// more. A declared Content-Length over the limit is refused without reading.
-func readLimited(resp *http.Response, limit int64) (data []byte, tooLarge bool, err error) {
-	if resp.ContentLength > limit {
+// more. With refuse, a declared Content-Length over the limit is refused
+// without reading (an error page is read in part instead, for its snippet).
+func readLimited(resp *http.Response, limit int64, refuse bool) (data []byte, tooLarge bool, err error) {
+	if refuse && resp.ContentLength > limit {
 		return nil, true, nil
 	}
 	data, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))

@@ -169,6 +169,17 @@ func TestErrorPaths(t *testing.T) {
 			want: want{is: ErrResponseTooLarge, status: 200, readTries: 1, writeTries: 1},
 		},
 		{
+			name: "large HTML error page with a Content-Length",
+			respond: func(w http.ResponseWriter, r *http.Request) {
+				page := "<html><title>Internal error</title>" + strings.Repeat("<p>padding</p>", 20000) + "</html>"
+				w.Header().Set("Content-Type", "text/html")
+				w.Header().Set("Content-Length", itoa(len(page)))
+				w.WriteHeader(500)
+				io.WriteString(w, page)
+			},
+			want: want{status: 500, contains: []string{"HTTP 500 Internal Server Error: <html><title>Internal error</title><p>padding"}, readTries: 4, writeTries: 1},
+		},
+		{
 			name: "echoed credentials are redacted",
 			respond: func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/plain")
