@@ -1,6 +1,17 @@
 // Package api is confconsole's client for Twilio's Conference and Participant
 // resources (REST API 2010-04-01). It speaks Twilio's wire names, paging and
 // errors, and returns model values.
+//
+// Configuration comes from a Config, usually built by ConfigFromEnv from the
+// variables Twilio's own tools read (TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN,
+// or TWILIO_API_KEY and TWILIO_API_SECRET; TWILIO_REGION, TWILIO_EDGE) plus
+// CONFCONSOLE_BASE_URL for a Twilio-compatible server such as api/sim.
+//
+// Every operation returns an *Error on failure, which names the operation and
+// its target and matches ErrNotFound, ErrUnauthorized, ErrForbidden and
+// ErrRateLimited with errors.Is. Reads are retried on 429, 5xx and transport
+// failures; writes only on 429, so an action is never sent twice. Secrets
+// never appear in errors, logs or formatted values.
 package api
 
 import (
