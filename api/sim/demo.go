@@ -112,6 +112,13 @@ func RunDemo(ctx context.Context, srv *Server, accountSID string, seed int64) er
 // open starts a room's conference with its agents, first customers and
 // supervisor, all connected.
 func (d *demo) open(r *demoRoom, at time.Time) {
+	if c := d.account.activeByName(r.name); c != nil {
+		// The room is already open (a second demo in the same account):
+		// share it rather than open a second conference of the same name,
+		// which Twilio would never have.
+		r.sid = c.sid
+		return
+	}
 	c := d.s.newConference(d.account, r.name, at)
 	r.sid = c.sid
 	var firstAgent *participant
@@ -206,7 +213,7 @@ func (d *demo) step(r *demoRoom, at time.Time) {
 			sup.coaching, sup.coachSID, sup.updated = true, agent.callSID, at
 		}
 	case roll < 97 && len(people) < demoMaxSize: // a dial-out that cannot be routed
-		d.dial(c, "callback "+magicUnroutable, magicUnroutable, at)
+		d.dial(c, "callback +1 500 555 0002", magicUnroutable, at)
 	default: // the supervisor drops off or comes back
 		if sup != nil {
 			d.s.removeParticipant(c, sup, at, false)

@@ -81,6 +81,15 @@ func TestDemoScenario(t *testing.T) {
 	if nonASCII < 2 {
 		t.Errorf("only %d non-ASCII labels among %v", nonASCII, labels)
 	}
+	// A second demo in the same account shares the rooms.
+	stop2, err := StartDemo(h.srv, testAccount, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop2()
+	if n := len(h.srv.Conferences(testAccount)); n != 3 {
+		t.Errorf("%d conferences after a second demo started, want the same 3", n)
+	}
 	if _, err := StartDemo(h.srv, "AC"+strings.Repeat("9", 32), 1); err == nil {
 		t.Error("demo started in an unknown account")
 	}

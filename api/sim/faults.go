@@ -24,7 +24,7 @@ const (
 	FaultTruncatedJSON                        // processed; the real status, then only the first half of the body
 	FaultHTMLError                            // 502 with an HTML page, as a proxy in the way sends; not processed
 	FaultEmptyBody                            // processed; the real status with an empty body
-	FaultDropConnection                       // the connection is closed with no answer; not processed
+	FaultDropConnection                       // the connection is closed with no answer; not processed (a writer that cannot be hijacked is aborted with http.ErrAbortHandler)
 )
 
 // String returns the name ParseFault accepts for k.
