@@ -2,7 +2,9 @@ package sim
 
 import (
 	"net/http"
+	"net/url"
 	"time"
+	"unicode/utf8"
 
 	"confconsole/model"
 )
@@ -11,8 +13,8 @@ import (
 
 var conferenceStatuses = []string{"init", "in-progress", "completed"}
 
-// dateFilters are the YYYY-MM-DD filters a list accepts, in the order their
-// values are echoed in page URIs.
+// readDateFilters reads the YYYY-MM-DD filters among names, returning them in
+// the order they are echoed in page URIs and as a map for matchDay.
 func readDateFilters(q *formReader, names ...string) ([]param, map[string]string) {
 	var echo []param
 	vals := make(map[string]string)
@@ -323,52 +325,107 @@ var (
 	regions                   = []string{"us1", "us2", "ie1", "de1", "sg1", "br1", "au1", "jp1"}
 )
 
-func (s *Server) createParticipant(a *account, req request) (int, any, *apiError) {
-	f := &formReader{v: req.form}
+// createForm is a CreateParticipant request's parameters that matter here.
+type createForm struct {
+	to, from     string
+	label        string
+	timeout      *int
+	muted        *bool
+	startOnEnter *bool
+	endOnExit    *bool
+	maxPart      *int
+	record       string
+	channels     string
+	region       string
+	hasRegion    bool
+	coaching     *bool
+	coachSID     string
+	hasCoach     bool
+}
+
+// readCreateForm reads and checks everything in a CreateParticipant request
+// that does not depend on the conference.
+func readCreateForm(v url.Values) (createForm, *apiError) {
+	f := &formReader{v: v}
+	var c createForm
 	to, hasTo := f.str("To")
 	from, hasFrom := f.str("From")
 	switch {
 	case !hasTo || to == "":
-		return 0, nil, badRequest(CodeToMissing, "No 'To' number is specified")
+		return c, badRequest(CodeToMissing, "No 'To' number is specified")
 	case !hasFrom || from == "":
-		return 0, nil, badRequest(CodeFromMissing, "'From' phone number is required")
+		return c, badRequest(CodeFromMissing, "'From' phone number is required")
 	case !validTo(to):
-		return 0, nil, badRequest(CodeToInvalid, "The 'To' number %s is not a valid phone number, client: identifier or sip: address.", to)
+		return c, badRequest(CodeToInvalid, "The 'To' number %s is not a valid phone number, client: identifier or sip: address.", to)
 	case !validFrom(from, to):
-		return 0, nil, badRequest(CodeFromInvalid, "The 'From' number %s is not a valid phone number, client: identifier or SIP user.", from)
+		return c, badRequest(CodeFromInvalid, "The 'From' number %s is not a valid phone number, client: identifier or SIP user.", from)
 	}
+	c.to, c.from = to, from
+	c.label, _ = f.str("Label")
+	c.timeout = f.integer("Timeout")
+	c.muted = f.boolean("Muted")
+	c.startOnEnter = f.boolean("StartConferenceOnEnter")
+	c.endOnExit = f.boolean("EndConferenceOnExit")
+	c.maxPart = f.integer("MaxParticipants")
+	c.record, _ = f.oneOf("ConferenceRecord", CodeBadRequest, "true", "false", "record-from-start", "do-not-record")
+	c.channels, _ = f.oneOf("RecordingChannels", CodeBadRequest, "mono", "dual")
+	c.region, c.hasRegion = f.oneOf("Region", CodeBadRequest, regions...)
+	c.coaching = f.boolean("Coaching")
+	c.coachSID, c.hasCoach = f.pattern("CallSidToCoach", callSIDPattern, CodeCoachedNotPresent, "the call SID of a participant in this conference (CA followed by 32 hex digits)")
+	checkCreateExtras(f)
+	if f.err != nil {
+		return c, f.err
+	}
+	if c.timeout != nil && (*c.timeout < minTimeout || *c.timeout > maxTimeout) {
+		return c, badRequest(CodeBadRequest, "Timeout must be between %d and %d seconds, got %d", minTimeout, maxTimeout, *c.timeout)
+	}
+	if c.maxPart != nil && (*c.maxPart < minParticipants || *c.maxPart > maxParticipants) {
+		return c, badRequest(CodeConferenceAttributes, "MaxParticipants must be between %d and %d, got %d", minParticipants, maxParticipants, *c.maxPart)
+	}
+	if c.label != "" {
+		if why := labelProblem(c.label); why != "" {
+			return c, badRequest(CodeInvalidLabel, "Invalid participant label %q: a label %s", c.label, why)
+		}
+	}
+	if c.coaching != nil && *c.coaching && !c.hasCoach {
+		return c, badRequest(CodeCoachedNotPresent, "Coaching=true needs CallSidToCoach: the call SID of the participant to coach")
+	}
+	// Twilio's magic test numbers that are refused at once.
+	switch {
+	case from == magicInvalid:
+		return c, badRequest(CodeFromInvalid, "The 'From' number %s is not a valid phone number.", from)
+	case to == magicInvalid:
+		return c, badRequest(CodeToNotValid, "The 'To' number %s does not appear to be valid.", to)
+	case to == magicNoGeo:
+		return c, badRequest(CodeNoGeoPermission, "Account not authorized to call %s. Perhaps you need to enable some international permissions.", to)
+	case to == magicBlocked:
+		return c, badRequest(CodeToBlocked, "Account not allowed to call %s", to)
+	}
+	return c, nil
+}
 
-	// Every documented parameter is checked, even those with no visible effect
-	// here, so a request the simulator accepts is one Twilio would accept.
+// checkCreateExtras checks the documented parameters that have no visible
+// effect in the simulator, so that a request it accepts is one Twilio would
+// accept too.
+func checkCreateExtras(f *formReader) {
 	f.url("StatusCallback")
 	f.method("StatusCallbackMethod")
 	f.list("StatusCallbackEvent", CodeBadRequest, callEvents...)
-	label, _ := f.str("Label")
-	timeout := f.integer("Timeout")
 	f.boolean("Record")
-	muted := f.boolean("Muted")
 	f.oneOf("Beep", CodeBadRequest, "true", "false", "onEnter", "onExit")
-	startOnEnter := f.boolean("StartConferenceOnEnter")
-	endOnExit := f.boolean("EndConferenceOnExit")
 	f.url("WaitUrl")
 	f.method("WaitMethod")
 	f.boolean("EarlyMedia")
-	maxPart := f.integer("MaxParticipants")
-	record, _ := f.oneOf("ConferenceRecord", CodeBadRequest, "true", "false", "record-from-start", "do-not-record")
 	f.oneOf("ConferenceTrim", CodeBadRequest, "trim-silence", "do-not-trim")
 	f.url("ConferenceStatusCallback")
 	f.method("ConferenceStatusCallbackMethod")
 	f.list("ConferenceStatusCallbackEvent", CodeConferenceAttributes, conferenceEvents...)
-	channels, _ := f.oneOf("RecordingChannels", CodeBadRequest, "mono", "dual")
 	f.url("RecordingStatusCallback")
 	f.method("RecordingStatusCallbackMethod")
-	region, hasRegion := f.oneOf("Region", CodeBadRequest, regions...)
 	f.url("ConferenceRecordingStatusCallback")
 	f.method("ConferenceRecordingStatusCallbackMethod")
 	f.list("RecordingStatusCallbackEvent", CodeBadRequest, recordingEvents...)
 	f.list("ConferenceRecordingStatusCallbackEvent", CodeBadRequest, conferenceRecordingEvents...)
-	coaching := f.boolean("Coaching")
-	coachSID, hasCoach := f.pattern("CallSidToCoach", callSIDPattern, CodeCoachedNotPresent, "the call SID of a participant in this conference (CA followed by 32 hex digits)")
 	f.oneOf("JitterBufferSize", CodeBadRequest, "off", "small", "medium", "large")
 	f.pattern("Byoc", byocSIDPattern, CodeBadRequest, "a BYOC trunk SID (BY followed by 32 hex digits)")
 	f.oneOf("RecordingTrack", CodeBadRequest, "inbound", "outbound", "both")
@@ -382,26 +439,19 @@ func (s *Server) createParticipant(a *account, req request) (int, any, *apiError
 	f.method("AmdStatusCallbackMethod")
 	f.oneOf("Trim", CodeBadRequest, "trim-silence", "do-not-trim")
 	f.url("ClientNotificationUrl")
-	if v, ok := f.str("CallerDisplayName"); ok && (utf8Len(v) < 2 || utf8Len(v) > 255) {
-		f.fail(badRequest(CodeBadRequest, "CallerDisplayName must be 2 to 255 characters, got %d", utf8Len(v)))
-	}
-	if f.err != nil {
-		return 0, nil, f.err
-	}
-	if timeout != nil && (*timeout < minTimeout || *timeout > maxTimeout) {
-		return 0, nil, badRequest(CodeBadRequest, "Timeout must be between %d and %d seconds, got %d", minTimeout, maxTimeout, *timeout)
-	}
-	if maxPart != nil && (*maxPart < minParticipants || *maxPart > maxParticipants) {
-		return 0, nil, badRequest(CodeConferenceAttributes, "MaxParticipants must be between %d and %d, got %d", minParticipants, maxParticipants, *maxPart)
-	}
-	if label != "" {
-		if why := labelProblem(label); why != "" {
-			return 0, nil, badRequest(CodeInvalidLabel, "Invalid participant label %q: a label %s", label, why)
+	if v, ok := f.str("CallerDisplayName"); ok {
+		if n := utf8.RuneCountInString(v); n < 2 || n > 255 {
+			f.fail(badRequest(CodeBadRequest, "CallerDisplayName must be 2 to 255 characters, got %d", n))
 		}
 	}
-	if coaching != nil && *coaching && !hasCoach {
-		return 0, nil, badRequest(CodeCoachedNotPresent, "Coaching=true needs CallSidToCoach: the call SID of the participant to coach")
+}
+
+func (s *Server) createParticipant(a *account, req request) (int, any, *apiError) {
+	cf, ferr := readCreateForm(req.form)
+	if ferr != nil {
+		return 0, nil, ferr
 	}
+	label, coaching, coachSID, hasCoach := cf.label, cf.coaching, cf.coachSID, cf.hasCoach
 
 	// The conference: a SID names an existing, active one; anything else is a
 	// friendly name, which opens a conference when no active one has it.
@@ -416,7 +466,7 @@ func (s *Server) createParticipant(a *account, req request) (int, any, *apiError
 			return 0, nil, badRequest(CodeConferenceNotActive, "Conference %s is not active (it is completed); participants can only join an active conference", c.sid)
 		}
 	} else {
-		if utf8Len(ident) > maxFriendlyRunes {
+		if utf8.RuneCountInString(ident) > maxFriendlyRunes {
 			return 0, nil, badRequest(CodeConferenceUnknown, "Could not recognize conference %q: a friendly name is at most %d characters", ident, maxFriendlyRunes)
 		}
 		c = a.activeByName(ident)
@@ -437,44 +487,34 @@ func (s *Server) createParticipant(a *account, req request) (int, any, *apiError
 			return 0, nil, aerr
 		}
 	}
-	switch {
-	case from == magicInvalid:
-		return 0, nil, badRequest(CodeFromInvalid, "The 'From' number %s is not a valid phone number.", from)
-	case to == magicInvalid:
-		return 0, nil, badRequest(CodeToNotValid, "The 'To' number %s does not appear to be valid.", to)
-	case to == magicNoGeo:
-		return 0, nil, badRequest(CodeNoGeoPermission, "Account not authorized to call %s. Perhaps you need to enable some international permissions.", to)
-	case to == magicBlocked:
-		return 0, nil, badRequest(CodeToBlocked, "Account not allowed to call %s", to)
-	}
 
 	now := s.clock.Now()
 	if c == nil {
 		c = s.newConference(a, ident, now)
-		if maxPart != nil {
-			c.maxParticipants = *maxPart
+		if cf.maxPart != nil {
+			c.maxParticipants = *cf.maxPart
 		}
-		if hasRegion {
-			c.region = region
+		if cf.hasRegion {
+			c.region = cf.region
 		}
-		c.record = record == "true" || record == "record-from-start"
-		if channels == "dual" {
+		c.record = cf.record == "true" || cf.record == "record-from-start"
+		if cf.channels == "dual" {
 			c.channels = 2
 		}
 	}
 	p := &participant{
 		callSID:      s.newSID("CA"),
 		label:        label,
-		from:         from,
-		to:           to,
-		muted:        muted != nil && *muted,
-		startOnEnter: startOnEnter == nil || *startOnEnter,
-		endOnExit:    endOnExit != nil && *endOnExit,
+		from:         cf.from,
+		to:           cf.to,
+		muted:        cf.muted != nil && *cf.muted,
+		startOnEnter: cf.startOnEnter == nil || *cf.startOnEnter,
+		endOnExit:    cf.endOnExit != nil && *cf.endOnExit,
 		timeout:      time.Duration(defaultTimeout) * time.Second,
 		queueTime:    s.timings.Queue,
 	}
-	if timeout != nil {
-		p.timeout = time.Duration(*timeout) * time.Second
+	if cf.timeout != nil {
+		p.timeout = time.Duration(*cf.timeout) * time.Second
 	}
 	if hasCoach {
 		p.coaching, p.coachSID = true, coachSID
@@ -483,25 +523,19 @@ func (s *Server) createParticipant(a *account, req request) (int, any, *apiError
 		p.coaching, p.coachSID = false, ""
 	}
 	switch {
-	case to == magicUnroutable:
+	case cf.to == magicUnroutable:
 		p.outcome = unroutable
-	case s.noAnswer[to]:
+	case s.noAnswer[cf.to]:
 		p.outcome = noAnswer
 	}
 	s.addParticipant(c, p, now, false)
 	return http.StatusCreated, renderParticipant(c, p, true), nil
 }
 
-func utf8Len(s string) int { return len([]rune(s)) }
-
 // Recordings ------------------------------------------------------------------
 
-func (s *Server) recordingsConference(a *account, req request) (*conference, *apiError) {
-	return s.conferenceBySID(a, req)
-}
-
 func (s *Server) listRecordings(a *account, req request) (int, any, *apiError) {
-	c, err := s.recordingsConference(a, req)
+	c, err := s.conferenceBySID(a, req)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -536,7 +570,7 @@ func (s *Server) listRecordings(a *account, req request) (int, any, *apiError) {
 }
 
 func (s *Server) recordingInPath(a *account, req request) (*conference, *recording, *apiError) {
-	c, err := s.recordingsConference(a, req)
+	c, err := s.conferenceBySID(a, req)
 	if err != nil {
 		return nil, nil, err
 	}

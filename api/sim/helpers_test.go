@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -256,7 +257,7 @@ func (c contract) check(t *testing.T, kind string, obj map[string]any) {
 				t.Errorf("%s.%s = %v (%T), want a string", kind, k, v, v)
 				continue
 			}
-			if len(p.Enum) > 0 && !containsStr(p.Enum, s) {
+			if len(p.Enum) > 0 && !slices.Contains(p.Enum, s) {
 				t.Errorf("%s.%s = %q, not in %v", kind, k, s, p.Enum)
 			}
 			if p.Pattern != "" && !regexp.MustCompile(p.Pattern).MatchString(s) {
@@ -309,15 +310,6 @@ func (c contract) checkList(t *testing.T, key, kind string, doc map[string]any) 
 		items = append(items, m)
 	}
 	return items
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func str(v any) string {

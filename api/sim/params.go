@@ -3,6 +3,7 @@ package sim
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -105,7 +106,7 @@ func (f *formReader) list(key string, code int, allowed ...string) []string {
 	var out []string
 	for _, raw := range f.v[key] {
 		for _, v := range strings.Fields(raw) {
-			if len(allowed) > 0 && !contains(allowed, v) {
+			if len(allowed) > 0 && !slices.Contains(allowed, v) {
 				f.fail(badRequest(code, "%s values must be among %s, got %q", key, strings.Join(allowed, ", "), v))
 				continue
 			}

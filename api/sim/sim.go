@@ -49,6 +49,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -413,7 +414,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	allowed := rt.kind.allowed()
-	if !contains(allowed, r.Method) {
+	if !slices.Contains(allowed, r.Method) {
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
 		writeError(w, methodNotAllowed())
 		return
@@ -495,15 +496,6 @@ func (s *Server) dispatch(req request) (int, any, *apiError) {
 		}
 	}
 	return 0, nil, notFound(req.path)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ErrNotFound is returned by the direct-manipulation methods for an account,
