@@ -191,8 +191,16 @@ func (a App) tickClock() tea.Cmd {
 	return a.sched(time.Second, func(time.Time) tea.Msg { return clockMsg{t: now()} })
 }
 
-// Update handles one message.
+// Update handles one message, then keeps the selection on screen, whatever
+// the message changed (rows, the viewport, a question line under the table).
 func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := a.update(msg)
+	next := m.(App)
+	next.fixScroll()
+	return next, cmd
+}
+
+func (a App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height

@@ -707,3 +707,25 @@ func TestOneChangeRewritesOneRow(t *testing.T) {
 		t.Errorf("changed lines = %q, want the counts line and caller-9's row", changed)
 	}
 }
+
+func TestSelectionStaysVisibleWhenAQuestionOpens(t *testing.T) {
+	svc := demoService()
+	var ps []model.Participant
+	for i := 1; i <= 40; i++ {
+		ps = append(ps, participant(i, "p"+strings.Repeat("x", i%5)+string(rune('a'+i%26))))
+	}
+	svc.setParticipants(confSID, ps...)
+	h := openRoom(t, svc, nil)
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.key("G")
+	for _, k := range []string{"x", "esc", "/", "esc", "e"} {
+		h.key(k)
+		r := h.app.room
+		if r.selIdx < r.offset || r.selIdx >= r.offset+h.app.roomTableHeight() {
+			t.Fatalf("after %s the selection %d is off screen (offset %d, height %d)", k, r.selIdx, r.offset, h.app.roomTableHeight())
+		}
+		if !strings.Contains(h.view(), "▶ ") {
+			t.Fatalf("after %s the marked row is not drawn:\n%s", k, h.view())
+		}
+	}
+}
