@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -573,5 +574,45 @@ func TestRingLongerThanTimeout(t *testing.T) {
 	h.clock.Advance(time.Minute)
 	if got := h.must(200, "GET", confPath(conf), nil); got["status"] != "completed" || got["reason_conference_ended"] != "last-participant-left" {
 		t.Fatalf("conference whose only caller failed: %v %v", got["status"], got["reason_conference_ended"])
+	}
+}
+
+// TestBodyMustBeAForm: a JSON body is refused with a message saying why,
+// rather than read as no parameters at all.
+func TestBodyMustBeAForm(t *testing.T) {
+	h := newHarness(t)
+	conf := str(h.dial("room", "+14155550100", "Label", "agent")["conference_sid"])
+	for _, tc := range []struct{ path, body, ct string }{
+		{partsPath("room"), `{"To":"+14155550100","From":"+15005550006"}`, "application/json"},
+		{partPath(conf, "agent"), `{"Muted":true}`, "application/json"},
+		{partPath(conf, "agent"), `Muted=true`, "text/plain"},
+	} {
+		req, _ := http.NewRequest("POST", h.ts.URL+tc.path, strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", tc.ct)
+		req.SetBasicAuth(testAccount, testToken)
+		resp, err := h.ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		r := reply{status: resp.StatusCode, header: resp.Header, body: b}
+		wantError(t, r, 400, CodeBadRequest)
+		if !strings.Contains(string(b), "x-www-form-urlencoded") {
+			t.Errorf("message does not say what to send: %s", b)
+		}
+	}
+	// An empty POST (no parameters) is fine, and a charset parameter too.
+	h.must(200, "POST", confPath(conf), nil)
+	req, _ := http.NewRequest("POST", h.ts.URL+partPath(conf, "agent"), strings.NewReader("Muted=true"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	req.SetBasicAuth(testAccount, testToken)
+	resp, err := h.ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("form with charset: %d", resp.StatusCode)
 	}
 }

@@ -47,6 +47,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -426,6 +427,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			writeError(w, badRequest(CodeBadRequest, "could not read the form body: %v; send application/x-www-form-urlencoded", err))
 			return
 		}
+		if ct := r.Header.Get("Content-Type"); len(r.PostForm) == 0 && r.ContentLength != 0 && !isFormType(ct) {
+			// Twilio would silently ignore such a body; refusing it makes the
+			// client's mistake visible instead of an update that changes nothing.
+			writeError(w, badRequest(CodeBadRequest, "the body is %q; Twilio reads only application/x-www-form-urlencoded parameters", ct))
+			return
+		}
 		form = r.PostForm
 	} else {
 		form = r.URL.Query()
@@ -445,6 +452,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, status, body)
 	}
+}
+
+// isFormType reports whether a Content-Type header names a URL-encoded form.
+func isFormType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/x-www-form-urlencoded"
 }
 
 // request is what a handler needs from the HTTP request.
