@@ -27,6 +27,19 @@ func (f *faultFlags) Set(v string) error {
 	return nil
 }
 
+// stringList collects a repeated string flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(v string) error {
+	if !e164Pattern.MatchString(v) {
+		return fmt.Errorf("%q is not a phone number in E.164 form (+ and up to 15 digits)", v)
+	}
+	*l = append(*l, v)
+	return nil
+}
+
 // shutdownGrace is how long Main waits for requests in flight when its
 // context ends.
 const shutdownGrace = 5 * time.Second
@@ -53,6 +66,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ring := fs.Duration("ring-time", 3*time.Second, "how long a dialled participant rings before answering")
 	linger := fs.Duration("linger", 5*time.Second, "how long a failed participant stays listed")
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	var noAnswer stringList
+	fs.Var(&noAnswer, "no-answer", "a phone `number` that rings until the participant's Timeout and then fails (repeatable)")
 	var faults faultFlags
 	fs.Var(&faults, "fault", "inject a fault: `KIND[xN][,every=N][,method=M][,path=P][,retry-after=D][,latency=D]`, KIND one of latency, 429, 500, 503, truncated, html, empty, drop (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -96,6 +111,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		WithClock(clock),
 		WithSeed(*seed),
 		WithTimings(Timings{Queue: *queue, Connect: *connect, Ring: *ring, Linger: *linger}),
+	}
+	if len(noAnswer) > 0 {
+		opts = append(opts, WithNoAnswer(noAnswer...))
 	}
 	if !*quiet {
 		opts = append(opts, WithLogger(stderr))

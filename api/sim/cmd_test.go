@@ -121,29 +121,37 @@ func TestMainServesAndStops(t *testing.T) {
 func TestMainWithGivenCredentials(t *testing.T) {
 	stdout, stderr, stop := startMain(t, "--listen", "127.0.0.1:0", "--no-demo",
 		"--account-sid", testAccount, "--auth-token", testToken, "--api-key", testKey,
-		"--fault", "429x1,retry-after=1s", "--latency", "1ms", "--quiet")
+		"--fault", "429x1,retry-after=1s", "--latency", "1ms", "--quiet",
+		"--no-answer", "+14155550199", "--ring-time", "0", "--queue-time", "0", "--connect-time", "0")
 	out := stdout.String()
 	if strings.Contains(out, testToken) {
 		t.Errorf("banner echoes the given token:\n%s", out)
 	}
 	secret := bannerField(t, out, "API secret")
 	base := bannerField(t, out, "base URL")
-	get := func(user, pass string) (int, string) {
-		req, _ := http.NewRequest("GET", base+confsPath(), nil)
-		req.SetBasicAuth(user, pass)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	get := func(user, pass string) (int, string) { return get2(t, base+confsPath(), user, pass) }
 	if code, _ := get(testAccount, testToken); code != 429 {
 		t.Errorf("first request %d, want the injected 429", code)
 	}
 	if code, body := get(testKey, secret); code != 200 || !strings.Contains(body, `"conferences":[]`) {
 		t.Errorf("API key: %d %s", code, body)
+	}
+	// --no-answer: the number rings (for its 60s Timeout, on the real clock).
+	req, _ := http.NewRequest("POST", base+partsPath("room"), strings.NewReader("To=%2B14155550199&From=%2B15005550006&Label=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(testAccount, testToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	conf := regexp.MustCompile(`"conference_sid":"(CF[0-9a-f]{32})"`).FindStringSubmatch(string(b))
+	if conf == nil {
+		t.Fatalf("create: %s", b)
+	}
+	if code, body := get2(t, base+partPath(conf[1], "x"), testAccount, testToken); code != 200 || !strings.Contains(body, `"status":"ringing"`) {
+		t.Errorf("no-answer number: %d %s", code, body)
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
@@ -167,6 +175,7 @@ func TestMainRejectsBadFlags(t *testing.T) {
 		{[]string{"--listen", "256.0.0.1:99999"}, "listen"},
 		{[]string{"extra"}, "unexpected arguments"},
 		{[]string{"--nope"}, "not defined"},
+		{[]string{"--no-answer", "555"}, "E.164"},
 	}
 	var usage bytes.Buffer
 	if err := Main(context.Background(), []string{"--help"}, io.Discard, &usage); err != nil || !strings.Contains(usage.String(), "-listen") {
@@ -180,4 +189,17 @@ func TestMainRejectsBadFlags(t *testing.T) {
 			}
 		})
 	}
+}
+
+func get2(t *testing.T, url, user, pass string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.SetBasicAuth(user, pass)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
