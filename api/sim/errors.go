@@ -53,10 +53,6 @@ type apiError struct {
 	detail  string // only 401 answers carry it
 }
 
-func (e *apiError) Error() string {
-	return fmt.Sprintf("twilio %d (HTTP %d): %s", e.code, e.status, e.message)
-}
-
 // errorBody is Twilio's error document. Field order follows Twilio's answers.
 type errorBody struct {
 	Code     int    `json:"code"`

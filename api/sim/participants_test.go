@@ -54,6 +54,7 @@ func TestCreateParticipantValidation(t *testing.T) {
 		{"label of 129 characters", "room", []string{"Label", strings.Repeat("é", 129)}, CodeInvalidLabel},
 		{"label shaped like a call SID", "room", []string{"Label", callSID}, CodeInvalidLabel},
 		{"label with a slash", "room", []string{"Label", "a/b"}, CodeInvalidLabel},
+		{"label not UTF-8", "room", []string{"Label", "caf\xe9"}, CodeInvalidLabel},
 		{"label taken", busy, []string{"Label", "taken"}, CodeInvalidLabel},
 		{"label taken, by friendly name", "busy", []string{"Label", "taken"}, CodeInvalidLabel},
 		{"coaching without CallSidToCoach", busy, []string{"Coaching", "true"}, CodeCoachedNotPresent},

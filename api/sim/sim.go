@@ -151,9 +151,6 @@ func New(opts ...Option) *Server {
 	return s
 }
 
-// Clock returns the clock the simulator follows.
-func (s *Server) Clock() Clock { return s.clock }
-
 // AddAccount creates an account that authenticates with authToken.
 func (s *Server) AddAccount(accountSID, authToken string) error {
 	if !accountSIDPattern.MatchString(accountSID) {
