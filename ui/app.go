@@ -194,13 +194,12 @@ func (a App) tickClock() tea.Cmd {
 // Update handles one message, then keeps the selection on screen, whatever
 // the message changed (rows, the viewport, a question line under the table).
 func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	m, cmd := a.update(msg)
-	next := m.(App)
+	next, cmd := a.update(msg)
 	next.fixScroll()
 	return next, cmd
 }
 
-func (a App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
@@ -240,7 +239,7 @@ func (a *App) setFlash(text string, isErr bool) {
 	a.flash = flash{text: text, isErr: isErr, until: a.clock.Add(d)}
 }
 
-func (a App) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	if msg.String() == "ctrl+c" {
 		return a, tea.Quit
 	}

@@ -22,7 +22,7 @@ type confList struct {
 	poll          poller
 	loaded        bool
 	showCompleted bool
-	filter        textinput.Model
+	filter        *textinput.Model
 	query         string
 	filtering     bool
 	cache         rowCache[confRowKey]
@@ -96,7 +96,7 @@ func (a *App) listNext() tea.Cmd {
 	})
 }
 
-func (a App) onPoll(m pollMsg) (tea.Model, tea.Cmd) {
+func (a App) onPoll(m pollMsg) (App, tea.Cmd) {
 	switch {
 	case m.target == screenList && a.screen == screenList && m.gen == a.list.poll.gen:
 		return a, a.listRefetch()
@@ -106,7 +106,7 @@ func (a App) onPoll(m pollMsg) (tea.Model, tea.Cmd) {
 	return a, nil // a tick from a schedule that a refetch or a screen change replaced
 }
 
-func (a App) onResolved(m resolvedMsg) (tea.Model, tea.Cmd) {
+func (a App) onResolved(m resolvedMsg) (App, tea.Cmd) {
 	if m.err != nil {
 		a.setFlash(explain(m.err), true)
 		return a, a.listRefetch()
@@ -114,7 +114,7 @@ func (a App) onResolved(m resolvedMsg) (tea.Model, tea.Cmd) {
 	return a.openRoom(m.conf)
 }
 
-func (a App) onConferences(m conferencesMsg) (tea.Model, tea.Cmd) {
+func (a App) onConferences(m conferencesMsg) (App, tea.Cmd) {
 	l := &a.list
 	if a.screen != screenList || !l.poll.land(m.seq) {
 		return a, nil
@@ -190,7 +190,7 @@ func (a *App) listSelect(i int) {
 	a.fixScroll()
 }
 
-func (a App) listKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (a App) listKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	l := &a.list
 	if l.filtering {
 		switch msg.Type {
@@ -207,7 +207,7 @@ func (a App) listKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 		var cmd tea.Cmd
-		l.filter, cmd = l.filter.Update(msg)
+		*l.filter, cmd = l.filter.Update(msg)
 		if v := l.filter.Value(); v != l.query {
 			l.query = v
 			a.rebuildList()

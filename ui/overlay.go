@@ -64,7 +64,7 @@ func (a *App) formView(w, h int) string {
 }
 
 // roomFormKey opens the form a key asks for.
-func (a App) roomFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (a App) roomFormKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	r := &a.room
 	k := a.keys
 	fst := *a.fst
@@ -74,23 +74,27 @@ func (a App) roomFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if !ok {
 			return a, nil
 		}
-		r.coach = NewCoachPicker(fst, p, r.roster)
+		c := NewCoachPicker(fst, p, r.roster)
+		r.coach = &c
 		r.form = formCoach
 	case key.Matches(msg, k.Announce):
 		p, ok := a.selectedParticipant()
 		if !ok {
 			return a, nil
 		}
-		r.prompt = NewPrompt(fst, promptAnnounce, "Announce to "+participantName(p),
+		pr := NewPrompt(fst, promptAnnounce, "Announce to "+participantName(p),
 			"https://… TwiML or audio URL", model.ValidateHTTPURL)
+		r.prompt = &pr
 		r.promptTarget = p.CallSID
 		r.form = formPrompt
 	case key.Matches(msg, k.AnnounceAll):
-		r.prompt = NewPrompt(fst, promptAnnounceAll, "Announce to everyone in "+conferenceName(r.conf),
+		pr := NewPrompt(fst, promptAnnounceAll, "Announce to everyone in "+conferenceName(r.conf),
 			"https://… TwiML or audio URL", model.ValidateHTTPURL)
+		r.prompt = &pr
 		r.form = formPrompt
 	case key.Matches(msg, k.Add):
-		r.add = NewAddForm(fst, conferenceName(r.conf), r.roster)
+		f := NewAddForm(fst, conferenceName(r.conf), r.roster)
+		r.add = &f
 		r.form = formAdd
 	case key.Matches(msg, k.End):
 		name := r.conf.FriendlyName
@@ -98,42 +102,50 @@ func (a App) roomFormKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			name = r.conf.SID
 		}
 		shown := model.InertN(name, 60)
-		r.prompt = NewPrompt(fst, promptEnd, "End "+shown+" for everyone? Type its name to confirm",
+		pr := NewPrompt(fst, promptEnd, "End "+shown+" for everyone? Type its name to confirm",
 			"the conference name", func(s string) error {
 				if s != name {
 					return fmt.Errorf("type %s exactly to end the conference, or esc to keep it", shown)
 				}
 				return nil
 			})
+		r.prompt = &pr
 		r.form = formPrompt
 	}
 	return a, nil
 }
 
+// closeForm drops the open form. (promptTarget stays: the answer that
+// closed an announce prompt still needs it.)
+func (r *room) closeForm() {
+	r.form = formNone
+	r.add, r.prompt, r.coach = nil, nil, nil
+}
+
 // updateOverlay gives the open form a key, or handles a form's result.
-func (a App) updateOverlay(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (a App) updateOverlay(msg tea.Msg) (App, tea.Cmd) {
 	r := &a.room
 	switch msg := msg.(type) {
 	case formCancelMsg:
-		r.form = formNone
+		r.closeForm()
 		return a, nil
 	case addSubmitMsg:
 		if r.form != formAdd || a.screen != screenRoom {
 			return a, nil
 		}
-		r.form = formNone
+		r.closeForm()
 		return a, addParticipantCmd(a.svc, r.conf.SID, msg.params)
 	case coachPickMsg:
 		if r.form != formCoach || a.screen != screenRoom {
 			return a, nil
 		}
-		r.form = formNone
+		r.closeForm()
 		return a.coachPicked(msg)
 	case promptSubmitMsg:
 		if r.form != formPrompt || a.screen != screenRoom {
 			return a, nil
 		}
-		r.form = formNone
+		r.closeForm()
 		return a.promptAnswered(msg)
 	}
 	if !a.formActive() {
@@ -142,17 +154,20 @@ func (a App) updateOverlay(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch r.form {
 	case formAdd:
-		r.add, cmd = r.add.Update(msg)
+		f, c := r.add.Update(msg)
+		r.add, cmd = &f, c
 	case formPrompt:
-		r.prompt, cmd = r.prompt.Update(msg)
+		p, c := r.prompt.Update(msg)
+		r.prompt, cmd = &p, c
 	case formCoach:
-		r.coach, cmd = r.coach.Update(msg)
+		p, c := r.coach.Update(msg)
+		r.coach, cmd = &p, c
 	}
 	return a, cmd
 }
 
 // coachPicked starts or stops coaching as the picker chose.
-func (a App) coachPicked(m coachPickMsg) (tea.Model, tea.Cmd) {
+func (a App) coachPicked(m coachPickMsg) (App, tea.Cmd) {
 	p, ok := a.room.byID[m.coachCallSID]
 	if !ok {
 		a.setFlash("the coach has already left the conference", true)
@@ -173,7 +188,7 @@ func (a App) coachPicked(m coachPickMsg) (tea.Model, tea.Cmd) {
 }
 
 // promptAnswered acts on a prompt's validated answer.
-func (a App) promptAnswered(m promptSubmitMsg) (tea.Model, tea.Cmd) {
+func (a App) promptAnswered(m promptSubmitMsg) (App, tea.Cmd) {
 	r := &a.room
 	switch m.id {
 	case promptAnnounce:

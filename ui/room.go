@@ -32,17 +32,17 @@ type room struct {
 
 	sortKey   model.SortKey
 	sortDesc  bool
-	filter    textinput.Model
-	query     string // the applied filter
+	filter    *textinput.Model // a pointer: the model is copied on every message, and an input is big
+	query     string           // the applied filter
 	filtering bool
 
 	confirm *confirmation
 	rec     model.RecordingStatus // "" when unknown or none
 
 	form         formKind // the form open over the table, if any
-	add          AddForm
-	prompt       Prompt
-	coach        CoachPicker
+	add          *AddForm // pointers, for the same reason as filter; nil when closed
+	prompt       *Prompt
+	coach        *CoachPicker
 	promptTarget string // the call SID an announce prompt is for
 
 	cache rowCache[participantRowKey]
@@ -71,7 +71,7 @@ func newRoom(conf model.Conference, st *Styles) room {
 	}
 }
 
-func newFilterInput(st *Styles) textinput.Model {
+func newFilterInput(st *Styles) *textinput.Model {
 	ti := textinput.New()
 	ti.Prompt = "/"
 	ti.Placeholder = "label, SID or state (muted, held, ringing…)"
@@ -82,7 +82,7 @@ func newFilterInput(st *Styles) textinput.Model {
 	// A steady cursor: a blinking one would repaint the screen twice a
 	// second for nothing.
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	return ti
+	return &ti
 }
 
 // openRoom switches to the participants screen of conf and starts polling it.
@@ -132,7 +132,7 @@ func (a *App) roomNext() tea.Cmd {
 	})
 }
 
-func (a App) onParticipants(m participantsMsg) (tea.Model, tea.Cmd) {
+func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 	if a.screen != screenRoom || m.conference != a.room.conf.SID || !a.room.poll.land(m.seq) {
 		return a, nil // a reply for a screen or a request that is gone
 	}
@@ -200,10 +200,16 @@ func (a *App) reconcilePending() {
 // selection on the same participant, or on its neighbour when it left.
 func (a *App) rebuildRows() {
 	r := &a.room
-	rows := model.ParseFilter(r.query).Apply(r.roster)
-	if r.sortDesc {
+	// The roster is replaced on every poll, never changed in place, so the
+	// common case (no filter, arrival order) shares it instead of copying.
+	rows := r.roster
+	if r.query != "" {
+		rows = model.ParseFilter(r.query).Apply(rows)
+	}
+	switch {
+	case r.sortDesc:
 		rows = model.SortedDesc(rows, r.sortKey)
-	} else {
+	case r.sortKey != model.SortRoster:
 		rows = model.Sorted(rows, r.sortKey)
 	}
 	r.rows = rows
@@ -247,7 +253,7 @@ func (a *App) selectedParticipant() (model.Participant, bool) {
 	return p, ok && a.room.selected != ""
 }
 
-func (a App) roomKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (a App) roomKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	r := &a.room
 	if r.confirm != nil {
 		return a.answerConfirm(msg)
@@ -312,7 +318,7 @@ func (a App) roomKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 // filterKey edits the filter as it is typed: the table narrows live, enter
 // keeps the filter, esc drops it.
-func (a App) filterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (a App) filterKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	r := &a.room
 	switch msg.Type {
 	case tea.KeyEnter:
@@ -328,7 +334,7 @@ func (a App) filterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return a, nil
 	}
 	var cmd tea.Cmd
-	r.filter, cmd = r.filter.Update(msg)
+	*r.filter, cmd = r.filter.Update(msg)
 	if v := r.filter.Value(); v != r.query {
 		r.query = v
 		a.rebuildRows()
@@ -351,7 +357,7 @@ func (a *App) startAction(p model.Participant, pa pendingAction) bool {
 	return true
 }
 
-func (a App) toggleMute() (tea.Model, tea.Cmd) {
+func (a App) toggleMute() (App, tea.Cmd) {
 	p, ok := a.selectedParticipant()
 	if !ok {
 		return a, nil
@@ -367,7 +373,7 @@ func (a App) toggleMute() (tea.Model, tea.Cmd) {
 	return a, updateParticipantCmd(a.svc, a.room.conf.SID, p.CallSID, participantName(p), kind, u)
 }
 
-func (a App) toggleHold() (tea.Model, tea.Cmd) {
+func (a App) toggleHold() (App, tea.Cmd) {
 	p, ok := a.selectedParticipant()
 	if !ok {
 		return a, nil
@@ -386,7 +392,7 @@ func (a App) toggleHold() (tea.Model, tea.Cmd) {
 	return a, updateParticipantCmd(a.svc, a.room.conf.SID, p.CallSID, participantName(p), kind, u)
 }
 
-func (a App) askRemove() (tea.Model, tea.Cmd) {
+func (a App) askRemove() (App, tea.Cmd) {
 	p, ok := a.selectedParticipant()
 	if !ok {
 		return a, nil
@@ -401,7 +407,7 @@ func (a App) askRemove() (tea.Model, tea.Cmd) {
 
 // answerConfirm acts on y and treats every other key as no: the safe answer
 // is the default.
-func (a App) answerConfirm(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (a App) answerConfirm(msg tea.KeyMsg) (App, tea.Cmd) {
 	r := &a.room
 	c := r.confirm
 	r.confirm = nil
@@ -423,7 +429,7 @@ func (a App) answerConfirm(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return a, removeParticipantCmd(a.svc, r.conf.SID, c.callSID, c.name)
 }
 
-func (a App) onAction(m actionMsg) (tea.Model, tea.Cmd) {
+func (a App) onAction(m actionMsg) (App, tea.Cmd) {
 	inRoom := a.screen == screenRoom && m.conference == a.room.conf.SID
 	if m.err != nil {
 		if inRoom {
@@ -459,7 +465,7 @@ func (a App) onAction(m actionMsg) (tea.Model, tea.Cmd) {
 	return a, a.roomRefetch()
 }
 
-func (a App) onRecording(m recordingMsg) (tea.Model, tea.Cmd) {
+func (a App) onRecording(m recordingMsg) (App, tea.Cmd) {
 	if a.screen != screenRoom || m.conference != a.room.conf.SID {
 		return a, nil
 	}
