@@ -198,6 +198,7 @@ func printBanner(w io.Writer, b banner) {
 		fmt.Fprintf(&sb, "  API key      %s\n  API secret   %s\n", b.apiKey, secret)
 	}
 	fmt.Fprintf(&sb, "  seed         %d\n", b.seed)
+	fmt.Fprintf(&sb, "  test numbers To +15005550002 cannot be routed (fails); To +15005550001, +15005550003, +15005550004 and From +15005550001 are refused as Twilio documents\n")
 	if b.demo {
 		fmt.Fprintf(&sb, "  demo         three live conferences that change over time\n")
 	}
