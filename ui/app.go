@@ -10,7 +10,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -100,7 +99,6 @@ type App struct {
 	keys     KeyMap
 	st       *Styles     // built once, never changed: shared by every copy of the model
 	fst      *FormStyles // the same for the forms
-	help     help.Model
 	now      func() time.Time
 	sched    scheduler
 	jitter   func(time.Duration) time.Duration
@@ -149,15 +147,12 @@ func New(svc Service, opts Options) App {
 	theme := DetectTheme(opts.Theme, opts.Getenv)
 	st := NewStyles(theme)
 	fst := NewFormStyles(theme)
-	h := help.New()
-	h.Styles = st.Help
 	a := App{
 		svc:      svc,
 		opts:     opts,
 		keys:     keys,
 		st:       &st,
 		fst:      &fst,
-		help:     h,
 		now:      opts.Now,
 		sched:    tea.Tick,
 		jitter:   defaultJitter,
@@ -203,7 +198,6 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
-		a.help.Width = msg.Width
 		a.fixScroll()
 		return a, nil
 	case clockMsg:

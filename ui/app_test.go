@@ -729,3 +729,33 @@ func TestSelectionStaysVisibleWhenAQuestionOpens(t *testing.T) {
 		}
 	}
 }
+
+func TestLateReplyFromAClosedRoomIsDropped(t *testing.T) {
+	svc := demoService()
+	h := openRoom(t, svc, nil)
+	// A poll goes out and, before it lands, the user leaves and comes back.
+	var pm pollMsg
+	for _, s := range h.scheduled {
+		if p, ok := s.msg.(pollMsg); ok {
+			pm = p
+		}
+	}
+	m, fetch := h.app.Update(pm)
+	h.app = m.(App)
+	svc.setParticipants(confSID, participant(9, "ghost"))
+	late := fetch() // answered with the roster at that moment
+	svc.setParticipants(confSID, participant(1, "agent-7"))
+	h.key("esc")
+	h.key("enter") // support-escalations again
+	if h.app.screen != screenRoom || h.app.room.conf.SID != confSID {
+		t.Fatalf("not back in the room")
+	}
+	// A refetch of the new room is in flight when the old reply lands.
+	if cmd := h.pressOnly("r"); cmd == nil {
+		t.Fatal("r sent nothing")
+	}
+	h.send(late)
+	if strings.Contains(h.view(), "ghost") {
+		t.Errorf("a reply to a request from the closed room was shown:\n%s", h.view())
+	}
+}

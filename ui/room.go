@@ -89,7 +89,11 @@ func newFilterInput(st *Styles) *textinput.Model {
 func (a App) openRoom(conf model.Conference) (App, tea.Cmd) {
 	a.list.poll.abandon()
 	a.screen = screenRoom
+	// Request numbers keep counting across rooms, so a late reply from a
+	// room closed earlier can never pass for one of this room's.
+	last := a.room.poll.seq
 	a.room = newRoom(conf, a.st)
+	a.room.poll.seq = last
 	seq, _ := a.room.poll.begin()
 	return a, tea.Batch(
 		fetchParticipants(a.svc, conf.SID, seq, a.now),
@@ -101,7 +105,7 @@ func (a App) openRoom(conf model.Conference) (App, tea.Cmd) {
 func (a App) leaveRoom() (App, tea.Cmd) {
 	a.room.poll.abandon()
 	a.screen = screenList
-	a.room = room{}
+	a.room = room{poll: poller{seq: a.room.poll.seq}}
 	return a, a.listRefetch()
 }
 
