@@ -30,6 +30,7 @@ func defaultKeyMap() ui.KeyMap {
 		Sort:        b("s", "sort", "s"),
 		SortReverse: b("S", "reverse sort", "S"),
 		Events:      b("e", "events", "e"),
+		AuditLog:    b("L", "audit log", "L"),
 
 		ShowCompleted: b("c", "completed too", "c"),
 

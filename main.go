@@ -19,6 +19,7 @@ import (
 	"confconsole/api"
 	"confconsole/api/sim"
 	"confconsole/ui"
+	"confconsole/ui/audit"
 	_ "confconsole/ui/nostall" // before Bubble Tea's init: see the package
 )
 
@@ -65,6 +66,7 @@ type options struct {
 	readOnly   bool
 	theme      string
 	holdURL    string
+	auditLog   string // "" means the default path; "-" means none
 	version    bool
 }
 
@@ -94,6 +96,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.BoolVar(&o.readOnly, "read-only", false, "watch only: hide and disable every key that changes a call")
 	fs.StringVar(&o.theme, "theme", "auto", "colour theme: auto, dark or light")
 	fs.StringVar(&o.holdURL, "hold-url", "", "TwiML or audio URL callers hear while on hold (default: Twilio's hold music)")
+	fs.StringVar(&o.auditLog, "audit-log", "", "JSON Lines file recording every action sent, or - for none (default: $XDG_STATE_HOME/confconsole/audit.jsonl, else ~/.local/state/confconsole/audit.jsonl; none with --demo)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), `Usage:
@@ -170,6 +173,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
+	trail, auditErr, err := openAudit(o, getenv, cfg)
+	if err != nil {
+		return err
+	}
+	defer trail.Close() //nolint:errcheck // every record was synced as it was written
 	return ui.Run(ctx, client, ui.Options{
 		Keys:       defaultKeyMap(),
 		Conference: o.conference,
@@ -182,7 +190,37 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		Getenv:     getenv,
 		In:         stdin,
 		Out:        stdout,
+		Audit:      trail,
+		AuditErr:   auditErr,
 	})
+}
+
+// openAudit opens the audit trail --audit-log names: the default file in
+// the user's state directory when the flag is not given (none for --demo,
+// whose calls are not real), none for "-". A default that cannot be worked
+// out stops the console, since it would otherwise act unrecorded without
+// being asked to; a file that cannot be opened does not (the console is
+// still useful to watch), but the console then says so on every screen.
+func openAudit(o options, getenv func(string) string, cfg api.Config) (trail *audit.Log, openErr, err error) {
+	opts := []audit.Option{
+		audit.WithIdentity(audit.IdentityFromEnv(getenv)),
+		audit.WithSecrets(cfg.AuthToken, cfg.APISecret),
+	}
+	path := o.auditLog
+	if path == "" && o.demo {
+		path = audit.DisabledPath
+	}
+	if path == "" {
+		path, err = audit.DefaultPath(getenv)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	trail, openErr = audit.Open(path, opts...)
+	if openErr != nil {
+		return audit.Disabled(opts...), openErr, nil
+	}
+	return trail, nil, nil
 }
 
 // startDemo serves the simulator with its demo scenario on a loopback port

@@ -3,11 +3,13 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"confconsole/api"
 	"confconsole/model"
+	"confconsole/ui/audit"
 )
 
 // actionKind is one thing the console can ask Twilio to do.
@@ -113,12 +115,66 @@ type pendingAction struct {
 	kind   actionKind
 	target string // the agent's call SID, for coaching
 	acked  bool   // Twilio answered 2xx; a poll has still to show it
+	unsure bool   // no answer came (a timeout, a dropped connection): it may not have been done
 	polls  int    // polls since the ack that did not show it
 }
 
 // pendingPolls is how many polls after Twilio's 2xx the row may still look
-// unchanged before the console stops waiting and shows what Twilio says.
-const pendingPolls = 3
+// unchanged before the console stops waiting, shows what Twilio says, and
+// marks the row as not matching what Twilio accepted.
+const pendingPolls = 2
+
+// stillWord says what state a participant is still in when a poll does not
+// show the action: "Twilio accepted mute, but agent-7 is still unmuted".
+func (pa pendingAction) stillWord() string {
+	switch pa.kind {
+	case actMute:
+		return "still unmuted"
+	case actUnmute:
+		return "still muted"
+	case actHold:
+		return "still not on hold"
+	case actResume:
+		return "still on hold"
+	case actCoach:
+		return "still not coaching"
+	case actStopCoach:
+		return "still coaching"
+	case actRemove:
+		return "still in the conference"
+	}
+	return "unchanged"
+}
+
+// mismatchWord is the short form for the table cell.
+func (pa pendingAction) mismatchWord() string {
+	switch pa.kind {
+	case actMute:
+		return "⚠ unmuted"
+	case actUnmute:
+		return "⚠ muted"
+	case actHold:
+		return "⚠ no hold"
+	case actResume:
+		return "⚠ on hold"
+	case actCoach:
+		return "⚠ not coaching"
+	case actStopCoach:
+		return "⚠ coaching"
+	case actRemove:
+		return "⚠ still in"
+	}
+	return "⚠"
+}
+
+// mismatchText is the full sentence for a row whose polls never showed the
+// action.
+func (pa pendingAction) mismatchText(name string) string {
+	if pa.unsure {
+		return fmt.Sprintf("no answer came to %s, and %s is %s: it was probably not done; try again", pa.kind.verb(), name, pa.stillWord())
+	}
+	return fmt.Sprintf("Twilio accepted %s, but %s is %s", pa.kind.verb(), name, pa.stillWord())
+}
 
 // satisfiedBy reports whether p shows the action's effect.
 func (pa pendingAction) satisfiedBy(p model.Participant) bool {
@@ -148,51 +204,8 @@ type actionMsg struct {
 	callSID    string // empty for conference-wide actions
 	name       string // how the participant is called on screen
 	err        error
-}
-
-// updateParticipantCmd sends one participant update.
-func updateParticipantCmd(svc Service, conference, callSID, name string, kind actionKind, u api.UpdateParticipant) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
-		defer cancel()
-		_, err := svc.UpdateParticipant(ctx, conference, callSID, u)
-		return actionMsg{kind: kind, conference: conference, callSID: callSID, name: name, err: err}
-	}
-}
-
-// removeParticipantCmd removes one participant.
-func removeParticipantCmd(svc Service, conference, callSID, name string) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
-		defer cancel()
-		err := svc.DeleteParticipant(ctx, conference, callSID)
-		return actionMsg{kind: actRemove, conference: conference, callSID: callSID, name: name, err: err}
-	}
-}
-
-// addParticipantCmd dials a new participant into the conference.
-func addParticipantCmd(svc Service, conference string, p api.CreateParticipant) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
-		defer cancel()
-		name := p.Label
-		if name == "" {
-			name = p.To
-		}
-		name = model.InertN(name, 64)
-		created, err := svc.CreateParticipant(ctx, conference, p)
-		return actionMsg{kind: actAdd, conference: conference, callSID: created.CallSID, name: name, err: err}
-	}
-}
-
-// updateConferenceCmd announces into, or ends, the conference.
-func updateConferenceCmd(svc Service, conference, name string, kind actionKind, u api.ConferenceUpdate) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
-		defer cancel()
-		_, err := svc.UpdateConference(ctx, conference, u)
-		return actionMsg{kind: kind, conference: conference, name: name, err: err}
-	}
+	outcome    audit.Outcome // ok, failed, or unknown when no answer came
+	auditErr   error         // a record of this action that did not reach the file
 }
 
 // recOp is what a recording command does.
@@ -210,6 +223,7 @@ type recordingMsg struct {
 	conference string
 	status     model.RecordingStatus // "" when there is no current recording
 	err        error
+	auditErr   error // a record of this change that did not reach the file
 }
 
 // errNoRecording says there is nothing to pause or resume.
@@ -232,7 +246,8 @@ func currentRecording(rs []model.Recording) model.RecordingStatus {
 
 // recordingCmd fetches, toggles or stops the conference recording, naming it
 // Twilio.CURRENT as Twilio allows rather than by SID.
-func recordingCmd(svc Service, conference string, op recOp) tea.Cmd {
+func recordingCmd(svc Service, sc auditScope, op recOp) tea.Cmd {
+	conference := sc.conferenceSID
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
@@ -261,7 +276,16 @@ func recordingCmd(svc Service, conference string, op recOp) tea.Cmd {
 				return msg
 			}
 		}
-		rec, err := svc.UpdateRecording(ctx, conference, api.CurrentRecording, api.RecordingUpdate{Status: want})
+		var rec model.Recording
+		u := api.RecordingUpdate{Status: want}
+		res := sendAudited(ctx, sc, audit.Entry{Action: recordingAction(want), Params: audit.FormParams(formOf(u.Form))},
+			func(ctx context.Context) (string, error) {
+				var err error
+				rec, err = svc.UpdateRecording(ctx, conference, api.CurrentRecording, u)
+				return "", err
+			})
+		err := res.err
+		msg.auditErr = res.auditErr
 		if err != nil {
 			msg.err = err
 			return msg

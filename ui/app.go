@@ -15,6 +15,7 @@ import (
 
 	"confconsole/api"
 	"confconsole/model"
+	"confconsole/ui/audit"
 )
 
 // Service is what the console needs from Twilio; *api.Client satisfies it,
@@ -46,6 +47,12 @@ type Options struct {
 	Getenv     func(string) string // for NO_COLOR and COLORFGBG; nil means an empty environment
 	In         io.Reader           // nil means the terminal on stdin
 	Out        io.Writer           // nil means stdout
+	// Audit is the trail every action is recorded in; nil keeps this
+	// session's records in memory only (the log view still lists them).
+	Audit *audit.Log
+	// AuditErr is why the audit log could not be opened, if it could not:
+	// the console runs, and says so on every screen.
+	AuditErr error
 }
 
 // MinRefresh is the shortest poll interval the console uses: faster polling
@@ -113,6 +120,10 @@ type App struct {
 	flash         flash
 	start         tea.Cmd // the first fetch, begun in New because Init cannot change the model
 	lines         memo    // styled header, footer and flash lines by their plain text
+
+	trail    *audit.Log
+	auditErr error   // the open error or the first record that missed the file; never cleared
+	logView  logView // this session's audit records, when open
 }
 
 // flash is the one-line message under the table: the outcome of the last
@@ -162,6 +173,11 @@ func New(svc Service, opts Options) App {
 		lines:    newMemo(),
 	}
 	a.clock = a.now()
+	a.trail = opts.Audit
+	if a.trail == nil {
+		a.trail = audit.Disabled()
+	}
+	a.auditErr = opts.AuditErr
 	a.list = newConfList(&st)
 	if opts.Conference != "" {
 		a.start = resolveConference(svc, opts.Conference)
@@ -246,6 +262,9 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 		return a, nil
 	}
+	if a.logView.open {
+		return a.logViewKey(msg)
+	}
 	if a.overlayActive() {
 		return a.updateOverlay(msg)
 	}
@@ -263,6 +282,9 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, a.keys.Help):
 		a.showHelp = true
 		return a, nil
+	case key.Matches(msg, a.keys.AuditLog):
+		a.openLogView()
+		return a, nil
 	}
 	if a.screen == screenRoom {
 		return a.roomKey(msg)
@@ -277,6 +299,9 @@ func (a App) View() string {
 	}
 	if a.showHelp {
 		return a.helpView()
+	}
+	if a.logView.open {
+		return a.logViewView()
 	}
 	if a.screen == screenRoom {
 		return a.roomView()

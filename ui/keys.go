@@ -23,6 +23,7 @@ type KeyMap struct {
 	Sort                                    key.Binding // cycle the sort column
 	SortReverse                             key.Binding
 	Events                                  key.Binding // toggle the event feed
+	AuditLog                                key.Binding // this session's audit records
 
 	// Conference list.
 	ShowCompleted key.Binding
@@ -55,7 +56,7 @@ type KeyGroup struct {
 func (km KeyMap) Groups() []KeyGroup {
 	groups := []KeyGroup{
 		{"Everywhere", []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom,
-			km.Open, km.Back, km.Filter, km.Sort, km.SortReverse, km.Refresh, km.Help, km.Quit}},
+			km.Open, km.Back, km.Filter, km.Sort, km.SortReverse, km.Refresh, km.AuditLog, km.Help, km.Quit}},
 		{"Conference list", []key.Binding{km.ShowCompleted}},
 		{"Participants", []key.Binding{km.Mute, km.Hold, km.Coach, km.Announce, km.Remove,
 			km.Add, km.Events}},

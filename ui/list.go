@@ -276,6 +276,9 @@ func (a *App) listView() string {
 	if a.opts.ReadOnly {
 		title = append(title, a.st.ReadOnly.Render(" READ-ONLY "))
 	}
+	if b := a.auditBadge(); b != "" {
+		title = append(title, b)
+	}
 	lines = append(lines, fitStyled(strings.Join(title, "  "), a.width))
 	switch {
 	case !l.loaded && l.poll.err == nil:

@@ -134,7 +134,7 @@ func (a App) updateOverlay(msg tea.Msg) (App, tea.Cmd) {
 			return a, nil
 		}
 		r.closeForm()
-		return a, addParticipantCmd(a.svc, r.conf.SID, msg.params)
+		return a, addParticipantCmd(a.svc, a.scope(), msg.params)
 	case coachPickMsg:
 		if r.form != formCoach || a.screen != screenRoom {
 			return a, nil
@@ -184,7 +184,7 @@ func (a App) coachPicked(m coachPickMsg) (App, tea.Cmd) {
 	if kind == actCoach {
 		name += " → " + a.coacheeName(m.targetCallSID)
 	}
-	return a, updateParticipantCmd(a.svc, a.room.conf.SID, p.CallSID, name, kind, u)
+	return a, updateParticipantCmd(a.svc, a.scope(), p, name, kind, u)
 }
 
 // promptAnswered acts on a prompt's validated answer.
@@ -201,11 +201,11 @@ func (a App) promptAnswered(m promptSubmitMsg) (App, tea.Cmd) {
 			return a, nil
 		}
 		u := api.UpdateParticipant{AnnounceURL: m.value}
-		return a, updateParticipantCmd(a.svc, r.conf.SID, p.CallSID, participantName(p), actAnnounce, u)
+		return a, updateParticipantCmd(a.svc, a.scope(), p, participantName(p), actAnnounce, u)
 	case promptAnnounceAll:
-		return a, updateConferenceCmd(a.svc, r.conf.SID, conferenceName(r.conf), actAnnounceAll, api.ConferenceUpdate{AnnounceURL: m.value})
+		return a, updateConferenceCmd(a.svc, a.scope(), conferenceName(r.conf), actAnnounceAll, api.ConferenceUpdate{AnnounceURL: m.value})
 	case promptEnd:
-		return a, updateConferenceCmd(a.svc, r.conf.SID, conferenceName(r.conf), actEnd, api.ConferenceUpdate{Status: string(model.ConferenceCompleted)})
+		return a, updateConferenceCmd(a.svc, a.scope(), conferenceName(r.conf), actEnd, api.ConferenceUpdate{Status: string(model.ConferenceCompleted)})
 	}
 	return a, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"confconsole/api"
 	"confconsole/model"
+	"confconsole/ui/audit"
 )
 
 // room is the participants screen: one conference's live roster.
@@ -27,8 +28,11 @@ type room struct {
 	loaded   bool
 
 	pending map[string]pendingAction // by call SID
-	events  *model.EventLog
-	feed    bool // the event feed is shown
+	// mismatch holds actions Twilio accepted that the polls never showed,
+	// by call SID: the row says so until a poll agrees or a new action.
+	mismatch map[string]pendingAction
+	events   *model.EventLog
+	feed     bool // the event feed is shown
 
 	sortKey   model.SortKey
 	sortDesc  bool
@@ -62,12 +66,13 @@ type confirmation struct {
 
 func newRoom(conf model.Conference, st *Styles) room {
 	return room{
-		conf:    conf,
-		byID:    map[string]model.Participant{},
-		pending: map[string]pendingAction{},
-		events:  model.NewEventLog(eventLogSize),
-		filter:  newFilterInput(st),
-		cache:   newRowCache[participantRowKey](),
+		conf:     conf,
+		byID:     map[string]model.Participant{},
+		pending:  map[string]pendingAction{},
+		mismatch: map[string]pendingAction{},
+		events:   model.NewEventLog(eventLogSize),
+		filter:   newFilterInput(st),
+		cache:    newRowCache[participantRowKey](),
 	}
 }
 
@@ -97,7 +102,7 @@ func (a App) openRoom(conf model.Conference) (App, tea.Cmd) {
 	seq, _ := a.room.poll.begin()
 	return a, tea.Batch(
 		fetchParticipants(a.svc, conf.SID, seq, a.now),
-		recordingCmd(a.svc, conf.SID, recFetch),
+		recordingCmd(a.svc, auditScope{conferenceSID: conf.SID}, recFetch),
 	)
 }
 
@@ -192,10 +197,16 @@ func (a *App) reconcilePending() {
 			pa.polls++
 			if pa.polls >= pendingPolls {
 				delete(r.pending, sid)
-				a.setFlash(fmt.Sprintf("Twilio accepted %s for %s but the call does not show it yet", pa.kind.verb(), participantName(p)), true)
+				r.mismatch[sid] = pa
+				a.setFlash(pa.mismatchText(participantName(p)), true)
 				continue
 			}
 			r.pending[sid] = pa
+		}
+	}
+	for sid, pa := range r.mismatch {
+		if p, present := r.byID[sid]; !present || pa.satisfiedBy(p) {
+			delete(r.mismatch, sid)
 		}
 	}
 }
@@ -311,7 +322,7 @@ func (a App) roomKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, k.Remove):
 		return a.askRemove()
 	case key.Matches(msg, k.Recording):
-		return a, recordingCmd(a.svc, r.conf.SID, recToggle)
+		return a, recordingCmd(a.svc, a.scope(), recToggle)
 	case key.Matches(msg, k.StopRecording):
 		r.confirm = &confirmation{question: "Stop recording this conference? A stopped recording cannot be resumed.", rec: true}
 	default:
@@ -357,6 +368,7 @@ func (a *App) startAction(p model.Participant, pa pendingAction) bool {
 		a.setFlash(participantName(p)+" has already left the conference", true)
 		return false
 	}
+	delete(a.room.mismatch, p.CallSID) // a new action supersedes the old question
 	a.room.pending[p.CallSID] = pa
 	return true
 }
@@ -374,7 +386,7 @@ func (a App) toggleMute() (App, tea.Cmd) {
 		return a, nil
 	}
 	u := api.UpdateParticipant{Muted: api.Bool(kind == actMute)}
-	return a, updateParticipantCmd(a.svc, a.room.conf.SID, p.CallSID, participantName(p), kind, u)
+	return a, updateParticipantCmd(a.svc, a.scope(), p, participantName(p), kind, u)
 }
 
 func (a App) toggleHold() (App, tea.Cmd) {
@@ -393,7 +405,7 @@ func (a App) toggleHold() (App, tea.Cmd) {
 	if kind == actHold && a.opts.HoldURL != "" {
 		u.HoldURL = a.opts.HoldURL
 	}
-	return a, updateParticipantCmd(a.svc, a.room.conf.SID, p.CallSID, participantName(p), kind, u)
+	return a, updateParticipantCmd(a.svc, a.scope(), p, participantName(p), kind, u)
 }
 
 func (a App) askRemove() (App, tea.Cmd) {
@@ -420,7 +432,7 @@ func (a App) answerConfirm(msg tea.KeyMsg) (App, tea.Cmd) {
 		return a, nil
 	}
 	if c.rec {
-		return a, recordingCmd(a.svc, r.conf.SID, recStop)
+		return a, recordingCmd(a.svc, a.scope(), recStop)
 	}
 	p, ok := r.byID[c.callSID]
 	if !ok {
@@ -430,37 +442,47 @@ func (a App) answerConfirm(msg tea.KeyMsg) (App, tea.Cmd) {
 	if !a.startAction(p, pendingAction{kind: actRemove}) {
 		return a, nil
 	}
-	return a, removeParticipantCmd(a.svc, r.conf.SID, c.callSID, c.name)
+	return a, removeParticipantCmd(a.svc, a.scope(), p, c.name)
 }
 
 func (a App) onAction(m actionMsg) (App, tea.Cmd) {
+	a.noteAuditErr(m.auditErr)
+	a.refreshLogView()
 	inRoom := a.screen == screenRoom && m.conference == a.room.conf.SID
-	if m.err != nil {
+	note := auditNote(m.auditErr)
+	outcome := m.outcome
+	if outcome == "" {
+		outcome = outcomeOf(m.err)
+	}
+	switch outcome {
+	case audit.OutcomeOK:
+		text := m.kind.done() + " " + m.name
+		switch m.kind {
+		case actAnnounceAll, actEnd:
+			text = m.kind.done()
+		}
+		if m.err != nil {
+			text += " (Twilio accepted it but its reply was unreadable: " + explain(m.err) + "; the next poll shows the result)"
+		}
+		a.setFlash(text+note, m.err != nil || m.auditErr != nil)
+		a.ackPending(inRoom, m.callSID, false)
+	case audit.OutcomeUnknown:
+		a.setFlash(fmt.Sprintf("no answer from Twilio to %s %s (%s): it may or may not have been done; the next polls will show which, so wait before trying again%s",
+			m.kind.verb(), m.name, explain(m.err), note), true)
+		a.ackPending(inRoom, m.callSID, true)
+	default:
 		if inRoom {
 			delete(a.room.pending, m.callSID) // the row rolls back to what Twilio last said
 		}
 		switch {
 		case isNotFound(m.err) && m.callSID != "":
-			a.setFlash(m.name+" had already left the conference; nothing was changed", true)
+			a.setFlash(m.name+" had already left the conference; nothing was changed"+note, true)
 		case isNotFound(m.err):
-			a.setFlash("the conference has already ended", true)
+			a.setFlash("the conference has already ended"+note, true)
 		case m.callSID != "" || m.kind == actAdd:
-			a.setFlash(fmt.Sprintf("%s %s failed: %s", m.kind.verb(), m.name, explain(m.err)), true)
+			a.setFlash(fmt.Sprintf("%s %s failed: %s%s%s", m.kind.verb(), m.name, explain(m.err), nextStep(m.err), note), true)
 		default:
-			a.setFlash(fmt.Sprintf("%s failed: %s", m.kind.verb(), explain(m.err)), true)
-		}
-	} else {
-		switch m.kind {
-		case actAnnounceAll, actEnd:
-			a.setFlash(m.kind.done(), false)
-		default:
-			a.setFlash(m.kind.done()+" "+m.name, false)
-		}
-		if inRoom {
-			if pa, ok := a.room.pending[m.callSID]; ok {
-				pa.acked = true
-				a.room.pending[m.callSID] = pa
-			}
+			a.setFlash(fmt.Sprintf("%s failed: %s%s%s", m.kind.verb(), explain(m.err), nextStep(m.err), note), true)
 		}
 	}
 	if !inRoom {
@@ -469,7 +491,38 @@ func (a App) onAction(m actionMsg) (App, tea.Cmd) {
 	return a, a.roomRefetch()
 }
 
+// ackPending marks the participant's pending action as answered, so the
+// polls now decide whether it shows.
+func (a *App) ackPending(inRoom bool, callSID string, unsure bool) {
+	if !inRoom {
+		return
+	}
+	if pa, ok := a.room.pending[callSID]; ok {
+		pa.acked, pa.unsure = true, unsure
+		a.room.pending[callSID] = pa
+	}
+}
+
+// nextStep tells the supervisor what to do after an action failed, by cause.
+func nextStep(err error) string {
+	switch c := classify(err); {
+	case c.kind == errAuth:
+		return "" // explain already says which credentials to fix
+	case c.kind == errThrottled:
+		return "; nothing was changed: try again in a few seconds"
+	case c.kind == errServer && neverSent(err):
+		return "; nothing was sent: check the network connection, then try again"
+	case c.kind == errServer:
+		return "; nothing was changed: Twilio or the network is unwell, try again shortly"
+	case neverSent(err):
+		return "; nothing was sent: check the network connection, then try again"
+	}
+	return "; nothing was changed"
+}
+
 func (a App) onRecording(m recordingMsg) (App, tea.Cmd) {
+	a.noteAuditErr(m.auditErr)
+	a.refreshLogView()
 	if a.screen != screenRoom || m.conference != a.room.conf.SID {
 		return a, nil
 	}
@@ -477,13 +530,13 @@ func (a App) onRecording(m recordingMsg) (App, tea.Cmd) {
 		if m.op == recFetch {
 			return a, nil // the header just shows no recording state
 		}
-		a.setFlash("recording: "+explain(m.err), true)
+		a.setFlash("recording: "+explain(m.err)+auditNote(m.auditErr), true)
 		return a, nil
 	}
 	a.room.rec = m.status
 	switch m.op {
 	case recToggle, recStop:
-		a.setFlash("recording "+recordingWord(m.status), false)
+		a.setFlash("recording "+recordingWord(m.status)+auditNote(m.auditErr), m.auditErr != nil)
 	}
 	return a, nil
 }

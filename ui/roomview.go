@@ -52,6 +52,7 @@ var participantSteps = [...]step{
 type participantRowKey struct {
 	p        model.Participant
 	pend     actionKind
+	mismatch actionKind
 	minutes  int64
 	selected bool
 	width    int
@@ -137,7 +138,7 @@ func (a *App) roomView() string {
 // roomTitle is the first header line: where we are and in which mode.
 func (a *App) roomTitle() string {
 	r := &a.room
-	key := fmt.Sprint("title|", r.conf.SID, "|", r.conf.FriendlyName, "|", a.opts.Demo, a.opts.ReadOnly, "|", r.rec, "|", a.width)
+	key := fmt.Sprint("title|", r.conf.SID, "|", r.conf.FriendlyName, "|", a.opts.Demo, a.opts.ReadOnly, "|", r.rec, "|", a.auditErr != nil, "|", a.width)
 	return a.lines.get(key, func() string {
 		parts := []string{a.st.Title.Render("confconsole"), a.st.Title.Render(conferenceName(r.conf)), a.st.Faint.Render(r.conf.SID)}
 		if a.opts.Demo {
@@ -145,6 +146,9 @@ func (a *App) roomTitle() string {
 		}
 		if a.opts.ReadOnly {
 			parts = append(parts, a.st.ReadOnly.Render(" READ-ONLY "))
+		}
+		if b := a.auditBadge(); b != "" {
+			parts = append(parts, b)
 		}
 		switch r.rec {
 		case model.RecordingInProgress:
@@ -239,18 +243,19 @@ func (a *App) roomTable(lay layout, h int) []string {
 func (a *App) participantRow(lay layout, p model.Participant, selected bool) string {
 	r := &a.room
 	pa := r.pending[p.CallSID]
-	k := participantRowKey{p: p, pend: pa.kind, minutes: minutes(a.clock, p.Created), selected: selected, width: lay.width}
+	mm := r.mismatch[p.CallSID]
+	k := participantRowKey{p: p, pend: pa.kind, mismatch: mm.kind, minutes: minutes(a.clock, p.Created), selected: selected, width: lay.width}
 	if p.Coaching {
 		k.coachee = r.byID[p.CallSIDToCoach].Label
 	}
 	return r.cache.get(p.CallSID, k, func() string {
-		return lay.row(a.participantCells(lay, p, pa), selected, a.st)
+		return lay.row(a.participantCells(lay, p, pa, mm), selected, a.st)
 	})
 }
 
 // participantCells spells every state in words, so the table reads the
 // same without colour.
-func (a *App) participantCells(lay layout, p model.Participant, pa pendingAction) []cell {
+func (a *App) participantCells(lay layout, p model.Participant, pa, mismatch pendingAction) []cell {
 	st := &a.st.Cells
 	cells := make([]cell, len(participantColumns))
 	label := model.InertN(p.Label, 64)
@@ -278,8 +283,16 @@ func (a *App) participantCells(lay layout, p model.Participant, pa pendingAction
 	}
 	cells[colEnterExit] = cell{enterExit(p), st.Faint}
 	cells[colTime] = cell{coarseAge(a.clock, p.Created), st.Faint}
+	if mismatch.kind != 0 {
+		// Twilio accepted an action the polls never showed: say so in
+		// the cell it concerns rather than show either state as fact.
+		pa = mismatch
+	}
 	if pa.kind != 0 {
 		c := cell{pa.kind.pendingWord(), st.Pending}
+		if mismatch.kind != 0 {
+			c = cell{mismatch.mismatchWord(), st.Pending}
+		}
 		switch pa.kind {
 		case actMute, actUnmute:
 			cells[colMuted] = c

@@ -1,0 +1,261 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"confconsole/api"
+	"confconsole/model"
+	"confconsole/ui/audit"
+)
+
+// Every action the console sends goes through the audit trail: an intent
+// record before the request, a result record after it, both written in the
+// command (never in Update, which must not wait for a disk sync).
+
+// auditScope is what every record of one conference's actions shares,
+// captured when a command is built so that the command never reads the model.
+type auditScope struct {
+	log            *audit.Log
+	account        string
+	conferenceSID  string
+	conferenceName string // as Twilio has it; the log makes it inert
+}
+
+// scope is the audit scope of the conference on screen.
+func (a *App) scope() auditScope {
+	return auditScope{
+		log:            a.trail,
+		account:        a.opts.AccountSID,
+		conferenceSID:  a.room.conf.SID,
+		conferenceName: a.room.conf.FriendlyName,
+	}
+}
+
+// auditAction is the trail's name for an action.
+func (k actionKind) auditAction() audit.Action {
+	switch k {
+	case actMute:
+		return audit.ActionMute
+	case actUnmute:
+		return audit.ActionUnmute
+	case actHold:
+		return audit.ActionHold
+	case actResume:
+		return audit.ActionResume
+	case actCoach:
+		return audit.ActionCoach
+	case actStopCoach:
+		return audit.ActionStopCoaching
+	case actRemove:
+		return audit.ActionRemove
+	case actAnnounce:
+		return audit.ActionAnnounce
+	case actAnnounceAll:
+		return audit.ActionAnnounceAll
+	case actAdd:
+		return audit.ActionAdd
+	case actEnd:
+		return audit.ActionEndConference
+	}
+	return audit.Action(fmt.Sprintf("action-%d", int(k)))
+}
+
+// actionReq is one action on its way to Twilio.
+type actionReq struct {
+	kind    actionKind
+	scope   auditScope
+	callSID string // empty for conference-wide actions and for add
+	label   string // the participant's label as Twilio has it, for the trail
+	name    string // how the screen calls the participant (already inert)
+	form    url.Values
+	// send makes the one call; it returns the call SID it created (add).
+	send func(ctx context.Context) (callSID string, err error)
+}
+
+// cmd sends the request between its intent and result records.
+func (r actionReq) cmd() tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		res := sendAudited(ctx, r.scope, audit.Entry{
+			Action: r.kind.auditAction(), CallSID: r.callSID, Label: r.label,
+			Params: audit.FormParams(r.form),
+		}, r.send)
+		callSID := r.callSID
+		if res.callSID != "" {
+			callSID = res.callSID
+		}
+		return actionMsg{
+			kind: r.kind, conference: r.scope.conferenceSID, callSID: callSID, name: r.name,
+			err: res.err, outcome: res.outcome, auditErr: res.auditErr,
+		}
+	}
+}
+
+// sendResult is what one audited call came to.
+type sendResult struct {
+	callSID  string
+	err      error
+	outcome  audit.Outcome
+	auditErr error // the first record that did not reach the file
+}
+
+// sendAudited writes the intent, makes the call with Twilio's request id and
+// attempt count collected, and writes the result. The call is made even when
+// the intent could not be written: a supervisor muting a caller must not be
+// stopped by a full disk, but the screen says the record is missing.
+func sendAudited(ctx context.Context, sc auditScope, e audit.Entry, send func(context.Context) (string, error)) sendResult {
+	e.AccountSID, e.ConferenceSID, e.ConferenceName = sc.account, sc.conferenceSID, sc.conferenceName
+	id, ierr := sc.log.Intent(ctx, e)
+	var info api.ResponseInfo
+	callSID, err := send(api.WithResponseInfo(ctx, &info))
+	res := sendResult{callSID: callSID, err: err, outcome: outcomeOf(err), auditErr: ierr}
+	r := audit.Entry{Outcome: res.outcome, RequestID: info.RequestID, Attempts: info.Attempts}
+	if callSID != "" && e.CallSID == "" {
+		r.CallSID = callSID
+	}
+	if err != nil {
+		r.Error = explain(err)
+		var ae *api.Error
+		if errors.As(err, &ae) {
+			r.ErrorCode = ae.Code
+			if r.RequestID == "" {
+				r.RequestID = ae.RequestID
+			}
+			if r.Attempts == 0 {
+				r.Attempts = ae.Attempts
+			}
+		}
+	}
+	if rerr := sc.log.Result(ctx, id, r); rerr != nil && res.auditErr == nil {
+		res.auditErr = rerr
+	}
+	return res
+}
+
+// outcomeOf says what became of an action from the error its call returned.
+// Twilio's 2xx with an unreadable body is ok (Twilio did it; only the reply
+// was lost); an answer with another status failed; a request that never left
+// (a bad argument, a refused connection, an unknown host) failed; a request
+// that left but got no answer (a timeout, a dropped connection) is unknown.
+func outcomeOf(err error) audit.Outcome {
+	if err == nil {
+		return audit.OutcomeOK
+	}
+	var ae *api.Error
+	if !errors.As(err, &ae) {
+		return audit.OutcomeOf(err)
+	}
+	switch {
+	case ae.Status >= 200 && ae.Status < 300:
+		return audit.OutcomeOK
+	case ae.Status != 0:
+		return audit.OutcomeFailed
+	case errors.Is(err, api.ErrInvalidArgument), errors.Is(err, api.ErrConfig), neverSent(err):
+		return audit.OutcomeFailed
+	}
+	return audit.OutcomeUnknown
+}
+
+// neverSent reports a transport failure before any byte of the request
+// left: the name did not resolve or the connection was refused.
+func neverSent(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// formOf is the audit record's parameters for an operation's body; a body
+// the client refuses to encode is recorded without parameters (the call
+// fails the same way and the result says why).
+func formOf(f func() (url.Values, error)) url.Values {
+	v, err := f()
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// updateParticipantCmd sends one participant update.
+func updateParticipantCmd(svc Service, sc auditScope, p model.Participant, name string, kind actionKind, u api.UpdateParticipant) tea.Cmd {
+	return actionReq{
+		kind: kind, scope: sc, callSID: p.CallSID, label: p.Label, name: name, form: formOf(u.Form),
+		send: func(ctx context.Context) (string, error) {
+			_, err := svc.UpdateParticipant(ctx, sc.conferenceSID, p.CallSID, u)
+			return "", err
+		},
+	}.cmd()
+}
+
+// removeParticipantCmd removes one participant.
+func removeParticipantCmd(svc Service, sc auditScope, p model.Participant, name string) tea.Cmd {
+	return actionReq{
+		kind: actRemove, scope: sc, callSID: p.CallSID, label: p.Label, name: name,
+		send: func(ctx context.Context) (string, error) {
+			return "", svc.DeleteParticipant(ctx, sc.conferenceSID, p.CallSID)
+		},
+	}.cmd()
+}
+
+// addParticipantCmd dials a new participant into the conference.
+func addParticipantCmd(svc Service, sc auditScope, p api.CreateParticipant) tea.Cmd {
+	name := p.Label
+	if name == "" {
+		name = p.To
+	}
+	return actionReq{
+		kind: actAdd, scope: sc, label: p.Label, name: model.InertN(name, 64), form: formOf(p.Form),
+		send: func(ctx context.Context) (string, error) {
+			created, err := svc.CreateParticipant(ctx, sc.conferenceSID, p)
+			return created.CallSID, err
+		},
+	}.cmd()
+}
+
+// updateConferenceCmd announces into, or ends, the conference.
+func updateConferenceCmd(svc Service, sc auditScope, name string, kind actionKind, u api.ConferenceUpdate) tea.Cmd {
+	return actionReq{
+		kind: kind, scope: sc, name: name, form: formOf(u.Form),
+		send: func(ctx context.Context) (string, error) {
+			_, err := svc.UpdateConference(ctx, sc.conferenceSID, u)
+			return "", err
+		},
+	}.cmd()
+}
+
+// recordingAction is the trail's name for setting the recording to status.
+func recordingAction(status string) audit.Action {
+	switch model.RecordingStatus(status) {
+	case model.RecordingPaused:
+		return audit.ActionRecordingPause
+	case model.RecordingInProgress:
+		return audit.ActionRecordingResume
+	}
+	return audit.ActionRecordingStop
+}
+
+// noteAuditErr remembers a record that did not reach the file, for the
+// header badge and the log view; it is never cleared, because the file is
+// missing that record for good.
+func (a *App) noteAuditErr(err error) {
+	if err != nil {
+		a.auditErr = err
+	}
+}
+
+// auditNote is what the flash adds when an action's record is missing.
+func auditNote(err error) string {
+	if err == nil {
+		return ""
+	}
+	return "; NOT recorded in the audit log: " + model.InertN(err.Error(), 120)
+}
