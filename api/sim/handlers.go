@@ -430,7 +430,7 @@ func checkCreateExtras(f *formReader) {
 	f.pattern("Byoc", byocSIDPattern, CodeBadRequest, "a BYOC trunk SID (BY followed by 32 hex digits)")
 	f.oneOf("RecordingTrack", CodeBadRequest, "inbound", "outbound", "both")
 	f.integer("TimeLimit")
-	f.oneOf("MachineDetection", CodeBadRequest, "Enable", "DetectMessageEnd")
+	f.oneOfFold("MachineDetection", CodeBadRequest, "Enable", "DetectMessageEnd")
 	f.integer("MachineDetectionTimeout")
 	f.integer("MachineDetectionSpeechThreshold")
 	f.integer("MachineDetectionSpeechEndThreshold")

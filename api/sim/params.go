@@ -72,6 +72,23 @@ func (f *formReader) oneOf(key string, code int, allowed ...string) (string, boo
 	return "", false
 }
 
+// oneOfFold is oneOf ignoring letter case, for enums whose case Twilio does
+// not hold callers to (its own example requests send MachineDetection
+// "enable" for "Enable").
+func (f *formReader) oneOfFold(key string, code int, allowed ...string) (string, bool) {
+	v, ok := f.str(key)
+	if !ok {
+		return "", false
+	}
+	for _, a := range allowed {
+		if strings.EqualFold(v, a) {
+			return a, true
+		}
+	}
+	f.fail(badRequest(code, "%s must be one of %s, got %q", key, strings.Join(allowed, ", "), v))
+	return "", false
+}
+
 // method checks an HTTP-method parameter.
 func (f *formReader) method(key string) {
 	v, ok := f.str(key)
@@ -130,9 +147,12 @@ func (f *formReader) pattern(key string, re *regexp.Regexp, code int, what strin
 }
 
 // Endpoint shapes. Phone numbers are E.164: '+', a non-zero digit, at most 15
-// digits in all.
+// digits in all. Twilio also takes a number written as bare digits (its own
+// example request "createWithNonE164Number" dials To 4157663747 from
+// 4405512345678), so those are accepted too.
 var (
 	e164Pattern    = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+	digitsPattern  = regexp.MustCompile(`^[0-9]{2,15}$`)
 	clientPattern  = regexp.MustCompile(`^client:[^\s]+$`)
 	sipPattern     = regexp.MustCompile(`^sip:[^\s@]+@[^\s@]+$`)
 	appPattern     = regexp.MustCompile(`^app:AP[0-9a-fA-F]{32}$`)
@@ -147,14 +167,14 @@ const (
 
 // validTo reports whether to is a number, client, SIP address or TwiML app.
 func validTo(to string) bool {
-	return e164Pattern.MatchString(to) || clientPattern.MatchString(to) ||
+	return e164Pattern.MatchString(to) || digitsPattern.MatchString(to) || clientPattern.MatchString(to) ||
 		sipPattern.MatchString(to) || appPattern.MatchString(to)
 }
 
 // validFrom reports whether from is a number, a client, or (for calls to SIP)
 // the user part of a SIP address.
 func validFrom(from, to string) bool {
-	if e164Pattern.MatchString(from) || clientPattern.MatchString(from) || sipPattern.MatchString(from) {
+	if e164Pattern.MatchString(from) || digitsPattern.MatchString(from) || clientPattern.MatchString(from) || sipPattern.MatchString(from) {
 		return true
 	}
 	return strings.HasPrefix(to, "sip:") && sipUserPattern.MatchString(from)
