@@ -103,3 +103,37 @@ func TestAuditTwilioRequestExamplesAccepted(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditUpdateMutedOtherValuesUnmute holds UpdateParticipant's Muted as
+// Twilio documents it: "Anything value other than true or false is
+// interpreted as false".
+func TestAuditUpdateMutedOtherValuesUnmute(t *testing.T) {
+	for _, v := range []string{"yes", "1", "", "on"} {
+		t.Run(v, func(t *testing.T) {
+			h := newHarness(t)
+			p := h.dial("Room", "+14155550100", "Muted", "true")
+			path := partPath(str(p["conference_sid"]), str(p["call_sid"]))
+			doc := h.must(200, "POST", path, url.Values{"Muted": {v}})
+			if doc["muted"] != false {
+				t.Fatalf("Muted=%q: muted %v, want false", v, doc["muted"])
+			}
+		})
+	}
+}
+
+// TestAuditPageNeedsPageToken: Twilio dropped absolute paging; a Page past
+// the first without a PageToken answers 400 20001 "PageToken is required
+// for paging." (as the helper libraries' users meet it).
+func TestAuditPageNeedsPageToken(t *testing.T) {
+	h := newHarness(t)
+	p := h.dial("Room", "+14155550100")
+	conf := str(p["conference_sid"])
+	for _, path := range []string{confsPath(), partsPath(conf), recsPath(conf)} {
+		r := h.do("GET", path+"?PageSize=1&Page=1", nil)
+		wantError(t, r, 400, CodeBadRequest)
+		if m := r.doc(t)["message"]; m != "PageToken is required for paging." {
+			t.Errorf("%s: message %q", path, m)
+		}
+		h.must(200, "GET", path+"?PageSize=1&Page=0", nil)
+	}
+}

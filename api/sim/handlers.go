@@ -3,6 +3,7 @@ package sim
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -236,7 +237,13 @@ func (s *Server) updateParticipant(a *account, req request) (int, any, *apiError
 		return 0, nil, notFound(req.path)
 	}
 	f := &formReader{v: req.form}
-	muted := f.boolean("Muted")
+	var muted *bool
+	if v, ok := f.str("Muted"); ok {
+		// Twilio documents UpdateParticipant's Muted leniently: any value
+		// other than true or false is read as false.
+		m := strings.EqualFold(v, "true")
+		muted = &m
+	}
 	hold := f.boolean("Hold")
 	f.url("HoldUrl")
 	f.method("HoldMethod")

