@@ -110,6 +110,11 @@ func parsePaging(q url.Values) (paging, *apiError) {
 	if v, ok := first(q, "PageToken"); ok {
 		p.token = v
 	}
+	if p.page > 0 && p.token == "" {
+		// Twilio dropped absolute paging: past the first page, Page is
+		// only the client's bookkeeping beside a PageToken.
+		return p, badRequest(CodeBadRequest, "PageToken is required for paging.")
+	}
 	return p, nil
 }
 
