@@ -557,6 +557,9 @@ func TestFilterAndSort(t *testing.T) {
 		t.Errorf("esc should clear the filter first, not leave")
 	}
 	h.key("s") // label
+	if !strings.Contains(h.view(), "by label") {
+		t.Errorf("the header should say the table is sorted by label:\n%s", h.view())
+	}
 	var order []string
 	for _, p := range h.app.room.rows {
 		order = append(order, p.Label)

@@ -285,6 +285,9 @@ func (a *App) listView() string {
 		lines = append(lines, a.st.Faint.Render("loading conferences…"))
 	default:
 		n := fmt.Sprintf("%d in progress", countInProgress(l.confs))
+		if !l.loaded {
+			n = "no list yet"
+		}
 		if l.query != "" {
 			n += fmt.Sprintf(" · showing %d", len(l.rows))
 		}
@@ -293,6 +296,9 @@ func (a *App) listView() string {
 	lay := planLayout(listColumns[:], listSteps[:], a.width)
 	h := a.listTableHeight()
 	body := []string{a.lines.get(fmt.Sprint("lheader|", lay.width), func() string { return lay.header(listColumns[:], a.st) })}
+	if !l.loaded && l.poll.err != nil {
+		body = append(body, a.errorLines(l.poll.err, lay.width)...)
+	}
 	if l.loaded && len(l.rows) == 0 {
 		switch {
 		case l.query != "":

@@ -171,6 +171,12 @@ func (a *App) roomStatus() string {
 	if r.query != "" {
 		counts += fmt.Sprintf(" · showing %d of %d", len(r.rows), len(r.roster))
 	}
+	if r.sortKey != model.SortRoster || r.sortDesc {
+		counts += " · by " + r.sortKey.String()
+		if r.sortDesc {
+			counts += ", reversed"
+		}
+	}
 	return a.statusLine(counts, &r.poll)
 }
 
@@ -194,14 +200,28 @@ func (a *App) freshness(p *poller) (text string, stale bool) {
 	if p.err == nil {
 		return "updated " + ago(a.clock, p.updated), false
 	}
-	what := "STALE"
+	what := "NOT LOADED"
 	if !p.updated.IsZero() {
-		what += " (updated " + ago(a.clock, p.updated) + ")"
+		what = "STALE (updated " + ago(a.clock, p.updated) + ")"
 	}
 	if wait := p.nextAt.Sub(a.clock); wait >= time.Second && !p.inFlight {
 		what += " · retry in " + strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10) + "s"
 	}
 	return what + ": " + explain(p.err), true
+}
+
+// errorLines spells out why nothing could be loaded, wrapped to w, for the
+// empty table: the header line may be too narrow for the whole advice.
+func (a *App) errorLines(err error, w int) []string {
+	text := explain(err)
+	return strings.Split(a.lines.get(fmt.Sprint("errbody|", w, "|", text), func() string {
+		wrapped := ansi.Wordwrap("Nothing loaded yet: "+text, max(w-4, 20), " ")
+		var out []string
+		for _, l := range strings.Split(wrapped, "\n") {
+			out = append(out, a.st.Stale.Render("  "+l))
+		}
+		return strings.Join(out, "\n")
+	}), "\n")
 }
 
 // ago says how long before now t was, in whole seconds up to two minutes,
@@ -225,7 +245,7 @@ func (a *App) roomTable(lay layout, h int) []string {
 	out = append(out, a.lines.get(fmt.Sprint("pheader|", lay.width), func() string { return lay.header(participantColumns[:], a.st) }))
 	switch {
 	case !r.loaded && r.poll.err != nil:
-		out = append(out, a.st.Faint.Render("  no participant list yet"))
+		out = append(out, a.errorLines(r.poll.err, lay.width)...)
 	case !r.loaded:
 	case len(r.rows) == 0 && r.query != "":
 		out = append(out, a.st.Faint.Render("  nobody matches /"+model.InertN(r.query, 40)+" (esc clears the filter)"))

@@ -156,10 +156,12 @@ func TestSimulatorFaults(t *testing.T) {
 func TestSimulatorWrongCredentials(t *testing.T) {
 	w := newSimWorld(t, "ffffffffffffffffffffffffffffffff")
 	h := simHarness(t, w, nil)
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	v := h.view()
-	if !strings.Contains(v, "rejected the credentials") {
-		t.Errorf("wrong credentials should be said plainly:\n%s", v)
+	if !strings.Contains(v, "rejected the credentials") || !strings.Contains(v, "TWILIO_AUTH_TOKEN") {
+		t.Errorf("wrong credentials should be said plainly, with what to check:\n%s", v)
 	}
+	checkGolden(t, "sim-wrong-credentials-80x24", v)
 	if d := h.lastPollDelay(); d != authBackoff {
 		t.Errorf("next try in %v, want %v", d, authBackoff)
 	}
