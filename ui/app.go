@@ -69,15 +69,7 @@ const requestTimeout = 10 * time.Second
 // Run runs the console on the terminal (alternate screen) until the user
 // quits or ctx ends; the terminal is restored either way.
 func Run(ctx context.Context, svc Service, opts Options) error {
-	app := New(svc, opts)
-	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx)}
-	if opts.In != nil {
-		popts = append(popts, tea.WithInput(opts.In))
-	}
-	if opts.Out != nil {
-		popts = append(popts, tea.WithOutput(opts.Out))
-	}
-	_, err := tea.NewProgram(app, popts...).Run()
+	_, err := tea.NewProgram(New(svc, opts), programOptions(ctx, opts)...).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		// The caller cancelled (a signal, a test): a normal way to stop.
 		return nil
@@ -86,6 +78,26 @@ func Run(ctx context.Context, svc Service, opts Options) error {
 		return fmt.Errorf("run the console: %w", err)
 	}
 	return nil
+}
+
+// frameRate caps how often Bubble Tea draws. Its renderer wakes on a ticker
+// at this rate for as long as the program runs, even when nothing changed:
+// at the default 60 a console left open all day costs a steady share of a
+// core. A frame only ever follows a key, a poll reply or the once-a-second
+// clock, so a lower rate costs a key at most one frame (50 ms) of latency.
+const frameRate = 20
+
+// programOptions are the Bubble Tea options Run starts the program with;
+// the tests that count what the console writes use the same.
+func programOptions(ctx context.Context, opts Options) []tea.ProgramOption {
+	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(frameRate)}
+	if opts.In != nil {
+		popts = append(popts, tea.WithInput(opts.In))
+	}
+	if opts.Out != nil {
+		popts = append(popts, tea.WithOutput(opts.Out))
+	}
+	return popts
 }
 
 // scheduler delays a message; tea.Tick in the program, an immediate

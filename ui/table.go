@@ -132,6 +132,11 @@ func (l layout) header(cols []column, st *Styles) string {
 // row renders one row. A selected row is one run of the selection style with
 // the marker glyph, so it reads as selected without colour too; other rows
 // colour each cell by its state.
+//
+// Escape sequences are most of a row's bytes, and bytes are latency over a
+// slow link: neighbouring cells of one paint share a run, and a run whose
+// paint is a foreground colour alone gives way to the next colour without a
+// reset.
 func (l layout) row(cells []cell, selected bool, st *Styles) string {
 	var b strings.Builder
 	if selected {
@@ -140,6 +145,7 @@ func (l layout) row(cells []cell, selected bool, st *Styles) string {
 		b.WriteString(st.NoMarker)
 	}
 	first := true
+	var cur Paint
 	for i, c := range cells {
 		if i >= len(l.show) || !l.show[i] {
 			continue
@@ -148,17 +154,41 @@ func (l layout) row(cells []cell, selected bool, st *Styles) string {
 			b.WriteString(sep)
 		}
 		first = false
-		text := fit(c.text, l.widths[i])
-		if selected {
-			b.WriteString(text)
-		} else {
-			b.WriteString(c.paint.Apply(text))
+		if !selected && c.paint != cur {
+			if cur.Post != "" && !(fgOnly(cur) && c.paint.Pre != "") {
+				b.WriteString(cur.Post)
+			}
+			b.WriteString(c.paint.Pre)
+			cur = c.paint
 		}
+		b.WriteString(fit(c.text, l.widths[i]))
 	}
+	b.WriteString(cur.Post)
 	if selected {
 		return st.Cells.Selected.Apply(b.String())
 	}
 	return b.String()
+}
+
+// fgOnly reports whether p sets a foreground colour and nothing else (no
+// bold, no background), so that the next colour can simply replace it.
+func fgOnly(p Paint) bool {
+	seq, ok := strings.CutPrefix(p.Pre, "\x1b[")
+	if !ok {
+		return false
+	}
+	seq, ok = strings.CutSuffix(seq, "m")
+	if !ok || seq == "" || strings.Trim(seq, "0123456789;") != "" {
+		return false
+	}
+	ps := strings.Split(seq, ";")
+	switch {
+	case len(ps) == 3 && ps[0] == "38" && ps[1] == "5", len(ps) == 5 && ps[0] == "38" && ps[1] == "2":
+		return true
+	case len(ps) == 1 && len(ps[0]) == 2 && (ps[0][0] == '3' || ps[0][0] == '9') && ps[0][1] <= '7':
+		return true
+	}
+	return false
 }
 
 // rowCache keeps each rendered row until its key (everything the row shows)
