@@ -198,6 +198,12 @@ func (a *App) statusLine(counts string, p *poller) string {
 // table is stale, why, and when the console tries again.
 func (a *App) freshness(p *poller) (text string, stale bool) {
 	if p.err == nil {
+		// While polls keep arriving on time the line says so and stays
+		// the same: a poll that changes nothing then draws nothing, and an
+		// idle console writes no bytes. A late reply shows its age.
+		if a.clock.Sub(p.updated) < 2*a.interval+time.Second {
+			return "live", false
+		}
 		return "updated " + ago(a.clock, p.updated), false
 	}
 	what := "NOT LOADED"
