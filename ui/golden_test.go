@@ -45,7 +45,7 @@ func checkGolden(t *testing.T, name, screen string) {
 }
 
 func TestGoldenScreensFake(t *testing.T) {
-	sizes := []struct{ w, h int }{{80, 24}, {120, 40}}
+	sizes := []struct{ w, h int }{{80, 24}, {120, 40}, {200, 60}}
 	screens := []struct {
 		name string
 		keys []string
@@ -62,6 +62,7 @@ func TestGoldenScreensFake(t *testing.T) {
 		{"end-prompt", []string{"E"}, nil, true},
 		{"coach-picker", []string{"c"}, nil, true},
 		{"filter", []string{"/", "m", "u"}, nil, true},
+		{"add-form-feed", []string{"e", "n"}, nil, true},
 	}
 	for _, sz := range sizes {
 		for _, sc := range screens {

@@ -116,9 +116,11 @@ func (a *App) roomView() string {
 	}
 	if r.feed {
 		if a.width >= feedSideMin {
-			feed := a.feedLines(feedSideWidth, len(body))
+			// The feed takes whatever the table does not need.
+			used := min(lay.total(), tw)
+			feed := a.feedLines(a.width-used-1, len(body))
 			for i := range body {
-				body[i] = fit(body[i], tw) + " " + feed[i]
+				body[i] = padStyled(body[i], used) + " " + feed[i]
 			}
 		} else {
 			body = append(body, a.feedLines(a.width, feedBelowRows)...)
@@ -485,6 +487,19 @@ func padLines(lines []string, n int) []string {
 		lines = append(lines, "")
 	}
 	return lines[:n]
+}
+
+// padStyled cuts or pads an already styled line to exactly w cells.
+func padStyled(s string, w int) string {
+	n := ansi.StringWidth(s)
+	if n > w {
+		s = ansi.Truncate(s, w, "…")
+		n = ansi.StringWidth(s)
+	}
+	if n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return s
 }
 
 // fitStyled cuts an already styled line to w cells.
