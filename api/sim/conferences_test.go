@@ -97,7 +97,7 @@ func TestConferenceFilters(t *testing.T) {
 	}
 	// The page URIs echo the filters with '<' and '>' percent-encoded, as Twilio's do.
 	doc := h.must(200, "GET", confsPath()+"?DateCreated<=2021-01-02&Status=completed", nil)
-	want := confsPath() + "?DateCreated%3C=2021-01-02&Status=completed&PageSize=50&Page=0"
+	want := confsPath() + "?Status=completed&DateCreated%3C=2021-01-02&PageSize=50&Page=0" // Twilio's order
 	if doc["uri"] != want || doc["first_page_uri"] != want {
 		t.Errorf("uri %v\nwant %s", doc["uri"], want)
 	}

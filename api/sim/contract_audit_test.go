@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // requestExample is one example request of Twilio's OpenAPI description.
@@ -136,4 +137,105 @@ func TestAuditPageNeedsPageToken(t *testing.T) {
 		}
 		h.must(200, "GET", path+"?PageSize=1&Page=0", nil)
 	}
+}
+
+// TestAuditListEchoesFiltersInTwilioOrder holds the page URIs of a filtered
+// conference list to Twilio's example "readEmpty" byte for byte: the filters
+// are echoed in Twilio's order (not the caller's), '<' and '>' escaped.
+func TestAuditListEchoesFiltersInTwilioOrder(t *testing.T) {
+	h := newHarness(t)
+	query := "DateCreated=2008-01-03&DateCreated%3C=2008-01-01&DateCreated%3E=2008-01-02" +
+		"&DateUpdated=2018-11-13&DateUpdated%3C=2018-11-11&DateUpdated%3E=2018-11-12" +
+		"&FriendlyName=friendly_name&Status=init"
+	doc := h.must(200, "GET", confsPath()+"?"+query, nil)
+	want := confsPath() + "?Status=init&DateUpdated%3E=2018-11-12&DateUpdated%3C=2018-11-11" +
+		"&DateCreated=2008-01-03&FriendlyName=friendly_name&DateUpdated=2018-11-13" +
+		"&DateCreated%3C=2008-01-01&DateCreated%3E=2008-01-02&PageSize=50&Page=0"
+	for _, k := range []string{"first_page_uri", "uri"} {
+		if doc[k] != want {
+			t.Errorf("%s\n %v\nwant\n %s", k, doc[k], want)
+		}
+	}
+	// Twilio's "readDateCreatedOnOrAfter": Status before DateCreated>.
+	doc = h.must(200, "GET", confsPath()+"?DateCreated%3E=2021-01-01&Status=in-progress&PageSize=20", nil)
+	if want := confsPath() + "?Status=in-progress&DateCreated%3E=2021-01-01&PageSize=20&Page=0"; doc["uri"] != want {
+		t.Errorf("uri\n %v\nwant\n %s", doc["uri"], want)
+	}
+}
+
+// TestAuditDateBoundsAreMidnight holds DateCreated< and DateCreated> to
+// Twilio's words: "created on or before midnight of this date" and "on or
+// after midnight of this date", midnight being the date's start (UTC). So
+// DateCreated<=D leaves out what was created later on D, and D as both
+// bounds keeps only what was created at D's midnight.
+func TestAuditDateBoundsAreMidnight(t *testing.T) {
+	h := newHarness(t)
+	at := map[string]time.Time{
+		"jan1":     time.Date(2021, 1, 1, 11, 23, 45, 0, time.UTC),
+		"midnight": time.Date(2021, 1, 2, 0, 0, 0, 0, time.UTC),
+		"jan2":     time.Date(2021, 1, 2, 11, 23, 45, 0, time.UTC),
+		"jan3":     time.Date(2021, 1, 3, 23, 59, 59, 0, time.UTC),
+	}
+	rec := map[string]string{}
+	for _, name := range []string{"jan1", "midnight", "jan2", "jan3"} {
+		h.clock.Set(at[name])
+		p := h.dial(name, "+14155550100", "ConferenceRecord", "record-from-start")
+		rec[name] = str(p["conference_sid"])
+	}
+	tests := []struct {
+		query string
+		want  string // newest first
+	}{
+		{"DateCreated=2021-01-02", "jan2,midnight"},
+		{"DateCreated%3C=2021-01-02", "midnight,jan1"},
+		{"DateCreated%3E=2021-01-02", "jan3,jan2,midnight"},
+		{"DateCreated%3E=2021-01-02&DateCreated%3C=2021-01-02", "midnight"},
+		{"DateCreated%3C=2021-01-04", "jan3,jan2,midnight,jan1"},
+		{"DateUpdated%3C=2021-01-03", "jan2,midnight,jan1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.query, func(t *testing.T) {
+			doc := h.must(200, "GET", confsPath()+"?"+tc.query, nil)
+			var got []string
+			for _, it := range doc["conferences"].([]any) {
+				got = append(got, str(it.(map[string]any)["friendly_name"]))
+			}
+			if strings.Join(got, ",") != tc.want {
+				t.Errorf("got %v, want %s", got, tc.want)
+			}
+		})
+	}
+	// Recordings read the same bounds.
+	for q, n := range map[string]int{"DateCreated%3C=2021-01-02": 1, "DateCreated%3C=2021-01-03": 0, "DateCreated%3E=2021-01-02": 1} {
+		doc := h.must(200, "GET", recsPath(rec["midnight"])+"?"+q, nil)
+		if got := len(doc["recordings"].([]any)); got != n {
+			t.Errorf("recordings of the midnight room, %s: %d, want %d", q, got, n)
+		}
+	}
+}
+
+// TestAuditLabelErrors holds CreateParticipant's label errors to Twilio's
+// error pages: 16024 forbids '/' "even in URL encoded form %2F"; a label
+// already in use by another participant of the conference is 16026.
+func TestAuditLabelErrors(t *testing.T) {
+	h := newHarness(t)
+	conf := str(h.dial("Room", "+14155550100", "Label", "taken")["conference_sid"])
+	tests := []struct {
+		name  string
+		room  string
+		label string
+		code  int
+	}{
+		{"encoded slash", "Room", "a%2Fb", 16024},
+		{"encoded slash, lower case", "Room", "a%2fb", 16024},
+		{"label in use", conf, "taken", 16026},
+		{"label in use, by friendly name", "Room", "taken", 16026},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := url.Values{"To": {"+14155550101"}, "From": {"+15005550006"}, "Label": {tc.label}}
+			wantError(t, h.do("POST", partsPath(tc.room), f), 400, tc.code)
+		})
+	}
+	h.dial("Room", "+14155550101", "Label", "a%2Eb") // any other escape-like text is only text
 }

@@ -51,14 +51,26 @@ func matchDay(t time.Time, field string, vals map[string]string) bool {
 
 func (s *Server) listConferences(a *account, req request) (int, any, *apiError) {
 	q := &formReader{v: req.form}
-	echo, days := readDateFilters(q, "DateCreated", "DateCreated<", "DateCreated>", "DateUpdated", "DateUpdated<", "DateUpdated>")
+	_, days := readDateFilters(q, "DateCreated", "DateCreated<", "DateCreated>", "DateUpdated", "DateUpdated<", "DateUpdated>")
 	name, byName := q.str("FriendlyName")
-	if byName {
-		echo = append(echo, param{"FriendlyName", name})
-	}
 	status, byStatus := q.oneOf("Status", CodeBadRequest, conferenceStatuses...)
+	given := make(map[string]string, len(days)+2)
+	for k, v := range days {
+		given[k] = v
+	}
+	if byName {
+		given["FriendlyName"] = name
+	}
 	if byStatus {
-		echo = append(echo, param{"Status", status})
+		given["Status"] = status
+	}
+	// The page URIs echo the filters in the order Twilio's own list
+	// examples ("readEmpty", "readNext") show, whatever order they came in.
+	var echo []param
+	for _, k := range []string{"Status", "DateUpdated>", "DateUpdated<", "DateCreated", "FriendlyName", "DateUpdated", "DateCreated<", "DateCreated>"} {
+		if v, ok := given[k]; ok {
+			echo = append(echo, param{k, v})
+		}
 	}
 	pg, perr := parsePaging(req.form)
 	if q.err != nil {
