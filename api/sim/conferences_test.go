@@ -74,12 +74,12 @@ func TestConferenceFilters(t *testing.T) {
 		{"FriendlyName=jan3", "jan3"},
 		{"FriendlyName=nobody", ""},
 		{"DateCreated=2021-01-02", "jan2"},
-		{"DateCreated%3C=2021-01-02", "jan2,jan1"},
-		{"DateCreated<=2021-01-02", "jan2,jan1"},
+		{"DateCreated%3C=2021-01-02", "jan1"}, // at or before the 2nd's midnight
+		{"DateCreated<=2021-01-02", "jan1"},
 		{"DateCreated%3E=2021-01-03", "waiting,jan3"},
-		{"DateCreated%3E=2021-01-02&DateCreated%3C=2021-01-03", "jan3,jan2"},
+		{"DateCreated%3E=2021-01-02&DateCreated%3C=2021-01-03", "jan2"},
 		{"DateUpdated=2021-01-04", "jan2"},
-		{"DateUpdated%3C=2021-01-03", "jan3,jan1"},
+		{"DateUpdated%3C=2021-01-03", "jan1"},
 		{"DateUpdated%3E=2021-01-04", "waiting,jan2"},
 		{"Status=in-progress&DateCreated%3E=2021-01-02", "jan3"},
 	}
@@ -176,7 +176,7 @@ func TestRecordings(t *testing.T) {
 	if len(recs) != 1 || recs[0]["status"] != "completed" || recs[0]["duration"] != "90" || recs[0]["price_unit"] != "USD" {
 		t.Fatalf("recording after the end: %v", recs)
 	}
-	for q, n := range map[string]int{"DateCreated=2011-02-18": 1, "DateCreated%3E=2011-02-19": 0, "DateCreated%3C=2011-02-18": 1} {
+	for q, n := range map[string]int{"DateCreated=2011-02-18": 1, "DateCreated%3E=2011-02-19": 0, "DateCreated%3C=2011-02-18": 0, "DateCreated%3C=2011-02-19": 1} {
 		if got := len(h.must(200, "GET", recsPath(conf2)+"?"+q, nil)["recordings"].([]any)); got != n {
 			t.Errorf("recordings %s: %d, want %d", q, got, n)
 		}

@@ -34,19 +34,28 @@ func readDateFilters(q *formReader, names ...string) ([]param, map[string]string
 	return echo, vals
 }
 
-// matchDay applies DateX / DateX< / DateX> (on, on or before, on or after) to t.
+// matchDay applies DateX / DateX< / DateX> to t as Twilio documents them:
+// DateX=D is "on this date"; DateX<=D is "on or before midnight of this
+// date" and DateX>=D "on or after midnight of this date", midnight being
+// the start of D in UTC. So DateX<=D leaves out what happened later on D.
 func matchDay(t time.Time, field string, vals map[string]string) bool {
-	day := t.UTC().Format("2006-01-02")
-	if v, ok := vals[field]; ok && day != v {
+	t = t.UTC()
+	if v, ok := vals[field]; ok && t.Format("2006-01-02") != v {
 		return false
 	}
-	if v, ok := vals[field+"<"]; ok && day > v {
+	if v, ok := vals[field+"<"]; ok && t.After(midnight(v)) {
 		return false
 	}
-	if v, ok := vals[field+">"]; ok && day < v {
+	if v, ok := vals[field+">"]; ok && t.Before(midnight(v)) {
 		return false
 	}
 	return true
+}
+
+// midnight is the start (UTC) of a YYYY-MM-DD date readDateFilters checked.
+func midnight(day string) time.Time {
+	m, _ := time.Parse("2006-01-02", day)
+	return m
 }
 
 func (s *Server) listConferences(a *account, req request) (int, any, *apiError) {
