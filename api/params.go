@@ -20,8 +20,10 @@ func Int(n int) *int { return &n }
 
 // ConferenceFilter narrows ListConferences. Zero fields are not sent. Dates are
 // sent as YYYY-MM-DD (UTC) under DateCreated / DateCreated< / DateCreated> and
-// the DateUpdated equivalents. Twilio reads the Before and After bounds as
-// inclusive: the wire text DateCreated<=2024-05-01 means "on or before".
+// the DateUpdated equivalents. Twilio puts the Before and After bounds at the
+// date's midnight (its start, UTC): the wire text DateCreated<=2024-05-01 is
+// "created on or before midnight of this date", which leaves out the rest of
+// May 1 (pass May 2 to keep it), and DateCreated>=2024-05-01 keeps all of it.
 type ConferenceFilter struct {
 	Status        string // init, in-progress or completed
 	FriendlyName  string
