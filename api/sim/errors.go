@@ -28,7 +28,8 @@ const (
 	CodeConferenceAttributes = 16002 // bad conference attribute (MaxParticipants, events)
 	CodeConferenceUnknown    = 16003 // conference SID or friendly name not recognised
 	CodeConferenceFull       = 16020 // MaxParticipants reached
-	CodeInvalidLabel         = 16024 // label too long, shaped like a call SID, contains '/', or taken
+	CodeInvalidLabel         = 16024 // label too long, shaped like a call SID, or contains '/' or %2F
+	CodeLabelInUse           = 16026 // label in use by another participant of the conference
 	CodeCoachedOnHold        = 16027 // the participant to coach is on hold
 	CodeCoachedNotPresent    = 16028 // the participant to coach is not in the conference
 )

@@ -504,7 +504,7 @@ func (s *Server) createParticipant(a *account, req request) (int, any, *apiError
 			return 0, nil, badRequest(CodeConferenceFull, "Conference %s is full (MaxParticipants %d)", c.sid, c.maxParticipants)
 		}
 		if label != "" && c.findParticipant(label) != nil {
-			return 0, nil, badRequest(CodeInvalidLabel, "Invalid participant label %q: another participant in conference %s has it", label, c.sid)
+			return 0, nil, badRequest(CodeLabelInUse, "Participant label %q is in use by another participant in conference %s", label, c.sid)
 		}
 	}
 	if hasCoach || (coaching != nil && *coaching) {

@@ -191,6 +191,9 @@ func labelProblem(label string) string {
 		return "must not be shaped like a call SID"
 	case strings.Contains(label, "/"):
 		return "must not contain '/'"
+	case strings.Contains(strings.ToUpper(label), "%2F"):
+		// Twilio's error 16024: no '/' "even in URL encoded form %2F".
+		return "must not contain '/', even encoded as %2F"
 	}
 	return ""
 }
