@@ -292,7 +292,7 @@ func (f ParticipantFilter) values() (url.Values, error) {
 const maxLabel = 128
 
 // checkLabel applies Twilio's documented label rules up front (error 16024:
-// at most 128 characters, not a call SID, no "/"), so a typo is reported
+// at most 128 characters, not a call SID, no "/" nor "%2F"), so a typo is reported
 // before anyone is dialled.
 func checkLabel(label string) error {
 	switch {
@@ -304,6 +304,9 @@ func checkLabel(label string) error {
 		return fmt.Errorf("%w: label is longer than %d characters", ErrInvalidArgument, maxLabel)
 	case strings.Contains(label, "/"):
 		return fmt.Errorf("%w: label %q must not contain \"/\"", ErrInvalidArgument, sanitize(clip(label), 44))
+	case strings.Contains(strings.ToUpper(label), "%2F"):
+		// 16024 forbids '/' "even in URL encoded form %2F".
+		return fmt.Errorf("%w: label %q must not contain \"%%2F\" (an encoded \"/\")", ErrInvalidArgument, sanitize(clip(label), 44))
 	case validSID(label, "CA"):
 		return fmt.Errorf("%w: label %q must not be a call SID", ErrInvalidArgument, label)
 	}
