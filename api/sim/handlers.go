@@ -101,9 +101,10 @@ func (s *Server) listConferences(a *account, req request) (int, any, *apiError) 
 	if perr != nil {
 		return 0, nil, perr
 	}
-	items := make([]conferenceJSON, 0, hi-lo)
+	items := make(conferenceItems, 0, hi-lo)
+	var memo dateMemo
 	for _, sid := range sids[lo:hi] {
-		items = append(items, renderConference(a.conferences[sid]))
+		items = append(items, renderConferenceMemo(&memo, a.conferences[sid]))
 	}
 	return http.StatusOK, listPage{key: "conferences", items: items, meta: meta}, nil
 }
@@ -203,9 +204,10 @@ func (s *Server) listParticipants(a *account, req request) (int, any, *apiError)
 	if perr != nil {
 		return 0, nil, perr
 	}
-	items := make([]participantJSON, 0, hi-lo)
+	items := make(encodedItems, 0, hi-lo)
+	var memo dateMemo
 	for _, sid := range sids[lo:hi] {
-		items = append(items, renderParticipant(c, c.participants[sid], false))
+		items = append(items, c.participants[sid].listedJSON(c, &memo))
 	}
 	return http.StatusOK, listPage{key: "participants", items: items, meta: meta}, nil
 }
@@ -590,7 +592,7 @@ func (s *Server) listRecordings(a *account, req request) (int, any, *apiError) {
 	if perr != nil {
 		return 0, nil, perr
 	}
-	items := make([]recordingJSON, 0, hi-lo)
+	items := make(recordingItems, 0, hi-lo)
 	for _, sid := range sids[lo:hi] {
 		items = append(items, renderRecording(c, byID[sid]))
 	}

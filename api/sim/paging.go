@@ -30,32 +30,24 @@ type listMeta struct {
 // "participants", "recordings") followed by the envelope fields.
 type listPage struct {
 	key   string
-	items any
+	items jsonItems
 	meta  listMeta
 }
 
 // MarshalJSON writes the item key first, as Twilio does.
 func (p listPage) MarshalJSON() ([]byte, error) { return p.encodeJSON() }
 
-// encodeJSON is MarshalJSON without encoding/json's re-scan of the result,
-// which doubled the cost of every list (writeJSON calls it directly).
+// encodeJSON writes the page by hand (see encode.go); writeJSON calls it
+// directly so the bytes are not re-scanned by encoding/json.
 func (p listPage) encodeJSON() ([]byte, error) {
-	items, err := marshalNoEscape(p.items)
-	if err != nil {
-		return nil, err
-	}
-	meta, err := marshalNoEscape(p.meta)
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	b.WriteString(`{"`)
-	b.WriteString(p.key)
-	b.WriteString(`":`)
-	b.Write(items)
-	b.WriteByte(',')
-	b.Write(meta[1:]) // meta without its opening brace
-	return b.Bytes(), nil
+	b := make([]byte, 0, 1024+p.items.sizeHint())
+	b = append(b, '{')
+	b = appendJSONString(b, p.key)
+	b = append(b, ':')
+	b = p.items.appendItems(b)
+	b = append(b, ',')
+	b = p.meta.appendJSON(b)
+	return b, nil
 }
 
 func marshalNoEscape(v any) ([]byte, error) {

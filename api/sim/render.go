@@ -85,13 +85,17 @@ func conferencePath(accountSID, sid string) string {
 	return accountsPrefix + accountSID + "/Conferences/" + sid
 }
 
-func renderConference(c *conference) conferenceJSON {
+func renderConference(c *conference) conferenceJSON { return renderConferenceMemo(nil, c) }
+
+// renderConferenceMemo renders c, formatting dates through m (nil formats
+// each date afresh).
+func renderConferenceMemo(m *dateMemo, c *conference) conferenceJSON {
 	base := conferencePath(c.accountSID, c.sid)
 	return conferenceJSON{
 		AccountSID:              c.accountSID,
 		APIVersion:              apiVersion,
-		DateCreated:             formatDate(c.created),
-		DateUpdated:             formatDate(c.updated),
+		DateCreated:             m.format(c.created),
+		DateUpdated:             m.format(c.updated),
 		FriendlyName:            optional(c.friendlyName),
 		Region:                  c.region,
 		SID:                     c.sid,
@@ -106,13 +110,19 @@ func renderConference(c *conference) conferenceJSON {
 // renderParticipant renders p; withQueueTime is set only for the reply to a
 // create, the one place Twilio sends queue_time.
 func renderParticipant(c *conference, p *participant, withQueueTime bool) participantJSON {
+	return renderParticipantMemo(nil, c, p, withQueueTime)
+}
+
+// renderParticipantMemo renders p, formatting dates through m (nil formats
+// each date afresh).
+func renderParticipantMemo(m *dateMemo, c *conference, p *participant, withQueueTime bool) participantJSON {
 	j := participantJSON{
 		AccountSID:             c.accountSID,
 		CallSID:                p.callSID,
 		Label:                  optional(p.label),
 		ConferenceSID:          c.sid,
-		DateCreated:            formatDate(p.created),
-		DateUpdated:            formatDate(p.updated),
+		DateCreated:            m.format(p.created),
+		DateUpdated:            m.format(p.updated),
 		EndConferenceOnExit:    p.endOnExit,
 		Muted:                  p.muted,
 		Hold:                   p.hold,

@@ -100,7 +100,7 @@ func TestListEnvelopeByteForByte(t *testing.T) {
 	if err := json.Unmarshal(ex["participant_list_next"], &doc); err != nil {
 		t.Fatal(err)
 	}
-	page := listPage{key: "participants", items: doc.Participants, meta: listMeta{
+	page := listPage{key: "participants", items: rawItems(doc.Participants), meta: listMeta{
 		FirstPageURI: doc.FirstPageURI, NextPageURI: doc.NextPageURI, PreviousPageURI: doc.PreviousPageURI,
 		URI: doc.URI, Page: doc.Page, PageSize: doc.PageSize, Start: doc.Start, End: doc.End,
 	}}

@@ -292,9 +292,16 @@ func secretEqual(got, want string) bool {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	var body []byte
 	var err error
-	if pre, ok := v.(interface{ encodeJSON() ([]byte, error) }); ok {
-		body, err = pre.encodeJSON()
-	} else {
+	switch x := v.(type) {
+	case listPage:
+		body, err = x.encodeJSON()
+	case participantJSON:
+		body = x.appendJSON(nil)
+	case conferenceJSON:
+		body = x.appendJSON(nil)
+	case recordingJSON:
+		body = x.appendJSON(nil)
+	default:
 		body, err = marshalNoEscape(v)
 	}
 	if err != nil {

@@ -2,7 +2,7 @@ package sim
 
 import (
 	"container/heap"
-	"sort"
+	"slices"
 	"time"
 
 	"confconsole/model"
@@ -61,6 +61,45 @@ type participant struct {
 	timeout      time.Duration
 	outcome      outcome
 	queueTime    time.Duration
+
+	// A roster is polled far more often than it changes, so each participant
+	// keeps its JSON (as listed) with the state it was written from.
+	cached    []byte
+	cachedFor participantView
+}
+
+// participantView is everything a participant's JSON shows that can change.
+type participantView struct {
+	label        string
+	status       model.ParticipantStatus
+	muted        bool
+	hold         bool
+	coaching     bool
+	coachSID     string
+	startOnEnter bool
+	endOnExit    bool
+	created      time.Time
+	updated      time.Time
+}
+
+func (p *participant) view() participantView {
+	return participantView{
+		label: p.label, status: p.status, muted: p.muted, hold: p.hold, coaching: p.coaching,
+		coachSID: p.coachSID, startOnEnter: p.startOnEnter, endOnExit: p.endOnExit,
+		created: p.created, updated: p.updated,
+	}
+}
+
+// listedJSON returns p's JSON as a list shows it, written afresh only when
+// p has changed since last time. The slice is never modified afterwards, so
+// it may be read after s.mu is released. Callers hold s.mu.
+func (p *participant) listedJSON(c *conference, m *dateMemo) []byte {
+	v := p.view()
+	if p.cached == nil || v != p.cachedFor {
+		j := renderParticipantMemo(m, c, p, false)
+		p.cached, p.cachedFor = j.appendJSON(make([]byte, 0, 700)), v
+	}
+	return p.cached
 }
 
 // recording is one recording of a conference.
@@ -98,11 +137,29 @@ func (s *Server) register(sid string, created time.Time) {
 	s.sortKeys[sid] = sortKey{created: created, seq: s.seq}
 }
 
-// sortBySID sorts items into list order by their SIDs' keys.
+// sortBySID sorts items into list order by their SIDs' keys, looking each
+// key up once.
 func sortBySID[T any](s *Server, items []T, sid func(T) string) {
-	sort.Slice(items, func(i, j int) bool {
-		return s.sortKeys[sid(items[i])].before(s.sortKeys[sid(items[j])])
+	type keyed struct {
+		k sortKey
+		v T
+	}
+	ks := make([]keyed, len(items))
+	for i, it := range items {
+		ks[i] = keyed{s.sortKeys[sid(it)], it}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		switch {
+		case a.k.before(b.k):
+			return -1
+		case b.k.before(a.k):
+			return 1
+		}
+		return 0
 	})
+	for i := range ks {
+		items[i] = ks[i].v
+	}
 }
 
 // event is something that happens at a point of simulated time.

@@ -1,0 +1,289 @@
+package sim
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// The simulator writes its JSON by hand: a poll of a 250-participant roster
+// is its hottest path, and encoding/json's reflection was most of its cost.
+// The bytes are the same encoding/json writes with HTML escaping off (a test
+// holds them equal), so nothing a client sees changes.
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string exactly as encoding/json does
+// with SetEscapeHTML(false): quotes, backslashes and control characters
+// escaped, invalid UTF-8 replaced by \ufffd, U+2028 and U+2029 escaped.
+func appendJSONString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if c == '\u2028' || c == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[c&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+func appendOptString(dst []byte, s *string) []byte {
+	if s == nil {
+		return append(dst, "null"...)
+	}
+	return appendJSONString(dst, *s)
+}
+
+func appendBool(dst []byte, b bool) []byte { return strconv.AppendBool(dst, b) }
+
+// field appends `"name":` after a comma unless it is the object's first.
+func field(dst []byte, name string, first bool) []byte {
+	if !first {
+		dst = append(dst, ',')
+	}
+	dst = append(dst, '"')
+	dst = append(dst, name...)
+	return append(dst, '"', ':')
+}
+
+func (j *participantJSON) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = appendJSONString(field(b, "account_sid", true), j.AccountSID)
+	b = appendJSONString(field(b, "call_sid", false), j.CallSID)
+	b = appendOptString(field(b, "label", false), j.Label)
+	b = appendJSONString(field(b, "conference_sid", false), j.ConferenceSID)
+	b = appendJSONString(field(b, "date_created", false), j.DateCreated)
+	b = appendJSONString(field(b, "date_updated", false), j.DateUpdated)
+	b = appendBool(field(b, "end_conference_on_exit", false), j.EndConferenceOnExit)
+	b = appendBool(field(b, "muted", false), j.Muted)
+	b = appendBool(field(b, "hold", false), j.Hold)
+	b = appendJSONString(field(b, "status", false), j.Status)
+	b = appendBool(field(b, "start_conference_on_enter", false), j.StartConferenceOnEnter)
+	b = appendBool(field(b, "coaching", false), j.Coaching)
+	b = appendOptString(field(b, "call_sid_to_coach", false), j.CallSIDToCoach)
+	b = appendOptString(field(b, "queue_time", false), j.QueueTime)
+	b = appendJSONString(field(b, "uri", false), j.URI)
+	return append(b, '}')
+}
+
+func (j *conferenceJSON) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = appendJSONString(field(b, "account_sid", true), j.AccountSID)
+	b = appendJSONString(field(b, "api_version", false), j.APIVersion)
+	b = appendJSONString(field(b, "date_created", false), j.DateCreated)
+	b = appendJSONString(field(b, "date_updated", false), j.DateUpdated)
+	b = appendOptString(field(b, "friendly_name", false), j.FriendlyName)
+	b = appendJSONString(field(b, "region", false), j.Region)
+	b = appendJSONString(field(b, "sid", false), j.SID)
+	b = appendJSONString(field(b, "status", false), j.Status)
+	b = append(field(b, "subresource_uris", false), '{')
+	b = appendJSONString(field(b, "participants", true), j.SubresourceURIs.Participants)
+	b = appendJSONString(field(b, "recordings", false), j.SubresourceURIs.Recordings)
+	b = append(b, '}')
+	b = appendJSONString(field(b, "uri", false), j.URI)
+	b = appendOptString(field(b, "reason_conference_ended", false), j.ReasonConferenceEnded)
+	b = appendOptString(field(b, "call_sid_ending_conference", false), j.CallSIDEndingConference)
+	return append(b, '}')
+}
+
+func (j *recordingJSON) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = appendJSONString(field(b, "account_sid", true), j.AccountSID)
+	b = appendJSONString(field(b, "api_version", false), j.APIVersion)
+	b = appendOptString(field(b, "call_sid", false), j.CallSID)
+	b = appendJSONString(field(b, "conference_sid", false), j.ConferenceSID)
+	b = strconv.AppendInt(field(b, "channels", false), int64(j.Channels), 10)
+	b = appendJSONString(field(b, "date_created", false), j.DateCreated)
+	b = appendJSONString(field(b, "date_updated", false), j.DateUpdated)
+	b = appendJSONString(field(b, "start_time", false), j.StartTime)
+	b = appendOptString(field(b, "price", false), j.Price)
+	b = appendOptString(field(b, "price_unit", false), j.PriceUnit)
+	b = appendOptString(field(b, "duration", false), j.Duration)
+	b = appendJSONString(field(b, "sid", false), j.SID)
+	b = appendJSONString(field(b, "source", false), j.Source)
+	b = appendJSONString(field(b, "status", false), j.Status)
+	b = field(b, "error_code", false)
+	if j.ErrorCode == nil {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, int64(*j.ErrorCode), 10)
+	}
+	b = field(b, "encryption_details", false)
+	if j.EncryptionDetails == nil {
+		b = append(b, "null"...)
+	} else if raw, err := marshalNoEscape(j.EncryptionDetails); err == nil {
+		b = append(b, raw...)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = appendJSONString(field(b, "uri", false), j.URI)
+	return append(b, '}')
+}
+
+func (m *listMeta) appendJSON(b []byte) []byte {
+	// No opening brace: the envelope continues the object the items opened.
+	b = appendJSONString(field(b, "first_page_uri", true), m.FirstPageURI)
+	b = appendOptString(field(b, "next_page_uri", false), m.NextPageURI)
+	b = appendOptString(field(b, "previous_page_uri", false), m.PreviousPageURI)
+	b = appendJSONString(field(b, "uri", false), m.URI)
+	b = strconv.AppendInt(field(b, "page", false), int64(m.Page), 10)
+	b = strconv.AppendInt(field(b, "page_size", false), int64(m.PageSize), 10)
+	b = strconv.AppendInt(field(b, "start", false), int64(m.Start), 10)
+	b = strconv.AppendInt(field(b, "end", false), int64(m.End), 10)
+	return append(b, '}')
+}
+
+// jsonItems is a list page's items, written by hand.
+type jsonItems interface {
+	appendItems(b []byte) []byte
+	// sizeHint is roughly how many bytes the items take, so the page's
+	// buffer is allocated once.
+	sizeHint() int
+}
+
+func (l participantItems) sizeHint() int { return 700 * len(l) }
+func (l encodedItems) sizeHint() int {
+	n := len(l)
+	for _, e := range l {
+		n += len(e)
+	}
+	return n
+}
+
+func (l encodedItems) appendItems(b []byte) []byte {
+	b = append(b, '[')
+	for i, e := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, e...)
+	}
+	return append(b, ']')
+}
+func (l conferenceItems) sizeHint() int { return 900 * len(l) }
+func (l recordingItems) sizeHint() int  { return 900 * len(l) }
+func (l rawItems) sizeHint() int {
+	n := 0
+	for _, r := range l {
+		n += len(r)
+	}
+	return n
+}
+
+type participantItems []participantJSON
+
+// encodedItems holds items already written (participants' cached JSON).
+type encodedItems [][]byte
+type conferenceItems []conferenceJSON
+type recordingItems []recordingJSON
+
+// rawItems holds already-encoded items (tests build pages from Twilio's
+// examples with it).
+type rawItems []json.RawMessage
+
+func (l participantItems) appendItems(b []byte) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func (l conferenceItems) appendItems(b []byte) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func (l recordingItems) appendItems(b []byte) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l[i].appendJSON(b)
+	}
+	return append(b, ']')
+}
+
+func (l rawItems) appendItems(b []byte) []byte {
+	b = append(b, '[')
+	for i, r := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		c, err := marshalNoEscape(r)
+		if err != nil {
+			c = []byte("null")
+		}
+		b = append(b, c...)
+	}
+	return append(b, ']')
+}
+
+// dateMemo formats dates, reusing the last result: the members of a roster
+// mostly share a handful of timestamps.
+type dateMemo struct {
+	t  time.Time
+	s  string
+	ok bool
+}
+
+func (m *dateMemo) format(t time.Time) string {
+	if m == nil {
+		return formatDate(t)
+	}
+	if !m.ok || !m.t.Equal(t) {
+		m.t, m.s, m.ok = t, formatDate(t), true
+	}
+	return m.s
+}
