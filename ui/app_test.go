@@ -762,3 +762,27 @@ func TestLateReplyFromAClosedRoomIsDropped(t *testing.T) {
 		t.Errorf("a reply to a request from the closed room was shown:\n%s", h.view())
 	}
 }
+
+func TestRecordingKeyPressedTwiceSendsOnce(t *testing.T) {
+	svc := demoService()
+	svc.recs[confSID] = []model.Recording{{SID: "RE1", Status: model.RecordingInProgress}}
+	h := openRoom(t, svc, nil)
+	first := h.pressOnly("p")
+	if first == nil {
+		t.Fatal("p sent nothing")
+	}
+	if again := h.pressOnly("p"); again != nil {
+		t.Fatal("a second p before Twilio answered sent again")
+	}
+	if !strings.Contains(h.app.flash.text, "still waiting") {
+		t.Errorf("flash = %q", h.app.flash.text)
+	}
+	h.run(first)
+	if c := svc.called("UpdateRecording"); len(c) != 1 || !strings.HasSuffix(c[0], "paused") {
+		t.Fatalf("calls = %q, want one pause", c)
+	}
+	h.key("p") // answered: the next press resumes
+	if c := svc.called("UpdateRecording"); len(c) != 2 || !strings.HasSuffix(c[1], "in-progress") {
+		t.Errorf("calls = %q, want pause then resume", c)
+	}
+}

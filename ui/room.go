@@ -42,6 +42,7 @@ type room struct {
 
 	confirm *confirmation
 	rec     model.RecordingStatus // "" when unknown or none
+	recBusy bool                  // a recording change is on its way: another waits, so p p never pauses and resumes
 
 	form         formKind // the form open over the table, if any
 	add          *AddForm // pointers, for the same reason as filter; nil when closed
@@ -322,6 +323,9 @@ func (a App) roomKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, k.Remove):
 		return a.askRemove()
 	case key.Matches(msg, k.Recording):
+		if !a.recordingFree() {
+			return a, nil
+		}
 		return a, recordingCmd(a.svc, a.scope(), recToggle)
 	case key.Matches(msg, k.StopRecording):
 		r.confirm = &confirmation{question: "Stop recording this conference? A stopped recording cannot be resumed.", rec: true}
@@ -432,6 +436,9 @@ func (a App) answerConfirm(msg tea.KeyMsg) (App, tea.Cmd) {
 		return a, nil
 	}
 	if c.rec {
+		if !a.recordingFree() {
+			return a, nil
+		}
 		return a, recordingCmd(a.svc, a.scope(), recStop)
 	}
 	p, ok := r.byID[c.callSID]
@@ -526,6 +533,9 @@ func (a App) onRecording(m recordingMsg) (App, tea.Cmd) {
 	if a.screen != screenRoom || m.conference != a.room.conf.SID {
 		return a, nil
 	}
+	if m.op != recFetch {
+		a.room.recBusy = false
+	}
 	if m.err != nil {
 		if m.op == recFetch {
 			return a, nil // the header just shows no recording state
@@ -539,6 +549,16 @@ func (a App) onRecording(m recordingMsg) (App, tea.Cmd) {
 		a.setFlash("recording "+recordingWord(m.status)+auditNote(m.auditErr), m.auditErr != nil)
 	}
 	return a, nil
+}
+
+// recordingFree marks a recording change as on its way, or says why not.
+func (a *App) recordingFree() bool {
+	if a.room.recBusy {
+		a.setFlash("still waiting for Twilio to change the recording", true)
+		return false
+	}
+	a.room.recBusy = true
+	return true
 }
 
 func recordingWord(s model.RecordingStatus) string {
