@@ -35,15 +35,15 @@ type Service interface {
 // Options configures the console. The zero value of every field has a
 // sensible meaning except Keys, which the binary fills from its key map.
 type Options struct {
-	Keys       KeyMap
-	Conference string        // a CF… SID or a friendly name to open at start; empty opens the list
-	Refresh    time.Duration // poll interval; below MinRefresh it is raised to MinRefresh
-	ReadOnly   bool          // hide and disable every key that changes a call
-	Demo       bool          // show the DEMO badge
-	Theme      string        // auto, dark or light (see DetectTheme)
-	HoldURL    string        // what held callers hear; empty means Twilio's default music
-	AccountSID string        // shown in the header so the user knows which account they act on
-	Now        func() time.Time
+	Keys       KeyMap              // the bindings; the binary's come from keymap.go
+	Conference string              // a CF… SID or a friendly name to open at start; empty opens the list
+	Refresh    time.Duration       // poll interval; below MinRefresh it is raised to MinRefresh
+	ReadOnly   bool                // hide and disable every key that changes a call
+	Demo       bool                // show the DEMO badge
+	Theme      string              // auto, dark or light (see DetectTheme)
+	HoldURL    string              // what held callers hear; empty means Twilio's default music
+	AccountSID string              // shown in the header so the user knows which account they act on
+	Now        func() time.Time    // the clock; nil means time.Now (tests pin it)
 	Getenv     func(string) string // for NO_COLOR and COLORFGBG; nil means an empty environment
 	In         io.Reader           // nil means the terminal on stdin
 	Out        io.Writer           // nil means stdout

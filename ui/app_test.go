@@ -786,3 +786,19 @@ func TestRecordingKeyPressedTwiceSendsOnce(t *testing.T) {
 		t.Errorf("calls = %q, want pause then resume", c)
 	}
 }
+
+func TestRefreshInterval(t *testing.T) {
+	tests := []struct {
+		refresh, want time.Duration
+	}{
+		{0, DefaultRefresh},
+		{100 * time.Millisecond, MinRefresh},
+		{5 * time.Second, 5 * time.Second},
+	}
+	for _, tc := range tests {
+		h := openRoom(t, demoService(), func(o *Options) { o.Refresh = tc.refresh })
+		if d := h.lastPollDelay(); d != tc.want {
+			t.Errorf("Refresh %v: next poll in %v, want %v", tc.refresh, d, tc.want)
+		}
+	}
+}
