@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -309,14 +310,30 @@ func (a App) View() string {
 	if a.width <= 0 || a.height <= 0 {
 		return ""
 	}
-	if a.showHelp {
-		return a.helpView()
+	var v string
+	switch {
+	case a.showHelp:
+		v = a.helpView()
+	case a.logView.open:
+		v = a.logViewView()
+	case a.screen == screenRoom:
+		v = a.roomView()
+	default:
+		v = a.listView()
 	}
-	if a.logView.open {
-		return a.logViewView()
+	return clampHeight(v, a.height)
+}
+
+// clampHeight keeps a frame within h lines on a terminal too small for the
+// layout: the top lines (where we are) and the last (the keys) survive.
+// Bubble Tea would otherwise drop lines from the top.
+func clampHeight(v string, h int) string {
+	if strings.Count(v, "\n") < h {
+		return v
 	}
-	if a.screen == screenRoom {
-		return a.roomView()
+	lines := strings.Split(v, "\n")
+	if h == 1 {
+		return lines[0]
 	}
-	return a.listView()
+	return strings.Join(append(lines[:h-1:h-1], lines[len(lines)-1]), "\n")
 }

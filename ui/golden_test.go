@@ -96,3 +96,22 @@ func TestGoldenScreensFake(t *testing.T) {
 		}
 	}
 }
+
+// TestTinyTerminals draws every screen at sizes nobody should use: nothing
+// may panic, and the frame must still be exactly the terminal's height.
+func TestTinyTerminals(t *testing.T) {
+	screens := [][]string{nil, {"enter"}, {"enter", "e"}, {"enter", "x"}, {"enter", "n"}, {"enter", "/"}, {"?"}}
+	for _, keys := range screens {
+		for _, sz := range []struct{ w, h int }{{1, 1}, {10, 3}, {30, 8}, {45, 12}} {
+			h := newHarness(t, demoService(), nil)
+			h.send(tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
+			for _, k := range keys {
+				h.key(k)
+			}
+			v := h.view()
+			if n := strings.Count(v, "\n") + 1; n > sz.h {
+				t.Errorf("keys %v at %dx%d: %d lines", keys, sz.w, sz.h, n)
+			}
+		}
+	}
+}

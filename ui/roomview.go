@@ -71,11 +71,17 @@ const (
 	feedBelowRows = 7
 )
 
+// feedBelowRows is the height of the event feed under the table: at most
+// feedBelowRows, and never more than half of what the table and it share.
+func (a *App) feedBelowRows() int {
+	return max(min(feedBelowRows, (a.height-roomChrome)/2), 1)
+}
+
 // roomTableHeight is the number of participant rows on screen.
 func (a *App) roomTableHeight() int {
 	h := a.height - roomChrome
 	if a.room.feed && a.width < feedSideMin {
-		h -= feedBelowRows
+		h -= a.feedBelowRows()
 	}
 	if a.room.confirm != nil || a.room.filtering {
 		h-- // the question or the filter line
@@ -123,7 +129,7 @@ func (a *App) roomView() string {
 				body[i] = padStyled(body[i], used) + " " + feed[i]
 			}
 		} else {
-			body = append(body, a.feedLines(a.width, feedBelowRows)...)
+			body = append(body, a.feedLines(a.width, a.feedBelowRows())...)
 		}
 	}
 	lines = append(lines, body...)
