@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"net/http"
 	"os"
 	"slices"
@@ -601,6 +602,9 @@ func TestNavigationKeys(t *testing.T) {
 	h.key("G")
 	if !strings.Contains(h.view(), "▶ "+h.app.room.rows[59].Label) {
 		t.Errorf("the last row should be on screen and marked")
+	}
+	if want := fmt.Sprintf("rows %d-60 of 60", 60-h.app.roomTableHeight()+1); !strings.Contains(h.view(), want) {
+		t.Errorf("the header should say which rows are on screen (%q):\n%s", want, h.view())
 	}
 }
 

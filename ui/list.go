@@ -291,6 +291,9 @@ func (a *App) listView() string {
 		if l.query != "" {
 			n += fmt.Sprintf(" · showing %d", len(l.rows))
 		}
+		if h := a.listTableHeight(); len(l.rows) > h {
+			n += fmt.Sprintf(" · rows %d-%d of %d", l.offset+1, min(l.offset+h, len(l.rows)), len(l.rows))
+		}
 		lines = append(lines, a.statusLine(n, &l.poll))
 	}
 	lay := planLayout(listColumns[:], listSteps[:], a.width)

@@ -179,6 +179,9 @@ func (a *App) roomStatus() string {
 	if r.query != "" {
 		counts += fmt.Sprintf(" · showing %d of %d", len(r.rows), len(r.roster))
 	}
+	if h := a.roomTableHeight(); len(r.rows) > h {
+		counts += fmt.Sprintf(" · rows %d-%d of %d", r.offset+1, min(r.offset+h, len(r.rows)), len(r.rows))
+	}
 	if r.sortKey != model.SortRoster || r.sortDesc {
 		counts += " · by " + r.sortKey.String()
 		if r.sortDesc {
