@@ -248,11 +248,7 @@ func (d *demo) dial(c *conference, label, to string, at time.Time) {
 // people lists the room's participants in a stable order, so the seed alone
 // decides who is picked.
 func (d *demo) people(c *conference) []*participant {
-	sids := make([]string, 0, len(c.participants))
-	for sid := range c.participants {
-		sids = append(sids, sid)
-	}
-	sortBySID(d.s, sids, func(sid string) string { return sid })
+	sids := c.listOrder(d.s)
 	out := make([]*participant, len(sids))
 	for i, sid := range sids {
 		out[i] = c.participants[sid]

@@ -152,11 +152,7 @@ func (s *Server) Participants(accountSID, conferenceSID string) []model.Particip
 	if c == nil {
 		return nil
 	}
-	sids := make([]string, 0, len(c.participants))
-	for sid := range c.participants {
-		sids = append(sids, sid)
-	}
-	sortBySID(s, sids, func(sid string) string { return sid })
+	sids := c.listOrder(s)
 	out := make([]model.Participant, 0, len(sids))
 	for _, sid := range sids {
 		out = append(out, toModelParticipant(c, c.participants[sid]))

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -177,5 +178,28 @@ func TestListedParticipantsAreNeverStale(t *testing.T) {
 			}
 		}
 		h.clock.Advance(time.Second)
+	}
+}
+
+// TestStreamedPageMatchesEncoded: a roster page streamed from cached items
+// is the same bytes as the page built in one buffer, with an exact
+// Content-Length.
+func TestStreamedPageMatchesEncoded(t *testing.T) {
+	next := "/next?PageSize=2&Page=1&PageToken=PACPx"
+	meta := listMeta{FirstPageURI: "/first", NextPageURI: &next, URI: "/u", PageSize: 2, End: 1}
+	for _, items := range []encodedItems{nil, {[]byte(`{"a":1}`)}, {[]byte(`{"a":1}`), []byte(`{"b":"ü"}`)}} {
+		page := listPage{key: "participants", items: items, meta: meta}
+		want, _ := page.encodeJSON()
+		rec := httptest.NewRecorder()
+		page.stream(rec, 200, items)
+		if !bytes.Equal(rec.Body.Bytes(), want) {
+			t.Errorf("streamed %s\nencoded  %s", rec.Body.Bytes(), want)
+		}
+		if cl := rec.Header().Get("Content-Length"); cl != strconv.Itoa(len(want)) {
+			t.Errorf("Content-Length %s for %d bytes", cl, len(want))
+		}
+		if !json.Valid(want) {
+			t.Errorf("invalid JSON %s", want)
+		}
 	}
 }

@@ -179,6 +179,9 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) boo
 		for k, v := range buf.header {
 			w.Header()[k] = v
 		}
+		// The body ends cleanly where it is cut: the client reads a reply
+		// that is not the JSON it expects, not a broken connection.
+		w.Header().Del("Content-Length")
 		w.WriteHeader(buf.status)
 		if f.Kind == FaultTruncatedJSON {
 			body := buf.body.Bytes()

@@ -192,14 +192,18 @@ func (s *Server) listParticipants(a *account, req request) (int, any, *apiError)
 			echo = append(echo, param{f.key, boolString(*f.v)})
 		}
 	}
-	var sids []string
-	for _, p := range c.participants {
-		if muted != nil && p.muted != *muted || hold != nil && p.hold != *hold || coaching != nil && p.coaching != *coaching {
-			continue
+	sids := c.listOrder(s)
+	if muted != nil || hold != nil || coaching != nil {
+		var kept []string
+		for _, sid := range sids {
+			p := c.participants[sid]
+			if muted != nil && p.muted != *muted || hold != nil && p.hold != *hold || coaching != nil && p.coaching != *coaching {
+				continue
+			}
+			kept = append(kept, sid)
 		}
-		sids = append(sids, p.callSID)
+		sids = kept
 	}
-	sortBySID(s, sids, func(sid string) string { return sid })
 	lo, hi, meta, perr := s.paginate(sids, pg, participantList, conferencePath(a.sid, c.sid)+"/Participants.json", echo)
 	if perr != nil {
 		return 0, nil, perr

@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -48,6 +49,39 @@ func (p listPage) encodeJSON() ([]byte, error) {
 	b = append(b, ',')
 	b = p.meta.appendJSON(b)
 	return b, nil
+}
+
+// stream writes a page whose items are already encoded straight to w, with
+// the exact Content-Length, the same bytes encodeJSON would build.
+func (p listPage) stream(w http.ResponseWriter, status int, items encodedItems) {
+	head := appendJSONString(append(make([]byte, 0, 32), '{'), p.key)
+	head = append(head, ':', '[')
+	tail := p.meta.appendJSON(append(make([]byte, 0, 512), ']', ','))
+	n := len(head) + len(tail)
+	for i, it := range items {
+		if i > 0 {
+			n++
+		}
+		n += len(it)
+	}
+	w.Header().Set("Content-Type", contentTypeJSON)
+	w.Header().Set("Content-Length", strconv.Itoa(n))
+	w.WriteHeader(status)
+	if _, err := w.Write(head); err != nil {
+		return // the client went away
+	}
+	comma := []byte{','}
+	for i, it := range items {
+		if i > 0 {
+			if _, err := w.Write(comma); err != nil {
+				return
+			}
+		}
+		if _, err := w.Write(it); err != nil {
+			return
+		}
+	}
+	_, _ = w.Write(tail)
 }
 
 func marshalNoEscape(v any) ([]byte, error) {

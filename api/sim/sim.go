@@ -294,6 +294,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	var err error
 	switch x := v.(type) {
 	case listPage:
+		if enc, ok := x.items.(encodedItems); ok {
+			// A roster page is streamed from the participants' own JSON:
+			// no page-sized buffer is built for each poll.
+			x.stream(w, status, enc)
+			return
+		}
 		body, err = x.encodeJSON()
 	case participantJSON:
 		body = x.appendJSON(nil)
@@ -311,6 +317,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		return
 	}
 	w.Header().Set("Content-Type", contentTypeJSON)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

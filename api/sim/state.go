@@ -32,6 +32,23 @@ type conference struct {
 	channels        int  // recording channels: 1 mono, 2 dual
 	participants    map[string]*participant
 	recordings      []*recording
+	// roster is the participants' call SIDs in list order, kept until
+	// someone joins or leaves (nil when it must be worked out again).
+	roster []string
+}
+
+// listOrder returns the participants' call SIDs in list order. The slice
+// is shared: callers must not modify it. Callers hold s.mu.
+func (c *conference) listOrder(s *Server) []string {
+	if c.roster == nil {
+		sids := make([]string, 0, len(c.participants))
+		for sid := range c.participants {
+			sids = append(sids, sid)
+		}
+		sortBySID(s, sids, func(sid string) string { return sid })
+		c.roster = sids
+	}
+	return c.roster
 }
 
 // outcome is how a dialled call ends up.
@@ -119,14 +136,14 @@ type recording struct {
 // sortKey orders list items: newest first, ties broken by issue order. Keys
 // outlive their items so a page token stays valid after its item is gone.
 type sortKey struct {
-	created time.Time
+	created int64 // Unix nanoseconds: cheaper to compare than time.Time
 	seq     uint64
 }
 
 // before reports whether an item with key k is listed before one with key o.
 func (k sortKey) before(o sortKey) bool {
-	if !k.created.Equal(o.created) {
-		return k.created.After(o.created)
+	if k.created != o.created {
+		return k.created > o.created
 	}
 	return k.seq > o.seq
 }
@@ -134,7 +151,7 @@ func (k sortKey) before(o sortKey) bool {
 // register records a SID's sort key. Callers hold s.mu.
 func (s *Server) register(sid string, created time.Time) {
 	s.seq++
-	s.sortKeys[sid] = sortKey{created: created, seq: s.seq}
+	s.sortKeys[sid] = sortKey{created: created.UnixNano(), seq: s.seq}
 }
 
 // sortBySID sorts items into list order by their SIDs' keys, looking each
@@ -276,6 +293,7 @@ func (c *conference) present(p *participant) bool {
 func (s *Server) addParticipant(c *conference, p *participant, at time.Time, connected bool) {
 	p.created, p.updated = at, at
 	c.participants[p.callSID] = p
+	c.roster = nil
 	s.register(p.callSID, at)
 	if connected {
 		s.connect(c, p, at)
@@ -343,6 +361,7 @@ func (s *Server) fail(c *conference, p *participant, at time.Time) {
 func (s *Server) removeParticipant(c *conference, p *participant, at time.Time, kicked bool) {
 	wasConnected := p.status == model.ParticipantConnected
 	delete(c.participants, p.callSID)
+	c.roster = nil
 	p.status = model.ParticipantComplete
 	for _, o := range c.participants {
 		if o.coachSID == p.callSID {
@@ -373,6 +392,7 @@ func (s *Server) endConference(c *conference, at time.Time, reason model.ReasonE
 		p.status = model.ParticipantComplete
 		delete(c.participants, sid)
 	}
+	c.roster = nil
 	for _, r := range c.recordings {
 		s.finishRecording(r, at)
 	}
