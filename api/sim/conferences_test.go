@@ -170,7 +170,8 @@ func TestRecordings(t *testing.T) {
 	q := h.dial("recorded-2", "+14155550100", "ConferenceRecord", "true")
 	conf2 := str(q["conference_sid"])
 	h.clock.Advance(90 * time.Second)
-	wantError(t, h.do("DELETE", recPath(conf2, "Twilio.CURRENT"), nil), 400, CodeBadRequest)
+	cur := c.checkList(t, "recordings", "recording", h.must(200, "GET", recsPath(conf2), nil))
+	wantError(t, h.do("DELETE", recPath(conf2, str(cur[0]["sid"])), nil), 400, CodeBadRequest)
 	h.must(200, "POST", confPath(conf2), url.Values{"Status": {"completed"}})
 	recs = c.checkList(t, "recordings", "recording", h.must(200, "GET", recsPath(conf2), nil))
 	if len(recs) != 1 || recs[0]["status"] != "completed" || recs[0]["duration"] != "90" || recs[0]["price_unit"] != "USD" {

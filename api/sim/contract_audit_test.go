@@ -239,3 +239,18 @@ func TestAuditLabelErrors(t *testing.T) {
 	}
 	h.dial("Room", "+14155550101", "Label", "a%2Eb") // any other escape-like text is only text
 }
+
+// TestAuditTwilioCurrentOnlyForUpdate: Twilio documents Twilio.CURRENT for
+// UpdateConferenceRecording only; FetchConferenceRecording and
+// DeleteConferenceRecording take a recording SID (pattern ^RE[0-9a-fA-F]{32}$),
+// so there the name finds nothing.
+func TestAuditTwilioCurrentOnlyForUpdate(t *testing.T) {
+	h := newHarness(t)
+	conf := str(h.dial("Room", "+14155550100", "ConferenceRecord", "record-from-start")["conference_sid"])
+	wantError(t, h.do("GET", recPath(conf, "Twilio.CURRENT"), nil), 404, CodeNotFound)
+	wantError(t, h.do("DELETE", recPath(conf, "Twilio.CURRENT"), nil), 404, CodeNotFound)
+	doc := h.must(200, "POST", recPath(conf, "Twilio.CURRENT"), url.Values{"Status": {"paused"}})
+	if doc["status"] != "paused" {
+		t.Fatalf("update through Twilio.CURRENT: status %v, want paused", doc["status"])
+	}
+}

@@ -26,6 +26,11 @@ func TestResourcesMatchSchema(t *testing.T) {
 	conf := str(created["conference_sid"])
 	call := str(created["call_sid"])
 	agent := h.dial(conf, "client:agent")
+	recs := h.must(200, "GET", recsPath(conf), nil)["recordings"].([]any)
+	if len(recs) != 1 {
+		t.Fatalf("%d recordings, want the one recorded from the start", len(recs))
+	}
+	rec := str(recs[0].(map[string]any)["sid"])
 
 	checks := []struct {
 		name   string
@@ -45,7 +50,7 @@ func TestResourcesMatchSchema(t *testing.T) {
 		{"mute participant", "POST", partPath(conf, call), url.Values{"Muted": {"true"}}, 200, "participant", ""},
 		{"coach participant", "POST", partPath(conf, str(agent["call_sid"])), url.Values{"Coaching": {"true"}, "CallSidToCoach": {call}}, 200, "participant", ""},
 		{"list recordings", "GET", recsPath(conf), nil, 200, "recording", "recordings"},
-		{"fetch current recording", "GET", recPath(conf, "Twilio.CURRENT"), nil, 200, "recording", ""},
+		{"fetch recording", "GET", recPath(conf, rec), nil, 200, "recording", ""},
 		{"pause recording", "POST", recPath(conf, "Twilio.CURRENT"), url.Values{"Status": {"paused"}, "PauseBehavior": {"skip"}}, 200, "recording", ""},
 		{"end conference", "POST", confPath(conf), url.Values{"Status": {"completed"}}, 200, "conference", ""},
 		{"list recordings after the end", "GET", recsPath(conf), nil, 200, "recording", "recordings"},

@@ -609,7 +609,10 @@ func (s *Server) recordingInPath(a *account, req request) (*conference, *recordi
 		return nil, nil, err
 	}
 	id := req.route.item
-	if id != "Twilio.CURRENT" && !recordingSIDPattern.MatchString(id) {
+	// Twilio documents Twilio.CURRENT for updates only; fetch and delete
+	// take a recording SID.
+	current := id == "Twilio.CURRENT" && req.method == http.MethodPost
+	if !current && !recordingSIDPattern.MatchString(id) {
 		return nil, nil, notFound(req.path)
 	}
 	r := c.findRecording(id)
