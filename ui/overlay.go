@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -83,13 +82,13 @@ func (a App) roomFormKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			return a, nil
 		}
 		pr := NewPrompt(fst, promptAnnounce, "Announce to "+participantName(p),
-			"https://… TwiML or audio URL", model.ValidateHTTPURL)
+			"https://… TwiML or audio URL", RequireHTTPURL)
 		r.prompt = &pr
 		r.promptTarget = p.CallSID
 		r.form = formPrompt
 	case key.Matches(msg, k.AnnounceAll):
 		pr := NewPrompt(fst, promptAnnounceAll, "Announce to everyone in "+conferenceName(r.conf),
-			"https://… TwiML or audio URL", model.ValidateHTTPURL)
+			"https://… TwiML or audio URL", RequireHTTPURL)
 		r.prompt = &pr
 		r.form = formPrompt
 	case key.Matches(msg, k.Add):
@@ -103,12 +102,7 @@ func (a App) roomFormKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 		shown := model.InertN(name, 60)
 		pr := NewPrompt(fst, promptEnd, "End "+shown+" for everyone? Type its name to confirm",
-			"the conference name", func(s string) error {
-				if s != name {
-					return fmt.Errorf("type %s exactly to end the conference, or esc to keep it", shown)
-				}
-				return nil
-			})
+			"the conference name", RequireExactly(name))
 		r.prompt = &pr
 		r.form = formPrompt
 	}
