@@ -101,10 +101,9 @@ func (a App) openRoom(conf model.Conference) (App, tea.Cmd) {
 	a.room = newRoom(conf, a.st)
 	a.room.poll.seq = last
 	seq, _ := a.room.poll.begin()
-	return a, tea.Batch(
-		fetchParticipants(a.svc, conf.SID, seq, a.now),
-		recordingCmd(a.svc, auditScope{conferenceSID: conf.SID}, recFetch),
-	)
+	// The recording state is asked for once the roster is in (see
+	// onParticipants): the console keeps one request to Twilio in flight.
+	return a, fetchParticipants(a.svc, conf.SID, seq, a.now)
 }
 
 // leaveRoom goes back to the conference list and polls it at once.
@@ -162,6 +161,7 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 		return a, a.roomNext()
 	}
 	r.poll.succeeded(m.at)
+	first := !r.loaded
 	merged := model.Merge(r.roster, m.participants)
 	if r.loaded {
 		r.events.AddAll(model.Diff(r.roster, merged, m.at))
@@ -179,6 +179,11 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 		r.add.SetParticipants(r.roster)
 	case formCoach:
 		r.coach.SetParticipants(r.roster)
+	}
+	if first {
+		// The room's first roster is in: now, and not beside it, ask for
+		// the recording state, so two requests are never out at once.
+		return a, tea.Batch(a.roomNext(), recordingCmd(a.svc, auditScope{conferenceSID: r.conf.SID}, recFetch))
 	}
 	return a, a.roomNext()
 }
