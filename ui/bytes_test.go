@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -50,6 +51,7 @@ type termOut struct {
 	mu     sync.Mutex
 	n      int
 	writes int
+	at     time.Time // when the last write arrived
 	screen *vtScreen
 }
 
@@ -58,6 +60,7 @@ func (o *termOut) Write(p []byte) (int, error) {
 	defer o.mu.Unlock()
 	o.n += len(p)
 	o.writes++
+	o.at = time.Now()
 	o.screen.write(p)
 	return len(p), nil
 }
@@ -159,7 +162,7 @@ type liveConsole struct {
 	state  *atomic.Pointer[App]
 	srv    *sim.Server
 	clock  *sim.FakeClock
-	client *api.Client
+	client *api.Client // the test's own, to change the world behind the console's back
 	conf   string
 	sz     perfSize
 	shown  string // the frame on screen after the last step
@@ -168,6 +171,12 @@ type liveConsole struct {
 // startLiveConsole fills a conference with n participants, who joined seven
 // seconds apart, and opens it in the console at sz.
 func startLiveConsole(t *testing.T, n int, sz perfSize, refresh time.Duration) *liveConsole {
+	return startLiveConsoleVia(t, n, sz, refresh, nil)
+}
+
+// startLiveConsoleVia is startLiveConsole with the simulator's handler
+// wrapped by wrap (nil for none).
+func startLiveConsoleVia(t *testing.T, n int, sz perfSize, refresh time.Duration, wrap func(http.Handler) http.Handler) *liveConsole {
 	t.Helper()
 	withColor(t)
 	clock := sim.NewFakeClock(testNow)
@@ -184,13 +193,26 @@ func startLiveConsole(t *testing.T, n int, sz perfSize, refresh time.Duration) *
 		conf = p.ConferenceSID
 		clock.Advance(7 * time.Second)
 	}
-	hs := httptest.NewServer(srv)
+	var h http.Handler = srv
+	if wrap != nil {
+		h = wrap(srv)
+	}
+	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
-	client, err := api.New(api.Config{AccountSID: simAccount, AuthToken: simToken, BaseURL: hs.URL})
+	console, err := api.New(api.Config{AccountSID: simAccount, AuthToken: simToken, BaseURL: hs.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return launch(t, client, srv, clock, conf, sz, refresh)
+	// The test's own changes bypass wrap, which sees the console alone.
+	direct := httptest.NewServer(srv)
+	t.Cleanup(direct.Close)
+	own, err := api.New(api.Config{AccountSID: simAccount, AuthToken: simToken, BaseURL: direct.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := launch(t, console, srv, clock, conf, sz, refresh)
+	c.client = own
+	return c
 }
 
 // launch runs the console over svc the way Run does, with its clock on the
