@@ -254,3 +254,21 @@ func TestAuditTwilioCurrentOnlyForUpdate(t *testing.T) {
 		t.Fatalf("update through Twilio.CURRENT: status %v, want paused", doc["status"])
 	}
 }
+
+// TestAuditConferenceAttributeErrors: Twilio's error 16002, "Failed to
+// validate conference attributes", covers a bad conference status callback
+// URL, method or event and a MaxParticipants over 250.
+func TestAuditConferenceAttributeErrors(t *testing.T) {
+	h := newHarness(t)
+	for _, kv := range [][2]string{
+		{"ConferenceStatusCallback", "not a url"},
+		{"ConferenceStatusCallbackMethod", "PATCH"},
+		{"ConferenceStatusCallbackEvent", "bogus"},
+		{"MaxParticipants", "251"},
+	} {
+		t.Run(kv[0], func(t *testing.T) {
+			f := url.Values{"To": {"+14155550101"}, "From": {"+15005550006"}, kv[0]: {kv[1]}}
+			wantError(t, h.do("POST", partsPath("Room"), f), 400, CodeConferenceAttributes)
+		})
+	}
+}

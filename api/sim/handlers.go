@@ -451,8 +451,10 @@ func checkCreateExtras(f *formReader) {
 	f.method("WaitMethod")
 	f.boolean("EarlyMedia")
 	f.oneOf("ConferenceTrim", CodeBadRequest, "trim-silence", "do-not-trim")
-	f.url("ConferenceStatusCallback")
-	f.method("ConferenceStatusCallbackMethod")
+	f.as(CodeConferenceAttributes, func() { // 16002 covers the conference's callback URL and method
+		f.url("ConferenceStatusCallback")
+		f.method("ConferenceStatusCallbackMethod")
+	})
 	f.list("ConferenceStatusCallbackEvent", CodeConferenceAttributes, conferenceEvents...)
 	f.url("RecordingStatusCallback")
 	f.method("RecordingStatusCallbackMethod")

@@ -89,6 +89,16 @@ func (f *formReader) oneOfFold(key string, code int, allowed ...string) (string,
 	return "", false
 }
 
+// as runs read and gives the problem it finds, if any, Twilio's code for
+// that group of parameters.
+func (f *formReader) as(code int, read func()) {
+	had := f.err != nil
+	read()
+	if !had && f.err != nil {
+		f.err.code = code
+	}
+}
+
 // method checks an HTTP-method parameter.
 func (f *formReader) method(key string) {
 	v, ok := f.str(key)
