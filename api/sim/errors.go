@@ -25,7 +25,7 @@ const (
 	CodeToNotValid           = 21217 // To does not appear to be valid (magic number)
 	CodeInvalidPageToken     = 21481 // PageToken not one we issued
 	CodeConferenceNotActive  = 16001 // the conference is not active
-	CodeConferenceAttributes = 16002 // bad conference attribute (MaxParticipants, events)
+	CodeConferenceAttributes = 16002 // bad conference attribute (callback URL, method, events, MaxParticipants)
 	CodeConferenceUnknown    = 16003 // conference SID or friendly name not recognised
 	CodeConferenceFull       = 16020 // MaxParticipants reached
 	CodeInvalidLabel         = 16024 // label too long, shaped like a call SID, or contains '/' or %2F
