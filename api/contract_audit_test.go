@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"net/http"
 	"testing"
 )
 
@@ -36,5 +37,32 @@ func TestAuditLabelRulesOfError16024(t *testing.T) {
 				t.Fatalf("label %q: err %v after %d requests, want ErrInvalidArgument and nothing sent", tc.label, err, rec.count())
 			}
 		})
+	}
+}
+
+// TestAuditFollowsNextPageURIVerbatim follows the next_page_uri of Twilio's
+// example "readNext" byte for byte: the escaped '<' and '>' of the echoed
+// filters and the PageToken go back exactly as Twilio wrote them.
+func TestAuditFollowsNextPageURIVerbatim(t *testing.T) {
+	const next = "/2010-04-01/Accounts/" + testAccount + "/Conferences.json?Status=in-progress&DateUpdated%3E=2018-11-12" +
+		"&DateUpdated%3C=2018-11-11&DateCreated=2008-01-03&FriendlyName=friendly_name&DateUpdated=2018-11-13" +
+		"&DateCreated%3C=2008-01-01&DateCreated%3E=2008-01-02&PageSize=3&Page=2&PageToken=PACFffffffffffffffffffffffffffffffff"
+	rec := &recorder{respond: func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			writeJSON(w, 200, `{"conferences":[],"next_page_uri":"`+next+`","previous_page_uri":null,"page":1,"page_size":3}`)
+			return
+		}
+		writeJSON(w, 200, `{"conferences":[],"next_page_uri":null,"previous_page_uri":null,"page":2,"page_size":3}`)
+	}}
+	c, _, _ := newTestClient(t, rec)
+	if _, err := c.ListConferences(ctxT(t), ConferenceFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := rec.all()
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests, want 2", len(reqs))
+	}
+	if got := reqs[1].EscapedPath + "?" + reqs[1].RawQuery; got != next {
+		t.Fatalf("second request\n %s\nwant next_page_uri as given\n %s", got, next)
 	}
 }
