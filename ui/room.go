@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 // room is the participants screen: one conference's live roster.
 type room struct {
 	conf     model.Conference
+	raw      []model.Participant // the last reply as Twilio sent it, to spot an unchanged one
 	roster   []model.Participant // stable order of first sight (model.Merge)
 	byID     map[string]model.Participant
 	rows     []model.Participant // what the table shows: filtered and sorted roster
@@ -161,6 +163,13 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 		return a, a.roomNext()
 	}
 	r.poll.succeeded(m.at)
+	if r.loaded && slices.Equal(r.raw, m.participants) {
+		// The commonest reply: nothing changed. Nothing to merge, diff,
+		// filter or sort; only pending actions count the poll.
+		a.reconcilePending()
+		return a, a.roomNext()
+	}
+	r.raw = m.participants
 	first := !r.loaded
 	merged := model.Merge(r.roster, m.participants)
 	if r.loaded {
