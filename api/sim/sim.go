@@ -111,6 +111,7 @@ type Server struct {
 	logMu    sync.Mutex
 	faults   faultSet
 	noAnswer map[string]bool
+	chunks   sync.Pool // *[]byte scratch for streaming roster pages
 
 	mu       sync.Mutex // guards everything below
 	rng      *rand.Rand
@@ -147,6 +148,10 @@ func New(opts ...Option) *Server {
 	}
 	for _, n := range cfg.noAnswer {
 		s.noAnswer[n] = true
+	}
+	s.chunks.New = func() any {
+		b := make([]byte, 0, streamChunk)
+		return &b
 	}
 	return s
 }
@@ -294,12 +299,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	var err error
 	switch x := v.(type) {
 	case listPage:
-		if enc, ok := x.items.(encodedItems); ok {
-			// A roster page is streamed from the participants' own JSON:
-			// no page-sized buffer is built for each poll.
-			x.stream(w, status, enc)
-			return
-		}
 		body, err = x.encodeJSON()
 	case participantJSON:
 		body = x.appendJSON(nil)
@@ -461,6 +460,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case status == http.StatusNoContent:
 		w.WriteHeader(http.StatusNoContent)
 	default:
+		if page, ok := body.(listPage); ok {
+			if enc, ok := page.items.(encodedItems); ok {
+				// A roster page is streamed from the participants' own
+				// JSON: no page-sized buffer is built for each poll.
+				chunk := s.chunks.Get().(*[]byte)
+				*chunk = page.stream(w, status, enc, *chunk)
+				s.chunks.Put(chunk)
+				return
+			}
+		}
 		writeJSON(w, status, body)
 	}
 }
