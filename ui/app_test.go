@@ -806,3 +806,40 @@ func TestRefreshInterval(t *testing.T) {
 		}
 	}
 }
+
+func TestConferenceListNavigation(t *testing.T) {
+	svc := newFakeService()
+	for i := 0; i < 50; i++ {
+		svc.confs = append(svc.confs, model.Conference{
+			SID: fmt.Sprintf("CF%032x", i+1), FriendlyName: fmt.Sprintf("room-%02d", i),
+			Status: model.ConferenceInProgress, Region: "us1", Created: testNow.Add(-time.Hour),
+		})
+	}
+	h := newHarness(t, svc, nil)
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	page := h.app.listTableHeight()
+	tests := []struct {
+		key  string
+		want int
+	}{
+		{"down", 1}, {"j", 2}, {"up", 1}, {"pgdown", 1 + page}, {"pgup", 1}, {"end", 49}, {"home", 0}, {"G", 49}, {"g", 0},
+	}
+	for _, tc := range tests {
+		h.key(tc.key)
+		l := h.app.list
+		if l.selIdx != tc.want {
+			t.Fatalf("after %s selection = %d, want %d", tc.key, l.selIdx, tc.want)
+		}
+		if l.selIdx < l.offset || l.selIdx >= l.offset+page {
+			t.Fatalf("after %s the selection is off screen", tc.key)
+		}
+	}
+	h.key("G")
+	if want := fmt.Sprintf("rows %d-50 of 50", 50-page+1); !strings.Contains(h.view(), want) {
+		t.Errorf("want %q in the header:\n%s", want, h.view())
+	}
+	h.key("enter")
+	if h.app.room.conf.FriendlyName != "room-49" {
+		t.Errorf("enter opened %q, want room-49", h.app.room.conf.FriendlyName)
+	}
+}
