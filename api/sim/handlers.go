@@ -12,8 +12,6 @@ import (
 
 // Conference ------------------------------------------------------------------
 
-var conferenceStatuses = []string{"init", "in-progress", "completed"}
-
 // readDateFilters reads the YYYY-MM-DD filters among names, returning them in
 // the order they are echoed in page URIs and as a map for matchDay.
 func readDateFilters(q *formReader, names ...string) ([]param, map[string]string) {
@@ -62,7 +60,7 @@ func (s *Server) listConferences(a *account, req request) (int, any, *apiError) 
 	q := &formReader{v: req.form}
 	_, days := readDateFilters(q, "DateCreated", "DateCreated<", "DateCreated>", "DateUpdated", "DateUpdated<", "DateUpdated>")
 	name, byName := q.str("FriendlyName")
-	status, byStatus := q.oneOf("Status", CodeBadRequest, conferenceStatuses...)
+	status, byStatus := q.oneOf("Status", CodeBadRequest, "init", "in-progress", "completed")
 	given := make(map[string]string, len(days)+2)
 	for k, v := range days {
 		given[k] = v
@@ -97,7 +95,7 @@ func (s *Server) listConferences(a *account, req request) (int, any, *apiError) 
 		sids = append(sids, c.sid)
 	}
 	sortBySID(s, sids, func(sid string) string { return sid })
-	lo, hi, meta, perr := s.paginate(sids, pg, conferenceList, accountsPrefix+a.sid+"/Conferences.json", echo)
+	lo, hi, meta, perr := s.paginate(sids, pg, listKind{sidPrefix: "CF", tokenPrefix: "CF"}, accountsPrefix+a.sid+"/Conferences.json", echo)
 	if perr != nil {
 		return 0, nil, perr
 	}
@@ -204,7 +202,7 @@ func (s *Server) listParticipants(a *account, req request) (int, any, *apiError)
 		}
 		sids = kept
 	}
-	lo, hi, meta, perr := s.paginate(sids, pg, participantList, conferencePath(a.sid, c.sid)+"/Participants.json", echo)
+	lo, hi, meta, perr := s.paginate(sids, pg, listKind{sidPrefix: "CA", tokenPrefix: "CP"}, conferencePath(a.sid, c.sid)+"/Participants.json", echo)
 	if perr != nil {
 		return 0, nil, perr
 	}
@@ -351,14 +349,6 @@ const (
 	maxParticipants = 250
 )
 
-var (
-	conferenceEvents          = []string{"start", "end", "join", "leave", "mute", "hold", "modify", "speaker", "announcement"}
-	callEvents                = []string{"initiated", "ringing", "answered", "completed"}
-	recordingEvents           = []string{"started", "in-progress", "paused", "resumed", "stopped", "completed", "failed", "absent"}
-	conferenceRecordingEvents = []string{"in-progress", "completed", "failed", "absent"}
-	regions                   = []string{"us1", "us2", "ie1", "de1", "sg1", "br1", "au1", "jp1"}
-)
-
 // createForm is a CreateParticipant request's parameters that matter here.
 type createForm struct {
 	to, from     string
@@ -403,7 +393,7 @@ func readCreateForm(v url.Values) (createForm, *apiError) {
 	c.maxPart = f.integer("MaxParticipants")
 	c.record, _ = f.oneOf("ConferenceRecord", CodeBadRequest, "true", "false", "record-from-start", "do-not-record")
 	c.channels, _ = f.oneOf("RecordingChannels", CodeBadRequest, "mono", "dual")
-	c.region, c.hasRegion = f.oneOf("Region", CodeBadRequest, regions...)
+	c.region, c.hasRegion = f.oneOf("Region", CodeBadRequest, "us1", "us2", "ie1", "de1", "sg1", "br1", "au1", "jp1")
 	c.coaching = f.boolean("Coaching")
 	c.coachSID, c.hasCoach = f.pattern("CallSidToCoach", callSIDPattern, CodeCoachedNotPresent, "the call SID of a participant in this conference (CA followed by 32 hex digits)")
 	checkCreateExtras(f)
@@ -444,7 +434,7 @@ func readCreateForm(v url.Values) (createForm, *apiError) {
 func checkCreateExtras(f *formReader) {
 	f.url("StatusCallback")
 	f.method("StatusCallbackMethod")
-	f.list("StatusCallbackEvent", CodeBadRequest, callEvents...)
+	f.list("StatusCallbackEvent", CodeBadRequest, "initiated", "ringing", "answered", "completed")
 	f.boolean("Record")
 	f.oneOf("Beep", CodeBadRequest, "true", "false", "onEnter", "onExit")
 	f.url("WaitUrl")
@@ -455,13 +445,13 @@ func checkCreateExtras(f *formReader) {
 		f.url("ConferenceStatusCallback")
 		f.method("ConferenceStatusCallbackMethod")
 	})
-	f.list("ConferenceStatusCallbackEvent", CodeConferenceAttributes, conferenceEvents...)
+	f.list("ConferenceStatusCallbackEvent", CodeConferenceAttributes, "start", "end", "join", "leave", "mute", "hold", "modify", "speaker", "announcement")
 	f.url("RecordingStatusCallback")
 	f.method("RecordingStatusCallbackMethod")
 	f.url("ConferenceRecordingStatusCallback")
 	f.method("ConferenceRecordingStatusCallbackMethod")
-	f.list("RecordingStatusCallbackEvent", CodeBadRequest, recordingEvents...)
-	f.list("ConferenceRecordingStatusCallbackEvent", CodeBadRequest, conferenceRecordingEvents...)
+	f.list("RecordingStatusCallbackEvent", CodeBadRequest, "started", "in-progress", "paused", "resumed", "stopped", "completed", "failed", "absent")
+	f.list("ConferenceRecordingStatusCallbackEvent", CodeBadRequest, "in-progress", "completed", "failed", "absent")
 	f.oneOf("JitterBufferSize", CodeBadRequest, "off", "small", "medium", "large")
 	f.pattern("Byoc", byocSIDPattern, CodeBadRequest, "a BYOC trunk SID (BY followed by 32 hex digits)")
 	f.oneOf("RecordingTrack", CodeBadRequest, "inbound", "outbound", "both")
@@ -594,7 +584,7 @@ func (s *Server) listRecordings(a *account, req request) (int, any, *apiError) {
 		}
 	}
 	sortBySID(s, sids, func(sid string) string { return sid })
-	lo, hi, meta, perr := s.paginate(sids, pg, recordingList, conferencePath(a.sid, c.sid)+"/Recordings.json", echo)
+	lo, hi, meta, perr := s.paginate(sids, pg, listKind{sidPrefix: "RE", tokenPrefix: "RE"}, conferencePath(a.sid, c.sid)+"/Recordings.json", echo)
 	if perr != nil {
 		return 0, nil, perr
 	}

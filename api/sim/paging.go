@@ -123,12 +123,6 @@ type listKind struct {
 	tokenPrefix string
 }
 
-var (
-	conferenceList  = listKind{sidPrefix: "CF", tokenPrefix: "CF"}
-	participantList = listKind{sidPrefix: "CA", tokenPrefix: "CP"}
-	recordingList   = listKind{sidPrefix: "RE", tokenPrefix: "RE"}
-)
-
 // paging is the PageSize / Page / PageToken of a list request.
 type paging struct {
 	size  int
