@@ -190,6 +190,11 @@ func (d *demo) step(r *demoRoom, at time.Time) {
 			sup = p
 		}
 	}
+	if d.agentIn(r, c) == nil && !d.agentDialling(r, c) {
+		// No agent left (a moderator removed them): call one back first.
+		d.agentShift(r, c, at)
+		return
+	}
 	switch roll := d.rng.IntN(100); {
 	case roll < 30 && len(connected) > 0: // someone mutes or unmutes
 		p := connected[d.rng.IntN(len(connected))]
@@ -212,15 +217,37 @@ func (d *demo) step(r *demoRoom, at time.Time) {
 		} else if agent := d.agentIn(r, c); agent != nil && !agent.hold {
 			sup.coaching, sup.coachSID, sup.updated = true, agent.callSID, at
 		}
-	case roll < 97 && len(people) < demoMaxSize: // a dial-out that cannot be routed
+	case roll < 96 && len(people) < demoMaxSize: // a dial-out that cannot be routed
 		d.dial(c, "callback +1 500 555 0002", magicUnroutable, at)
-	default: // the supervisor drops off or comes back
+	case roll < 98: // the supervisor drops off or comes back
 		if sup != nil {
 			d.s.removeParticipant(c, sup, at, false)
 		} else if c.liveCount() < c.maxParticipants {
 			p := d.join(c, r.supervisor, at)
 			p.muted = true
 		}
+	default: // an agent steps out or comes back; one always stays
+		d.agentShift(r, c, at)
+	}
+}
+
+// agentShift makes one of the room's agents leave when another is there to
+// carry on, or brings back an agent who left.
+func (d *demo) agentShift(r *demoRoom, c *conference, at time.Time) {
+	var in []*participant
+	var out []string
+	for _, name := range r.agents {
+		if p := c.findParticipant(name); p != nil {
+			in = append(in, p)
+		} else {
+			out = append(out, name)
+		}
+	}
+	switch {
+	case len(out) > 0 && c.liveCount() < c.maxParticipants:
+		d.dial(c, out[d.rng.IntN(len(out))], "client:agent", at)
+	case len(in) > 1:
+		d.s.removeParticipant(c, in[d.rng.IntN(len(in))], at, false)
 	}
 }
 
@@ -268,6 +295,16 @@ func (d *demo) freeCustomer(r *demoRoom, c *conference) string {
 		return ""
 	}
 	return free[d.rng.IntN(len(free))]
+}
+
+// agentDialling reports whether one of the room's agents is being called.
+func (d *demo) agentDialling(r *demoRoom, c *conference) bool {
+	for _, name := range r.agents {
+		if p := c.findParticipant(name); p != nil && p.status != model.ParticipantConnected && p.status.Live() {
+			return true
+		}
+	}
+	return false
 }
 
 // agentIn returns the room's first agent still connected.

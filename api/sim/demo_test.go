@@ -165,3 +165,33 @@ func TestDemoReopensEndedRoomsAndStops(t *testing.T) {
 		t.Errorf("the demo kept changing after it stopped:\n%s\nvs\n%s", before, after)
 	}
 }
+
+// TestDemoCallsAnAgentBack: a room whose agent a moderator removed calls
+// an agent back, who rings and connects.
+func TestDemoCallsAnAgentBack(t *testing.T) {
+	h := newHarness(t, WithTimings(Timings{Queue: time.Second, Connect: time.Second, Ring: 3 * time.Second}))
+	stop, err := StartDemo(h.srv, testAccount, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	var room string
+	for _, c := range h.srv.Conferences(testAccount) {
+		if c.FriendlyName == "support-escalations" {
+			room = c.SID
+		}
+	}
+	h.must(204, "DELETE", partPath(room, "agent-maria"), nil)
+	seen := map[string]bool{}
+	for i := 0; i < 40; i++ {
+		h.clock.Advance(time.Second)
+		if r := h.do("GET", partPath(room, "agent-maria"), nil); r.status == 200 {
+			seen[str(r.doc(t)["status"])] = true
+		}
+	}
+	for _, st := range []string{"ringing", "connected"} {
+		if !seen[st] {
+			t.Errorf("agent-maria never %s after being removed (saw %v)", st, seen)
+		}
+	}
+}
