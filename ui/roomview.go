@@ -451,6 +451,10 @@ func (a *App) renderFooter(bs []key.Binding) string {
 	}
 	room := a.width - ansi.StringWidth(helpItem)
 	var b strings.Builder
+	// Painted in runs (see paintRuns): the footer is on every screen and
+	// is drawn whole on every repaint.
+	runs := paintRuns{b: &b}
+	keyP, descP, sepP := paintOf(st.ShortKey), paintOf(st.ShortDesc), paintOf(st.ShortSeparator)
 	used := 0
 	for i, k := range items {
 		h := k.Help()
@@ -460,19 +464,23 @@ func (a *App) renderFooter(bs []key.Binding) string {
 		}
 		last := i == len(items)-1
 		if used+w > room || (!last && used+w+ansi.StringWidth(" …") > room) {
-			b.WriteString(st.Ellipsis.Render(" …"))
+			runs.write(paintOf(st.Ellipsis), " …")
 			break
 		}
 		if i > 0 {
-			b.WriteString(st.ShortSeparator.Render(sepText))
+			runs.write(sepP, sepText)
 		}
-		b.WriteString(st.ShortKey.Render(h.Key) + " " + st.ShortDesc.Render(h.Desc))
+		runs.write(keyP, h.Key)
+		runs.write(descP, " "+h.Desc)
 		used += w
 	}
 	if helpItem != "" {
 		h := a.keys.Help.Help()
-		b.WriteString(st.ShortSeparator.Render(sepText) + st.ShortKey.Render(h.Key) + " " + st.ShortDesc.Render(h.Desc))
+		runs.write(sepP, sepText)
+		runs.write(keyP, h.Key)
+		runs.write(descP, " "+h.Desc)
 	}
+	runs.end()
 	return b.String()
 }
 

@@ -134,9 +134,8 @@ func (l layout) header(cols []column, st *Styles) string {
 // colour each cell by its state.
 //
 // Escape sequences are most of a row's bytes, and bytes are latency over a
-// slow link: neighbouring cells of one paint share a run, and a run whose
-// paint is a foreground colour alone gives way to the next colour without a
-// reset.
+// slow link: cells are written through a paintRuns, and an unselected row
+// ends at its last visible character (the renderer erases the rest).
 func (l layout) row(cells []cell, selected bool, st *Styles) string {
 	var b strings.Builder
 	if selected {
@@ -144,30 +143,74 @@ func (l layout) row(cells []cell, selected bool, st *Styles) string {
 	} else {
 		b.WriteString(st.NoMarker)
 	}
+	runs := paintRuns{b: &b}
 	first := true
-	var cur Paint
 	for i, c := range cells {
 		if i >= len(l.show) || !l.show[i] {
 			continue
 		}
-		if !first {
-			b.WriteString(sep)
+		sepText := sep
+		if first {
+			sepText = ""
 		}
 		first = false
-		if !selected && c.paint != cur {
-			if cur.Post != "" && !(fgOnly(cur) && c.paint.Pre != "") {
-				b.WriteString(cur.Post)
-			}
-			b.WriteString(c.paint.Pre)
-			cur = c.paint
+		text := fit(c.text, l.widths[i])
+		if selected {
+			b.WriteString(sepText + text)
+			continue
 		}
-		b.WriteString(fit(c.text, l.widths[i]))
+		runs.write(runs.cur, sepText)
+		runs.write(c.paint, text)
 	}
-	b.WriteString(cur.Post)
 	if selected {
 		return st.Cells.Selected.Apply(b.String())
 	}
+	runs.trimTrailingSpaces()
+	runs.end()
 	return b.String()
+}
+
+// paintRuns writes text in paints with as few escape sequences as the
+// terminal needs: neighbouring text of one paint shares a run, and a run
+// whose paint is a foreground colour alone gives way to the next colour
+// without a reset.
+type paintRuns struct {
+	b   *strings.Builder
+	cur Paint
+}
+
+func (r *paintRuns) write(p Paint, text string) {
+	if text == "" {
+		return
+	}
+	if p != r.cur {
+		if r.cur.Post != "" && !(fgOnly(r.cur) && p.Pre != "") {
+			r.b.WriteString(r.cur.Post)
+		}
+		r.b.WriteString(p.Pre)
+		r.cur = p
+	}
+	r.b.WriteString(text)
+}
+
+// trimTrailingSpaces drops the padding at the end of the line written so
+// far, which shows nothing without a background.
+func (r *paintRuns) trimTrailingSpaces() {
+	if r.cur.Pre != "" && !fgOnly(r.cur) {
+		return // a background or an attribute may show on spaces
+	}
+	s := r.b.String()
+	t := strings.TrimRight(s, " ")
+	if len(t) < len(s) {
+		r.b.Reset()
+		r.b.WriteString(t)
+	}
+}
+
+// end closes the open run.
+func (r *paintRuns) end() {
+	r.b.WriteString(r.cur.Post)
+	r.cur = Paint{}
 }
 
 // fgOnly reports whether p sets a foreground colour and nothing else (no
