@@ -116,6 +116,10 @@ func sendAudited(ctx context.Context, sc auditScope, e audit.Entry, send func(co
 	var info api.ResponseInfo
 	callSID, err := send(api.WithResponseInfo(ctx, &info))
 	res := sendResult{callSID: callSID, err: err, outcome: outcomeOf(err), auditErr: ierr}
+	if err != nil && info.Status >= 200 && info.Status < 300 {
+		// The status arrived and said yes; only the body broke off.
+		res.outcome = audit.OutcomeOK
+	}
 	r := audit.Entry{Outcome: res.outcome, RequestID: info.RequestID, Attempts: info.Attempts}
 	if callSID != "" && e.CallSID == "" {
 		r.CallSID = callSID

@@ -74,6 +74,9 @@ func explain(err error) string {
 	case errors.Is(err, api.ErrRateLimited):
 		return "Twilio is throttling requests (20429): " + summary(err)
 	}
+	if long, _, ok := networkCause(err); ok {
+		return long
+	}
 	return summary(err)
 }
 

@@ -120,7 +120,7 @@ func (a App) onConferences(m conferencesMsg) (App, tea.Cmd) {
 		return a, nil
 	}
 	if m.err != nil {
-		l.poll.failed(m.err)
+		a.notePollFailure(&l.poll, "the conference list", m.err)
 		return a, a.listNext()
 	}
 	l.poll.succeeded(m.at)

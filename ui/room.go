@@ -154,12 +154,17 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 		if m.conf.ReasonEnded != "" {
 			reason = " (" + string(m.conf.ReasonEnded) + ")"
 		}
+		prior := a.flash // an action that just failed on the ending conference
 		a, cmd := a.leaveRoom()
-		a.setFlash(fmt.Sprintf("conference %s has ended%s", name, reason), false)
+		text := fmt.Sprintf("conference %s has ended%s", name, reason)
+		if prior.isErr && prior.text != "" {
+			text = prior.text + "; " + text
+		}
+		a.setFlash(text, prior.isErr)
 		return a, cmd
 	}
 	if m.err != nil {
-		r.poll.failed(m.err)
+		a.notePollFailure(&r.poll, "the participants", m.err)
 		return a, a.roomNext()
 	}
 	r.poll.succeeded(m.at)

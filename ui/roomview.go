@@ -224,7 +224,7 @@ func (a *App) freshness(p *poller) (text string, stale bool) {
 	if wait := p.nextAt.Sub(a.clock); wait >= time.Second && !p.inFlight {
 		what += " · retry in " + strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10) + "s"
 	}
-	return what + ": " + explain(p.err), true
+	return what + ": " + shortCause(p.err), true
 }
 
 // errorLines spells out why nothing could be loaded, wrapped to w, for the

@@ -1,0 +1,105 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+
+	"confconsole/api"
+	"confconsole/model"
+)
+
+// networkCause names a failure that happened below HTTP in plain words, with
+// a short form for the status line: the raw error repeats the whole URL and
+// hides the cause at its end. ok is false for any other error.
+func networkCause(err error) (long, short string, ok bool) {
+	var ae *api.Error
+	if errors.As(err, &ae) && ae.Status != 0 {
+		return "", "", false
+	}
+	var dns *net.DNSError
+	var op *net.OpError
+	var ne net.Error
+	reading := strings.Contains(err.Error(), "reading the HTTP")
+	switch {
+	case errors.As(err, &dns):
+		return fmt.Sprintf("cannot look up %s (DNS: %s): check the network, or TWILIO_REGION and TWILIO_EDGE", model.InertN(dns.Name, 60), model.InertN(dns.Err, 60)),
+			"DNS lookup failed", true
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "cannot connect to Twilio: connection refused (check the network, or --api-url)", "connection refused", true
+	case reading && (errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()):
+		return "Twilio's reply stopped arriving before it was complete (timed out reading it)", "reply timed out", true
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return "no answer from Twilio in time (timed out)", "timed out", true
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET):
+		return "the connection dropped before Twilio's reply was complete", "connection dropped", true
+	case errors.As(err, &op):
+		return "network error: " + model.InertN(op.Err.Error(), 120), "network error", true
+	}
+	return "", "", false
+}
+
+// shortCause is the cause of a failed poll in a few words, for the end of
+// the status line; the flash line has the whole explanation.
+func shortCause(err error) string {
+	switch {
+	case errors.Is(err, api.ErrUnauthorized):
+		return "credentials rejected (HTTP 401)"
+	case errors.Is(err, api.ErrForbidden):
+		return "access denied (HTTP 403)"
+	case errors.Is(err, api.ErrRateLimited):
+		return "throttled by Twilio (HTTP 429)"
+	}
+	if _, short, ok := networkCause(err); ok {
+		return short
+	}
+	var ae *api.Error
+	if !errors.As(err, &ae) {
+		return model.InertN(err.Error(), 60)
+	}
+	switch {
+	case errors.Is(err, api.ErrResponseTooLarge):
+		return fmt.Sprintf("reply too large (HTTP %d)", ae.Status)
+	case errors.Is(err, api.ErrBadResponse):
+		return fmt.Sprintf("unreadable reply (HTTP %d)", ae.Status)
+	case ae.Code != 0:
+		return fmt.Sprintf("HTTP %d, twilio %d", ae.Status, ae.Code)
+	case ae.Status != 0:
+		return fmt.Sprintf("HTTP %d %s", ae.Status, http.StatusText(ae.Status))
+	}
+	return model.InertN(ae.Summary(), 60)
+}
+
+// pollFailedText is the flash for a poll that failed: the whole cause and
+// what happens next, said once when polling starts to fail or the cause
+// changes (the status line keeps the short form).
+func pollFailedText(what string, err error) string {
+	next := "the console keeps the last table on screen and tries again by itself"
+	switch classify(err).kind {
+	case errAuth:
+		next = "fix the credentials and restart; the console tries again every " + authBackoff.String()
+	case errThrottled:
+		next = "the console polls less often until Twilio lets it through"
+	}
+	return fmt.Sprintf("could not update %s: %s; %s", what, explain(err), next)
+}
+
+// notePollFailure records a failed poll and, when polling starts to fail
+// or fails for a new reason, says so in full on the flash line, unless the
+// flash is showing an error of its own (an action's failure says more).
+func (a *App) notePollFailure(p *poller, what string, err error) {
+	prev := p.err
+	p.failed(err)
+	if prev != nil && shortCause(prev) == shortCause(err) {
+		return
+	}
+	if a.flash.text != "" && a.flash.isErr {
+		return
+	}
+	a.setFlash(pollFailedText(what, err), true)
+}
