@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"flag"
 	"net/http"
 	"slices"
 	"sync"
@@ -12,6 +13,10 @@ import (
 
 	"confconsole/api"
 )
+
+// latencyRounds is how many polls and keys TestPollAndKeyLatency times: a
+// few in go test, more in the performance report, where the p95 counts.
+var latencyRounds = flag.Int("latency-rounds", 12, "polls and keys timed by TestPollAndKeyLatency")
 
 // inFlight counts the requests the simulator is answering at once and
 // when the last answer went out.
@@ -72,9 +77,9 @@ func TestPollAndKeyLatency(t *testing.T) {
 	}
 	// The recording state follows the first roster; polls start after it.
 	c.waitFor(func(m tea.Msg) bool { _, ok := m.(recordingMsg); return ok })
-	rounds := 12
+	rounds := *latencyRounds
 	if raceEnabled {
-		rounds = 5
+		rounds = min(rounds, 5)
 	}
 	var polls, keys []time.Duration
 	for i := range rounds {
