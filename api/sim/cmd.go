@@ -40,6 +40,9 @@ func (l *stringList) Set(v string) error {
 	return nil
 }
 
+// advanceEvery is how often Main brings the world up to date by itself.
+const advanceEvery = 100 * time.Millisecond
+
 // shutdownGrace is how long Main waits for requests in flight when its
 // context ends.
 const shutdownGrace = 5 * time.Second
@@ -152,6 +155,21 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		apiKey: *apiKey, apiSecret: *apiSecret, generated: generated,
 		seed: *seed, demo: runDemo,
 	})
+
+	// Calls progress and callbacks fire on the clock even when no request
+	// comes to bring the world up to date.
+	go func() {
+		t := time.NewTicker(advanceEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				srv.Advance()
+			}
+		}
+	}()
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)

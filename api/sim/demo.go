@@ -74,7 +74,7 @@ const (
 // returns at once; the events happen lazily as requests arrive.
 func StartDemo(srv *Server, accountSID string, seed int64) (stop func(), err error) {
 	srv.mu.Lock()
-	defer srv.mu.Unlock()
+	defer srv.unlock()
 	srv.advance()
 	a := srv.accounts[accountSID]
 	if a == nil {
@@ -93,7 +93,7 @@ func StartDemo(srv *Server, accountSID string, seed int64) (stop func(), err err
 	}
 	return func() {
 		srv.mu.Lock()
-		defer srv.mu.Unlock()
+		defer srv.unlock()
 		d.stopped = true
 	}, nil
 }

@@ -18,7 +18,7 @@ import (
 // is left.
 func (s *Server) Hangup(accountSID, conferenceSID, callSIDOrLabel string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	s.advance()
 	c, p, err := s.lookup(accountSID, conferenceSID, callSIDOrLabel)
 	if err != nil {
@@ -51,7 +51,7 @@ type Join struct {
 // participant.
 func (s *Server) JoinConnected(accountSID, confName string, j Join) (model.Participant, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	s.advance()
 	a := s.accounts[accountSID]
 	if a == nil {
@@ -115,7 +115,7 @@ func (s *Server) JoinConnected(accountSID, confName string, j Join) (model.Parti
 // simulator sees them now.
 func (s *Server) Conferences(accountSID string) []model.Conference {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	s.advance()
 	a := s.accounts[accountSID]
 	if a == nil {
@@ -142,7 +142,7 @@ func (s *Server) Conferences(accountSID string) []model.Conference {
 // the simulator sees them now.
 func (s *Server) Participants(accountSID, conferenceSID string) []model.Participant {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	s.advance()
 	a := s.accounts[accountSID]
 	if a == nil {

@@ -145,6 +145,8 @@ func (s *Server) updateConference(a *account, req request) (int, any, *apiError)
 			return 0, nil, badRequest(CodeConferenceNotActive, "Conference %s is completed; it cannot play an announcement", c.sid)
 		}
 		c.updated = now
+		// The simulator plays nothing, so the announcement ends at once.
+		s.emit(c, "announcement-end", now, nil, "AnnounceUrl", announce)
 	}
 	if end && c.status != model.ConferenceCompleted {
 		s.endConference(c, now, model.ReasonEndedViaAPI, "")
@@ -272,7 +274,7 @@ func (s *Server) updateParticipant(a *account, req request) (int, any, *apiError
 	hold := f.boolean("Hold")
 	f.url("HoldUrl")
 	f.method("HoldMethod")
-	f.url("AnnounceUrl")
+	announce, _ := f.url("AnnounceUrl")
 	f.method("AnnounceMethod")
 	f.url("WaitUrl")
 	f.method("WaitMethod")
@@ -303,6 +305,7 @@ func (s *Server) updateParticipant(a *account, req request) (int, any, *apiError
 	}
 
 	now := s.clock.Now()
+	before := *p
 	if muted != nil {
 		p.muted = *muted
 	}
@@ -317,7 +320,34 @@ func (s *Server) updateParticipant(a *account, req request) (int, any, *apiError
 	}
 	p.coaching, p.coachSID = wantCoach, target
 	p.updated = now
+	s.emitChanges(c, &before, p, now, announce)
 	return http.StatusOK, renderParticipant(c, p, false), nil
+}
+
+// emitChanges reports what an update changed to the conference's callback:
+// mute, hold, other changes ("modify") and an announcement (which ends at
+// once: the simulator plays nothing).
+func (s *Server) emitChanges(c *conference, before, p *participant, at time.Time, announce string) {
+	if before.muted != p.muted {
+		if p.muted {
+			s.emit(c, "participant-mute", at, p)
+		} else {
+			s.emit(c, "participant-unmute", at, p)
+		}
+	}
+	if before.hold != p.hold {
+		if p.hold {
+			s.emit(c, "participant-hold", at, p)
+		} else {
+			s.emit(c, "participant-unhold", at, p)
+		}
+	}
+	if before.coaching != p.coaching || before.coachSID != p.coachSID || before.endOnExit != p.endOnExit {
+		s.emit(c, "participant-modify", at, p)
+	}
+	if announce != "" {
+		s.emit(c, "announcement-end", at, p, "AnnounceUrl", announce)
+	}
 }
 
 // checkCoachTarget checks that target names another participant connected to
@@ -365,6 +395,7 @@ type createForm struct {
 	coaching     *bool
 	coachSID     string
 	hasCoach     bool
+	callback     *callbackConfig // the conference's status callback, if one is asked for
 }
 
 // readCreateForm reads and checks everything in a CreateParticipant request
@@ -400,6 +431,7 @@ func readCreateForm(v url.Values) (createForm, *apiError) {
 	if f.err != nil {
 		return c, f.err
 	}
+	c.callback = readCallbackConfig(f)
 	if c.timeout != nil && (*c.timeout < minTimeout || *c.timeout > maxTimeout) {
 		return c, badRequest(CodeBadRequest, "Timeout must be between %d and %d seconds, got %d", minTimeout, maxTimeout, *c.timeout)
 	}
@@ -426,6 +458,27 @@ func readCreateForm(v url.Values) (createForm, *apiError) {
 		return c, badRequest(CodeToBlocked, "Account not allowed to call %s", to)
 	}
 	return c, nil
+}
+
+// readCallbackConfig reads the conference status callback of a create
+// request that checkCreateExtras found valid; nil when none is asked for.
+func readCallbackConfig(f *formReader) *callbackConfig {
+	u, ok := f.str("ConferenceStatusCallback")
+	if !ok || u == "" {
+		return nil
+	}
+	cb := &callbackConfig{url: u, method: http.MethodPost, events: map[string]bool{}}
+	if m, ok := f.str("ConferenceStatusCallbackMethod"); ok && strings.EqualFold(m, http.MethodGet) {
+		cb.method = http.MethodGet
+	}
+	events := f.list("ConferenceStatusCallbackEvent", CodeConferenceAttributes)
+	if len(events) == 0 {
+		events = []string{"start", "end"} // Twilio's default
+	}
+	for _, e := range events {
+		cb.events[e] = true
+	}
+	return cb
 }
 
 // checkCreateExtras checks the documented parameters that have no visible
@@ -527,6 +580,9 @@ func (s *Server) createParticipant(a *account, req request) (int, any, *apiError
 		if cf.channels == "dual" {
 			c.channels = 2
 		}
+		// Only the first participant's callback settings count, as Twilio
+		// documents: later ones are ignored.
+		c.callback = cf.callback
 	}
 	p := &participant{
 		callSID:      s.newSID("CA"),

@@ -27,7 +27,16 @@
 // on another account's path answer 401 20003, and another account's
 // conference under your own path 404 20404; a failed participant stays listed
 // for Timings.Linger and answers updates with 404; ending a completed
-// conference again is a no-op that answers 200. No status callbacks are sent.
+// conference again is a no-op that answers 200.
+//
+// Callbacks. A conference whose first participant named a
+// ConferenceStatusCallback reports the subscribed events to it
+// (conference-start, conference-end, participant-join, participant-leave,
+// participant-mute/unmute, participant-hold/unhold, participant-modify,
+// announcement-end), in order, numbered by SequenceNumber and signed with
+// X-Twilio-Signature (see Signature). Announcements end at once, since
+// nothing is played; speaker events never happen; a participant's own call
+// StatusCallback is checked but not called.
 //
 // Faults. InjectFault queues faults that the next matching requests get (429
 // with or without Retry-After, 500, 503, a truncated or empty body after the
@@ -79,6 +88,7 @@ type config struct {
 	seeded   bool
 	logger   io.Writer
 	noAnswer []string
+	client   *http.Client
 }
 
 // WithClock makes the simulator follow c instead of the wall clock.
@@ -97,6 +107,11 @@ func WithSeed(seed int64) Option {
 // path, status, duration and any injected fault. Credentials are never logged.
 func WithLogger(w io.Writer) Option { return func(cfg *config) { cfg.logger = w } }
 
+// WithHTTPClient sets the client that sends conference status callbacks
+// (the default has a 5-second timeout). Tests give one that only reaches
+// loopback.
+func WithHTTPClient(c *http.Client) Option { return func(cfg *config) { cfg.client = c } }
+
 // WithNoAnswer names phone numbers that ring until the participant's Timeout
 // and then fail, as a phone nobody picks up.
 func WithNoAnswer(numbers ...string) Option {
@@ -112,6 +127,11 @@ type Server struct {
 	faults   faultSet
 	noAnswer map[string]bool
 	chunks   sync.Pool // *[]byte scratch for streaming roster pages
+	cbClient *http.Client
+
+	cbMu      sync.Mutex // guards the callbacks waiting to be sent
+	cbPending []callback
+	cbSending bool
 
 	mu       sync.Mutex // guards everything below
 	rng      *rand.Rand
@@ -120,6 +140,7 @@ type Server struct {
 	sortKeys map[string]sortKey // every SID ever issued, for page tokens
 	seq      uint64
 	events   eventQueue
+	outbox   []callback // queued under mu, sent after it is released
 }
 
 type apiKey struct {
@@ -148,6 +169,10 @@ func New(opts ...Option) *Server {
 	}
 	for _, n := range cfg.noAnswer {
 		s.noAnswer[n] = true
+	}
+	s.cbClient = cfg.client
+	if s.cbClient == nil {
+		s.cbClient = &http.Client{Timeout: callbackTimeout}
 	}
 	s.chunks.New = func() any {
 		b := make([]byte, 0, streamChunk)
@@ -452,7 +477,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.advance()
 	status, body, herr := s.dispatch(req)
-	s.mu.Unlock()
+	s.unlock()
 
 	switch {
 	case herr != nil:

@@ -35,6 +35,10 @@ type conference struct {
 	// roster is the participants' call SIDs in list order, kept until
 	// someone joins or leaves (nil when it must be worked out again).
 	roster []string
+	// callback is where the conference reports its events (nil: nowhere);
+	// callbackSeq numbers them.
+	callback    *callbackConfig
+	callbackSeq int
 }
 
 // listOrder returns the participants' call SIDs in list order. The slice
@@ -210,6 +214,16 @@ func (s *Server) schedule(at time.Time, fn func(at time.Time)) {
 	heap.Push(&s.events, &event{at: at, seq: s.seq, run: fn})
 }
 
+// Advance brings the simulated world up to the clock's present: calls
+// progress, the demo moves, callbacks go out. Every request does this first,
+// so only a server whose callbacks must fire while nobody asks it anything
+// needs to call it, on a ticker (Main does, every 100 ms).
+func (s *Server) Advance() {
+	s.mu.Lock()
+	defer s.unlock()
+	s.advance()
+}
+
 // advance applies, in time order, every event due by now. Callers hold s.mu.
 func (s *Server) advance() {
 	now := s.clock.Now()
@@ -337,8 +351,10 @@ func (s *Server) addParticipant(c *conference, p *participant, at time.Time, con
 // the conference (and its recording, if one was asked for).
 func (s *Server) connect(c *conference, p *participant, at time.Time) {
 	p.status, p.updated = model.ParticipantConnected, at
+	s.emit(c, "participant-join", at, p)
 	if c.status == model.ConferenceInit && p.startOnEnter {
 		c.status, c.updated = model.ConferenceInProgress, at
+		s.emit(c, "conference-start", at, nil)
 		if c.record {
 			s.startRecording(c, p.callSID, "Conference", at)
 		}
@@ -363,6 +379,9 @@ func (s *Server) removeParticipant(c *conference, p *participant, at time.Time, 
 	delete(c.participants, p.callSID)
 	c.roster = nil
 	p.status = model.ParticipantComplete
+	if wasConnected {
+		s.emit(c, "participant-leave", at, p)
+	}
 	for _, o := range c.participants {
 		if o.coachSID == p.callSID {
 			// Nobody left to coach: the coach becomes an ordinary participant.
@@ -386,8 +405,14 @@ func (s *Server) removeParticipant(c *conference, p *participant, at time.Time, 
 
 // endConference completes c: every participant is gone and recordings finish.
 func (s *Server) endConference(c *conference, at time.Time, reason model.ReasonEnded, callSID string) {
+	for _, sid := range c.listOrder(s) {
+		if p := c.participants[sid]; p.status == model.ParticipantConnected {
+			s.emit(c, "participant-leave", at, p)
+		}
+	}
 	c.status, c.updated = model.ConferenceCompleted, at
 	c.reasonEnded, c.callSIDEnding = reason, callSID
+	s.emit(c, "conference-end", at, nil, "ReasonConferenceEnded", string(reason), "CallSidEndingConference", callSID)
 	for sid, p := range c.participants {
 		p.status = model.ParticipantComplete
 		delete(c.participants, sid)
