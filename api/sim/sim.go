@@ -27,7 +27,9 @@
 // on another account's path answer 401 20003, and another account's
 // conference under your own path 404 20404; a failed participant stays listed
 // for Timings.Linger and answers updates with 404; ending a completed
-// conference again is a no-op that answers 200.
+// conference again is a no-op that answers 200. One choice is stricter than
+// Twilio: a POST body that is not application/x-www-form-urlencoded is
+// refused (400 20001) where Twilio would read it as no parameters at all.
 //
 // Callbacks. A conference whose first participant named a
 // ConferenceStatusCallback reports the subscribed events to it
