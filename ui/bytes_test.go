@@ -171,12 +171,12 @@ type liveConsole struct {
 // startLiveConsole fills a conference with n participants, who joined seven
 // seconds apart, and opens it in the console at sz.
 func startLiveConsole(t *testing.T, n int, sz perfSize, refresh time.Duration) *liveConsole {
-	return startLiveConsoleVia(t, n, sz, refresh, nil)
+	return startLiveConsoleVia(t, n, sz, refresh, nil, nil)
 }
 
 // startLiveConsoleVia is startLiveConsole with the simulator's handler
-// wrapped by wrap (nil for none).
-func startLiveConsoleVia(t *testing.T, n int, sz perfSize, refresh time.Duration, wrap func(http.Handler) http.Handler) *liveConsole {
+// wrapped by wrap and its server set up by setup (either nil for none).
+func startLiveConsoleVia(t *testing.T, n int, sz perfSize, refresh time.Duration, wrap func(http.Handler) http.Handler, setup func(*http.Server)) *liveConsole {
 	t.Helper()
 	withColor(t)
 	clock := sim.NewFakeClock(testNow)
@@ -197,7 +197,11 @@ func startLiveConsoleVia(t *testing.T, n int, sz perfSize, refresh time.Duration
 	if wrap != nil {
 		h = wrap(srv)
 	}
-	hs := httptest.NewServer(h)
+	hs := httptest.NewUnstartedServer(h)
+	if setup != nil {
+		setup(hs.Config)
+	}
+	hs.Start()
 	t.Cleanup(hs.Close)
 	console, err := api.New(api.Config{AccountSID: simAccount, AuthToken: simToken, BaseURL: hs.URL})
 	if err != nil {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"flag"
+	"net"
 	"net/http"
 	"slices"
 	"sync"
@@ -71,7 +72,7 @@ func p95(ds []time.Duration) time.Duration {
 // out at once, and a poll of 250 participants is one request.
 func TestPollAndKeyLatency(t *testing.T) {
 	f := inFlight{delay: 50 * time.Millisecond}
-	c := startLiveConsoleVia(t, 250, perfSize{120, 40}, time.Second, f.wrap)
+	c := startLiveConsoleVia(t, 250, perfSize{120, 40}, time.Second, f.wrap, nil)
 	if p := f.peak.Load(); p > 1 {
 		t.Fatalf("opening the conference sent %d requests at once; the console must keep at most one in flight", p)
 	}
@@ -108,4 +109,26 @@ func TestPollAndKeyLatency(t *testing.T) {
 	perfLog(t, "latency.key_to_screen_in_flight_p95", float64(p95(keys).Microseconds())/1000, "ms")
 	perfLog(t, "requests.max_in_flight", float64(f.peak.Load()), "")
 	perfLog(t, "frame", float64(frame.Microseconds())/1000, "ms")
+}
+
+// TestPollsReuseOneConnection holds that polling keeps one connection open:
+// against Twilio every new connection is a TLS handshake, two or three
+// round trips across an ocean and the costliest CPU a poll could add.
+func TestPollsReuseOneConnection(t *testing.T) {
+	var conns atomic.Int64
+	c := startLiveConsoleVia(t, 50, perfSize{120, 40}, time.Second, nil, func(s *http.Server) {
+		s.ConnState = func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				conns.Add(1)
+			}
+		}
+	})
+	c.waitFor(func(m tea.Msg) bool { _, ok := m.(recordingMsg); return ok })
+	before := conns.Load()
+	for range 10 {
+		c.pollNow()
+	}
+	if n := conns.Load() - before; n != 0 {
+		t.Errorf("10 polls opened %d new connections, want 0 (one kept alive)", n)
+	}
 }
