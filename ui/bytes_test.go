@@ -34,8 +34,8 @@ const (
 	budgetRowAndCounts = 2 * budgetOneRow
 
 	// The budget for a first paint or a resize is 6 KB; the console is at
-	// about 7 KB (35 rows of some 120 columns of text, each with its state
-	// colours) and ceilingRepaint holds it there until the rows get
+	// about 7.1 KB (35 rows of some 120 columns of text, each with its
+	// state colours) and ceilingRepaint holds it there until the rows get
 	// cheaper. Heavily styled tables write 17-23 KB.
 	budgetRepaint  = 6144
 	ceilingRepaint = 7680

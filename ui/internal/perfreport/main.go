@@ -140,7 +140,7 @@ func (r *report) add(what, budget, measured, baseline string, ok bool, judged bo
 }
 
 func (r *report) print(w io.Writer) {
-	head := row{"what", "budget", "measured", "baseline (same run)", ""}
+	head := row{"what", "budget", "measured", "baseline (same run)", "verdict"}
 	widths := [4]int{}
 	for _, x := range append([]row{head}, r.rows...) {
 		for i, s := range []string{x.what, x.budget, x.measured, x.baseline} {
@@ -161,7 +161,7 @@ func (r *report) print(w io.Writer) {
 	line(head)
 	seps := row{}
 	seps.what, seps.budget, seps.measured, seps.baseline = strings.Repeat("-", widths[0]), strings.Repeat("-", widths[1]), strings.Repeat("-", widths[2]), strings.Repeat("-", widths[3])
-	seps.ok = "--"
+	seps.ok = "-------"
 	line(seps)
 	for _, x := range r.rows {
 		line(x)
