@@ -449,18 +449,7 @@ func readTests(r *report, root string) error {
 	if err != nil {
 		return fmt.Errorf("go test ./ui/: %w\n%s", err, out)
 	}
-	figs := map[string]float64{}
-	ratios := map[string][]string{}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		if m := perfLine.FindStringSubmatch(sc.Text()); m != nil {
-			v, _ := strconv.ParseFloat(m[2], 64)
-			figs[m[1]] = v
-		}
-		if m := ratioLine.FindStringSubmatch(sc.Text()); m != nil {
-			ratios[m[1]] = m[2:]
-		}
-	}
+	figs, ratios := parseTestOutput(out)
 	need := func(k string) float64 {
 		v, ok := figs[k]
 		if !ok {
@@ -500,9 +489,35 @@ func readTests(r *report, root string) error {
 	return err
 }
 
+// parseTestOutput reads the "perf:" figures and the ratio lines the ui
+// tests print.
+func parseTestOutput(out []byte) (figs map[string]float64, ratios map[string][]string) {
+	figs, ratios = map[string]float64{}, map[string][]string{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		if m := perfLine.FindStringSubmatch(sc.Text()); m != nil {
+			v, _ := strconv.ParseFloat(m[2], 64)
+			figs[m[1]] = v
+		}
+		if m := ratioLine.FindStringSubmatch(sc.Text()); m != nil {
+			ratios[m[1]] = m[2:]
+		}
+	}
+	return figs, ratios
+}
+
 var benchLine = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+([0-9.]+) ns/op(?:\s+([0-9.]+) req/s)?(?:\s+([0-9.]+) B/op\s+([0-9.]+) allocs/op)?`)
 
 type bench struct{ ns, reqs, allocs float64 }
+
+// parseBench reads the figures of one benchmark line matched by benchLine.
+func parseBench(m []string) bench {
+	var b bench
+	b.ns, _ = strconv.ParseFloat(m[2], 64)
+	b.reqs, _ = strconv.ParseFloat(m[3], 64)
+	b.allocs, _ = strconv.ParseFloat(m[5], 64)
+	return b
+}
 
 func runBenchmarks(root, pkg, pattern, benchtime string) (map[string]bench, error) {
 	cmd := command(root, "go", "test", "-count=1", "-run", "^$", "-bench", pattern, "-benchmem", "-benchtime", benchtime, pkg)
@@ -517,11 +532,7 @@ func runBenchmarks(root, pkg, pattern, benchtime string) (map[string]bench, erro
 		if m == nil {
 			continue
 		}
-		var b bench
-		b.ns, _ = strconv.ParseFloat(m[2], 64)
-		b.reqs, _ = strconv.ParseFloat(m[3], 64)
-		b.allocs, _ = strconv.ParseFloat(m[5], 64)
-		res[m[1]] = b
+		res[m[1]] = parseBench(m)
 	}
 	return res, nil
 }

@@ -1,0 +1,72 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFgOnly(t *testing.T) {
+	tests := []struct {
+		pre  string
+		want bool
+	}{
+		{"\x1b[38;5;245m", true},
+		{"\x1b[38;2;10;20;30m", true},
+		{"\x1b[31m", true},
+		{"\x1b[91m", true},
+		{"", false},
+		{"\x1b[1;38;5;75m", false},        // bold
+		{"\x1b[38;5;231;48;5;24m", false}, // a background
+		{"\x1b[3;38;5;214m", false},       // italic
+		{"\x1b[48;5;24m", false},
+		{"\x1b[38;5;245m\x1b[1m", false},
+		{"\x1b[38;5m", false},
+		{"\x1b[38;5;245", false},
+	}
+	for _, tc := range tests {
+		if got := fgOnly(Paint{Pre: tc.pre, Post: "\x1b[0m"}); got != tc.want {
+			t.Errorf("fgOnly(%q) = %v, want %v", tc.pre, got, tc.want)
+		}
+	}
+}
+
+func TestPaintRuns(t *testing.T) {
+	const reset = "\x1b[0m"
+	grey := Paint{"\x1b[38;5;245m", reset}
+	green := Paint{"\x1b[38;5;78m", reset}
+	bold := Paint{"\x1b[1;38;5;75m", reset}
+	type piece struct {
+		p    Paint
+		text string
+	}
+	tests := []struct {
+		name   string
+		pieces []piece
+		trim   bool
+		want   string
+	}{
+		{"one paint, one run", []piece{{grey, "a "}, {grey, "b"}}, false, grey.Pre + "a b" + reset},
+		{"colour to colour without a reset", []piece{{grey, "a"}, {green, "b"}}, false, grey.Pre + "a" + green.Pre + "b" + reset},
+		{"reset after bold", []piece{{bold, "k"}, {grey, "d"}}, false, bold.Pre + "k" + reset + grey.Pre + "d" + reset},
+		{"reset before no paint", []piece{{grey, "a"}, {Paint{}, "b"}}, false, grey.Pre + "a" + reset + "b"},
+		{"empty text changes nothing", []piece{{grey, "a"}, {bold, ""}, {grey, "b"}}, false, grey.Pre + "ab" + reset},
+		{"trailing padding trimmed", []piece{{grey, "a"}, {green, "1m   "}}, true, grey.Pre + "a" + green.Pre + "1m" + reset},
+		{"padding kept where it may show", []piece{{bold, "a  "}}, true, bold.Pre + "a  " + reset},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var b strings.Builder
+			r := paintRuns{b: &b}
+			for _, p := range tc.pieces {
+				r.write(p.p, p.text)
+			}
+			if tc.trim {
+				r.trimTrailingSpaces()
+			}
+			r.end()
+			if got := b.String(); got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
