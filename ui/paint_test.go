@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestFgOnly(t *testing.T) {
@@ -68,5 +69,30 @@ func TestPaintRuns(t *testing.T) {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestStatusSaysLiveWhilePollsAreOnTime holds the rule that keeps an idle
+// console silent: while replies arrive on time the status line does not
+// change (so an unchanged poll draws nothing), and once a reply is late it
+// shows the data's age.
+func TestStatusSaysLiveWhilePollsAreOnTime(t *testing.T) {
+	h := openRoom(t, demoService(), nil) // 2 s polls
+	statusLine := func() string { return strings.Split(h.view(), "\n")[1] }
+	if s := statusLine(); !strings.HasSuffix(strings.TrimSpace(s), "live") {
+		t.Fatalf("status after a fresh poll = %q, want it to end in live", s)
+	}
+	before := h.view()
+	h.clock = h.clock.Add(time.Second)
+	h.send(clockMsg{t: h.clock})
+	h.poll()
+	if after := h.view(); after != before {
+		t.Errorf("a second later and an unchanged poll, the screen changed:\n%s\n---\n%s", before, after)
+	}
+	// No reply for 5 s (two intervals and a second): the age shows.
+	h.clock = h.clock.Add(5 * time.Second)
+	h.send(clockMsg{t: h.clock})
+	if s := statusLine(); !strings.Contains(s, "updated 5s ago") {
+		t.Errorf("status with a late reply = %q, want updated 5s ago", s)
 	}
 }
