@@ -447,13 +447,25 @@ func TestTerminalBytes(t *testing.T) {
 	if raceEnabled {
 		seconds = 10
 	}
-	total := 0
+	total, worst := 0, 0
 	for range seconds {
-		total += c.tick()
+		n := c.tick()
+		total += n
+		worst = max(worst, n)
 	}
 	perfLog(t, "bytes.steady_per_second", float64(total)/float64(seconds), "B/s")
+	perfLog(t, "bytes.steady_worst_second", float64(worst), "B")
 	if total > seconds*budgetPerSecond {
 		t.Errorf("%d s of polls with nothing changing wrote %d bytes (%d B/s), budget %d B/s", seconds, total, total/seconds, budgetPerSecond)
+	}
+
+	// A whole minute at once (a laptop waking, a stalled link): every
+	// row's TIME moves on, so at most a repaint.
+	c.clock.Advance(time.Minute - time.Second)
+	n = c.tick()
+	perfLog(t, "bytes.minute_at_once", float64(n), "B")
+	if n > ceilingRepaint {
+		t.Errorf("a minute passing at once wrote %d bytes, more than a repaint (%d)", n, ceilingRepaint)
 	}
 	t.Logf("scripted session took %v", time.Since(start).Round(time.Millisecond))
 }
