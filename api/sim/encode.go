@@ -182,92 +182,74 @@ type jsonItems interface {
 	sizeHint() int
 }
 
+// appendArray appends l as a JSON array, each item written by appendItem.
+func appendArray[T any](b []byte, l []T, appendItem func(*T, []byte) []byte) []byte {
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendItem(&l[i], b)
+	}
+	return append(b, ']')
+}
+
+type participantItems []participantJSON
+
+func (l participantItems) appendItems(b []byte) []byte {
+	return appendArray(b, l, (*participantJSON).appendJSON)
+}
 func (l participantItems) sizeHint() int { return 700 * len(l) }
+
+type conferenceItems []conferenceJSON
+
+func (l conferenceItems) appendItems(b []byte) []byte {
+	return appendArray(b, l, (*conferenceJSON).appendJSON)
+}
+func (l conferenceItems) sizeHint() int { return 900 * len(l) }
+
+type recordingItems []recordingJSON
+
+func (l recordingItems) appendItems(b []byte) []byte {
+	return appendArray(b, l, (*recordingJSON).appendJSON)
+}
+func (l recordingItems) sizeHint() int { return 900 * len(l) }
+
+// encodedItems holds items already written (participants' cached JSON).
+type encodedItems [][]byte
+
+func (l encodedItems) appendItems(b []byte) []byte {
+	return appendArray(b, l, func(e *[]byte, b []byte) []byte { return append(b, *e...) })
+}
+
 func (l encodedItems) sizeHint() int {
-	n := len(l)
+	n := len(l) // the commas
 	for _, e := range l {
 		n += len(e)
 	}
 	return n
 }
 
-func (l encodedItems) appendItems(b []byte) []byte {
-	b = append(b, '[')
-	for i, e := range l {
-		if i > 0 {
-			b = append(b, ',')
+// rawItems holds already-encoded items (tests build pages from Twilio's
+// examples with it); they are compacted as encoding/json would.
+type rawItems []json.RawMessage
+
+func (l rawItems) appendItems(b []byte) []byte {
+	return appendArray(b, l, func(r *json.RawMessage, b []byte) []byte {
+		c, err := marshalNoEscape(*r)
+		if err != nil {
+			c = []byte("null")
 		}
-		b = append(b, e...)
-	}
-	return append(b, ']')
+		return append(b, c...)
+	})
 }
-func (l conferenceItems) sizeHint() int { return 900 * len(l) }
-func (l recordingItems) sizeHint() int  { return 900 * len(l) }
+
 func (l rawItems) sizeHint() int {
 	n := 0
 	for _, r := range l {
 		n += len(r)
 	}
 	return n
-}
-
-type participantItems []participantJSON
-
-// encodedItems holds items already written (participants' cached JSON).
-type encodedItems [][]byte
-type conferenceItems []conferenceJSON
-type recordingItems []recordingJSON
-
-// rawItems holds already-encoded items (tests build pages from Twilio's
-// examples with it).
-type rawItems []json.RawMessage
-
-func (l participantItems) appendItems(b []byte) []byte {
-	b = append(b, '[')
-	for i := range l {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = l[i].appendJSON(b)
-	}
-	return append(b, ']')
-}
-
-func (l conferenceItems) appendItems(b []byte) []byte {
-	b = append(b, '[')
-	for i := range l {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = l[i].appendJSON(b)
-	}
-	return append(b, ']')
-}
-
-func (l recordingItems) appendItems(b []byte) []byte {
-	b = append(b, '[')
-	for i := range l {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = l[i].appendJSON(b)
-	}
-	return append(b, ']')
-}
-
-func (l rawItems) appendItems(b []byte) []byte {
-	b = append(b, '[')
-	for i, r := range l {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		c, err := marshalNoEscape(r)
-		if err != nil {
-			c = []byte("null")
-		}
-		b = append(b, c...)
-	}
-	return append(b, ']')
 }
 
 // dateMemo formats dates, reusing the last result: the members of a roster
