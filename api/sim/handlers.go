@@ -79,12 +79,9 @@ func (s *Server) listConferences(a *account, req request) (int, any, *apiError) 
 			echo = append(echo, param{k, v})
 		}
 	}
-	pg, perr := parsePaging(req.form)
+	pg := q.paging()
 	if q.err != nil {
 		return 0, nil, q.err
-	}
-	if perr != nil {
-		return 0, nil, perr
 	}
 	var sids []string
 	for _, c := range a.conferences {
@@ -109,8 +106,15 @@ func (s *Server) listConferences(a *account, req request) (int, any, *apiError) 
 
 // conferenceBySID resolves the conference in the path by SID.
 func (s *Server) conferenceBySID(a *account, req request) (*conference, *apiError) {
+	return conferenceInPath(a, req, notFound)
+}
+
+// conferenceInPath finds the conference whose SID is in the path; malformed
+// answers a segment that is not a conference SID at all, which Twilio
+// answers differently under Participants than elsewhere.
+func conferenceInPath(a *account, req request, malformed func(path string) *apiError) (*conference, *apiError) {
 	if !conferenceSIDPattern.MatchString(req.route.conference) {
-		return nil, notFound(req.path)
+		return nil, malformed(req.path)
 	}
 	c := a.findConference(req.route.conference)
 	if c == nil {
@@ -159,14 +163,7 @@ func (s *Server) updateConference(a *account, req request) (int, any, *apiError)
 // participantsConference resolves the conference of a participants path that
 // needs a conference SID. Twilio answers a malformed SID there with 405 20004.
 func (s *Server) participantsConference(a *account, req request) (*conference, *apiError) {
-	if !conferenceSIDPattern.MatchString(req.route.conference) {
-		return nil, methodNotAllowed()
-	}
-	c := a.findConference(req.route.conference)
-	if c == nil {
-		return nil, notFound(req.path)
-	}
-	return c, nil
+	return conferenceInPath(a, req, func(string) *apiError { return methodNotAllowed() })
 }
 
 func (s *Server) listParticipants(a *account, req request) (int, any, *apiError) {
@@ -176,12 +173,9 @@ func (s *Server) listParticipants(a *account, req request) (int, any, *apiError)
 	}
 	q := &formReader{v: req.form}
 	muted, hold, coaching := q.boolean("Muted"), q.boolean("Hold"), q.boolean("Coaching")
-	pg, perr := parsePaging(req.form)
+	pg := q.paging()
 	if q.err != nil {
 		return 0, nil, q.err
-	}
-	if perr != nil {
-		return 0, nil, perr
 	}
 	var echo []param
 	for _, f := range []struct {
@@ -624,12 +618,9 @@ func (s *Server) listRecordings(a *account, req request) (int, any, *apiError) {
 	q := &formReader{v: req.form}
 	names := []string{"DateCreated", "DateCreated<", "DateCreated>"}
 	echo, days := readDateFilters(q, names...)
-	pg, perr := parsePaging(req.form)
+	pg := q.paging()
 	if q.err != nil {
 		return 0, nil, q.err
-	}
-	if perr != nil {
-		return 0, nil, perr
 	}
 	var sids []string
 	byID := make(map[string]*recording)

@@ -22,6 +22,16 @@ func (f *formReader) fail(e *apiError) {
 	}
 }
 
+// paging reads PageSize, Page and PageToken after the list's own filters, so
+// a bad filter is the error reported when both are wrong.
+func (f *formReader) paging() paging {
+	p, err := parsePaging(f.v)
+	if err != nil {
+		f.fail(err)
+	}
+	return p
+}
+
 // str returns the first value of key and whether it was sent.
 func (f *formReader) str(key string) (string, bool) { return first(f.v, key) }
 
