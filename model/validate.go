@@ -250,6 +250,11 @@ func ValidateLabel(s string) error {
 	if Inert(s) != s {
 		return fmt.Errorf("%s has control or invisible characters; use plain text", shown(s))
 	}
+	if strings.Contains(s, "/") {
+		// The label is a path segment of the participant's URL; Twilio
+		// refuses one with a slash (error 16024), and so does the client.
+		return fmt.Errorf("%s contains \"/\", which Twilio does not allow in a label; use - or _ instead", shown(s))
+	}
 	if strings.TrimSpace(s) != s {
 		return fmt.Errorf("%q has spaces at the start or end; remove them", shown(s))
 	}

@@ -127,6 +127,7 @@ func TestValidateLabel(t *testing.T) {
 		{"agent\u202e7", "control or invisible characters"},
 		{"agent\xff", "bytes that are not text"},
 		{" agent", "spaces at the start or end"},
+		{"team/agent-7", `contains "/"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
