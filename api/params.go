@@ -137,69 +137,69 @@ type RecordingUpdate struct {
 const CurrentRecording = "Twilio.CURRENT"
 
 // form collects the wire parameters of one request; the helpers leave unset
-// values out, which is how "unset" differs from "false" on the wire.
-type form url.Values
+// values out, which is how "unset" differs from "false" on the wire. The
+// first value a helper refuses is kept and returned by values, so an
+// encoder names each parameter once.
+type form struct {
+	v   url.Values
+	err error
+}
 
-func (f form) str(key, v string) {
+func newForm() *form { return &form{v: url.Values{}} }
+
+func (f *form) str(key, v string) {
 	if v != "" {
-		url.Values(f).Set(key, v)
+		f.v.Set(key, v)
 	}
 }
 
-func (f form) boolean(key string, v *bool) {
+func (f *form) boolean(key string, v *bool) {
 	if v != nil {
-		url.Values(f).Set(key, strconv.FormatBool(*v))
+		f.v.Set(key, strconv.FormatBool(*v))
 	}
 }
 
-func (f form) integer(key string, v *int) {
+func (f *form) integer(key string, v *int) {
 	if v != nil {
-		url.Values(f).Set(key, strconv.Itoa(*v))
+		f.v.Set(key, strconv.Itoa(*v))
 	}
 }
 
 // list sends an array parameter as repeated keys, as Twilio expects.
-func (f form) list(key string, vs []string) {
+func (f *form) list(key string, vs []string) {
 	for _, v := range vs {
 		if v != "" {
-			url.Values(f).Add(key, v)
+			f.v.Add(key, v)
 		}
 	}
 }
 
-func (f form) date(key string, t time.Time) {
+func (f *form) date(key string, t time.Time) {
 	if !t.IsZero() {
-		url.Values(f).Set(key, t.UTC().Format("2006-01-02"))
+		f.v.Set(key, t.UTC().Format("2006-01-02"))
 	}
 }
 
-// httpMethod checks an optional GET/POST parameter and spells it as Twilio does.
-func httpMethod(name, v string) (string, error) {
-	switch strings.ToUpper(v) {
+// method sends an optional GET/POST parameter in Twilio's spelling (upper
+// case), refusing anything else.
+func (f *form) method(key, v string) {
+	switch m := strings.ToUpper(v); m {
 	case "":
-		return "", nil
 	case "GET", "POST":
-		return strings.ToUpper(v), nil
+		f.v.Set(key, m)
+	default:
+		if f.err == nil {
+			f.err = fmt.Errorf("%w: %s %q must be GET or POST", ErrInvalidArgument, key, clip(v))
+		}
 	}
-	return "", fmt.Errorf("%w: %s %q must be GET or POST", ErrInvalidArgument, name, clip(v))
 }
 
-// methods checks several GET/POST parameters at once, writing the canonical
-// spelling back through the pointers.
-func methods(pairs ...any) error {
-	for i := 0; i+1 < len(pairs); i += 2 {
-		name, _ := pairs[i].(string)
-		p, _ := pairs[i+1].(*string)
-		if p == nil {
-			continue
-		}
-		m, err := httpMethod(name, *p)
-		if err != nil {
-			return err
-		}
-		*p = m
+// values returns the parameters, or the first value refused.
+func (f *form) values() (url.Values, error) {
+	if f.err != nil {
+		return nil, f.err
 	}
-	return nil
+	return f.v, nil
 }
 
 // checkSID rejects a SID that is not prefix plus 32 hex digits; what names it
@@ -234,7 +234,6 @@ func checkPageSize(n int) (int, error) {
 
 // values encodes the filter as ListConference's query.
 func (f ConferenceFilter) values() (url.Values, error) {
-	q := form{}
 	switch model.ConferenceStatus(f.Status) {
 	case "", model.ConferenceInit, model.ConferenceInProgress, model.ConferenceCompleted:
 	default:
@@ -243,6 +242,7 @@ func (f ConferenceFilter) values() (url.Values, error) {
 	if f.MaxItems < 0 {
 		return nil, fmt.Errorf("%w: MaxItems %d is negative", ErrInvalidArgument, f.MaxItems)
 	}
+	q := newForm()
 	q.str("Status", f.Status)
 	q.str("FriendlyName", f.FriendlyName)
 	q.date("DateCreated", f.CreatedOn)
@@ -256,7 +256,7 @@ func (f ConferenceFilter) values() (url.Values, error) {
 		return nil, err
 	}
 	q.str("PageSize", strconv.Itoa(n))
-	return url.Values(q), nil
+	return q.values()
 }
 
 // values encodes the body of UpdateConference.
@@ -264,19 +264,16 @@ func (u ConferenceUpdate) values() (url.Values, error) {
 	if u.Status != "" && u.Status != string(model.ConferenceCompleted) {
 		return nil, fmt.Errorf("%w: a conference can only be updated to status completed, not %q", ErrInvalidArgument, clip(u.Status))
 	}
-	if err := methods("AnnounceMethod", &u.AnnounceMethod); err != nil {
-		return nil, err
-	}
-	f := form{}
+	f := newForm()
 	f.str("Status", u.Status)
 	f.str("AnnounceUrl", u.AnnounceURL)
-	f.str("AnnounceMethod", u.AnnounceMethod)
-	return url.Values(f), nil
+	f.method("AnnounceMethod", u.AnnounceMethod)
+	return f.values()
 }
 
 // values encodes the filter as ListParticipant's query.
 func (f ParticipantFilter) values() (url.Values, error) {
-	q := form{}
+	q := newForm()
 	q.boolean("Muted", f.Muted)
 	q.boolean("Hold", f.Hold)
 	q.boolean("Coaching", f.Coaching)
@@ -285,7 +282,7 @@ func (f ParticipantFilter) values() (url.Values, error) {
 		return nil, err
 	}
 	q.str("PageSize", strconv.Itoa(n))
-	return url.Values(q), nil
+	return q.values()
 }
 
 // maxLabel is Twilio's limit on a participant label (error 16024).
@@ -327,21 +324,11 @@ func (p CreateParticipant) values() (url.Values, error) {
 	if err := checkOptionalSID("Byoc", "BY", p.Byoc); err != nil {
 		return nil, err
 	}
-	if err := methods(
-		"StatusCallbackMethod", &p.StatusCallbackMethod,
-		"WaitMethod", &p.WaitMethod,
-		"ConferenceStatusCallbackMethod", &p.ConferenceStatusCallbackMethod,
-		"RecordingStatusCallbackMethod", &p.RecordingStatusCallbackMethod,
-		"ConferenceRecordingStatusCallbackMethod", &p.ConferenceRecordingStatusCallbackMethod,
-		"AmdStatusCallbackMethod", &p.AmdStatusCallbackMethod,
-	); err != nil {
-		return nil, err
-	}
-	f := form{}
+	f := newForm()
 	f.str("From", p.From)
 	f.str("To", p.To)
 	f.str("StatusCallback", p.StatusCallback)
-	f.str("StatusCallbackMethod", p.StatusCallbackMethod)
+	f.method("StatusCallbackMethod", p.StatusCallbackMethod)
 	f.list("StatusCallbackEvent", p.StatusCallbackEvent)
 	f.str("Label", p.Label)
 	f.integer("Timeout", p.Timeout)
@@ -351,22 +338,22 @@ func (p CreateParticipant) values() (url.Values, error) {
 	f.boolean("StartConferenceOnEnter", p.StartConferenceOnEnter)
 	f.boolean("EndConferenceOnExit", p.EndConferenceOnExit)
 	f.str("WaitUrl", p.WaitURL)
-	f.str("WaitMethod", p.WaitMethod)
+	f.method("WaitMethod", p.WaitMethod)
 	f.boolean("EarlyMedia", p.EarlyMedia)
 	f.integer("MaxParticipants", p.MaxParticipants)
 	f.str("ConferenceRecord", p.ConferenceRecord)
 	f.str("ConferenceTrim", p.ConferenceTrim)
 	f.str("ConferenceStatusCallback", p.ConferenceStatusCallback)
-	f.str("ConferenceStatusCallbackMethod", p.ConferenceStatusCallbackMethod)
+	f.method("ConferenceStatusCallbackMethod", p.ConferenceStatusCallbackMethod)
 	f.list("ConferenceStatusCallbackEvent", p.ConferenceStatusCallbackEvent)
 	f.str("RecordingChannels", p.RecordingChannels)
 	f.str("RecordingStatusCallback", p.RecordingStatusCallback)
-	f.str("RecordingStatusCallbackMethod", p.RecordingStatusCallbackMethod)
+	f.method("RecordingStatusCallbackMethod", p.RecordingStatusCallbackMethod)
 	f.str("SipAuthUsername", p.SipAuthUsername)
 	f.str("SipAuthPassword", p.SipAuthPassword)
 	f.str("Region", p.Region)
 	f.str("ConferenceRecordingStatusCallback", p.ConferenceRecordingStatusCallback)
-	f.str("ConferenceRecordingStatusCallbackMethod", p.ConferenceRecordingStatusCallbackMethod)
+	f.method("ConferenceRecordingStatusCallbackMethod", p.ConferenceRecordingStatusCallbackMethod)
 	f.list("RecordingStatusCallbackEvent", p.RecordingStatusCallbackEvent)
 	f.list("ConferenceRecordingStatusCallbackEvent", p.ConferenceRecordingStatusCallbackEvent)
 	f.boolean("Coaching", p.Coaching)
@@ -383,12 +370,12 @@ func (p CreateParticipant) values() (url.Values, error) {
 	f.integer("MachineDetectionSpeechEndThreshold", p.MachineDetectionSpeechEndThreshold)
 	f.integer("MachineDetectionSilenceTimeout", p.MachineDetectionSilenceTimeout)
 	f.str("AmdStatusCallback", p.AmdStatusCallback)
-	f.str("AmdStatusCallbackMethod", p.AmdStatusCallbackMethod)
+	f.method("AmdStatusCallbackMethod", p.AmdStatusCallbackMethod)
 	f.str("Trim", p.Trim)
 	f.str("CallToken", p.CallToken)
 	f.str("ClientNotificationUrl", p.ClientNotificationURL)
 	f.str("CallerDisplayName", p.CallerDisplayName)
-	return url.Values(f), nil
+	return f.values()
 }
 
 // values encodes the body of UpdateParticipant.
@@ -396,23 +383,20 @@ func (u UpdateParticipant) values() (url.Values, error) {
 	if err := checkOptionalSID("CallSidToCoach", "CA", u.CallSIDToCoach); err != nil {
 		return nil, err
 	}
-	if err := methods("HoldMethod", &u.HoldMethod, "AnnounceMethod", &u.AnnounceMethod, "WaitMethod", &u.WaitMethod); err != nil {
-		return nil, err
-	}
-	f := form{}
+	f := newForm()
 	f.boolean("Muted", u.Muted)
 	f.boolean("Hold", u.Hold)
 	f.str("HoldUrl", u.HoldURL)
-	f.str("HoldMethod", u.HoldMethod)
+	f.method("HoldMethod", u.HoldMethod)
 	f.str("AnnounceUrl", u.AnnounceURL)
-	f.str("AnnounceMethod", u.AnnounceMethod)
+	f.method("AnnounceMethod", u.AnnounceMethod)
 	f.str("WaitUrl", u.WaitURL)
-	f.str("WaitMethod", u.WaitMethod)
+	f.method("WaitMethod", u.WaitMethod)
 	f.boolean("BeepOnExit", u.BeepOnExit)
 	f.boolean("EndConferenceOnExit", u.EndConferenceOnExit)
 	f.boolean("Coaching", u.Coaching)
 	f.str("CallSidToCoach", u.CallSIDToCoach)
-	return url.Values(f), nil
+	return f.values()
 }
 
 // values encodes the body of UpdateConferenceRecording.
@@ -427,8 +411,8 @@ func (u RecordingUpdate) values() (url.Values, error) {
 	default:
 		return nil, fmt.Errorf("%w: pause behavior %q is not skip or silence", ErrInvalidArgument, clip(u.PauseBehavior))
 	}
-	f := form{}
+	f := newForm()
 	f.str("Status", u.Status)
 	f.str("PauseBehavior", u.PauseBehavior)
-	return url.Values(f), nil
+	return f.values()
 }
