@@ -424,7 +424,7 @@ func readLimited(resp *http.Response, limit int64, refuse bool) (data []byte, to
 
 // decodeJSON checks the content type and decodes data into out.
 func decodeJSON(contentType string, data []byte, out any, secrets []string) error {
-	snippet := func(b []byte) string { return redact(sanitize(redact(string(b), secrets), snippetRunes), secrets) }
+	snippet := func(b []byte) string { return scrub(string(b), snippetRunes, secrets) }
 	if contentType != "" {
 		mt, _, err := mime.ParseMediaType(contentType)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
@@ -468,9 +468,9 @@ func (cl *call) describeFailure(e *Error, data []byte) {
 			}
 			msg += w.Detail
 		}
-		e.Message = redact(sanitize(redact(msg, secrets), 300), secrets)
-		e.MoreInfo = redact(sanitize(redact(w.MoreInfo, secrets), 200), secrets)
+		e.Message = scrub(msg, 300, secrets)
+		e.MoreInfo = scrub(w.MoreInfo, 200, secrets)
 		return
 	}
-	e.Snippet = redact(sanitize(redact(string(data), secrets), snippetRunes), secrets)
+	e.Snippet = scrub(string(data), snippetRunes, secrets)
 }

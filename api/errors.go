@@ -203,6 +203,14 @@ func sanitize(s string, max int) string {
 	return b.String()
 }
 
+// scrub makes text from the network fit to show: sanitized and cut to max
+// runes, with the secrets taken out both before (so the cut cannot leave a
+// secret's prefix behind) and after (dropping control characters could join
+// the pieces of a secret that was sent split by them).
+func scrub(s string, max int, secrets []string) string {
+	return redact(sanitize(redact(s, secrets), max), secrets)
+}
+
 // snippetRunes is how much of a non-Twilio error body an error shows.
 const snippetRunes = 120
 
