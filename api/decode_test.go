@@ -257,6 +257,8 @@ func TestDecodeTolerance(t *testing.T) {
 		{"date with a zone name", `{"date_created":"Fri, 18 Feb 2011 21:07:19 GMT"}`,
 			model.Participant{Created: time.Date(2011, 2, 18, 21, 7, 19, 0, time.UTC)}},
 		{"unreadable date", `{"date_created":"yesterday","date_updated":42}`, model.Participant{}},
+		{"escaped date and queue_time", `{"date_created":"\u0046ri, 18 Feb 2011 21:07:19 +0000","queue_time":"\u0032\u0035\u0030"}`,
+			model.Participant{Created: time.Date(2011, 2, 18, 21, 7, 19, 0, time.UTC), QueueTime: 250 * time.Millisecond}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -126,13 +126,28 @@ type listPage struct {
 type rfc2822 time.Time
 
 func (t *rfc2822) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) != nil {
+	s, ok := jsonString(b)
+	if !ok {
 		*t = rfc2822{}
 		return nil
 	}
 	*t = rfc2822(parseRFC2822(s))
 	return nil
+}
+
+// jsonString returns the text of a JSON string, or false for any other
+// value. A string without escapes (every date and number Twilio sends) is
+// read directly: starting a second decoder for each date made six of the
+// fifteen allocations per participant of a decoded roster page.
+func jsonString(b []byte) (string, bool) {
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		return string(b[1 : n-1]), true
+	}
+	var s string
+	if json.Unmarshal(b, &s) != nil {
+		return "", false
+	}
+	return s, true
 }
 
 // parseRFC2822 returns the zero time for anything it cannot read.
@@ -200,7 +215,8 @@ func flexNumber(b []byte) (float64, bool) {
 	b = bytes.TrimSpace(b)
 	var s string
 	if len(b) > 0 && b[0] == '"' {
-		if json.Unmarshal(b, &s) != nil {
+		var ok bool
+		if s, ok = jsonString(b); !ok {
 			return 0, false
 		}
 	} else {
