@@ -279,11 +279,7 @@ func listAll[W any, M any](cl *call, first, key string, max int, conv func(W) M)
 		if cl.info != nil {
 			cl.info.Pages++
 		}
-		raw := map[string]json.RawMessage{
-			"conferences":  page.Conferences,
-			"participants": page.Participants,
-			"recordings":   page.Recordings,
-		}[key]
+		raw := page.items(key)
 		if raw == nil {
 			return nil, cl.badList(fmt.Errorf("%w: the reply has no %q list", ErrBadResponse, key))
 		}

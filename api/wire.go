@@ -120,6 +120,20 @@ type listPage struct {
 	PageSize     int             `json:"page_size"`
 }
 
+// items returns the raw list under key: nil when the key is missing, the
+// bytes "null" when Twilio sent null.
+func (p *listPage) items(key string) json.RawMessage {
+	switch key {
+	case "conferences":
+		return p.Conferences
+	case "participants":
+		return p.Participants
+	case "recordings":
+		return p.Recordings
+	}
+	return nil
+}
+
 // rfc2822 decodes Twilio's dates ("Fri, 18 Feb 2011 19:26:50 +0000"). Null,
 // empty and unreadable dates become the zero time: a row with a garbled date
 // is more use to a moderator than a roster that fails to load.
