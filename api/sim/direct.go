@@ -125,7 +125,7 @@ func (s *Server) Conferences(accountSID string) []model.Conference {
 	for sid := range a.conferences {
 		sids = append(sids, sid)
 	}
-	sortBySID(s, sids, func(sid string) string { return sid })
+	s.sortSIDs(sids)
 	out := make([]model.Conference, 0, len(sids))
 	for _, sid := range sids {
 		c := a.conferences[sid]

@@ -91,7 +91,7 @@ func (s *Server) listConferences(a *account, req request) (int, any, *apiError) 
 		}
 		sids = append(sids, c.sid)
 	}
-	sortBySID(s, sids, func(sid string) string { return sid })
+	s.sortSIDs(sids)
 	lo, hi, meta, perr := s.paginate(sids, pg, listKind{sidPrefix: "CF", tokenPrefix: "CF"}, accountsPrefix+a.sid+"/Conferences.json", echo)
 	if perr != nil {
 		return 0, nil, perr
@@ -630,7 +630,7 @@ func (s *Server) listRecordings(a *account, req request) (int, any, *apiError) {
 			byID[r.sid] = r
 		}
 	}
-	sortBySID(s, sids, func(sid string) string { return sid })
+	s.sortSIDs(sids)
 	lo, hi, meta, perr := s.paginate(sids, pg, listKind{sidPrefix: "RE", tokenPrefix: "RE"}, conferencePath(a.sid, c.sid)+"/Recordings.json", echo)
 	if perr != nil {
 		return 0, nil, perr

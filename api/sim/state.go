@@ -49,7 +49,7 @@ func (c *conference) listOrder(s *Server) []string {
 		for sid := range c.participants {
 			sids = append(sids, sid)
 		}
-		sortBySID(s, sids, func(sid string) string { return sid })
+		s.sortSIDs(sids)
 		c.roster = sids
 	}
 	return c.roster
@@ -158,16 +158,16 @@ func (s *Server) register(sid string, created time.Time) {
 	s.sortKeys[sid] = sortKey{created: created.UnixNano(), seq: s.seq}
 }
 
-// sortBySID sorts items into list order by their SIDs' keys, looking each
-// key up once.
-func sortBySID[T any](s *Server, items []T, sid func(T) string) {
+// sortSIDs sorts SIDs into list order by their keys, looking each key up
+// once.
+func (s *Server) sortSIDs(sids []string) {
 	type keyed struct {
-		k sortKey
-		v T
+		k   sortKey
+		sid string
 	}
-	ks := make([]keyed, len(items))
-	for i, it := range items {
-		ks[i] = keyed{s.sortKeys[sid(it)], it}
+	ks := make([]keyed, len(sids))
+	for i, sid := range sids {
+		ks[i] = keyed{s.sortKeys[sid], sid}
 	}
 	slices.SortFunc(ks, func(a, b keyed) int {
 		switch {
@@ -179,7 +179,7 @@ func sortBySID[T any](s *Server, items []T, sid func(T) string) {
 		return 0
 	})
 	for i := range ks {
-		items[i] = ks[i].v
+		sids[i] = ks[i].sid
 	}
 }
 
