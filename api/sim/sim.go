@@ -223,7 +223,6 @@ func (s *Server) AddAPIKey(accountSID, keySID, secret string) error {
 
 // newSID issues a SID from the server's seeded source. Callers hold s.mu.
 func (s *Server) newSID(prefix string) string {
-	const hexDigits = "0123456789abcdef"
 	var b strings.Builder
 	b.Grow(34)
 	b.WriteString(prefix)
@@ -379,9 +378,7 @@ func (k routeKind) allowed() []string {
 	switch k {
 	case routeConferences, routeRecordings:
 		return []string{http.MethodGet}
-	case routeConference:
-		return []string{http.MethodGet, http.MethodPost}
-	case routeParticipants:
+	case routeConference, routeParticipants:
 		return []string{http.MethodGet, http.MethodPost}
 	default:
 		return []string{http.MethodGet, http.MethodPost, http.MethodDelete}
