@@ -196,12 +196,8 @@ func TestAuditDateBoundsAreMidnight(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.query, func(t *testing.T) {
 			doc := h.must(200, "GET", confsPath()+"?"+tc.query, nil)
-			var got []string
-			for _, it := range doc["conferences"].([]any) {
-				got = append(got, str(it.(map[string]any)["friendly_name"]))
-			}
-			if strings.Join(got, ",") != tc.want {
-				t.Errorf("got %v, want %s", got, tc.want)
+			if got := friendlyNames(doc); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
 			}
 		})
 	}

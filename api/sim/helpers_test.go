@@ -332,3 +332,28 @@ func str(v any) string {
 	s, _ := v.(string)
 	return s
 }
+
+// examples reads Twilio's example responses from testdata, each kept as raw
+// JSON so a test can compare bytes or decode the shape it needs.
+func examples(t *testing.T) map[string]json.RawMessage {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/examples.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ex map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &ex); err != nil {
+		t.Fatal(err)
+	}
+	return ex
+}
+
+// friendlyNames lists a conference list page's friendly names in order,
+// joined by commas.
+func friendlyNames(doc map[string]any) string {
+	var got []string
+	for _, it := range doc["conferences"].([]any) {
+		got = append(got, str(it.(map[string]any)["friendly_name"]))
+	}
+	return strings.Join(got, ",")
+}

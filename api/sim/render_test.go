@@ -3,7 +3,6 @@ package sim
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,14 +14,7 @@ import (
 // of Twilio's example responses and compares the bytes with the examples,
 // compacted: same fields, same order, same nulls, same date format.
 func TestRendersTwilioExamplesByteForByte(t *testing.T) {
-	raw, err := os.ReadFile("testdata/examples.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ex map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &ex); err != nil {
-		t.Fatal(err)
-	}
+	ex := examples(t)
 	date := func(s string) time.Time {
 		d, err := time.Parse(rfc2822, s)
 		if err != nil {
@@ -78,32 +70,15 @@ func TestRendersTwilioExamplesByteForByte(t *testing.T) {
 // TestListEnvelopeByteForByte: a list page's envelope has Twilio's fields in
 // Twilio's order, item key first.
 func TestListEnvelopeByteForByte(t *testing.T) {
-	raw, err := os.ReadFile("testdata/examples.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ex map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &ex); err != nil {
-		t.Fatal(err)
-	}
+	ex := examples(t)
 	var doc struct {
-		Participants    []json.RawMessage `json:"participants"`
-		FirstPageURI    string            `json:"first_page_uri"`
-		NextPageURI     *string           `json:"next_page_uri"`
-		PreviousPageURI *string           `json:"previous_page_uri"`
-		URI             string            `json:"uri"`
-		Page            int               `json:"page"`
-		PageSize        int               `json:"page_size"`
-		Start           int               `json:"start"`
-		End             int               `json:"end"`
+		Participants []json.RawMessage `json:"participants"`
+		listMeta
 	}
 	if err := json.Unmarshal(ex["participant_list_next"], &doc); err != nil {
 		t.Fatal(err)
 	}
-	page := listPage{key: "participants", items: rawItems(doc.Participants), meta: listMeta{
-		FirstPageURI: doc.FirstPageURI, NextPageURI: doc.NextPageURI, PreviousPageURI: doc.PreviousPageURI,
-		URI: doc.URI, Page: doc.Page, PageSize: doc.PageSize, Start: doc.Start, End: doc.End,
-	}}
+	page := listPage{key: "participants", items: rawItems(doc.Participants), meta: doc.listMeta}
 	got, err := page.encodeJSON()
 	if err != nil {
 		t.Fatal(err)
