@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -375,5 +377,33 @@ func TestLogViewListsThisSession(t *testing.T) {
 	}
 	if !strings.Contains(h.view(), "agent-7") {
 		t.Errorf("back on the participants screen:\n%s", h.view())
+	}
+}
+
+// TestIntentIsOnDiskBeforeTheRequest reads the audit file from inside the
+// server as the action's request arrives: the intent must already be there
+// (written and synced), and the result not yet.
+func TestIntentIsOnDiskBeforeTheRequest(t *testing.T) {
+	e := newFaultEnv(t)
+	trail, path := openTrail(t)
+	var mu sync.Mutex
+	var seen []audit.Entry
+	e.proxy.set("POST", func(w http.ResponseWriter, r *http.Request) {
+		es := readTrail(t, path)
+		mu.Lock()
+		seen = es
+		mu.Unlock()
+		e.srv.ServeHTTP(w, r)
+	})
+	h := liveHarness(t, e.liveWorld, func(o *Options) { o.Audit = trail })
+	selectLabel(t, h, "agent-7")
+	h.key("m")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 1 || seen[0].Phase != audit.PhaseIntent || seen[0].Action != audit.ActionMute {
+		t.Fatalf("when the request arrived the file held %+v, want the mute's intent alone", seen)
+	}
+	if es := readTrail(t, path); len(es) != 2 || es[1].Phase != audit.PhaseResult {
+		t.Errorf("after the answer the file holds %+v, want intent and result", es)
 	}
 }

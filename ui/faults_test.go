@@ -551,3 +551,40 @@ func endConference(e *faultEnv) {
 		panic(err)
 	}
 }
+
+// TestFaultMatrixConferenceList runs the poll half of the matrix on the
+// conference list: the list stays, marked stale with its age and the cause,
+// and comes back by itself.
+func TestFaultMatrixConferenceList(t *testing.T) {
+	for _, fr := range faultRows() {
+		if fr.data {
+			continue
+		}
+		t.Run(fr.name, func(t *testing.T) {
+			e := newFaultEnv(t)
+			h := newHarnessFor(t, e.client, nil, e.clock.Now(), func(o *Options) { o.AccountSID = simAccount })
+			if h.app.screen != screenList || !strings.Contains(h.view(), bridge) {
+				t.Fatalf("the list should show %q:\n%s", bridge, h.view())
+			}
+			fr.on(e, http.MethodGet)
+			h.settle(e.liveWorld, 3*time.Second)
+			v := h.view()
+			status := strings.Split(v, "\n")[1]
+			if !strings.Contains(status, "STALE (updated 3s ago)") || !strings.Contains(status, "retry in ") ||
+				!strings.HasSuffix(status, shortCause(h.app.list.poll.err)) {
+				t.Errorf("status line = %q", status)
+			}
+			if !strings.Contains(v, bridge) {
+				t.Errorf("the last list should stay on screen:\n%s", v)
+			}
+			if !strings.Contains(h.app.flash.text, "could not update the conference list") {
+				t.Errorf("flash = %q", h.app.flash.text)
+			}
+			e.off()
+			h.poll()
+			if status := strings.Split(h.view(), "\n")[1]; strings.Contains(status, "STALE") {
+				t.Errorf("no recovery once the fault cleared: %q", status)
+			}
+		})
+	}
+}
