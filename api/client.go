@@ -355,19 +355,21 @@ func (cl *call) send(method string, u *url.URL, body string, isForm bool) (*http
 	resp, err := cl.c.hc.Do(req)
 	if err != nil {
 		cl.logf("%s %s: attempt %d: %v", method, u.EscapedPath(), cl.tries, err)
-		cl.status, cl.requestID = 0, ""
-		if cl.info != nil {
-			cl.info.Status, cl.info.RequestID = 0, ""
-		}
+		cl.lastResponse(0, "")
 		return nil, err
 	}
-	rid := sanitize(resp.Header.Get("Twilio-Request-Id"), 64)
-	cl.status, cl.requestID = resp.StatusCode, rid
-	if cl.info != nil {
-		cl.info.Status, cl.info.RequestID = resp.StatusCode, rid
-	}
-	cl.logf("%s %s: attempt %d: HTTP %d request %s", method, u.EscapedPath(), cl.tries, resp.StatusCode, rid)
+	cl.lastResponse(resp.StatusCode, sanitize(resp.Header.Get("Twilio-Request-Id"), 64))
+	cl.logf("%s %s: attempt %d: HTTP %d request %s", method, u.EscapedPath(), cl.tries, resp.StatusCode, cl.requestID)
 	return resp, nil
+}
+
+// lastResponse records the status and request id of the latest attempt (0
+// and "" when none arrived) for errors and for the caller's ResponseInfo.
+func (cl *call) lastResponse(status int, requestID string) {
+	cl.status, cl.requestID = status, requestID
+	if cl.info != nil {
+		cl.info.Status, cl.info.RequestID = status, requestID
+	}
 }
 
 // handle reads and closes one response: nil and out filled for a good 2xx,
