@@ -121,18 +121,7 @@ func (e Event) String() string {
 // another target gets one EventCoachingStarted naming the new target.
 // Identical lists give no events (nil).
 func Diff(prev, next []Participant, at time.Time) []Event {
-	before := make(map[string]Participant, len(prev))
-	for _, p := range prev {
-		if _, dup := before[p.CallSID]; !dup {
-			before[p.CallSID] = p
-		}
-	}
-	after := make(map[string]Participant, len(next))
-	for _, p := range next {
-		if _, dup := after[p.CallSID]; !dup {
-			after[p.CallSID] = p
-		}
-	}
+	before, after := firstBySID(prev), firstBySID(next)
 	labelOf := func(sid string) string {
 		if p, ok := after[sid]; ok {
 			return p.Label
@@ -197,6 +186,18 @@ func Diff(prev, next []Participant, at time.Time) []Event {
 	return events
 }
 
+// firstBySID indexes ps by call SID; a SID listed twice (a page boundary
+// shifting under a join) keeps its first entry, as Merge does.
+func firstBySID(ps []Participant) map[string]Participant {
+	m := make(map[string]Participant, len(ps))
+	for _, p := range ps {
+		if _, dup := m[p.CallSID]; !dup {
+			m[p.CallSID] = p
+		}
+	}
+	return m
+}
+
 // DefaultEventLogCapacity is the capacity NewEventLog uses when given none:
 // enough for a busy shift's recent history at a few hundred bytes an event.
 const DefaultEventLogCapacity = 1000
@@ -255,9 +256,10 @@ func (l *EventLog) At(i int) (Event, bool) {
 	if i < 0 || i >= l.n {
 		return Event{}, false
 	}
-	return l.buf[(l.start+l.n-1-i)%len(l.buf)], true
+	return l.at(i), true
 }
 
+// at is At without the range check, for callers that loop within Len.
 func (l *EventLog) at(i int) Event {
 	return l.buf[(l.start+l.n-1-i)%len(l.buf)]
 }
