@@ -103,3 +103,28 @@ func (a *App) notePollFailure(p *poller, what string, err error) {
 	}
 	a.setFlash(pollFailedText(what, err), true)
 }
+
+// htmlCause names an error page that came from something between the
+// console and Twilio (a proxy, a captive portal): Twilio answers in JSON,
+// so an HTML page is worth saying plainly, with its title rather than its
+// markup.
+func htmlCause(err error) (string, bool) {
+	var ae *api.Error
+	if !errors.As(err, &ae) || ae.Status == 0 || ae.Code != 0 {
+		return "", false
+	}
+	low := strings.ToLower(ae.Snippet)
+	if !strings.HasPrefix(low, "<!doctype html") && !strings.HasPrefix(low, "<html") {
+		return "", false
+	}
+	what := fmt.Sprintf("HTTP %d %s", ae.Status, http.StatusText(ae.Status))
+	if i := strings.Index(low, "<title>"); i >= 0 {
+		if j := strings.Index(low[i:], "</title>"); j > len("<title>") {
+			what += " (page titled " + strconvQuote(ae.Snippet[i+len("<title>"):i+j]) + ")"
+		}
+	}
+	return what + ", an HTML page from something between the console and Twilio, such as a proxy", true
+}
+
+// strconvQuote quotes text from outside for a message, inert.
+func strconvQuote(s string) string { return `"` + model.InertN(strings.TrimSpace(s), 60) + `"` }

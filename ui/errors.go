@@ -77,6 +77,9 @@ func explain(err error) string {
 	if long, _, ok := networkCause(err); ok {
 		return long
 	}
+	if s, ok := htmlCause(err); ok {
+		return s
+	}
 	return summary(err)
 }
 

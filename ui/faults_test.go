@@ -316,7 +316,8 @@ func faultRows() []faultRow {
 		{name: "503", on: simFault(sim.Fault{Kind: sim.FaultUnavailable, RetryAfter: time.Second}),
 			poll: []string{"20503", "HTTP 503"}, outcome: audit.OutcomeFailed, flash: []string{"mute agent-7 failed", "20503", "try again shortly"}, posts: 1},
 		{name: "HTML error page", on: simFault(sim.Fault{Kind: sim.FaultHTMLError}),
-			poll: []string{"HTTP 502", "Bad Gateway"}, outcome: audit.OutcomeFailed, flash: []string{"mute agent-7 failed", "HTTP 502", "try again shortly"}, posts: 1},
+			poll: []string{"HTTP 502 Bad Gateway", `page titled "502 Bad Gateway"`, "proxy"}, outcome: audit.OutcomeFailed,
+			flash: []string{"mute agent-7 failed", "HTTP 502", "proxy", "try again shortly"}, posts: 1},
 		{name: "empty body", on: simFault(sim.Fault{Kind: sim.FaultEmptyBody}),
 			poll: []string{"empty", "HTTP 200"}, outcome: audit.OutcomeOK, flash: []string{"muted agent-7", "reply was unreadable"}, posts: 1},
 		{name: "truncated JSON", on: simFault(sim.Fault{Kind: sim.FaultTruncatedJSON}),
@@ -356,6 +357,7 @@ func TestFaultMatrix(t *testing.T) {
 	labels := []string{"agent-7", "caller-2", "supervisor"}
 	for _, fr := range faultRows() {
 		t.Run(fr.name, func(t *testing.T) {
+			t.Parallel() // each row has its own simulator, server and console
 			e := newFaultEnv(t)
 			trail, path := openTrail(t)
 			h := liveHarness(t, e.liveWorld, func(o *Options) { o.Audit = trail })
@@ -561,6 +563,7 @@ func TestFaultMatrixConferenceList(t *testing.T) {
 			continue
 		}
 		t.Run(fr.name, func(t *testing.T) {
+			t.Parallel()
 			e := newFaultEnv(t)
 			h := newHarnessFor(t, e.client, nil, e.clock.Now(), func(o *Options) { o.AccountSID = simAccount })
 			if h.app.screen != screenList || !strings.Contains(h.view(), bridge) {
