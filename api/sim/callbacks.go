@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -27,8 +28,8 @@ import (
 // callbackTimeout bounds one callback request.
 const callbackTimeout = 5 * time.Second
 
-// callbackSubscriptions maps each event a callback reports to the
-// ConferenceStatusCallbackEvent value that subscribes to it.
+// callbackSubscription names the ConferenceStatusCallbackEvent value that
+// subscribes to event ("" for an event no value subscribes to).
 func callbackSubscription(event string) string {
 	switch event {
 	case "conference-start":
@@ -152,24 +153,20 @@ func (s *Server) sendCallbacks() {
 func (s *Server) sendCallback(cb callback) error {
 	ctx, cancel := context.WithTimeout(context.Background(), callbackTimeout)
 	defer cancel()
-	target := cb.url
-	var req *http.Request
-	var err error
+	// A POST carries the parameters in its body and is signed over them; a
+	// GET carries them in its URL and is signed over that URL alone.
+	target, signed, body := cb.url, cb.params, io.Reader(nil)
 	if cb.method == http.MethodGet {
-		target = withQuery(cb.url, cb.params)
-		req, err = http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+		target, signed = withQuery(cb.url, cb.params), nil
 	} else {
-		req, err = http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(cb.params.Encode()))
-		if err == nil {
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
+		body = strings.NewReader(cb.params.Encode())
 	}
+	req, err := http.NewRequestWithContext(ctx, cb.method, target, body)
 	if err != nil {
 		return err
 	}
-	signed := cb.params
-	if cb.method == http.MethodGet {
-		signed = nil // a GET is signed over its full URL alone
+	if body != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("X-Twilio-Signature", Signature(cb.token, target, signed))
 	req.Header.Set("User-Agent", "TwilioProxy/1.1")
