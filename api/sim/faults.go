@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -251,21 +252,26 @@ func ParseFault(spec string) (Fault, error) {
 	if f.Kind == 0 {
 		return Fault{}, fmt.Errorf("parse fault %q: unknown kind %q (want latency, 429, 500, 503, truncated, html, empty or drop)", spec, kindName)
 	}
-	if hasCount {
-		n, err := strconv.Atoi(count)
+	// The count may follow the kind ("429x3") or stand alone ("latency,x5").
+	readCount := func(s string) error {
+		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
-			return Fault{}, fmt.Errorf("parse fault %q: count after 'x' must be a positive whole number, got %q", spec, count)
+			return fmt.Errorf("parse fault %q: count after 'x' must be a positive whole number, got %q", spec, s)
 		}
 		f.Count = n
+		return nil
+	}
+	if hasCount {
+		if err := readCount(count); err != nil {
+			return Fault{}, err
+		}
 	}
 	for _, p := range parts[1:] {
 		p = strings.TrimSpace(p)
 		if n, ok := strings.CutPrefix(p, "x"); ok && !strings.Contains(p, "=") {
-			c, err := strconv.Atoi(n)
-			if err != nil || c < 1 {
-				return Fault{}, fmt.Errorf("parse fault %q: count after 'x' must be a positive whole number, got %q", spec, n)
+			if err := readCount(n); err != nil {
+				return Fault{}, err
 			}
-			f.Count = c
 			continue
 		}
 		key, val, ok := strings.Cut(p, "=")
@@ -277,7 +283,7 @@ func ParseFault(spec string) (Fault, error) {
 		case "every":
 			f.Every, err = strconv.Atoi(val)
 			if err == nil && f.Every < 1 {
-				err = fmt.Errorf("must be at least 1")
+				err = errors.New("must be at least 1")
 			}
 		case "method":
 			f.Method = strings.ToUpper(val)
@@ -288,7 +294,7 @@ func ParseFault(spec string) (Fault, error) {
 		case "latency":
 			f.Latency, err = time.ParseDuration(val)
 		default:
-			err = fmt.Errorf("unknown key (want every, method, path, retry-after or latency)")
+			err = errors.New("unknown key (want every, method, path, retry-after or latency)")
 		}
 		if err != nil {
 			return Fault{}, fmt.Errorf("parse fault %q: %s: %v", spec, key, err)
