@@ -89,18 +89,15 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("sim: --api-secret needs --api-key")
 	}
 
-	generated := map[string]bool{}
+	tokenGenerated, secretGenerated := *authToken == "", *apiKey != "" && *apiSecret == ""
 	if *accountSID == "" {
 		*accountSID = NewSID("AC")
-		generated["sid"] = true
 	}
-	if *authToken == "" {
+	if tokenGenerated {
 		*authToken = NewAuthToken()
-		generated["token"] = true
 	}
-	if *apiKey != "" && *apiSecret == "" {
+	if secretGenerated {
 		*apiSecret = NewAuthToken()
-		generated["secret"] = true
 	}
 	if *seed == 0 {
 		*seed = rand.Int64N(1<<31-1) + 1
@@ -152,7 +149,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	printBanner(stdout, banner{
 		baseURL: baseURL, accountSID: *accountSID, authToken: *authToken,
-		apiKey: *apiKey, apiSecret: *apiSecret, generated: generated,
+		apiKey: *apiKey, apiSecret: *apiSecret,
+		tokenGenerated: tokenGenerated, secretGenerated: secretGenerated,
 		seed: *seed, demo: runDemo,
 	})
 
@@ -188,9 +186,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// banner is what printBanner shows.
 type banner struct {
 	baseURL, accountSID, authToken, apiKey, apiSecret string
-	generated                                         map[string]bool
+	tokenGenerated, secretGenerated                   bool // made up by Main, so they must be shown
 	seed                                              int64
 	demo                                              bool
 }
@@ -204,13 +203,13 @@ func printBanner(w io.Writer, b banner) {
 	fmt.Fprintf(&sb, "  base URL     %s\n", b.baseURL)
 	fmt.Fprintf(&sb, "  account SID  %s\n", b.accountSID)
 	token := "(as given by --auth-token)"
-	if b.generated["token"] {
+	if b.tokenGenerated {
 		token = b.authToken
 	}
 	fmt.Fprintf(&sb, "  auth token   %s\n", token)
 	if b.apiKey != "" {
 		secret := "(as given by --api-secret)"
-		if b.generated["secret"] {
+		if b.secretGenerated {
 			secret = b.apiSecret
 		}
 		fmt.Fprintf(&sb, "  API key      %s\n  API secret   %s\n", b.apiKey, secret)
@@ -221,7 +220,7 @@ func printBanner(w io.Writer, b banner) {
 		fmt.Fprintf(&sb, "  demo         three live conferences that change over time\n")
 	}
 	user := b.accountSID + ":" + token
-	if !b.generated["token"] {
+	if !b.tokenGenerated {
 		user = b.accountSID + ":$TWILIO_AUTH_TOKEN"
 	}
 	fmt.Fprintf(&sb, "try:\n  curl -u '%s' %s%s%s/Conferences.json\n", user, b.baseURL, accountsPrefix, b.accountSID)
