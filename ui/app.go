@@ -191,6 +191,9 @@ func New(svc Service, opts Options) App {
 		a.trail = audit.Disabled()
 	}
 	a.auditErr = opts.AuditErr
+	if a.auditErr != nil {
+		a.setFlash("audit log not written: "+model.InertN(a.auditErr.Error(), 200)+"; actions are still sent but not recorded ("+keyName(a.keys.AuditLog)+" lists this session's)", true)
+	}
 	a.list = newConfList(&st)
 	if opts.Conference != "" {
 		a.start = resolveConference(svc, opts.Conference)

@@ -341,6 +341,9 @@ func TestAuditOpenErrorIsShown(t *testing.T) {
 	if first := strings.Split(h.view(), "\n")[0]; !strings.Contains(first, "AUDIT LOG NOT WRITTEN (L)") {
 		t.Errorf("header = %q", first)
 	}
+	if !strings.Contains(h.app.flash.text, "audit log not written: open /nowhere/audit.jsonl: permission denied") {
+		t.Errorf("flash = %q", h.app.flash.text)
+	}
 	h.key("L")
 	if v := h.view(); !strings.Contains(v, "permission denied") || !strings.Contains(v, "not written to a file") {
 		t.Errorf("log view should give the reason:\n%s", v)
