@@ -410,3 +410,21 @@ func TestIntentIsOnDiskBeforeTheRequest(t *testing.T) {
 		t.Errorf("after the answer the file holds %+v, want intent and result", es)
 	}
 }
+
+// TestLogViewShowsAResultThatLandsWhileOpen: an action in flight when the
+// log view opens appears in it when Twilio answers.
+func TestLogViewShowsAResultThatLandsWhileOpen(t *testing.T) {
+	svc := demoService()
+	trail := audit.Disabled(audit.WithClock(func() time.Time { return testNow }))
+	h := openRoom(t, svc, func(o *Options) { o.Audit = trail })
+	selectLabel(t, h, "agent-7")
+	cmd := h.pressOnly("m")
+	h.key("L")
+	if strings.Contains(h.view(), "result mute") {
+		t.Fatal("a result before the call was made")
+	}
+	h.run(cmd)
+	if v := h.view(); !strings.Contains(v, `result mute "agent-7"`) || !h.app.logView.open {
+		t.Errorf("the open log view should show the result:\n%s", v)
+	}
+}
