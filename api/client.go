@@ -26,6 +26,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -442,9 +443,35 @@ func decodeJSON(contentType string, data []byte, out any, secrets []string) erro
 		return fmt.Errorf("%w: the body is not a JSON object: %s", ErrBadResponse, snippet(trimmed))
 	}
 	if err := json.Unmarshal(data, out); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			// In the reply's own terms, not our Go types': `the
+			// "participants" list is a JSON object`.
+			return fmt.Errorf("%w: the %q %s is a JSON %s", ErrBadResponse,
+				sanitize(te.Field, 80), jsonKind(te.Type), sanitize(te.Value, 40))
+		}
 		return fmt.Errorf("%w: %s", ErrBadResponse, sanitize(err.Error(), snippetRunes))
 	}
 	return nil
+}
+
+// jsonKind names what a Go type expects in JSON's words.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "list"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "number"
+	}
+	return "value"
 }
 
 // wireError is Twilio's error document.

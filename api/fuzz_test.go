@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -99,33 +98,27 @@ func FuzzListEnvelope(f *testing.F) {
 	addSeeds(f, "list_*.json")
 	f.Fuzz(func(t *testing.T, body []byte) {
 		cl := fuzzCall(t)
-		var page listPage
-		if e := cl.handle(response(200, "application/json", body), &page); e != nil {
-			checkClean(t, e)
-			return
-		}
-		var ps []participantJSON
-		if json.Unmarshal(page.Participants, &ps) == nil {
-			for _, p := range ps {
-				_ = p.model()
-			}
-		}
-		var cs []conferenceJSON
-		if json.Unmarshal(page.Conferences, &cs) == nil {
-			for _, c := range cs {
-				_ = c.model()
-			}
-		}
-		var rs []recordingJSON
-		if json.Unmarshal(page.Recordings, &rs) == nil {
-			for _, r := range rs {
-				_ = r.model()
-			}
-		}
-		if _, err := cl.urlFor(page.NextPageURI); err != nil {
-			checkClean(t, cl.fail(err))
-		}
+		fuzzList(t, cl, body, "participants", participantJSON.model)
+		fuzzList(t, cl, body, "conferences", conferenceJSON.model)
+		fuzzList(t, cl, body, "recordings", recordingJSON.model)
 	})
+}
+
+// fuzzList decodes body as a page of the list under key, as listAll does.
+func fuzzList[W, M any](t *testing.T, cl *call, body []byte, key string, conv func(W) M) {
+	var page listPage[W]
+	decoded := page.expect(key)
+	if e := cl.handle(response(200, "application/json", body), &page); e != nil {
+		checkClean(t, e)
+		return
+	}
+	items, _ := decoded()
+	for _, w := range items {
+		_ = conv(w)
+	}
+	if _, err := cl.urlFor(page.NextPageURI); err != nil {
+		checkClean(t, cl.fail(err))
+	}
 }
 
 func FuzzErrorBody(f *testing.F) {

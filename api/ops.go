@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -272,20 +271,17 @@ func listAll[W any, M any](cl *call, first, key string, max int, conv func(W) M)
 			return nil, cl.badList(fmt.Errorf("%w: next_page_uri repeats a page already read", ErrBadResponse))
 		}
 		seen[next] = true
-		var page listPage
+		var page listPage[W]
+		decoded := page.expect(key)
 		if err := cl.do(http.MethodGet, next, nil, &page); err != nil {
 			return nil, err
 		}
 		if cl.info != nil {
 			cl.info.Pages++
 		}
-		raw := page.items(key)
-		if raw == nil {
+		items, ok := decoded()
+		if !ok {
 			return nil, cl.badList(fmt.Errorf("%w: the reply has no %q list", ErrBadResponse, key))
-		}
-		var items []W
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return nil, cl.badList(fmt.Errorf("%w: the %q list: %s", ErrBadResponse, key, sanitize(err.Error(), snippetRunes)))
 		}
 		for _, w := range items {
 			out = append(out, conv(w))

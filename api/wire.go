@@ -108,30 +108,41 @@ func (w recordingJSON) model() model.Recording {
 	}
 }
 
-// listPage is the envelope of every list reply. Only one of the item keys is
-// present; json.RawMessage tells a missing key (not a Twilio list: error)
-// from null (no items).
-type listPage struct {
-	Conferences  json.RawMessage `json:"conferences"`
-	Participants json.RawMessage `json:"participants"`
-	Recordings   json.RawMessage `json:"recordings"`
-	NextPageURI  string          `json:"next_page_uri"`
-	Page         int             `json:"page"`
-	PageSize     int             `json:"page_size"`
+// listPage is one page of a list reply, decoded in one pass with its items:
+// a roster page is the largest thing the client decodes, on every poll. A
+// page carries one list; the other two fields stay nil.
+type listPage[W any] struct {
+	Conferences  *[]W   `json:"conferences"`
+	Participants *[]W   `json:"participants"`
+	Recordings   *[]W   `json:"recordings"`
+	NextPageURI  string `json:"next_page_uri"`
 }
 
-// items returns the raw list under key: nil when the key is missing, the
-// bytes "null" when Twilio sent null.
-func (p *listPage) items(key string) json.RawMessage {
+// expect prepares p to decode the list under key and returns a function that
+// reports, once p is decoded, its items and whether the key was there.
+// The field starts as a pointer to a nil slice, which tells the three
+// answers apart: JSON null sets the pointer to nil (no items), a list fills
+// the slice (never nil, even when empty), and a missing key leaves the slice
+// nil (not a Twilio list).
+func (p *listPage[W]) expect(key string) func() (items []W, present bool) {
+	var field **[]W
 	switch key {
 	case "conferences":
-		return p.Conferences
+		field = &p.Conferences
 	case "participants":
-		return p.Participants
+		field = &p.Participants
 	case "recordings":
-		return p.Recordings
+		field = &p.Recordings
+	default:
+		return func() ([]W, bool) { return nil, false }
 	}
-	return nil
+	*field = new([]W)
+	return func() ([]W, bool) {
+		if *field == nil {
+			return nil, true
+		}
+		return **field, **field != nil
+	}
 }
 
 // rfc2822 decodes Twilio's dates ("Fri, 18 Feb 2011 19:26:50 +0000"). Null,
