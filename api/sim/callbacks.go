@@ -89,11 +89,11 @@ func (s *Server) emit(c *conference, event string, at time.Time, p *participant,
 	}
 	if p != nil {
 		v.Set("CallSid", p.callSID)
-		v.Set("Muted", boolString(p.muted))
-		v.Set("Hold", boolString(p.hold))
-		v.Set("Coaching", boolString(p.coaching))
-		v.Set("EndConferenceOnExit", boolString(p.endOnExit))
-		v.Set("StartConferenceOnEnter", boolString(p.startOnEnter))
+		v.Set("Muted", strconv.FormatBool(p.muted))
+		v.Set("Hold", strconv.FormatBool(p.hold))
+		v.Set("Coaching", strconv.FormatBool(p.coaching))
+		v.Set("EndConferenceOnExit", strconv.FormatBool(p.endOnExit))
+		v.Set("StartConferenceOnEnter", strconv.FormatBool(p.startOnEnter))
 		if p.coachSID != "" {
 			v.Set("CallSidToCoach", p.coachSID)
 		}

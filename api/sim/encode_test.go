@@ -98,7 +98,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	next := "/next"
 	meta := listMeta{FirstPageURI: "/a?b=<c>&d", NextPageURI: &next, URI: "/u", Page: 2, PageSize: 3, Start: 6, End: 8}
 	page := listPage{key: "participants", items: participantItems{{Status: "connected"}, {Label: optional("x")}}, meta: meta}
-	got, _ := page.encodeJSON()
+	got := page.encodeJSON()
 	want, err := marshalNoEscape(struct {
 		Participants []participantJSON `json:"participants"`
 		listMeta
@@ -177,7 +177,7 @@ func TestListedParticipantsAreNeverStale(t *testing.T) {
 					}
 					_ = json.Unmarshal(raw, &p)
 					if p.Status == "connected" {
-						h.must(200, "POST", partPath(c.SID, p.CallSID), url.Values{"Muted": {boolString(!p.Muted)}})
+						h.must(200, "POST", partPath(c.SID, p.CallSID), url.Values{"Muted": {strconv.FormatBool(!p.Muted)}})
 						break
 					}
 				}
@@ -195,7 +195,7 @@ func TestStreamedPageMatchesEncoded(t *testing.T) {
 	meta := listMeta{FirstPageURI: "/first", NextPageURI: &next, URI: "/u", PageSize: 2, End: 1}
 	for _, items := range []encodedItems{nil, {[]byte(`{"a":1}`)}, {[]byte(`{"a":1}`), []byte(`{"b":"ü"}`)}} {
 		page := listPage{key: "participants", items: items, meta: meta}
-		want, _ := page.encodeJSON()
+		want := page.encodeJSON()
 		rec := httptest.NewRecorder()
 		page.stream(rec, 200, items, make([]byte, 0, 8)) // a tiny chunk: many writes
 		if !bytes.Equal(rec.Body.Bytes(), want) {

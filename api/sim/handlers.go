@@ -3,6 +3,7 @@ package sim
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -183,7 +184,7 @@ func (s *Server) listParticipants(a *account, req request) (int, any, *apiError)
 		v   *bool
 	}{{"Muted", muted}, {"Hold", hold}, {"Coaching", coaching}} {
 		if f.v != nil {
-			echo = append(echo, param{f.key, boolString(*f.v)})
+			echo = append(echo, param{f.key, strconv.FormatBool(*f.v)})
 		}
 	}
 	sids := c.listOrder(s)
@@ -208,13 +209,6 @@ func (s *Server) listParticipants(a *account, req request) (int, any, *apiError)
 		items = append(items, c.participants[sid].listedJSON(c, &memo))
 	}
 	return http.StatusOK, listPage{key: "participants", items: items, meta: meta}, nil
-}
-
-func boolString(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }
 
 // participantInPath resolves the participant of a participant path: by call

@@ -36,19 +36,18 @@ type listPage struct {
 }
 
 // MarshalJSON writes the item key first, as Twilio does.
-func (p listPage) MarshalJSON() ([]byte, error) { return p.encodeJSON() }
+func (p listPage) MarshalJSON() ([]byte, error) { return p.encodeJSON(), nil }
 
 // encodeJSON writes the page by hand (see encode.go); writeJSON calls it
 // directly so the bytes are not re-scanned by encoding/json.
-func (p listPage) encodeJSON() ([]byte, error) {
+func (p listPage) encodeJSON() []byte {
 	b := make([]byte, 0, 1024+p.items.sizeHint())
 	b = append(b, '{')
 	b = appendJSONString(b, p.key)
 	b = append(b, ':')
 	b = p.items.appendItems(b)
 	b = append(b, ',')
-	b = p.meta.appendJSON(b)
-	return b, nil
+	return p.meta.appendJSON(b)
 }
 
 // streamChunk is how much of a streamed page is gathered before each write:

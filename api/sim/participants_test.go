@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -311,7 +312,7 @@ func TestLifecycleReasons(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
-			a := h.dial("room", "+14155550100", "EndConferenceOnExit", boolString(tc.eceo))
+			a := h.dial("room", "+14155550100", "EndConferenceOnExit", strconv.FormatBool(tc.eceo))
 			s := setup{conf: str(a["conference_sid"]), a: str(a["call_sid"])}
 			s.b = str(h.dial(s.conf, "+14155550101")["call_sid"])
 			if got := h.must(200, "GET", confPath(s.conf), nil); got["status"] != "in-progress" || got["reason_conference_ended"] != nil {

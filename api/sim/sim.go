@@ -325,7 +325,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	var err error
 	switch x := v.(type) {
 	case listPage:
-		body, err = x.encodeJSON()
+		body = x.encodeJSON()
 	case participantJSON:
 		body = x.appendJSON(nil)
 	case conferenceJSON:
