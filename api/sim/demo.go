@@ -141,11 +141,10 @@ func (d *demo) open(r *demoRoom, at time.Time) {
 // join puts a named person into c, connected.
 func (d *demo) join(c *conference, label string, at time.Time) *participant {
 	p := &participant{
-		callSID:      d.s.newSID("CA"),
-		label:        label,
-		from:         "+15005550006",
-		to:           "client:" + label,
-		startOnEnter: true,
+		callSID:         d.s.newSID("CA"),
+		from:            "+15005550006",
+		to:              "client:" + label,
+		participantView: participantView{label: label, startOnEnter: true},
 	}
 	d.s.addParticipant(c, p, at, true)
 	return p
@@ -258,13 +257,12 @@ func (d *demo) dial(c *conference, label, to string, at time.Time) {
 		return
 	}
 	p := &participant{
-		callSID:      d.s.newSID("CA"),
-		label:        label,
-		from:         "+15005550006",
-		to:           to,
-		startOnEnter: true,
-		timeout:      time.Duration(defaultTimeout) * time.Second,
-		queueTime:    d.s.timings.Queue,
+		callSID:         d.s.newSID("CA"),
+		from:            "+15005550006",
+		to:              to,
+		timeout:         time.Duration(defaultTimeout) * time.Second,
+		queueTime:       d.s.timings.Queue,
+		participantView: participantView{label: label, startOnEnter: true},
 	}
 	if to == magicUnroutable {
 		p.outcome = unroutable

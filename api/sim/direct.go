@@ -90,16 +90,18 @@ func (s *Server) JoinConnected(accountSID, confName string, j Join) (model.Parti
 		c = s.newConference(a, confName, now)
 	}
 	p := &participant{
-		callSID:      s.newSID("CA"),
-		label:        j.Label,
-		from:         j.From,
-		to:           j.To,
-		muted:        j.Muted,
-		hold:         j.Hold,
-		coaching:     j.CallSIDToCoach != "",
-		coachSID:     j.CallSIDToCoach,
-		startOnEnter: !j.NoStartConference,
-		endOnExit:    j.EndConferenceOnExit,
+		callSID: s.newSID("CA"),
+		from:    j.From,
+		to:      j.To,
+		participantView: participantView{
+			label:        j.Label,
+			muted:        j.Muted,
+			hold:         j.Hold,
+			coaching:     j.CallSIDToCoach != "",
+			coachSID:     j.CallSIDToCoach,
+			startOnEnter: !j.NoStartConference,
+			endOnExit:    j.EndConferenceOnExit,
+		},
 	}
 	if p.from == "" {
 		p.from = "+15005550006"

@@ -573,15 +573,17 @@ func (s *Server) createParticipant(a *account, req request) (int, any, *apiError
 		c.callback = cf.callback
 	}
 	p := &participant{
-		callSID:      s.newSID("CA"),
-		label:        label,
-		from:         cf.from,
-		to:           cf.to,
-		muted:        cf.muted != nil && *cf.muted,
-		startOnEnter: cf.startOnEnter == nil || *cf.startOnEnter,
-		endOnExit:    cf.endOnExit != nil && *cf.endOnExit,
-		timeout:      time.Duration(defaultTimeout) * time.Second,
-		queueTime:    s.timings.Queue,
+		callSID:   s.newSID("CA"),
+		from:      cf.from,
+		to:        cf.to,
+		timeout:   time.Duration(defaultTimeout) * time.Second,
+		queueTime: s.timings.Queue,
+		participantView: participantView{
+			label:        label,
+			muted:        cf.muted != nil && *cf.muted,
+			startOnEnter: cf.startOnEnter == nil || *cf.startOnEnter,
+			endOnExit:    cf.endOnExit != nil && *cf.endOnExit,
+		},
 	}
 	if cf.timeout != nil {
 		p.timeout = time.Duration(*cf.timeout) * time.Second

@@ -32,12 +32,16 @@ func TestRendersTwilioExamplesByteForByte(t *testing.T) {
 		render  any
 	}{
 		{"participant_create", renderParticipant(conf, &participant{
-			callSID: call, label: "customer", status: model.ParticipantQueued, startOnEnter: true,
-			created: created, updated: created, queueTime: time.Second,
+			callSID: call, queueTime: time.Second, participantView: participantView{
+				label: "customer", status: model.ParticipantQueued, startOnEnter: true,
+				created: created, updated: created,
+			},
 		}, true)},
 		{"participant_mute", renderParticipant(conf, &participant{
-			callSID: call, status: model.ParticipantConnected, muted: true, startOnEnter: true,
-			created: created, updated: created,
+			callSID: call, participantView: participantView{
+				status: model.ParticipantConnected, muted: true, startOnEnter: true,
+				created: created, updated: created,
+			},
 		}, false)},
 		{"recording_update", renderRecording(conf, &recording{
 			sid: "RE" + strings.Repeat("a", 32), callSID: call, status: model.RecordingPaused, channels: 1,

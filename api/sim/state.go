@@ -66,22 +66,15 @@ const (
 
 // participant is one call in a conference.
 type participant struct {
-	callSID      string
-	label        string
-	from, to     string
-	status       model.ParticipantStatus
-	muted        bool
-	hold         bool
-	coaching     bool
-	coachSID     string
-	startOnEnter bool
-	endOnExit    bool
-	beepOnExit   bool
-	created      time.Time
-	updated      time.Time
-	timeout      time.Duration
-	outcome      outcome
-	queueTime    time.Duration
+	callSID    string
+	from, to   string
+	beepOnExit bool
+	timeout    time.Duration
+	outcome    outcome
+	queueTime  time.Duration
+	// participantView holds the rest: every field a listed participant's
+	// JSON shows that can change, so that the cache below cannot miss one.
+	participantView
 
 	// A roster is polled far more often than it changes, so each participant
 	// keeps its JSON (as listed) with the state it was written from.
@@ -103,22 +96,13 @@ type participantView struct {
 	updated      time.Time
 }
 
-func (p *participant) view() participantView {
-	return participantView{
-		label: p.label, status: p.status, muted: p.muted, hold: p.hold, coaching: p.coaching,
-		coachSID: p.coachSID, startOnEnter: p.startOnEnter, endOnExit: p.endOnExit,
-		created: p.created, updated: p.updated,
-	}
-}
-
 // listedJSON returns p's JSON as a list shows it, written afresh only when
 // p has changed since last time. The slice is never modified afterwards, so
 // it may be read after s.mu is released. Callers hold s.mu.
 func (p *participant) listedJSON(c *conference, m *dateMemo) []byte {
-	v := p.view()
-	if p.cached == nil || v != p.cachedFor {
+	if p.cached == nil || p.participantView != p.cachedFor {
 		j := renderParticipantMemo(m, c, p, false)
-		p.cached, p.cachedFor = j.appendJSON(make([]byte, 0, 700)), v
+		p.cached, p.cachedFor = j.appendJSON(make([]byte, 0, 700)), p.participantView
 	}
 	return p.cached
 }
