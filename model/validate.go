@@ -255,6 +255,11 @@ func ValidateLabel(s string) error {
 		// refuses one with a slash (error 16024), and so does the client.
 		return fmt.Errorf("%s contains \"/\", which Twilio does not allow in a label; use - or _ instead", shown(s))
 	}
+	if strings.Contains(strings.ToUpper(s), "%2F") {
+		// Error 16024 forbids "/" "even in URL encoded form %2F"; the client
+		// refuses it too, so the form says so before anything is sent.
+		return fmt.Errorf("%s contains %%2F, an encoded \"/\", which Twilio does not allow in a label; use - or _ instead", shown(s))
+	}
 	if strings.TrimSpace(s) != s {
 		return fmt.Errorf("%q has spaces at the start or end; remove them", shown(s))
 	}

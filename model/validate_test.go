@@ -128,6 +128,8 @@ func TestValidateLabel(t *testing.T) {
 		{"agent\xff", "bytes that are not text"},
 		{" agent", "spaces at the start or end"},
 		{"team/agent-7", `contains "/"`},
+		{"team%2Fagent-7", `contains %2F`},
+		{"team%2fagent-7", `contains %2F`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
