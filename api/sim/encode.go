@@ -14,58 +14,60 @@ import (
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString appends s as a JSON string exactly as encoding/json does
-// with SetEscapeHTML(false): quotes, backslashes and control characters
-// escaped, invalid UTF-8 replaced by \ufffd, U+2028 and U+2029 escaped.
+// appendJSONString appends s as a JSON string, byte for byte as
+// encoding/json writes it with SetEscapeHTML(false) (a test and a fuzz
+// target hold them equal): runs that need no escape are copied whole, and
+// the rest go through appendEscape.
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	start := 0
+	copied := 0 // s[:copied] is already in dst
 	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
 				i++
 				continue
 			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
-			}
+			dst = appendEscape(append(dst, s[copied:i]...), rune(c), 1)
 			i++
-			start = i
+			copied = i
 			continue
 		}
-		c, size := utf8.DecodeRuneInString(s[i:])
-		if c == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if c == '\u2028' || c == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[c&0xF])
-			i += size
-			start = i
-			continue
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
+			dst = appendEscape(append(dst, s[copied:i]...), r, size)
+			copied = i + size
 		}
 		i += size
 	}
-	dst = append(dst, s[start:]...)
+	dst = append(dst, s[copied:]...)
 	return append(dst, '"')
+}
+
+// appendEscape writes one character that a JSON string may not carry as it
+// is: the quote and the backslash, control characters (five of them have
+// short names), a byte that is not UTF-8 (r is utf8.RuneError with size 1),
+// which becomes U+FFFD, and U+2028 and U+2029, which end a line in
+// JavaScript and so are escaped by encoding/json.
+func appendEscape(dst []byte, r rune, size int) []byte {
+	switch r {
+	case '"', '\\':
+		return append(dst, '\\', byte(r))
+	case '\b':
+		return append(dst, `\b`...)
+	case '\f':
+		return append(dst, `\f`...)
+	case '\n':
+		return append(dst, `\n`...)
+	case '\r':
+		return append(dst, `\r`...)
+	case '\t':
+		return append(dst, `\t`...)
+	}
+	if r == utf8.RuneError && size == 1 {
+		return append(dst, `\ufffd`...)
+	}
+	return append(dst, '\\', 'u', hexDigits[r>>12&0xF], hexDigits[r>>8&0xF], hexDigits[r>>4&0xF], hexDigits[r&0xF])
 }
 
 func appendOptString(dst []byte, s *string) []byte {
