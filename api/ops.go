@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"confconsole/model"
@@ -283,6 +284,7 @@ func listAll[W any, M any](cl *call, first, key string, max int, conv func(W) M)
 		if !ok {
 			return nil, cl.badList(fmt.Errorf("%w: the reply has no %q list", ErrBadResponse, key))
 		}
+		out = slices.Grow(out, len(items))
 		for _, w := range items {
 			out = append(out, conv(w))
 		}
