@@ -35,23 +35,35 @@ type Theme struct {
 	InputText lipgloss.TerminalColor // text typed into inputs
 }
 
+// The dark and light palettes draw text in the terminal's own colours: the
+// default foreground for ordinary text and the sixteen ANSI colours for the
+// rest, so they follow the user's terminal theme. They are also the cheapest
+// to send, which matters over SSH: a basic colour is five bytes (ESC [32m)
+// where a 256-colour one is eleven (ESC [38;5;78m), and ordinary text in the
+// default foreground costs nothing at all. Colours are chosen per background
+// only where the basic ones commonly fail: on dark terminals the bright blue,
+// red and magenta (plain blue is near-invisible on black), on light ones a
+// 256-colour brown for warnings (plain yellow is unreadable on white).
+// Backgrounds stay 256-colour: the selection bar must look the same in every
+// palette, and it is one row.
+
 // DarkTheme is the palette for terminals with a dark background.
 func DarkTheme() Theme {
 	return Theme{
 		Name:      "dark",
-		Text:      lipgloss.Color("252"),
-		Faint:     lipgloss.Color("245"),
-		Accent:    lipgloss.Color("75"),
-		Good:      lipgloss.Color("78"),
-		Warn:      lipgloss.Color("214"),
-		Bad:       lipgloss.Color("203"),
-		Info:      lipgloss.Color("141"),
+		Text:      lipgloss.NoColor{}, // the terminal's default foreground
+		Faint:     lipgloss.Color("8"),
+		Accent:    lipgloss.Color("12"),
+		Good:      lipgloss.Color("2"),
+		Warn:      lipgloss.Color("3"),
+		Bad:       lipgloss.Color("9"),
+		Info:      lipgloss.Color("13"),
 		SelectFg:  lipgloss.Color("231"),
 		SelectBg:  lipgloss.Color("24"),
 		BadgeFg:   lipgloss.Color("16"),
 		BadgeBg:   lipgloss.Color("214"),
-		Border:    lipgloss.Color("240"),
-		InputText: lipgloss.Color("231"),
+		Border:    lipgloss.Color("8"),
+		InputText: lipgloss.NoColor{},
 	}
 }
 
@@ -59,19 +71,19 @@ func DarkTheme() Theme {
 func LightTheme() Theme {
 	return Theme{
 		Name:      "light",
-		Text:      lipgloss.Color("235"),
-		Faint:     lipgloss.Color("242"),
-		Accent:    lipgloss.Color("25"),
-		Good:      lipgloss.Color("28"),
+		Text:      lipgloss.NoColor{}, // the terminal's default foreground
+		Faint:     lipgloss.Color("8"),
+		Accent:    lipgloss.Color("4"),
+		Good:      lipgloss.Color("2"),
 		Warn:      lipgloss.Color("130"),
-		Bad:       lipgloss.Color("160"),
-		Info:      lipgloss.Color("91"),
+		Bad:       lipgloss.Color("1"),
+		Info:      lipgloss.Color("5"),
 		SelectFg:  lipgloss.Color("16"),
 		SelectBg:  lipgloss.Color("153"),
 		BadgeFg:   lipgloss.Color("231"),
 		BadgeBg:   lipgloss.Color("130"),
-		Border:    lipgloss.Color("248"),
-		InputText: lipgloss.Color("16"),
+		Border:    lipgloss.Color("8"),
+		InputText: lipgloss.NoColor{},
 	}
 }
 

@@ -1,6 +1,12 @@
 package ui
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+)
 
 func TestDetectTheme(t *testing.T) {
 	tests := []struct {
@@ -44,5 +50,79 @@ func TestSelectionIsMoreThanColour(t *testing.T) {
 	}
 	if w1, w2 := len([]rune(st.Marker)), len([]rune(st.NoMarker)); w1 != w2 {
 		t.Errorf("marker and blank widths differ: %d vs %d", w1, w2)
+	}
+}
+
+// sgrParams lists the parameters of every SGR sequence in s, one string per
+// sequence ("" for a bare ESC [m).
+func sgrParams(s string) []string {
+	var out []string
+	for {
+		i := strings.Index(s, "\x1b[")
+		if i < 0 {
+			return out
+		}
+		s = s[i+2:]
+		j := strings.IndexFunc(s, func(r rune) bool { return (r < '0' || r > '9') && r != ';' })
+		if j < 0 {
+			return out
+		}
+		if s[j] == 'm' {
+			out = append(out, s[:j])
+		}
+		s = s[j+1:]
+	}
+}
+
+// TestTableRowsUseTheTerminalsColours holds the cheap palette that keeps a
+// repaint within its byte budget: in the dark and the light theme an
+// unselected participant row draws its label in the terminal's default
+// foreground and every state in one of the sixteen basic colours (five
+// bytes, not a 256-colour's eleven), while the selected row keeps its
+// 256-colour background bar. The one exception is the light theme's rare
+// warnings (ringing, on hold), drawn in brown because yellow does not read
+// on white.
+func TestTableRowsUseTheTerminalsColours(t *testing.T) {
+	withProfile(t, termenv.ANSI256)
+	for _, theme := range []string{"dark", "light"} {
+		t.Run(theme, func(t *testing.T) {
+			h := openRoom(t, demoService(), func(o *Options) { o.Theme = theme })
+			rows := 0
+			for _, l := range strings.Split(h.view(), "\n") {
+				plain := ansi.Strip(l)
+				label := ""
+				for _, name := range []string{"agent-7", "caller-2", "supervisor", "caller-9"} {
+					if strings.Contains(plain, " "+name+" ") && strings.Contains(plain, "CA") {
+						label = name
+					}
+				}
+				if label == "" {
+					continue
+				}
+				rows++
+				if strings.Contains(plain, "▶") {
+					if !strings.Contains(l, "48;5;") {
+						t.Errorf("selected row %q has no 256-colour background", l)
+					}
+					continue
+				}
+				if !strings.HasPrefix(l, "  "+label) {
+					t.Errorf("row %q: the label should come first, in the default foreground", l)
+				}
+				if theme == "light" && strings.Contains(plain, "on hold") {
+					continue // the light theme's warnings are a 256-colour brown
+				}
+				for _, p := range sgrParams(l) {
+					for _, n := range strings.Split(p, ";") {
+						if n == "38" || n == "48" {
+							t.Errorf("row %q: SGR %q is not a basic colour", l, p)
+						}
+					}
+				}
+			}
+			if rows != 4 {
+				t.Fatalf("found %d participant rows, want 4:\n%s", rows, h.view())
+			}
+		})
 	}
 }

@@ -146,8 +146,12 @@ func TestColourAndNoColor(t *testing.T) {
 		}
 	})
 	pv := plain.view()
-	if strings.Contains(pv, "38;5;") || strings.Contains(pv, "48;5;") {
-		t.Errorf("NO_COLOR screen has colours: %q", pv)
+	for _, p := range sgrParams(pv) {
+		for _, n := range strings.Split(p, ";") {
+			if n == "38" || n == "48" || (len(n) == 2 && strings.ContainsRune("349", rune(n[0])) && n[1] <= '7') || (len(n) == 3 && n[:2] == "10" && n[2] <= '7') {
+				t.Errorf("NO_COLOR screen has a colour (SGR %q): %q", p, pv)
+			}
+		}
 	}
 	for _, want := range []string{"▶ agent-7", "muted", "on hold", "→ agent-7", "connected"} {
 		if !strings.Contains(ansi.Strip(pv), want) {
