@@ -34,9 +34,10 @@ const (
 	budgetRowAndCounts = 2 * budgetOneRow
 
 	// A first paint or a resize is at most 6 KB, well inside one TCP
-	// flight (about 14 KB). The console writes about 5.8 KB: 35 rows of
-	// some 120 columns of text, labels in the terminal's default colour
-	// and states in the basic sixteen. Heavily styled tables write 17-23 KB.
+	// flight (about 14 KB). The console writes about 5.9 KB: 35 rows of
+	// some 120 columns of text, labels in the terminal's default colour,
+	// secondary text dimmed and states in the basic sixteen colours.
+	// Heavily styled tables write 17-23 KB.
 	budgetRepaint  = 6144
 	ceilingRepaint = budgetRepaint
 

@@ -43,15 +43,16 @@ type FormStyles struct {
 func NewFormStyles(t Theme) FormStyles {
 	base := lipgloss.NewStyle()
 	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return base.Foreground(c) }
+	faint := t.faint()
 	return FormStyles{
 		Frame:    base.Border(lipgloss.RoundedBorder()).BorderForeground(t.Border).Padding(0, 1),
 		Title:    fg(t.Accent).Bold(true),
-		Label:    fg(t.Faint),
+		Label:    faint,
 		Focused:  fg(t.Accent).Bold(true),
 		Value:    fg(t.Text).Bold(true),
-		Default:  fg(t.Faint).Italic(true),
+		Default:  faint.Italic(true),
 		Error:    fg(t.Bad),
-		Hint:     fg(t.Faint),
+		Hint:     faint,
 		Button:   fg(t.Text),
 		ButtonOn: base.Foreground(t.SelectFg).Background(t.SelectBg).Bold(true),
 
@@ -59,20 +60,20 @@ func NewFormStyles(t Theme) FormStyles {
 		NoMarker: "  ",
 		ErrGlyph: "✗ ",
 
-		InputPrompt:      fg(t.Faint),
+		InputPrompt:      faint,
 		InputText:        fg(t.InputText),
-		InputPlaceholder: fg(t.Faint).Italic(true),
+		InputPlaceholder: faint.Italic(true),
 		InputCursor:      fg(t.Accent),
 
 		Plain: base,
 		Help: help.Styles{
-			Ellipsis:       fg(t.Faint),
+			Ellipsis:       faint,
 			ShortKey:       fg(t.Accent).Bold(true),
-			ShortDesc:      fg(t.Faint),
-			ShortSeparator: fg(t.Border),
+			ShortDesc:      faint,
+			ShortSeparator: faint,
 			FullKey:        fg(t.Accent).Bold(true),
 			FullDesc:       fg(t.Text),
-			FullSeparator:  fg(t.Border),
+			FullSeparator:  faint,
 		},
 	}
 }

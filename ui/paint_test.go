@@ -20,6 +20,8 @@ func TestFgOnly(t *testing.T) {
 		{"\x1b[38;5;231;48;5;24m", false}, // a background
 		{"\x1b[3;38;5;214m", false},       // italic
 		{"\x1b[48;5;24m", false},
+		{"\x1b[2m", false}, // dim: an attribute, not a colour
+		{"\x1b[1;94m", false},
 		{"\x1b[38;5;245m\x1b[1m", false},
 		{"\x1b[38;5m", false},
 		{"\x1b[38;5;245", false},
@@ -36,6 +38,8 @@ func TestPaintRuns(t *testing.T) {
 	grey := Paint{"\x1b[38;5;245m", reset}
 	green := Paint{"\x1b[38;5;78m", reset}
 	bold := Paint{"\x1b[1;38;5;75m", reset}
+	dim := Paint{"\x1b[2m", reset}
+	bar := Paint{"\x1b[38;5;231;48;5;24m", reset}
 	type piece struct {
 		p    Paint
 		text string
@@ -48,11 +52,15 @@ func TestPaintRuns(t *testing.T) {
 	}{
 		{"one paint, one run", []piece{{grey, "a "}, {grey, "b"}}, false, grey.Pre + "a b" + reset},
 		{"colour to colour without a reset", []piece{{grey, "a"}, {green, "b"}}, false, grey.Pre + "a" + green.Pre + "b" + reset},
-		{"reset after bold", []piece{{bold, "k"}, {grey, "d"}}, false, bold.Pre + "k" + reset + grey.Pre + "d" + reset},
+		{"reset after bold shares the next sequence", []piece{{bold, "k"}, {grey, "d"}}, false, bold.Pre + "k\x1b[0;38;5;245md" + reset},
+		{"a colour is reset before an attribute alone", []piece{{green, "c"}, {dim, "d"}}, false, green.Pre + "c\x1b[0;2md" + reset},
+		{"colour after dim", []piece{{dim, "d"}, {green, "c"}}, false, dim.Pre + "d\x1b[0;38;5;78mc" + reset},
+		{"bold colour after a colour needs no reset", []piece{{grey, "a"}, {bold, "k"}}, false, grey.Pre + "a" + bold.Pre + "k" + reset},
 		{"reset before no paint", []piece{{grey, "a"}, {Paint{}, "b"}}, false, grey.Pre + "a" + reset + "b"},
 		{"empty text changes nothing", []piece{{grey, "a"}, {bold, ""}, {grey, "b"}}, false, grey.Pre + "ab" + reset},
 		{"trailing padding trimmed", []piece{{grey, "a"}, {green, "1m   "}}, true, grey.Pre + "a" + green.Pre + "1m" + reset},
-		{"padding kept where it may show", []piece{{bold, "a  "}}, true, bold.Pre + "a  " + reset},
+		{"padding trimmed after bold and dim", []piece{{grey, "a"}, {dim, "1m  "}}, true, grey.Pre + "a\x1b[0;2m1m" + reset},
+		{"padding kept where it may show", []piece{{bar, "a  "}}, true, bar.Pre + "a  " + reset},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -20,8 +20,11 @@ type Theme struct {
 	// and bold alone.
 	NoColor bool
 
-	Text      lipgloss.TerminalColor // ordinary text
-	Faint     lipgloss.TerminalColor // secondary text: SIDs, times, hints
+	Text  lipgloss.TerminalColor // ordinary text
+	Faint lipgloss.TerminalColor // secondary text: SIDs, times, hints
+	// Dim draws secondary text dimmed (SGR 2) as well as in Faint, so that
+	// it recedes in whatever colours the terminal uses for its text.
+	Dim       bool
 	Accent    lipgloss.TerminalColor // titles, keys in the help
 	Good      lipgloss.TerminalColor // connected, recovered
 	Warn      lipgloss.TerminalColor // ringing, held, pending, stale
@@ -36,23 +39,26 @@ type Theme struct {
 }
 
 // The dark and light palettes draw text in the terminal's own colours: the
-// default foreground for ordinary text and the sixteen ANSI colours for the
-// rest, so they follow the user's terminal theme. They are also the cheapest
-// to send, which matters over SSH: a basic colour is five bytes (ESC [32m)
-// where a 256-colour one is eleven (ESC [38;5;78m), and ordinary text in the
-// default foreground costs nothing at all. Colours are chosen per background
-// only where the basic ones commonly fail: on dark terminals the bright blue,
-// red and magenta (plain blue is near-invisible on black), on light ones a
-// 256-colour brown for warnings (plain yellow is unreadable on white).
-// Backgrounds stay 256-colour: the selection bar must look the same in every
-// palette, and it is one row.
+// default foreground for ordinary text, the same dimmed for secondary text,
+// and the sixteen ANSI colours for states, so they follow the user's
+// terminal theme. They are also the cheapest to send, which matters over
+// SSH: a basic colour is five bytes (ESC [32m) where a 256-colour one is
+// eleven (ESC [38;5;78m), and text in the default foreground costs nothing.
+// Secondary text is dimmed rather than drawn in bright black, which some
+// palettes (Solarized) make the colour of the background. Colours are chosen
+// per background only where the basic ones commonly fail: on dark terminals
+// the bright blue, red and magenta (plain blue is near-invisible on black),
+// on light ones a 256-colour brown for warnings (plain yellow does not read
+// on white). Backgrounds and borders stay 256-colour: the selection bar must
+// look the same in every palette, and it is one row.
 
 // DarkTheme is the palette for terminals with a dark background.
 func DarkTheme() Theme {
 	return Theme{
 		Name:      "dark",
 		Text:      lipgloss.NoColor{}, // the terminal's default foreground
-		Faint:     lipgloss.Color("8"),
+		Faint:     lipgloss.NoColor{},
+		Dim:       true,
 		Accent:    lipgloss.Color("12"),
 		Good:      lipgloss.Color("2"),
 		Warn:      lipgloss.Color("3"),
@@ -62,7 +68,7 @@ func DarkTheme() Theme {
 		SelectBg:  lipgloss.Color("24"),
 		BadgeFg:   lipgloss.Color("16"),
 		BadgeBg:   lipgloss.Color("214"),
-		Border:    lipgloss.Color("8"),
+		Border:    lipgloss.Color("240"),
 		InputText: lipgloss.NoColor{},
 	}
 }
@@ -72,7 +78,8 @@ func LightTheme() Theme {
 	return Theme{
 		Name:      "light",
 		Text:      lipgloss.NoColor{}, // the terminal's default foreground
-		Faint:     lipgloss.Color("8"),
+		Faint:     lipgloss.NoColor{},
+		Dim:       true,
 		Accent:    lipgloss.Color("4"),
 		Good:      lipgloss.Color("2"),
 		Warn:      lipgloss.Color("130"),
@@ -82,7 +89,7 @@ func LightTheme() Theme {
 		SelectBg:  lipgloss.Color("153"),
 		BadgeFg:   lipgloss.Color("231"),
 		BadgeBg:   lipgloss.Color("130"),
-		Border:    lipgloss.Color("8"),
+		Border:    lipgloss.Color("248"),
 		InputText: lipgloss.NoColor{},
 	}
 }
@@ -217,24 +224,30 @@ type CellPaints struct {
 	Text, Faint, Connected, Ringing, Gone, Muted, Held, Coaching, Pending, Selected Paint
 }
 
+// faint is the style of secondary text.
+func (t Theme) faint() lipgloss.Style {
+	return lipgloss.NewStyle().Foreground(t.Faint).Faint(t.Dim)
+}
+
 // NewStyles builds the console's styles from t.
 func NewStyles(t Theme) Styles {
 	base := lipgloss.NewStyle()
 	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return base.Foreground(c) }
+	faint := t.faint()
 	s := Styles{
 		Theme:     t,
 		Title:     fg(t.Accent).Bold(true),
-		Faint:     fg(t.Faint),
+		Faint:     faint,
 		Text:      fg(t.Text),
 		Badge:     base.Foreground(t.BadgeFg).Background(t.BadgeBg).Bold(true),
 		ReadOnly:  base.Foreground(t.BadgeFg).Background(t.BadgeBg).Bold(true),
 		Stale:     fg(t.Warn).Bold(true),
-		Fresh:     fg(t.Faint),
+		Fresh:     faint,
 		FlashInfo: fg(t.Good),
 		FlashErr:  fg(t.Bad).Bold(true),
 		Prompt:    fg(t.Warn).Bold(true),
 
-		Header:   fg(t.Faint).Bold(true),
+		Header:   faint.Bold(true),
 		Row:      fg(t.Text),
 		Selected: base.Foreground(t.SelectFg).Background(t.SelectBg).Bold(true),
 		Marker:   "▶ ",
@@ -242,25 +255,25 @@ func NewStyles(t Theme) Styles {
 
 		Connected: fg(t.Good),
 		Ringing:   fg(t.Warn),
-		Gone:      fg(t.Faint),
+		Gone:      faint,
 		Muted:     fg(t.Bad),
 		Held:      fg(t.Warn),
 		Coaching:  fg(t.Info),
 		Pending:   fg(t.Warn).Italic(true),
 
 		FeedTitle: fg(t.Accent).Bold(true),
-		FeedTime:  fg(t.Faint),
+		FeedTime:  faint,
 		FeedText:  fg(t.Text),
 
 		Overlay: base.Border(lipgloss.RoundedBorder()).BorderForeground(t.Border).Padding(0, 1),
 		Help: help.Styles{
-			Ellipsis:       fg(t.Faint),
+			Ellipsis:       faint,
 			ShortKey:       fg(t.Accent).Bold(true),
-			ShortDesc:      fg(t.Faint),
-			ShortSeparator: fg(t.Border),
+			ShortDesc:      faint,
+			ShortSeparator: faint,
 			FullKey:        fg(t.Accent).Bold(true),
 			FullDesc:       fg(t.Text),
-			FullSeparator:  fg(t.Border),
+			FullSeparator:  faint,
 		},
 	}
 	s.Cells = CellPaints{

@@ -77,11 +77,12 @@ func sgrParams(s string) []string {
 // TestTableRowsUseTheTerminalsColours holds the cheap palette that keeps a
 // repaint within its byte budget: in the dark and the light theme an
 // unselected participant row draws its label in the terminal's default
-// foreground and every state in one of the sixteen basic colours (five
-// bytes, not a 256-colour's eleven), while the selected row keeps its
-// 256-colour background bar. The one exception is the light theme's rare
-// warnings (ringing, on hold), drawn in brown because yellow does not read
-// on white.
+// foreground, secondary text dimmed (not in bright black, which some
+// palettes make the background's colour) and every state in one of the
+// sixteen basic colours (five bytes, not a 256-colour's eleven), while the
+// selected row keeps its 256-colour background bar. The one exception is the
+// light theme's rare warnings (ringing, on hold), drawn in brown because
+// yellow does not read on white.
 func TestTableRowsUseTheTerminalsColours(t *testing.T) {
 	withProfile(t, termenv.ANSI256)
 	for _, theme := range []string{"dark", "light"} {
@@ -112,12 +113,17 @@ func TestTableRowsUseTheTerminalsColours(t *testing.T) {
 				if theme == "light" && strings.Contains(plain, "on hold") {
 					continue // the light theme's warnings are a 256-colour brown
 				}
+				dim := false
 				for _, p := range sgrParams(l) {
 					for _, n := range strings.Split(p, ";") {
 						if n == "38" || n == "48" {
 							t.Errorf("row %q: SGR %q is not a basic colour", l, p)
 						}
+						dim = dim || n == "2"
 					}
+				}
+				if !dim {
+					t.Errorf("row %q: the call SID and empty states should be dimmed", l)
 				}
 			}
 			if rows != 4 {

@@ -171,9 +171,10 @@ func (l layout) row(cells []cell, selected bool, st *Styles) string {
 }
 
 // paintRuns writes text in paints with as few escape sequences as the
-// terminal needs: neighbouring text of one paint shares a run, and a run
-// whose paint is a foreground colour alone gives way to the next colour
-// without a reset.
+// terminal needs: neighbouring text of one paint shares a run, a run whose
+// paint is a foreground colour alone gives way to the next colour without a
+// reset, and a reset that must come before the next paint shares its escape
+// sequence (ESC [0;2m, not ESC [0m ESC [2m).
 type paintRuns struct {
 	b   *strings.Builder
 	cur Paint
@@ -184,10 +185,17 @@ func (r *paintRuns) write(p Paint, text string) {
 		return
 	}
 	if p != r.cur {
-		if r.cur.Post != "" && !(fgOnly(r.cur) && p.Pre != "") {
+		switch {
+		case r.cur.Pre == "" || (fgOnly(r.cur) && sgrOf(p).fg):
+			// Nothing to undo, or a colour the next one replaces.
+			r.b.WriteString(p.Pre)
+		case p.Pre == "":
 			r.b.WriteString(r.cur.Post)
+		case r.cur.Post == "\x1b[0m" && sgrOf(p).ok:
+			r.b.WriteString("\x1b[0;" + p.Pre[len("\x1b["):])
+		default:
+			r.b.WriteString(r.cur.Post + p.Pre)
 		}
-		r.b.WriteString(p.Pre)
 		r.cur = p
 	}
 	r.b.WriteString(text)
@@ -196,8 +204,8 @@ func (r *paintRuns) write(p Paint, text string) {
 // trimTrailingSpaces drops the padding at the end of the line written so
 // far, which shows nothing without a background.
 func (r *paintRuns) trimTrailingSpaces() {
-	if r.cur.Pre != "" && !fgOnly(r.cur) {
-		return // a background or an attribute may show on spaces
+	if r.cur.Pre != "" && !sgrOf(r.cur).blankOnSpaces {
+		return // a background or an underline may show on spaces
 	}
 	s := r.b.String()
 	t := strings.TrimRight(s, " ")
@@ -213,25 +221,61 @@ func (r *paintRuns) end() {
 	r.cur = Paint{}
 }
 
-// fgOnly reports whether p sets a foreground colour and nothing else (no
-// bold, no background), so that the next colour can simply replace it.
-func fgOnly(p Paint) bool {
+// sgrInfo is what one paint's escape sequence does.
+type sgrInfo struct {
+	ok            bool // Pre is one SGR sequence (ESC [ params m)
+	fg            bool // it sets a foreground colour
+	other         bool // it sets anything but a foreground colour
+	blankOnSpaces bool // spaces drawn in it look like spaces drawn in none
+}
+
+// sgrOf reads p's escape sequence: which kinds of attribute it sets.
+func sgrOf(p Paint) sgrInfo {
 	seq, ok := strings.CutPrefix(p.Pre, "\x1b[")
 	if !ok {
-		return false
+		return sgrInfo{}
 	}
 	seq, ok = strings.CutSuffix(seq, "m")
 	if !ok || seq == "" || strings.Trim(seq, "0123456789;") != "" {
-		return false
+		return sgrInfo{}
 	}
-	ps := strings.Split(seq, ";")
-	switch {
-	case len(ps) == 3 && ps[0] == "38" && ps[1] == "5", len(ps) == 5 && ps[0] == "38" && ps[1] == "2":
-		return true
-	case len(ps) == 1 && len(ps[0]) == 2 && (ps[0][0] == '3' || ps[0][0] == '9') && ps[0][1] <= '7':
-		return true
+	in := sgrInfo{ok: true, blankOnSpaces: true}
+	// The parameters, read without splitting (a row's paints are read on
+	// every render of the row).
+	var ps [8]string
+	n := 0
+	for seq != "" && n < len(ps) {
+		p, rest, _ := strings.Cut(seq, ";")
+		ps[n], seq, n = p, rest, n+1
 	}
-	return false
+	if seq != "" {
+		return sgrInfo{} // longer than any paint the console makes
+	}
+	for i := 0; i < n; i++ {
+		switch p := ps[i]; {
+		case p == "38" && i+2 < n && ps[i+1] == "5":
+			in.fg = true
+			i += 2
+		case p == "38" && i+4 < n && ps[i+1] == "2":
+			in.fg = true
+			i += 4
+		case len(p) == 2 && (p[0] == '3' || p[0] == '9') && p[1] <= '7':
+			in.fg = true
+		case p == "1" || p == "2" || p == "3": // bold, dim, italic
+			in.other = true
+		default: // a background, an underline, reverse video...
+			in.other = true
+			in.blankOnSpaces = false
+		}
+	}
+	return in
+}
+
+// fgOnly reports whether p sets a foreground colour and nothing else (no
+// bold, no background), so that the next colour can simply replace it.
+func fgOnly(p Paint) bool {
+	in := sgrOf(p)
+	return in.fg && !in.other
 }
 
 // rowCache keeps each rendered row until its key (everything the row shows)
