@@ -50,6 +50,9 @@
 // Each record is one line, written with a single write call on a file opened
 // with O_APPEND and then synced, so concurrent writers (several console
 // sessions on one file) never interleave or overwrite each other's lines.
+// A record is whole or absent: when a full disk lets only part of one reach
+// the file, that part is cut off again, so the next record starts on a line
+// of its own and every line still parses.
 // Lines are produced by encoding/json; on top of JSON's own escaping, DEL, C1
 // controls and Unicode format characters (bidi overrides and the like) are
 // written as \u escapes, so `cat` or `tail -f` of the file cannot drive the

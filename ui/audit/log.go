@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -109,6 +110,14 @@ type file interface {
 	Sync() error
 }
 
+// rewinder is what the Log needs of *os.File to take a torn record back out
+// of the file; a file without it gets the next record on a fresh line.
+type rewinder interface {
+	io.ReaderAt
+	Stat() (os.FileInfo, error)
+	Truncate(size int64) error
+}
+
 // Log is the audit trail of one console session. It is safe for concurrent
 // use: records are written whole, one at a time.
 type Log struct {
@@ -124,6 +133,10 @@ type Log struct {
 	writeMu sync.Mutex
 	f       file // nil when disabled
 	closed  bool // guarded by writeMu
+	// torn is set when part of a record reached the file and could not be
+	// taken back out: the next record starts with a newline of its own, so
+	// it is not glued onto the broken one. Guarded by writeMu.
+	torn bool
 
 	mu  sync.Mutex
 	seq uint64
@@ -149,7 +162,9 @@ func Open(path string, opts ...Option) (*Log, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("audit log %s: create directory: %w", path, unwrapPath(err))
 	}
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	// Read access too: after a short write (a full disk) the Log checks
+	// that the file ends with its own torn bytes before cutting them off.
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("audit log %s: open: %w", path, unwrapPath(err))
 	}
@@ -288,8 +303,9 @@ func (l *Log) record(e Entry, extra []string) error {
 }
 
 // write puts one record on disk: one write call, then a sync, so that the
-// line is whole in the file and survives a crash once write returns.
-// l.writeMu is held.
+// line is whole in the file and survives a crash once write returns. A
+// record is whole or absent: when only part of it reached the file (a full
+// disk), that part is cut off again. l.writeMu is held.
 func (l *Log) write(e Entry) error {
 	if l.f == nil {
 		return nil
@@ -301,17 +317,52 @@ func (l *Log) write(e Entry) error {
 	if err != nil {
 		return fmt.Errorf("audit log %s: encode: %w", l.path, err)
 	}
+	if l.torn {
+		line = append([]byte{'\n'}, line...)
+	}
 	n, err := l.f.Write(line)
 	if err == nil && n != len(line) {
 		err = io.ErrShortWrite
 	}
 	if err != nil {
+		// Cut back, the file is as it was before this write (torn or
+		// not); otherwise it now ends inside a record.
+		if n > 0 && !l.rewind(line[:n]) {
+			l.torn = true
+		}
 		return fmt.Errorf("audit log %s: write: %w", l.path, unwrapPath(err))
 	}
+	l.torn = false
 	if err := l.f.Sync(); err != nil {
 		return fmt.Errorf("audit log %s: sync: %w", l.path, unwrapPath(err))
 	}
 	return nil
+}
+
+// rewind takes the torn bytes of a record back out of the end of the file,
+// so that the file ends on a line boundary again. It cuts only when the
+// file still ends with exactly those bytes: a record another session
+// appended meanwhile is never cut. It reports whether the file is whole.
+// l.writeMu is held.
+func (l *Log) rewind(torn []byte) bool {
+	rw, ok := l.f.(rewinder)
+	if !ok {
+		return false
+	}
+	fi, err := rw.Stat()
+	if err != nil || fi.Size() < int64(len(torn)) {
+		return false
+	}
+	at := fi.Size() - int64(len(torn))
+	tail := make([]byte, len(torn))
+	if _, err := rw.ReadAt(tail, at); err != nil || !bytes.Equal(tail, torn) {
+		return false
+	}
+	if err := rw.Truncate(at); err != nil {
+		return false
+	}
+	_ = l.f.Sync() // best effort: the cut is also made good by the next record's sync
+	return true
 }
 
 // keep adds e to the session ring, dropping the oldest record when full.

@@ -928,3 +928,100 @@ func BenchmarkEncodeLine(b *testing.B) {
 		}
 	}
 }
+
+// tornFile is a real file on a disk that fills up at its failAt-th write:
+// half of that write reaches the file and the call reports ENOSPC, as
+// write(2) does when a record straddles the last free block.
+type tornFile struct {
+	*os.File
+	writes int
+	failAt int
+}
+
+func (f *tornFile) Write(p []byte) (int, error) {
+	f.writes++
+	if f.writes != f.failAt {
+		return f.File.Write(p)
+	}
+	n, err := f.File.Write(p[:len(p)/2])
+	if err != nil {
+		return n, err
+	}
+	return n, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+}
+
+// plainFile hides everything of a tornFile but writing, syncing and
+// closing: the Log cannot cut the torn bytes back out.
+type plainFile struct{ f *tornFile }
+
+func (p plainFile) Write(b []byte) (int, error) { return p.f.Write(b) }
+func (p plainFile) Sync() error                 { return p.f.Sync() }
+func (p plainFile) Close() error                { return p.f.Close() }
+
+// TestShortWriteLeavesWholeRecords: a write that reaches the file only in
+// part (a full disk) must not leave half a record for the next one to be
+// glued onto. The torn bytes are cut off again; where the file cannot be
+// cut, the next record still starts on a line of its own.
+func TestShortWriteLeavesWholeRecords(t *testing.T) {
+	tests := []struct {
+		name     string
+		wrap     func(*tornFile) file
+		wantTorn bool // the half record stays in the file, on its own line
+	}{
+		{"cut back to the last line", func(f *tornFile) file { return f }, false},
+		{"cannot be cut", func(f *tornFile) file { return plainFile{f} }, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "audit.jsonl")
+			of, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_RDWR, 0o600)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tf := &tornFile{File: of, failAt: 2}
+			l := newLog(path, tt.wrap(tf), []Option{WithIdentity(testIdentity), WithClock(fixedClock())})
+			defer l.Close()
+			id, err := l.Intent(ctx, muteEntry())
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = l.Result(ctx, id, Entry{Outcome: OutcomeOK}) // the torn write
+			if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "no space left on device") {
+				t.Fatalf("Result error %v, want no space left on device", err)
+			}
+			if _, err := l.Intent(ctx, muteEntry()); err != nil {
+				t.Fatalf("the record after the full disk: %v", err)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+			var whole []string
+			for _, line := range lines {
+				if json.Valid([]byte(line)) {
+					whole = append(whole, line)
+				} else if !tt.wantTorn {
+					t.Errorf("a line does not parse: %q", line)
+				}
+			}
+			if len(whole) != 2 {
+				t.Errorf("%d whole records in the file, want the two that were written:\n%s", len(whole), b)
+			}
+			wantLines := 2
+			if tt.wantTorn {
+				wantLines = 3
+			}
+			if len(lines) != wantLines {
+				t.Errorf("%d lines, want %d:\n%s", len(lines), wantLines, b)
+			}
+			if !tt.wantTorn {
+				readLines(t, path) // every line parses, the file ends with a newline
+			}
+			if s := l.Session(); len(s) != 3 || s[1].Written || !s[2].Written {
+				t.Errorf("session %+v: want the torn record kept and marked unwritten", s)
+			}
+		})
+	}
+}
