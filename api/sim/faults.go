@@ -26,6 +26,7 @@ const (
 	FaultHTMLError                            // 502 with an HTML page, as a proxy in the way sends; not processed
 	FaultEmptyBody                            // processed; the real status with an empty body
 	FaultDropConnection                       // the connection is closed with no answer; not processed (a writer that cannot be hijacked is aborted with http.ErrAbortHandler)
+	FaultGatewayTimeout                       // processed; then a gateway's 504 HTML page in place of the reply, as when it gives up waiting on Twilio
 )
 
 // String returns the name ParseFault accepts for k.
@@ -47,6 +48,8 @@ func (k FaultKind) String() string {
 		return "empty"
 	case FaultDropConnection:
 		return "drop"
+	case FaultGatewayTimeout:
+		return "504"
 	}
 	return "fault(" + strconv.Itoa(int(k)) + ")"
 }
@@ -158,6 +161,11 @@ const htmlErrorPage = `<!DOCTYPE html>
 <body><h1>502 Bad Gateway</h1><p>The server returned an invalid or incomplete response.</p></body></html>
 `
 
+const gatewayTimeoutPage = `<!DOCTYPE html>
+<html><head><title>504 Gateway Time-out</title></head>
+<body><h1>504 Gateway Time-out</h1><p>The upstream server did not answer in time.</p></body></html>
+`
+
 // applyFault answers r as f says. It reports false when the request should
 // still be served normally (a latency-only fault).
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) bool {
@@ -174,6 +182,11 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) boo
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusBadGateway)
 		_, _ = w.Write([]byte(htmlErrorPage))
+	case FaultGatewayTimeout:
+		s.serve(newBufferWriter(), r) // Twilio acts; its reply never comes back
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusGatewayTimeout)
+		_, _ = w.Write([]byte(gatewayTimeoutPage))
 	case FaultTruncatedJSON, FaultEmptyBody:
 		buf := newBufferWriter()
 		s.serve(buf, r)
@@ -235,7 +248,7 @@ func (b *bufferWriter) Write(p []byte) (int, error) {
 //
 //	KIND[xN][,every=N][,method=M][,path=PREFIX][,retry-after=D][,latency=D]
 //
-// where KIND is one of latency, 429, 500, 503, truncated, html, empty, drop;
+// where KIND is one of latency, 429, 500, 503, 504, truncated, html, empty, drop;
 // xN applies it to the next N matching requests and every=N to every N-th
 // one. Examples: "429x3,retry-after=2s", "503,every=10",
 // "drop,method=POST", "latency,latency=2s,x5".
@@ -244,13 +257,13 @@ func ParseFault(spec string) (Fault, error) {
 	head := strings.TrimSpace(parts[0])
 	var f Fault
 	kindName, count, hasCount := strings.Cut(head, "x")
-	for k := FaultLatency; k <= FaultDropConnection; k++ {
+	for k := FaultLatency; k <= FaultGatewayTimeout; k++ {
 		if k.String() == kindName {
 			f.Kind = k
 		}
 	}
 	if f.Kind == 0 {
-		return Fault{}, fmt.Errorf("parse fault %q: unknown kind %q (want latency, 429, 500, 503, truncated, html, empty or drop)", spec, kindName)
+		return Fault{}, fmt.Errorf("parse fault %q: unknown kind %q (want latency, 429, 500, 503, 504, truncated, html, empty or drop)", spec, kindName)
 	}
 	// The count may follow the kind ("429x3") or stand alone ("latency,x5").
 	readCount := func(s string) error {

@@ -33,6 +33,11 @@ func TestFaults(t *testing.T) {
 				t.Errorf("not an HTML page: %q %s", r.header.Get("Content-Type"), r.body)
 			}
 		}},
+		{"504 after processing", Fault{Kind: FaultGatewayTimeout}, 504, 0, "", true, func(t *testing.T, r reply) {
+			if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") || !bytes.Contains(r.body, []byte("<title>504 Gateway Time-out</title>")) {
+				t.Errorf("not a gateway's HTML page: %q %s", r.header.Get("Content-Type"), r.body)
+			}
+		}},
 		{"truncated JSON", Fault{Kind: FaultTruncatedJSON}, 201, 0, "", true, func(t *testing.T, r reply) {
 			if len(r.body) == 0 || json.Valid(r.body) || r.body[0] != '{' {
 				t.Errorf("body is not truncated JSON: %q", r.body)
@@ -212,6 +217,7 @@ func TestParseFault(t *testing.T) {
 		{"html", Fault{Kind: FaultHTMLError}, false},
 		{"empty", Fault{Kind: FaultEmptyBody}, false},
 		{"500", Fault{Kind: FaultInternalError}, false},
+		{"504,method=POST", Fault{Kind: FaultGatewayTimeout, Method: "POST"}, false},
 		{"teapot", Fault{}, true},
 		{"429x0", Fault{}, true},
 		{"429xmany", Fault{}, true},
