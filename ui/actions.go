@@ -115,8 +115,14 @@ type pendingAction struct {
 	kind   actionKind
 	target string // the agent's call SID, for coaching
 	acked  bool   // Twilio answered 2xx; a poll has still to show it
-	unsure bool   // no answer came (a timeout, a dropped connection): it may not have been done
+	unsure bool   // Twilio's answer does not say (no answer, or a 5xx): it may not have been done
+	answer string // for unsure: the error answer that came, in a few words; "" when none came
 	polls  int    // polls since the ack that did not show it
+	// warn is the flash this action put up that a poll can outdate (its
+	// answer was unclear, or the polls did not show it); a poll showing
+	// the action done replaces it while it is still on screen.
+	warn string
+	name string // how the screen calls the participant, once acked
 }
 
 // pendingPolls is how many polls after Twilio's 2xx the row may still look
@@ -170,10 +176,45 @@ func (pa pendingAction) mismatchWord() string {
 // mismatchText is the full sentence for a row whose polls never showed the
 // action.
 func (pa pendingAction) mismatchText(name string) string {
+	if pa.unsure && pa.answer != "" {
+		return fmt.Sprintf("the answer to %s was an error (%s), and %s is %s: it was probably not done; try again", pa.kind.verb(), pa.answer, name, pa.stillWord())
+	}
 	if pa.unsure {
 		return fmt.Sprintf("no answer came to %s, and %s is %s: it was probably not done; try again", pa.kind.verb(), name, pa.stillWord())
 	}
 	return fmt.Sprintf("Twilio accepted %s, but %s is %s", pa.kind.verb(), name, pa.stillWord())
+}
+
+// nowWord is the state the action puts a participant in.
+func (pa pendingAction) nowWord() string {
+	switch pa.kind {
+	case actMute:
+		return "muted"
+	case actUnmute:
+		return "unmuted"
+	case actHold:
+		return "on hold"
+	case actResume:
+		return "off hold"
+	case actCoach:
+		return "coaching"
+	case actStopCoach:
+		return "not coaching"
+	case actRemove:
+		return "out of the conference"
+	}
+	return "changed"
+}
+
+// tookEffectText replaces a warning about the action once a poll shows it
+// done: the warning said to try again, and with keys that toggle, trying
+// again would undo it.
+func (pa pendingAction) tookEffectText(name string, afterAll bool) string {
+	s := fmt.Sprintf("%s is now %s: %s took effect", name, pa.nowWord(), pa.kind.verb())
+	if afterAll {
+		s += " after all"
+	}
+	return s + "; no need to try again"
 }
 
 // satisfiedBy reports whether p shows the action's effect.
@@ -204,7 +245,7 @@ type actionMsg struct {
 	callSID    string // empty for conference-wide actions
 	name       string // how the participant is called on screen
 	err        error
-	outcome    audit.Outcome // ok, failed, or unknown when no answer came
+	outcome    audit.Outcome // ok, failed, or unknown when the answer does not say
 	auditErr   error         // a record of this action that did not reach the file
 }
 
@@ -223,7 +264,8 @@ type recordingMsg struct {
 	conference string
 	status     model.RecordingStatus // "" when there is no current recording
 	err        error
-	auditErr   error // a record of this change that did not reach the file
+	outcome    audit.Outcome // of the change, once it was sent; "" when it was not
+	auditErr   error         // a record of this change that did not reach the file
 }
 
 // errNoRecording says there is nothing to pause or resume.
@@ -285,7 +327,7 @@ func recordingCmd(svc Service, sc auditScope, op recOp) tea.Cmd {
 				return "", err
 			})
 		err := res.err
-		msg.auditErr = res.auditErr
+		msg.auditErr, msg.outcome = res.auditErr, res.outcome
 		if err != nil {
 			msg.err = err
 			return msg

@@ -145,9 +145,12 @@ func sendAudited(ctx context.Context, sc auditScope, e audit.Entry, send func(co
 
 // outcomeOf says what became of an action from the error its call returned.
 // Twilio's 2xx with an unreadable body is ok (Twilio did it; only the reply
-// was lost); an answer with another status failed; a request that never left
-// (a bad argument, a refused connection, an unknown host) failed; a request
-// that left but got no answer (a timeout, a dropped connection) is unknown.
+// was lost). Of the error answers, only 429 is documented as not processed
+// and 4xx rejects the request, so both failed; any other 5xx (a 500, a
+// gateway's 502 or 504, a proxy's HTML page) may come after the change was
+// made, so it is unknown. A request that never left (a bad argument, a
+// refused connection, an unknown host) failed; a request that left but got
+// no answer (a timeout, a dropped connection) is unknown.
 func outcomeOf(err error) audit.Outcome {
 	if err == nil {
 		return audit.OutcomeOK
@@ -159,6 +162,10 @@ func outcomeOf(err error) audit.Outcome {
 	switch {
 	case ae.Status >= 200 && ae.Status < 300:
 		return audit.OutcomeOK
+	case errors.Is(err, api.ErrRateLimited):
+		return audit.OutcomeFailed
+	case ae.Status >= 500:
+		return audit.OutcomeUnknown
 	case ae.Status != 0:
 		return audit.OutcomeFailed
 	case errors.Is(err, api.ErrInvalidArgument), errors.Is(err, api.ErrConfig), neverSent(err):

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -213,12 +214,14 @@ func (a *App) reconcilePending() {
 			// Twilio has not answered yet; the answer decides.
 		case !present, pa.satisfiedBy(p):
 			delete(r.pending, sid)
+			a.outdateWarning(pa, p, present, false)
 		default:
 			pa.polls++
 			if pa.polls >= pendingPolls {
 				delete(r.pending, sid)
+				pa.warn = pa.mismatchText(participantName(p))
 				r.mismatch[sid] = pa
-				a.setFlash(pa.mismatchText(participantName(p)), true)
+				a.setFlash(pa.warn, true)
 				continue
 			}
 			r.pending[sid] = pa
@@ -227,7 +230,23 @@ func (a *App) reconcilePending() {
 	for sid, pa := range r.mismatch {
 		if p, present := r.byID[sid]; !present || pa.satisfiedBy(p) {
 			delete(r.mismatch, sid)
+			a.outdateWarning(pa, p, present, true)
 		}
+	}
+}
+
+// outdateWarning takes down the warning pa put on the flash line, if it is
+// still there, once a poll has settled the question: the participant shows
+// the action done, or has left.
+func (a *App) outdateWarning(pa pendingAction, p model.Participant, present, afterAll bool) {
+	if pa.warn == "" || a.flash.text != pa.warn {
+		return
+	}
+	switch {
+	case present || pa.kind == actRemove:
+		a.setFlash(pa.tookEffectText(pa.name, afterAll), false)
+	default:
+		a.setFlash(pa.name+" has left the conference", false)
 	}
 }
 
@@ -491,11 +510,11 @@ func (a App) onAction(m actionMsg) (App, tea.Cmd) {
 			text += " (Twilio accepted it but its reply was unreadable: " + explain(m.err) + "; the next poll shows the result)"
 		}
 		a.setFlash(text+note, m.err != nil || m.auditErr != nil)
-		a.ackPending(inRoom, m.callSID, false)
+		a.ackPending(inRoom, m.callSID, pendingAction{name: m.name})
 	case audit.OutcomeUnknown:
-		a.setFlash(fmt.Sprintf("no answer from Twilio to %s %s (%s): it may or may not have been done; the next polls will show which, so wait before trying again%s",
-			m.kind.verb(), m.name, explain(m.err), note), true)
-		a.ackPending(inRoom, m.callSID, true)
+		text := unknownText(m) + note
+		a.setFlash(text, true)
+		a.ackPending(inRoom, m.callSID, pendingAction{unsure: true, answer: errorAnswer(m.err), warn: text, name: m.name})
 	default:
 		if inRoom {
 			delete(a.room.pending, m.callSID) // the row rolls back to what Twilio last said
@@ -518,15 +537,45 @@ func (a App) onAction(m actionMsg) (App, tea.Cmd) {
 }
 
 // ackPending marks the participant's pending action as answered, so the
-// polls now decide whether it shows.
-func (a *App) ackPending(inRoom bool, callSID string, unsure bool) {
+// polls now decide whether it shows; ack carries what the answer said.
+func (a *App) ackPending(inRoom bool, callSID string, ack pendingAction) {
 	if !inRoom {
 		return
 	}
 	if pa, ok := a.room.pending[callSID]; ok {
-		pa.acked, pa.unsure = true, unsure
+		pa.acked = true
+		pa.unsure, pa.answer, pa.warn, pa.name = ack.unsure, ack.answer, ack.warn, ack.name
 		a.room.pending[callSID] = pa
 	}
+}
+
+// unknownText is the flash for an action whose answer does not say whether
+// it was done: none came (a timeout), or an error that is not Twilio's
+// documented "not processed" (any 5xx but 429's, a proxy's page).
+func unknownText(m actionMsg) string {
+	answered := errorAnswer(m.err) != ""
+	next := "the next poll will tell"
+	if !answered {
+		next = "the next polls will show which, so wait before trying again"
+	}
+	switch m.kind {
+	case actAnnounce, actAnnounceAll:
+		next = "the polls cannot show an announcement, so repeat it only if it matters"
+	}
+	if !answered {
+		return fmt.Sprintf("no answer from Twilio to %s %s (%s): it may or may not have been done; %s", m.kind.verb(), m.name, explain(m.err), next)
+	}
+	return fmt.Sprintf("%s %s got an error answer (%s): it may have been applied; %s", m.kind.verb(), m.name, explain(m.err), next)
+}
+
+// errorAnswer is an HTTP answer err carries, in a few words for the row's
+// warning, or "" when no answer came.
+func errorAnswer(err error) string {
+	var ae *api.Error
+	if !errors.As(err, &ae) || ae.Status == 0 {
+		return ""
+	}
+	return shortCause(err)
 }
 
 // nextStep tells the supervisor what to do after an action failed, by cause.
@@ -558,6 +607,12 @@ func (a App) onRecording(m recordingMsg) (App, tea.Cmd) {
 	if m.err != nil {
 		if m.op == recFetch {
 			return a, nil // the header just shows no recording state
+		}
+		if m.outcome == audit.OutcomeUnknown {
+			// The answer does not say whether the change was made: ask
+			// Twilio for the state instead of leaving the header's guess.
+			a.setFlash("recording: "+explain(m.err)+": it may have been changed; the header shows the state once Twilio answers"+auditNote(m.auditErr), true)
+			return a, recordingCmd(a.svc, auditScope{conferenceSID: m.conference}, recFetch)
 		}
 		a.setFlash("recording: "+explain(m.err)+auditNote(m.auditErr), true)
 		return a, nil
