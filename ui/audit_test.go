@@ -362,8 +362,15 @@ func TestAuditOpenErrorIsShown(t *testing.T) {
 		t.Errorf("flash = %q", h.app.flash.text)
 	}
 	h.key("L")
-	if v := h.view(); !strings.Contains(v, "permission denied") || !strings.Contains(v, "not written to a file") {
-		t.Errorf("log view should give the reason:\n%s", v)
+	lines := strings.Split(h.view(), "\n")
+	if want := "not written to a file: open /nowhere/audit.jsonl: permission denied; records of this session only"; !strings.Contains(lines[1], want) {
+		t.Errorf("log view should say why there is no file, %q:\n%s", want, h.view())
+	}
+	if v := h.view(); strings.Contains(v, "--audit-log -") {
+		t.Errorf("log view blames --audit-log -, which was not given:\n%s", v)
+	}
+	if !strings.Contains(lines[2], "--audit-log PATH") {
+		t.Errorf("log view should say what to do:\n%s", h.view())
 	}
 }
 

@@ -87,13 +87,21 @@ func (a *App) logViewView() string {
 	lines := make([]string, 0, a.height)
 	lines = append(lines, fitStyled(a.st.Title.Render("confconsole")+"  "+a.st.Text.Render(fmt.Sprintf("audit log · this session · %d records", len(v.entries))), a.width))
 	where := "not written to a file (--audit-log -); records of this session only"
-	if p := a.trail.Path(); p != "" {
-		where = "file: " + model.InertN(p, 200)
+	openErr := a.opts.AuditErr
+	switch {
+	case a.trail.Path() != "":
+		where = "file: " + model.InertN(a.trail.Path(), 200)
+	case openErr != nil:
+		// Not the user's choice: say why, not which flag turns it off.
+		where = "not written to a file: " + model.InertN(openErr.Error(), 200) + "; records of this session only"
 	}
 	lines = append(lines, a.st.Faint.Render(fit(where, a.width)))
-	if a.auditErr != nil {
+	switch {
+	case a.auditErr != nil && a.auditErr == openErr:
+		lines = append(lines, a.st.Stale.Render(fit("✗ actions are not recorded in any file: restart with --audit-log PATH (a file you can write)", a.width)))
+	case a.auditErr != nil:
 		lines = append(lines, a.st.Stale.Render(fit("✗ the audit log is failing: "+model.InertN(a.auditErr.Error(), 300)+"; records marked (not in the file) are missing from it", a.width)))
-	} else {
+	default:
 		lines = append(lines, "")
 	}
 	h := a.logViewHeight()
