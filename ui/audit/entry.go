@@ -74,8 +74,9 @@ func (a Action) Known() bool {
 type Outcome string
 
 // The outcomes of an action. Unknown is the honest answer when the request
-// may or may not have reached Twilio (a timeout, a dropped connection): the
-// supervisor must check the roster rather than trust either way.
+// may or may not have been acted on (a timeout, a dropped connection, a 5xx
+// other than 429's, a proxy's error page): the supervisor must check the
+// roster rather than trust either way.
 const (
 	OutcomeOK      Outcome = "ok"
 	OutcomeFailed  Outcome = "failed"
