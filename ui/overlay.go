@@ -96,17 +96,25 @@ func (a App) roomFormKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		r.add = &f
 		r.form = formAdd
 	case key.Matches(msg, k.End):
+		code := sidCode(r.conf.SID)
 		name := r.conf.FriendlyName
 		if name == "" {
-			name = r.conf.SID
+			name = "(none)"
 		}
-		shown := model.InertN(name, 60)
-		pr := NewPrompt(fst, promptEnd, "End "+shown+" for everyone? Type its name to confirm",
-			"the conference name", RequireExactly(name))
+		pr := NewPrompt(fst, promptEnd, "End this conference for everyone?",
+			"the last four characters of its SID", RequireCode(code, "the end of its SID")).
+			WithDetail("name  "+name, "SID   "+r.conf.SID, "type "+code+" to confirm (the last four characters of its SID)")
 		r.prompt = &pr
 		r.form = formPrompt
 	}
 	return a, nil
+}
+
+// sidCode is what the operator types to confirm an action on a resource:
+// the last four characters of its SID, which any keyboard can type whatever
+// the resource's name holds.
+func sidCode(sid string) string {
+	return sid[max(len(sid)-4, 0):]
 }
 
 // closeForm drops the open form. (promptTarget stays: the answer that

@@ -31,8 +31,12 @@ func TestFormsFromTheRoom(t *testing.T) {
 			wantOpen: true},
 		{name: "announce to all", select_: "caller-2", keys: []string{"A"}, text: []string{url}, then: []string{"enter"},
 			wantCall: "UpdateConference " + confSID + " status= announce=" + url, wantFlash: "announcement playing to the conference"},
-		{name: "end needs the exact name", select_: "caller-2", keys: []string{"E"}, text: []string{"support"}, then: []string{"enter"},
+		{name: "end refuses the name", select_: "caller-2", keys: []string{"E"}, text: []string{"support-escalations"}, then: []string{"enter"},
 			wantOpen: true},
+		{name: "end refuses a wrong code", select_: "caller-2", keys: []string{"E"}, text: []string{"aaab"}, then: []string{"enter"},
+			wantOpen: true},
+		{name: "end takes the SID's last four", select_: "caller-2", keys: []string{"E"}, text: []string{"aaaa"}, then: []string{"enter"},
+			wantCall: "UpdateConference " + confSID + " status=completed announce=", wantFlash: "has ended"},
 		{name: "end cancelled", select_: "caller-2", keys: []string{"E", "esc"}},
 		{name: "q inside a form is text, not quit", select_: "caller-2", keys: []string{"E"}, text: []string{"q"}, wantOpen: true},
 		{name: "add a participant", select_: "caller-2", keys: []string{"n"}, text: []string{"+14155550100", "+14155550111", "agent-9"},
@@ -76,10 +80,10 @@ func TestEndConferenceGoesBackToTheList(t *testing.T) {
 	svc := demoService()
 	h := openRoom(t, svc, nil)
 	h.key("E")
-	if !strings.Contains(h.view(), "Type its name to confirm") {
-		t.Fatalf("E should ask for the name:\n%s", h.view())
+	if !strings.Contains(h.view(), "type aaaa to confirm") {
+		t.Fatalf("E should ask for the end of the SID:\n%s", h.view())
 	}
-	h.typeText("support-escalations")
+	h.typeText("aaaa")
 	h.key("enter")
 	if c := svc.called("UpdateConference"); len(c) != 1 || !strings.Contains(c[0], "status=completed") {
 		t.Fatalf("calls = %q", c)
@@ -128,4 +132,41 @@ func TestCoachPendingShowsInTheRow(t *testing.T) {
 		t.Errorf("after the poll the row should show whom agent-7 coaches: %q", row)
 	}
 	_ = model.ParticipantConnected
+}
+
+// TestEndConferenceWhateverItsName: a conference's name never stands between
+// the operator and ending it. The prompt shows the name inert and asks for
+// the last four characters of the SID, which every keyboard types.
+func TestEndConferenceWhateverItsName(t *testing.T) {
+	tests := []struct {
+		name  string
+		conf  string
+		shown string // how the name reads on screen
+	}{
+		{"control characters", "conf\nline2\ttab", "conf␊line2␉tab"},
+		{"128 wide characters", strings.Repeat("鬱", 128), "鬱鬱鬱鬱"},
+		{"bidi and zero-width", "\u202eroom\u200bA", "<U+202E>room<U+200B>A"},
+		{"escape sequences", "bridge \x1b]0;pwned\x07", "bridge ␛]0;pwned␇"},
+		{"no name", "", "name  (none)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			svc := demoService()
+			svc.confs[0].FriendlyName = tc.conf
+			h := openRoom(t, svc, nil)
+			h.key("E")
+			v := h.view()
+			checkScreenSane(t, v, 120)
+			for _, want := range []string{tc.shown, "SID   " + confSID, "type aaaa to confirm"} {
+				if !strings.Contains(v, want) {
+					t.Errorf("the prompt lacks %q:\n%s", want, v)
+				}
+			}
+			h.typeText("aaaa")
+			h.key("enter")
+			if c := svc.called("UpdateConference"); len(c) != 1 || !strings.Contains(c[0], "status=completed") {
+				t.Fatalf("calls = %q, want one that ends the conference\n%s", c, h.view())
+			}
+		})
+	}
 }
