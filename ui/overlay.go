@@ -117,6 +117,32 @@ func sidCode(sid string) string {
 	return sid[max(len(sid)-4, 0):]
 }
 
+// closeInner closes what ctrl+c closes before it quits: the help, the audit
+// log, a form, a y/N question or a filter being typed. It reports whether
+// anything was open.
+func (a *App) closeInner() bool {
+	r := &a.room
+	inRoom := a.screen == screenRoom
+	switch {
+	case a.showHelp:
+		a.showHelp = false
+	case a.logView.open:
+		a.logView = logView{}
+	case a.formActive():
+		r.closeForm()
+	case inRoom && r.confirm != nil:
+		r.confirm = nil
+	case inRoom && r.filtering:
+		*a, _ = a.filterKey(tea.KeyMsg{Type: tea.KeyEsc})
+	case !inRoom && a.list.filtering:
+		*a, _ = a.listKey(tea.KeyMsg{Type: tea.KeyEsc})
+	default:
+		return false
+	}
+	a.setFlash("closed; ctrl+c again quits", false)
+	return true
+}
+
 // closeForm drops the open form. (promptTarget stays: the answer that
 // closed an announce prompt still needs it.)
 func (r *room) closeForm() {

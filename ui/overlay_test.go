@@ -170,3 +170,75 @@ func TestEndConferenceWhateverItsName(t *testing.T) {
 		})
 	}
 }
+
+// innerOpen says whether anything ctrl+c closes before quitting is open.
+func innerOpen(a App) bool {
+	return a.showHelp || a.logView.open || a.formActive() || a.room.confirm != nil || a.room.filtering || a.list.filtering
+}
+
+// TestCtrlCClosesWhatIsOpen: inside a form, a question, a filter or an
+// overlay, ctrl+c closes it, sends nothing, and only a second ctrl+c quits;
+// q closes the help and the audit log instead of quitting from them.
+func TestCtrlCClosesWhatIsOpen(t *testing.T) {
+	tests := []struct {
+		name string
+		room bool // on the participants screen; else the conference list
+		keys []string
+		text string
+		quit string // the key that closes it (and, pressed again outside, quits)
+	}{
+		{"add form", true, []string{"n"}, "+14155550100", "ctrl+c"},
+		{"announce prompt", true, []string{"a"}, "https://example.com/a.xml", "ctrl+c"},
+		{"announce-all prompt", true, []string{"A"}, "https://example.com/a.xml", "ctrl+c"},
+		{"end prompt", true, []string{"E"}, "aaaa", "ctrl+c"},
+		{"coach picker", true, []string{"c"}, "", "ctrl+c"},
+		{"remove question", true, []string{"x"}, "", "ctrl+c"},
+		{"stop-recording question", true, []string{"P"}, "", "ctrl+c"},
+		{"participants filter", true, []string{"/"}, "agent", "ctrl+c"},
+		{"conference list filter", false, []string{"/"}, "sales", "ctrl+c"},
+		{"help on the participants", true, []string{"?"}, "", "ctrl+c"},
+		{"help on the list", false, []string{"?"}, "", "ctrl+c"},
+		{"audit log", true, []string{"L"}, "", "ctrl+c"},
+		{"q closes the help", true, []string{"?"}, "", "q"},
+		{"q closes the help on the list", false, []string{"?"}, "", "q"},
+		{"q closes the audit log", true, []string{"L"}, "", "q"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			svc := demoService()
+			var h *harness
+			if tc.room {
+				h = openRoom(t, svc, nil)
+			} else {
+				h = newHarness(t, svc, nil)
+			}
+			for _, k := range tc.keys {
+				h.key(k)
+			}
+			h.typeText(tc.text)
+			if !innerOpen(h.app) {
+				t.Fatalf("nothing open after %q:\n%s", tc.keys, h.view())
+			}
+			before := len(svc.calls)
+			h.key(tc.quit)
+			if h.quit {
+				t.Fatalf("%s inside the %s quit the console", tc.quit, tc.name)
+			}
+			if innerOpen(h.app) {
+				t.Errorf("%s should close the %s:\n%s", tc.quit, tc.name, h.view())
+			}
+			for _, c := range svc.calls[before:] {
+				if !strings.HasPrefix(c, "List") {
+					t.Errorf("closing sent %q", c)
+				}
+			}
+			if tc.room && h.app.room.query != "" || !tc.room && h.app.list.query != "" {
+				t.Errorf("a filter closed by %s should be dropped, as esc drops it", tc.quit)
+			}
+			h.key(tc.quit)
+			if !h.quit {
+				t.Errorf("a second %s, outside, should quit", tc.quit)
+			}
+		})
+	}
+}
