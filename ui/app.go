@@ -140,11 +140,15 @@ type App struct {
 }
 
 // flash is the one-line message under the table: the outcome of the last
-// action, or why something could not be done.
+// action, or why something could not be done. A new message replaces the
+// old one: the latest wins.
 type flash struct {
 	text  string
 	isErr bool
 	until time.Time
+	// endedConf is the conference SID when the text is Twilio's "not
+	// found" for an action on it: that conference ending explains it.
+	endedConf string
 }
 
 const (

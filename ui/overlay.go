@@ -84,7 +84,7 @@ func (a App) roomFormKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		pr := NewPrompt(fst, promptAnnounce, "Announce to "+participantName(p),
 			"https://… TwiML or audio URL", RequireHTTPURL)
 		r.prompt = &pr
-		r.promptTarget = p.CallSID
+		r.promptTarget, r.promptName = p.CallSID, participantName(p)
 		r.form = formPrompt
 	case key.Matches(msg, k.AnnounceAll):
 		pr := NewPrompt(fst, promptAnnounceAll, "Announce to everyone in "+conferenceName(r.conf),
@@ -115,6 +115,37 @@ func (a App) roomFormKey(msg tea.KeyMsg) (App, tea.Cmd) {
 // the resource's name holds.
 func sidCode(sid string) string {
 	return sid[max(len(sid)-4, 0):]
+}
+
+// here says whether the participant with call SID sid is still in the call.
+func (r *room) here(sid string) bool {
+	p, ok := r.byID[sid]
+	return ok && p.Status.Live()
+}
+
+// refreshTargets hands a new roster to the open form, and closes a form or
+// question whose participant has left: an action goes to the participant
+// the operator chose or to nobody, never to whoever now sits in that row.
+func (a *App) refreshTargets() {
+	r := &a.room
+	switch r.form {
+	case formAdd:
+		r.add.SetParticipants(r.roster)
+	case formCoach:
+		if void := r.coach.SetParticipants(r.roster); void != "" {
+			r.closeForm()
+			a.setFlash(void, true)
+		}
+	case formPrompt:
+		if r.prompt.id == promptAnnounce && !r.here(r.promptTarget) {
+			r.closeForm()
+			a.setFlash(r.promptName+" left the conference; nothing was announced", true)
+		}
+	}
+	if c := r.confirm; c != nil && !c.rec && !r.here(c.callSID) {
+		r.confirm = nil
+		a.setFlash(c.name+" left the conference; nothing was sent", true)
+	}
 }
 
 // closeInner closes what ctrl+c closes before it quits: the help, the audit
@@ -194,15 +225,21 @@ func (a App) updateOverlay(msg tea.Msg) (App, tea.Cmd) {
 	return a, cmd
 }
 
-// coachPicked starts or stops coaching as the picker chose.
+// coachPicked starts or stops coaching as the picker chose, if the coach
+// and the one chosen are both still there.
 func (a App) coachPicked(m coachPickMsg) (App, tea.Cmd) {
-	p, ok := a.room.byID[m.coachCallSID]
-	if !ok {
-		a.setFlash("the coach has already left the conference", true)
+	r := &a.room
+	p, ok := r.byID[m.coachCallSID]
+	if !ok || !p.Status.Live() {
+		a.setFlash(a.coacheeName(m.coachCallSID)+" has already left the conference; nobody was coached", true)
 		return a, nil
 	}
 	kind, u := actStopCoach, api.UpdateParticipant{Coaching: api.Bool(false)}
 	if m.targetCallSID != "" {
+		if !r.here(m.targetCallSID) {
+			a.setFlash(a.coacheeName(m.targetCallSID)+" has already left the conference; nobody was coached", true)
+			return a, nil
+		}
 		kind, u = actCoach, api.UpdateParticipant{Coaching: api.Bool(true), CallSIDToCoach: m.targetCallSID}
 	}
 	if !a.startAction(p, pendingAction{kind: kind, target: m.targetCallSID}) {
@@ -221,8 +258,8 @@ func (a App) promptAnswered(m promptSubmitMsg) (App, tea.Cmd) {
 	switch m.id {
 	case promptAnnounce:
 		p, ok := r.byID[r.promptTarget]
-		if !ok {
-			a.setFlash("they have already left the conference; nothing was announced", true)
+		if !ok || !p.Status.Live() {
+			a.setFlash(r.promptName+" has already left the conference; nothing was announced", true)
 			return a, nil
 		}
 		if !a.startAction(p, pendingAction{kind: actAnnounce}) {

@@ -242,3 +242,167 @@ func TestCtrlCClosesWhatIsOpen(t *testing.T) {
 		})
 	}
 }
+
+// endFake ends the conference confSID in the fake, as Twilio would.
+func endFake(svc *fakeService) {
+	svc.mu.Lock()
+	defer svc.mu.Unlock()
+	svc.confs[0].Status = model.ConferenceCompleted
+	svc.parts[confSID] = nil
+}
+
+// leave takes the participant labelled label out of the fake's conference.
+func leave(svc *fakeService, label string) {
+	svc.mu.Lock()
+	defer svc.mu.Unlock()
+	var kept []model.Participant
+	for _, p := range svc.parts[confSID] {
+		if p.Label != label {
+			kept = append(kept, p)
+		}
+	}
+	svc.parts[confSID] = kept
+}
+
+// writes is every call that changes something.
+func writes(svc *fakeService) []string {
+	var out []string
+	for _, m := range []string{"UpdateParticipant", "UpdateConference", "DeleteParticipant", "CreateParticipant", "UpdateRecording"} {
+		out = append(out, svc.called(m)...)
+	}
+	return out
+}
+
+// TestPromptTargetLeaves: every prompt that holds a target (a participant or
+// the conference) closes when that target leaves while it is open, says who
+// left, and sends nothing, even when the operator then presses the key that
+// would have confirmed it.
+func TestPromptTargetLeaves(t *testing.T) {
+	const url = "https://example.com/a.xml"
+	tests := []struct {
+		name    string
+		select_ string
+		keys    []string
+		text    string
+		gone    func(*fakeService)
+		then    string // the key that would have confirmed
+		flash   string
+	}{
+		{"announce: the participant leaves", "caller-2", []string{"a"}, url, func(s *fakeService) { leave(s, "caller-2") }, "enter",
+			"caller-2 left the conference; nothing was announced"},
+		{"coach: the chosen participant leaves", "agent-7", []string{"c", "j"}, "", func(s *fakeService) { leave(s, "supervisor") }, "enter",
+			"supervisor left the conference; agent-7 coaches nobody new"},
+		{"coach: the coach leaves", "agent-7", []string{"c"}, "", func(s *fakeService) { leave(s, "agent-7") }, "enter",
+			"agent-7 left the conference; nobody was coached"},
+		{"coach: the chosen participant is put on hold", "agent-7", []string{"c"}, "", func(s *fakeService) {
+			s.edit(confSID, callSID(2), func(p *model.Participant) { p.Hold = true })
+		}, "enter", "caller-2 was put on hold and cannot be coached"},
+		{"remove: the participant leaves", "caller-2", []string{"x"}, "", func(s *fakeService) { leave(s, "caller-2") }, "y",
+			"caller-2 left the conference; nothing was sent"},
+		{"announce: the conference ends", "caller-2", []string{"a"}, url, endFake, "enter",
+			"conference support-escalations has ended; nothing was sent"},
+		{"announce to all: the conference ends", "caller-2", []string{"A"}, url, endFake, "enter",
+			"conference support-escalations has ended; nothing was sent"},
+		{"end: the conference ends", "caller-2", []string{"E"}, "aaaa", endFake, "enter",
+			"conference support-escalations has ended; nothing was sent"},
+		{"coach: the conference ends", "agent-7", []string{"c"}, "", endFake, "enter",
+			"conference support-escalations has ended; nothing was sent"},
+		{"remove: the conference ends", "caller-2", []string{"x"}, "", endFake, "y",
+			"conference support-escalations has ended; nothing was sent"},
+		{"stop recording: the conference ends", "caller-2", []string{"P"}, "", endFake, "y",
+			"conference support-escalations has ended; nothing was sent"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			svc := demoService()
+			svc.recs[confSID] = []model.Recording{{SID: "RE" + strings.Repeat("1", 32), Status: model.RecordingInProgress}}
+			h := openRoom(t, svc, nil)
+			selectLabel(t, h, tc.select_)
+			for _, k := range tc.keys {
+				h.key(k)
+			}
+			h.typeText(tc.text)
+			if !innerOpen(h.app) {
+				t.Fatalf("nothing open:\n%s", h.view())
+			}
+			tc.gone(svc)
+			h.poll()
+			if innerOpen(h.app) {
+				t.Errorf("the prompt should close when its target leaves:\n%s", h.view())
+			}
+			if !strings.Contains(h.app.flash.text, tc.flash) || !h.app.flash.isErr {
+				t.Errorf("flash = %q (error %v), want an error saying %q", h.app.flash.text, h.app.flash.isErr, tc.flash)
+			}
+			h.key(tc.then)
+			if w := writes(svc); len(w) != 0 {
+				t.Errorf("sent %q after the target left", w)
+			}
+		})
+	}
+}
+
+// TestFlashLatestWins: a new message replaces the last one; an error about
+// something else is never joined to the conference's end.
+func TestFlashLatestWins(t *testing.T) {
+	tests := []struct {
+		name  string
+		first func(h *harness, svc *fakeService)
+		shown string // the first message
+	}{
+		{"a coach picker closed", func(h *harness, svc *fakeService) {
+			selectLabel(t, h, "agent-7")
+			h.key("c")
+			h.key("j") // supervisor
+			leave(svc, "supervisor")
+			h.poll()
+		}, "supervisor left the conference"},
+		{"a mute refused", func(h *harness, svc *fakeService) {
+			svc.failNext("UpdateParticipant", twilioErr(api.OpUpdateParticipant, callSID(1), 400, 21220, "Invalid parameter"))
+			selectLabel(t, h, "agent-7")
+			h.key("m")
+		}, "mute agent-7 failed"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			svc := demoService()
+			h := openRoom(t, svc, nil)
+			tc.first(h, svc)
+			if !strings.Contains(h.app.flash.text, tc.shown) || !h.app.flash.isErr {
+				t.Fatalf("flash = %q, want an error saying %q", h.app.flash.text, tc.shown)
+			}
+			endFake(svc)
+			h.poll()
+			if got, want := h.app.flash.text, "conference support-escalations has ended"; got != want {
+				t.Errorf("flash = %q, want only %q", got, want)
+			}
+		})
+	}
+}
+
+// TestCoachPickedAfterTheTargetLeft: a choice that lands after a poll took
+// its participant away sends nothing.
+func TestCoachPickedAfterTheTargetLeft(t *testing.T) {
+	tests := []struct {
+		name          string
+		coach, target string
+		flash         string
+	}{
+		{"the target left", callSID(1), callSID(99), "has already left the conference; nobody was coached"},
+		{"the coach left", callSID(98), callSID(2), "has already left the conference; nobody was coached"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			svc := demoService()
+			h := openRoom(t, svc, nil)
+			selectLabel(t, h, "agent-7")
+			h.key("c")
+			h.send(coachPickMsg{coachCallSID: tc.coach, targetCallSID: tc.target})
+			if w := writes(svc); len(w) != 0 {
+				t.Errorf("sent %q", w)
+			}
+			if !strings.Contains(h.app.flash.text, tc.flash) {
+				t.Errorf("flash = %q, want %q", h.app.flash.text, tc.flash)
+			}
+		})
+	}
+}
