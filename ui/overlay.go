@@ -296,7 +296,7 @@ func (a *App) helpView() string {
 		}
 	}
 	title := a.st.Title.Render("confconsole · keys")
-	foot := a.st.Faint.Render(keyName(a.keys.Help) + " or " + keyName(a.keys.Back) + " closes this help")
+	foot := a.st.Faint.Render(keyName(a.keys.Help) + ", " + keyName(a.keys.Back) + " or " + keyName(a.keys.Quit) + " closes this help")
 	avail := max(a.height-4, 1)
 	var cols [][]string
 	for len(items) > 0 {
