@@ -140,11 +140,15 @@ type App struct {
 }
 
 // flash is the one-line message under the table: the outcome of the last
-// action, or why something could not be done.
+// action, or why something could not be done. A new message replaces the
+// old one: the latest wins.
 type flash struct {
 	text  string
 	isErr bool
 	until time.Time
+	// endedConf is the conference SID when the text is Twilio's "not
+	// found" for an action on it: that conference ending explains it.
+	endedConf string
 }
 
 const (
@@ -267,15 +271,21 @@ func (a *App) setFlash(text string, isErr bool) {
 
 func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	if msg.String() == "ctrl+c" {
+		// Inside a form, a filter, a question or an overlay, ctrl+c closes
+		// it; the next one quits.
+		if a.closeInner() {
+			return a, nil
+		}
 		return a, tea.Quit
 	}
 	if a.showHelp {
-		switch {
-		case key.Matches(msg, a.keys.Quit):
-			return a, tea.Quit
-		case key.Matches(msg, a.keys.Help, a.keys.Back):
-			a.showHelp = false
+		if key.Matches(msg, a.keys.Help, a.keys.Back, a.keys.Quit) {
+			a.showHelp = false // q too: the help is an overlay, and closing it is what q means there
 		}
+		return a, nil
+	}
+	if a.logView.open && key.Matches(msg, a.keys.Quit) {
+		a.logView = logView{}
 		return a, nil
 	}
 	if a.logView.open {

@@ -139,7 +139,7 @@ func TestEveryActionIsAudited(t *testing.T) {
 	tests := []struct {
 		name    string
 		select_ string
-		keys    []string // a key, or "type:TEXT" to type
+		keys    []string // a key, "type:TEXT" to type, or "code" to type the conference's confirmation code
 		action  audit.Action
 		label   string // "" for conference-wide actions
 		params  map[string]string
@@ -153,7 +153,7 @@ func TestEveryActionIsAudited(t *testing.T) {
 		{"remove", "caller-2", []string{"x", "y"}, audit.ActionRemove, "caller-2", map[string]string{}},
 		{"add", "caller-2", []string{"n", "type:+14155550100", "tab", "type:+14155550111", "tab", "type:agent-9", "ctrl+s"},
 			audit.ActionAdd, "agent-9", map[string]string{"To": "+14155550100", "From": "+14155550111", "Label": "agent-9"}},
-		{"end the conference", "caller-2", []string{"E", "type:" + bridge, "enter"}, audit.ActionEndConference, "", map[string]string{"Status": "completed"}},
+		{"end the conference", "caller-2", []string{"E", "code", "enter"}, audit.ActionEndConference, "", map[string]string{"Status": "completed"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -165,6 +165,10 @@ func TestEveryActionIsAudited(t *testing.T) {
 			for _, k := range tc.keys {
 				if s, ok := strings.CutPrefix(k, "type:"); ok {
 					h.typeText(s)
+					continue
+				}
+				if k == "code" {
+					h.typeText(sidCode(h.app.room.conf.SID))
 					continue
 				}
 				h.key(k)

@@ -132,3 +132,99 @@ func TestCoachPickerRefreshTakesCoachState(t *testing.T) {
 		t.Errorf("refresh did not pick up the coach's new state:\n%s", v)
 	}
 }
+
+// coachCrew is the scene: hank coaches, and dave, gina and ivy are
+// the others, ivy on hold.
+func coachCrew() (hank model.Participant, people []model.Participant) {
+	p := func(n byte, label string) model.Participant {
+		return model.Participant{CallSID: "CA" + strings.Repeat(string(n), 32), Label: label, Status: model.ParticipantConnected}
+	}
+	hank = p('1', "hank")
+	ivy := p('4', "ivy")
+	ivy.Hold = true
+	return hank, []model.Participant{p('2', "dave"), hank, p('3', "gina"), ivy}
+}
+
+func TestCoachPickerKeysSkipTheHeld(t *testing.T) {
+	hank, people := coachCrew()
+	dave, gina := people[0].CallSID, people[2].CallSID
+	tests := []struct {
+		name string
+		keys []string
+		want tea.Msg
+	}{
+		{"j moves down", []string{"j", "enter"}, coachPickMsg{hank.CallSID, gina}},
+		{"k moves up", []string{"j", "k", "enter"}, coachPickMsg{hank.CallSID, dave}},
+		{"down never lands on a held one", []string{"j", "j", "j", "enter"}, coachPickMsg{hank.CallSID, gina}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := NewCoachPicker(NewFormStyles(MonoTheme()), hank, people)
+			_, cmd := pressCoach(c, tt.keys...)
+			if got := formResult(cmd); got != tt.want {
+				t.Errorf("result = %#v, want %#v", got, tt.want)
+			}
+		})
+	}
+	v := formText(NewCoachPicker(NewFormStyles(MonoTheme()), hank, people).View(100, 24))
+	if !strings.Contains(v, "ivy (on hold: cannot be coached until resumed)") || strings.Contains(v, "▶ ivy") {
+		t.Errorf("ivy should be listed as held, and not choosable:\n%s", v)
+	}
+	if !strings.Contains(v, "↑/k up") || !strings.Contains(v, "↓/j down") {
+		t.Errorf("the help should name j and k:\n%s", v)
+	}
+	// With only held people to choose from, enter sends nothing and the
+	// picker says why.
+	c := NewCoachPicker(NewFormStyles(MonoTheme()), hank, []model.Participant{hank, people[3]})
+	if v := formText(c.View(100, 24)); !strings.Contains(v, "everyone else is on hold") {
+		t.Errorf("the picker should say everyone is on hold:\n%s", v)
+	}
+	if _, cmd := pressCoach(c, "enter"); formResult(cmd) != nil {
+		t.Errorf("enter with only held participants sent %#v", formResult(cmd))
+	}
+}
+
+// TestCoachPickerChoiceVoided: the picker never slides from the participant
+// under the cursor to a neighbour; when that participant (or the coach)
+// goes, the choice is void and the picker says who and why.
+func TestCoachPickerChoiceVoided(t *testing.T) {
+	hank, people := coachCrew()
+	dave, gina, ivy := people[0], people[2], people[3]
+	coaching := hank
+	coaching.Coaching, coaching.CallSIDToCoach = true, dave.CallSID
+	heldGina := gina
+	heldGina.Hold = true
+	gone := gina
+	gone.Status = model.ParticipantComplete
+	tests := []struct {
+		name  string
+		coach model.Participant
+		keys  []string
+		now   []model.Participant
+		void  string // "" keeps the choice
+		want  tea.Msg
+	}{
+		{"the chosen one leaves", hank, []string{"j"}, []model.Participant{dave, hank, ivy}, "gina left the conference; hank coaches nobody new", nil},
+		{"the chosen one's call completes", hank, []string{"j"}, []model.Participant{dave, hank, gone, ivy}, "gina left the conference", nil},
+		{"the chosen one is put on hold", hank, []string{"j"}, []model.Participant{dave, hank, heldGina, ivy}, "gina was put on hold and cannot be coached", nil},
+		{"the coach leaves", hank, []string{"j"}, []model.Participant{dave, gina, ivy}, "hank left the conference; nobody was coached", nil},
+		{"the coach stops coaching meanwhile", coaching, []string{"k"}, []model.Participant{dave, hank, gina, ivy}, "hank stopped coaching meanwhile", nil},
+		{"someone else leaves", hank, []string{"j"}, []model.Participant{hank, gina, ivy}, "", coachPickMsg{hank.CallSID, gina.CallSID}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := NewCoachPicker(NewFormStyles(MonoTheme()), tt.coach, people)
+			c, _ = pressCoach(c, tt.keys...)
+			void := c.SetParticipants(tt.now)
+			if tt.void == "" && void != "" || !strings.Contains(void, tt.void) {
+				t.Errorf("void = %q, want %q", void, tt.void)
+			}
+			if tt.void != "" {
+				return
+			}
+			if _, cmd := pressCoach(c, "enter"); formResult(cmd) != tt.want {
+				t.Errorf("enter gave %#v, want %#v", formResult(cmd), tt.want)
+			}
+		})
+	}
+}

@@ -187,6 +187,7 @@ type AddForm struct {
 	switches [formFieldCount]*bool           // nil: Twilio's default
 	beep     int                             // beepChoice(beep) is the value
 	whom     string                          // call SID to coach; "" none
+	whomLost string                          // why the chosen target was dropped, until another is picked
 
 	focus     formField
 	touched   [formFieldCount]bool // left after editing: its problem is shown
@@ -234,20 +235,39 @@ func focusInput(in textinput.Model) textinput.Model {
 }
 
 // SetParticipants refreshes the participants after a poll; the chosen coach
-// target is kept if it is still connected, and dropped otherwise (the form
-// then asks for another).
+// target is kept if it can still be coached, and dropped otherwise, the
+// form then saying who went and asking for another. Participants on hold are
+// never offered: Twilio refuses to coach them (error 16027).
 func (f *AddForm) SetParticipants(ps []model.Participant) {
+	was := ""
+	for _, p := range f.candidates {
+		if p.CallSID == f.whom {
+			was = model.InertN(p.Name(), 40)
+		}
+	}
 	f.participants = ps
 	f.candidates = f.candidates[:0:0]
-	kept := false
+	kept, held := false, false
 	for _, p := range ps {
+		if p.Status == model.ParticipantConnected && p.Hold {
+			held = held || p.CallSID == f.whom
+			continue
+		}
 		if p.Status == model.ParticipantConnected {
 			f.candidates = append(f.candidates, p)
 			kept = kept || p.CallSID == f.whom
 		}
 	}
-	if !kept {
-		f.whom = ""
+	if kept || f.whom == "" {
+		return
+	}
+	f.whom = ""
+	switch {
+	case was == "":
+	case held:
+		f.whomLost = was + " was put on hold: space to pick again"
+	default:
+		f.whomLost = was + " left the conference: space to pick again"
 	}
 }
 
@@ -380,12 +400,12 @@ func (f *AddForm) change(dir int) {
 		f.switches[fld] = cycleSwitch(f.switches[fld], formRowOf(fld).def, dir)
 		f.touched[fld] = true
 		if fld == fieldCoaching && !f.coaching() {
-			f.whom = "" // whom only means something while coaching
+			f.whom, f.whomLost = "", "" // whom only means something while coaching
 		}
 	case fld == fieldBeep:
 		f.beep = (f.beep + dir + beepChoices) % beepChoices
 	case fld == fieldWhom:
-		f.whom = f.cycleWhom(dir)
+		f.whom, f.whomLost = f.cycleWhom(dir), ""
 		f.touched[fld] = true
 	}
 }
@@ -570,6 +590,9 @@ func (f AddForm) switchView(fld formField) string {
 func (f AddForm) whomView() string {
 	if len(f.candidates) == 0 {
 		return f.st.Hint.Render("nobody is connected to coach")
+	}
+	if f.whom == "" && f.whomLost != "" {
+		return f.st.Error.Render(f.whomLost)
 	}
 	if f.whom == "" {
 		return f.st.Default.Render("nobody yet: space to pick")

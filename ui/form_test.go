@@ -455,3 +455,46 @@ func TestAddFormViewFits(t *testing.T) {
 		t.Error("whom row shown while coaching is not on")
 	}
 }
+
+// TestAddFormWhomNeverHeldNeverSlides: the add form's coach target is never
+// a participant on hold (Twilio would refuse with 16027), and when the one
+// chosen leaves or is put on hold the form says so instead of moving on to
+// a neighbour.
+func TestAddFormWhomNeverHeldNeverSlides(t *testing.T) {
+	heldAgent := formAgent
+	heldAgent.Hold = true
+	tests := []struct {
+		name string
+		now  []model.Participant
+		note string
+	}{
+		{"the chosen one leaves", []model.Participant{formCaller}, "agent-7 left the conference: space to pick again"},
+		{"the chosen one is put on hold", []model.Participant{heldAgent, formCaller}, "agent-7 was put on hold: space to pick again"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := focusRow(t, filled(t), fieldCoaching)
+			f, _ = press(f, "space", "tab", "space")
+			if f.whom != formAgent.CallSID {
+				t.Fatalf("whom = %q, want agent-7", f.whom)
+			}
+			f.SetParticipants(tc.now)
+			if f.whom != "" {
+				t.Errorf("whom = %q, want none", f.whom)
+			}
+			if v := formPlain(f.View(120, 40)); !strings.Contains(v, tc.note) {
+				t.Errorf("the form should say %q:\n%s", tc.note, v)
+			}
+			if _, cmd := press(f, "ctrl+s"); formResult(cmd) != nil {
+				t.Errorf("submitted %#v after the target went", formResult(cmd))
+			}
+			f, _ = press(f, "space")
+			if f.whom != formCaller.CallSID {
+				t.Errorf("space should offer caller, the only one coachable; whom = %q", f.whom)
+			}
+			if v := formPlain(f.View(120, 40)); strings.Contains(v, tc.note) {
+				t.Errorf("the note should go once another is picked:\n%s", v)
+			}
+		})
+	}
+}

@@ -84,7 +84,7 @@ func (a App) roomFormKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		pr := NewPrompt(fst, promptAnnounce, "Announce to "+participantName(p),
 			"https://… TwiML or audio URL", RequireHTTPURL)
 		r.prompt = &pr
-		r.promptTarget = p.CallSID
+		r.promptTarget, r.promptName = p.CallSID, participantName(p)
 		r.form = formPrompt
 	case key.Matches(msg, k.AnnounceAll):
 		pr := NewPrompt(fst, promptAnnounceAll, "Announce to everyone in "+conferenceName(r.conf),
@@ -96,17 +96,82 @@ func (a App) roomFormKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		r.add = &f
 		r.form = formAdd
 	case key.Matches(msg, k.End):
+		code := sidCode(r.conf.SID)
 		name := r.conf.FriendlyName
 		if name == "" {
-			name = r.conf.SID
+			name = "(none)"
 		}
-		shown := model.InertN(name, 60)
-		pr := NewPrompt(fst, promptEnd, "End "+shown+" for everyone? Type its name to confirm",
-			"the conference name", RequireExactly(name))
+		pr := NewPrompt(fst, promptEnd, "End this conference for everyone?",
+			"the last four characters of its SID", RequireCode(code, "the end of its SID")).
+			WithDetail("name  "+name, "SID   "+r.conf.SID, "type "+code+" to confirm (the last four characters of its SID)")
 		r.prompt = &pr
 		r.form = formPrompt
 	}
 	return a, nil
+}
+
+// sidCode is what the operator types to confirm an action on a resource:
+// the last four characters of its SID, which any keyboard can type whatever
+// the resource's name holds.
+func sidCode(sid string) string {
+	return sid[max(len(sid)-4, 0):]
+}
+
+// here says whether the participant with call SID sid is still in the call.
+func (r *room) here(sid string) bool {
+	p, ok := r.byID[sid]
+	return ok && p.Status.Live()
+}
+
+// refreshTargets hands a new roster to the open form, and closes a form or
+// question whose participant has left: an action goes to the participant
+// the operator chose or to nobody, never to whoever now sits in that row.
+func (a *App) refreshTargets() {
+	r := &a.room
+	switch r.form {
+	case formAdd:
+		r.add.SetParticipants(r.roster)
+	case formCoach:
+		if void := r.coach.SetParticipants(r.roster); void != "" {
+			r.closeForm()
+			a.setFlash(void, true)
+		}
+	case formPrompt:
+		if r.prompt.id == promptAnnounce && !r.here(r.promptTarget) {
+			r.closeForm()
+			a.setFlash(r.promptName+" left the conference; nothing was announced", true)
+		}
+	}
+	if c := r.confirm; c != nil && !c.rec && !r.here(c.callSID) {
+		r.confirm = nil
+		a.setFlash(c.name+" left the conference; nothing was sent", true)
+	}
+}
+
+// closeInner closes what ctrl+c closes before it quits: the help, the audit
+// log, a form, a y/N question or a filter being typed. It reports whether
+// anything was open.
+func (a *App) closeInner() bool {
+	r := &a.room
+	inRoom := a.screen == screenRoom
+	switch {
+	case a.showHelp:
+		a.showHelp = false
+	case a.logView.open:
+		a.logView = logView{}
+	case a.formActive():
+		r.closeForm()
+	case inRoom && r.confirm != nil:
+		r.confirm = nil
+	case inRoom && r.filtering:
+		*a, _ = a.filterKey(tea.KeyMsg{Type: tea.KeyEsc})
+	case !inRoom && a.list.filtering:
+		*a, _ = a.listKey(tea.KeyMsg{Type: tea.KeyEsc})
+	default:
+		return false
+	}
+	a.setFlash("closed; ctrl+c again quits", false)
+	return true
 }
 
 // closeForm drops the open form. (promptTarget stays: the answer that
@@ -160,15 +225,21 @@ func (a App) updateOverlay(msg tea.Msg) (App, tea.Cmd) {
 	return a, cmd
 }
 
-// coachPicked starts or stops coaching as the picker chose.
+// coachPicked starts or stops coaching as the picker chose, if the coach
+// and the one chosen are both still there.
 func (a App) coachPicked(m coachPickMsg) (App, tea.Cmd) {
-	p, ok := a.room.byID[m.coachCallSID]
-	if !ok {
-		a.setFlash("the coach has already left the conference", true)
+	r := &a.room
+	p, ok := r.byID[m.coachCallSID]
+	if !ok || !p.Status.Live() {
+		a.setFlash(a.coacheeName(m.coachCallSID)+" has already left the conference; nobody was coached", true)
 		return a, nil
 	}
 	kind, u := actStopCoach, api.UpdateParticipant{Coaching: api.Bool(false)}
 	if m.targetCallSID != "" {
+		if !r.here(m.targetCallSID) {
+			a.setFlash(a.coacheeName(m.targetCallSID)+" has already left the conference; nobody was coached", true)
+			return a, nil
+		}
 		kind, u = actCoach, api.UpdateParticipant{Coaching: api.Bool(true), CallSIDToCoach: m.targetCallSID}
 	}
 	if !a.startAction(p, pendingAction{kind: kind, target: m.targetCallSID}) {
@@ -187,8 +258,8 @@ func (a App) promptAnswered(m promptSubmitMsg) (App, tea.Cmd) {
 	switch m.id {
 	case promptAnnounce:
 		p, ok := r.byID[r.promptTarget]
-		if !ok {
-			a.setFlash("they have already left the conference; nothing was announced", true)
+		if !ok || !p.Status.Live() {
+			a.setFlash(r.promptName+" has already left the conference; nothing was announced", true)
 			return a, nil
 		}
 		if !a.startAction(p, pendingAction{kind: actAnnounce}) {
@@ -225,7 +296,7 @@ func (a *App) helpView() string {
 		}
 	}
 	title := a.st.Title.Render("confconsole · keys")
-	foot := a.st.Faint.Render(keyName(a.keys.Help) + " or " + keyName(a.keys.Back) + " closes this help")
+	foot := a.st.Faint.Render(keyName(a.keys.Help) + ", " + keyName(a.keys.Back) + " or " + keyName(a.keys.Quit) + " closes this help")
 	avail := max(a.height-4, 1)
 	var cols [][]string
 	for len(items) > 0 {

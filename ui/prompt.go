@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -22,6 +22,7 @@ type Prompt struct {
 	st        FormStyles
 	id        string
 	title     string
+	detail    []string // lines under the title, shown inert
 	validate  func(string) error
 	input     textinput.Model
 	err       error
@@ -41,6 +42,14 @@ func NewPrompt(st FormStyles, id, title, placeholder string, validate func(strin
 	st.styleInput(&in)
 	in.Focus()
 	return Prompt{KeyMap: DefaultFormKeyMap(), st: st, id: id, title: title, validate: validate, input: in}
+}
+
+// WithDetail returns the prompt with lines shown between its title and its
+// input, each made inert and cut to the box: what the answer acts on, or
+// what to type.
+func (p Prompt) WithDetail(lines ...string) Prompt {
+	p.detail = lines
+	return p
 }
 
 // Init satisfies the usual component shape; the prompt needs no start command.
@@ -99,12 +108,16 @@ func (p Prompt) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp(
 // View draws the prompt in a box at most width columns wide.
 func (p Prompt) View(width, height int) string {
 	inner := formInnerWidth(p.st, width)
-	rows := []string{p.input.View()}
+	rows := make([]string, 0, len(p.detail)+2)
+	for _, d := range p.detail {
+		rows = append(rows, p.st.Hint.Render(model.InertN(d, inner)))
+	}
+	rows = append(rows, p.input.View())
 	if p.err != nil {
 		rows = append(rows, formErrorLines(p.st, p.err.Error(), inner, 0)...)
 	}
 	title := p.st.Title.Render(model.InertN(p.title, inner))
-	return formBox(p.st, title, rows, 0, formHelp(p.st, p.ShortHelp(), inner), inner, height)
+	return formBox(p.st, title, rows, len(p.detail), formHelp(p.st, p.ShortHelp(), inner), inner, height)
 }
 
 // RequireHTTPURL is a Prompt validate function for URLs Twilio fetches,
@@ -116,16 +129,19 @@ func RequireHTTPURL(s string) error {
 	return nil
 }
 
-// RequireExactly returns a Prompt validate function that accepts only want,
-// for a destructive action confirmed by typing a name back.
-func RequireExactly(want string) func(string) error {
+// RequireCode returns a Prompt validate function that accepts only code
+// (spaces around it and letter case do not matter), for a destructive action
+// confirmed by typing back a short code shown on screen. A code, rather than
+// a name, because a name can hold what no keyboard types: control
+// characters, invisible ones, or more than the input takes.
+func RequireCode(code, what string) func(string) error {
 	return func(s string) error {
-		switch {
-		case s == want:
+		switch s = strings.TrimSpace(s); {
+		case strings.EqualFold(s, code):
 			return nil
 		case s == "":
-			return fmt.Errorf("type %s to confirm, or press esc to keep it", model.InertN(want, 60))
+			return fmt.Errorf("type %s (%s) to confirm, or press esc to keep it", code, what)
 		}
-		return errors.New("that is not the name; type " + model.InertN(want, 60) + " exactly, or press esc to keep it")
+		return fmt.Errorf("%s is not %s; type %s to confirm, or press esc to keep it", model.InertN(s, 20), what, code)
 	}
 }

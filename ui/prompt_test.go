@@ -36,12 +36,14 @@ func TestPrompt(t *testing.T) {
 		{"ftp refused", RequireHTTPURL, []string{"ftp://example.com/a", "enter"}, nil, "only http:// and https://"},
 		{"esc cancels", RequireHTTPURL, []string{"https://x", "esc"}, formCancelMsg{}, ""},
 		{"no validate accepts anything", nil, []string{"enter"}, promptSubmitMsg{id: "announce", value: ""}, ""},
-		{"name typed back", RequireExactly("support-room"), []string{"support-room", "enter"},
-			promptSubmitMsg{id: "announce", value: "support-room"}, ""},
-		{"wrong name refused", RequireExactly("support-room"), []string{"support", "enter"},
-			nil, "that is not the name; type support-room exactly, or press esc to keep it"},
-		{"empty name refused", RequireExactly("support-room"), []string{"enter"},
-			nil, "type support-room to confirm"},
+		{"code typed back", RequireCode("7f3a", "the end of its SID"), []string{"7f3a", "enter"},
+			promptSubmitMsg{id: "announce", value: "7f3a"}, ""},
+		{"code in capitals, with spaces", RequireCode("7f3a", "the end of its SID"), []string{" 7F3A ", "enter"},
+			promptSubmitMsg{id: "announce", value: " 7F3A "}, ""},
+		{"wrong code refused", RequireCode("7f3a", "the end of its SID"), []string{"7f3b", "enter"},
+			nil, "7f3b is not the end of its SID; type 7f3a to confirm, or press esc to keep it"},
+		{"empty code refused", RequireCode("7f3a", "the end of its SID"), []string{"enter"},
+			nil, "type 7f3a (the end of its SID) to confirm"},
 		{"a problem clears when the text changes", RequireHTTPURL, []string{"x", "enter", "y"}, nil, "!✗"},
 		{"problem stays until the text changes", RequireHTTPURL, []string{"x", "enter", "left"}, nil, "✗"},
 	}
@@ -98,7 +100,8 @@ func TestPromptValidateSeesTheTextAsTyped(t *testing.T) {
 }
 
 func TestPromptViewIsInertAndFits(t *testing.T) {
-	p := NewPrompt(NewFormStyles(MonoTheme()), "end", "Type \x1b]0;x\x07 to end it", "", RequireExactly("\u202eroom"))
+	p := NewPrompt(NewFormStyles(MonoTheme()), "end", "Type \x1b]0;x\x07 to end it", "", RequireCode("7f3a", "the code")).
+		WithDetail("name  \u202eroom\x1b[2J")
 	p, _ = pressPrompt(p, strings.Repeat("long text ", 30), "enter")
 	for _, size := range [][2]int{{80, 24}, {40, 10}} {
 		v := p.View(size[0], size[1])
@@ -111,7 +114,7 @@ func TestPromptViewIsInertAndFits(t *testing.T) {
 			}
 		}
 	}
-	if v := formText(p.View(80, 24)); !strings.Contains(v, "Type ␛]0;x␇ to end it") || !strings.Contains(v, "type <U+202E>room exactly") {
+	if v := formText(p.View(80, 24)); !strings.Contains(v, "Type ␛]0;x␇ to end it") || !strings.Contains(v, "name <U+202E>room␛[2J") {
 		t.Errorf("view does not show the title and name inert:\n%s", v)
 	}
 }

@@ -52,6 +52,7 @@ type room struct {
 	prompt       *Prompt
 	coach        *CoachPicker
 	promptTarget string // the call SID an announce prompt is for
+	promptName   string // and its name, for when it has left
 
 	cache rowCache[participantRowKey]
 }
@@ -155,13 +156,22 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 		if m.conf.ReasonEnded != "" {
 			reason = " (" + string(m.conf.ReasonEnded) + ")"
 		}
-		prior := a.flash // an action that just failed on the ending conference
+		// Anything open over the table goes with the room, unsent.
+		dropped := r.form != formNone || r.confirm != nil
+		prior := a.flash
 		a, cmd := a.leaveRoom()
 		text := fmt.Sprintf("conference %s has ended%s", name, reason)
-		if prior.isErr && prior.text != "" {
+		if dropped {
+			text += "; nothing was sent"
+		}
+		// The latest message replaces the last, except Twilio's "not found"
+		// for an action on this very conference: its end is the reason, so
+		// the two read as one. Unrelated messages are never joined.
+		related := prior.endedConf != "" && prior.endedConf == m.conference
+		if related {
 			text = prior.text + "; " + text
 		}
-		a.setFlash(text, prior.isErr)
+		a.setFlash(text, dropped || related)
 		return a, cmd
 	}
 	if m.err != nil {
@@ -189,12 +199,7 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 	}
 	a.reconcilePending()
 	a.rebuildRows()
-	switch r.form {
-	case formAdd:
-		r.add.SetParticipants(r.roster)
-	case formCoach:
-		r.coach.SetParticipants(r.roster)
-	}
+	a.refreshTargets()
 	if first {
 		// The room's first roster is in: now, and not beside it, ask for
 		// the recording state, so two requests are never out at once.
@@ -522,8 +527,10 @@ func (a App) onAction(m actionMsg) (App, tea.Cmd) {
 		switch {
 		case isNotFound(m.err) && m.callSID != "":
 			a.setFlash(m.name+" had already left the conference; nothing was changed"+note, true)
+			a.flash.endedConf = m.conference
 		case isNotFound(m.err):
 			a.setFlash("the conference has already ended"+note, true)
+			a.flash.endedConf = m.conference
 		case m.callSID != "" || m.kind == actAdd:
 			a.setFlash(fmt.Sprintf("%s %s failed: %s%s%s", m.kind.verb(), m.name, explain(m.err), nextStep(m.err), note), true)
 		default:

@@ -75,3 +75,51 @@ func TestRunQuitsAndRestoresTheTerminal(t *testing.T) {
 		})
 	}
 }
+
+// TestRunCtrlCInAFormClosesIt: through the real program and its input
+// reader, ctrl+c in the add form closes the form and keeps the console
+// running; the second ctrl+c quits.
+func TestRunCtrlCInAFormClosesIt(t *testing.T) {
+	inR, inW := io.Pipe()
+	defer inW.Close()
+	out := &syncBuffer{}
+	svc := demoService()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(context.Background(), svc, Options{Keys: testKeyMap(), In: inR, Out: out, Theme: "dark", Conference: confSID})
+	}()
+	waitFor := func(what string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !strings.Contains(out.String(), what) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%q never shown; output so far %q", what, out.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitFor("agent-7")
+	inW.Write([]byte("n"))
+	waitFor("Add participant to")
+	inW.Write([]byte("+1415"))
+	waitFor("+1415")
+	inW.Write([]byte{0x03})
+	waitFor("ctrl+c again quits")
+	select {
+	case err := <-done:
+		t.Fatalf("the first ctrl+c in the form ended the console (%v)", err)
+	default:
+	}
+	inW.Write([]byte{0x03})
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run = %v, want nil", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the second ctrl+c did not quit")
+	}
+	if c := svc.called("CreateParticipant"); len(c) != 0 {
+		t.Errorf("closing the form dialled: %q", c)
+	}
+}
