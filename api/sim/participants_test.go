@@ -169,6 +169,7 @@ func TestFriendlyNameOpensOrJoins(t *testing.T) {
 	conf := str(a["conference_sid"])
 	h.must(200, "POST", confPath(conf), url.Values{"Status": {"completed"}})
 	c := h.dial("Daily Stand-up ☕", "+14155550100")
+	h.dial("Daily Stand-up ☕", "+14155550101")
 	if c["conference_sid"] == conf {
 		t.Fatal("a completed conference was reused")
 	}
@@ -183,10 +184,14 @@ func TestFriendlyNameOpensOrJoins(t *testing.T) {
 }
 
 // TestParticipantProgress follows a dialled participant on the simulator's
-// clock, and the conference starting when it connects.
+// clock, and the conference starting when it connects to the host waiting
+// there.
 func TestParticipantProgress(t *testing.T) {
 	timings := Timings{Queue: time.Second, Connect: 2 * time.Second, Ring: 3 * time.Second, Linger: 4 * time.Second}
 	h := newHarness(t, WithTimings(timings), WithNoAnswer("+14155550199"))
+	if _, err := h.srv.JoinConnected(testAccount, "room", Join{Label: "host"}); err != nil {
+		t.Fatal(err)
+	}
 	p := h.dial("room", "+14155550100", "Label", "caller")
 	conf := str(p["conference_sid"])
 	if p["queue_time"] != "1000" {
