@@ -73,7 +73,7 @@ func TestSimLifecycle(t *testing.T) {
 	// Create by friendly name: the conference is opened for us.
 	var created api.ResponseInfo
 	p, err := c.CreateParticipant(api.WithResponseInfo(ctx, &created), "Team Stand-up #1", api.CreateParticipant{
-		From: "+15005550006", To: "+15558675310", Label: "agent 7", Muted: api.Bool(false),
+		From: "+15005550006", To: "+14155550110", Label: "agent 7", Muted: api.Bool(false),
 		StartConferenceOnEnter: api.Bool(true), EndConferenceOnExit: api.Bool(false),
 	})
 	if err != nil {
@@ -493,7 +493,7 @@ func TestSimCreateEveryParameter(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, err := w.client.CreateParticipant(ctx, host.ConferenceSID, api.CreateParticipant{
-		From: "+15005550006", To: "+15558675310", StatusCallback: "https://example.com/sc", StatusCallbackMethod: "POST",
+		From: "+15005550006", To: "+14155550110", StatusCallback: "https://example.com/sc", StatusCallbackMethod: "POST",
 		StatusCallbackEvent: []string{"initiated", "ringing", "answered", "completed"}, Label: "customer",
 		Timeout: api.Int(30), Record: api.Bool(false), Muted: api.Bool(false), Beep: "onEnter", StartConferenceOnEnter: api.Bool(true),
 		EndConferenceOnExit: api.Bool(false), WaitURL: "https://example.com/wait", WaitMethod: "GET", EarlyMedia: api.Bool(true),

@@ -30,7 +30,7 @@ func TestValidateEndpoint(t *testing.T) {
 		{"+1-415-555-0100", "has punctuation; write it as +14155550100"},
 		{"+1 (415) 555-0100", "has spaces and punctuation; write it as +14155550100"},
 		{" +14155550100 ", "has spaces around it; write it as +14155550100"},
-		{"004420718387", "starts with 00; write the international prefix as +, as +4420718387"},
+		{"00442071838750", "starts with 00; write the international prefix as +, as +442071838750"},
 		{"4155550100", "has no leading + and country code"},
 		{"+", "has no digits after +"},
 		{"+1415555O100", "characters other than digits"},
