@@ -373,6 +373,9 @@ func (n NewParticipant) Validate(present []Participant) FieldErrors {
 	toErr := ValidateEndpoint(n.To)
 	add(FieldTo, toErr)
 	fromErr := ValidateEndpoint(n.From)
+	if fromErr != nil && toErr == nil && strings.HasPrefix(n.To, "sip:") {
+		fromErr = validSIPFrom(n.From, fromErr)
+	}
 	if fromErr == nil && toErr == nil && e164(n.To) == nil && e164(n.From) != nil {
 		fromErr = fmt.Errorf("%s cannot call a phone number; when To is a phone number, From must be one too (a Twilio number or a verified caller ID)", shown(n.From))
 	}
@@ -395,6 +398,36 @@ func (n NewParticipant) Validate(present []Participant) FieldErrors {
 	}
 	add(FieldCoach, n.validateCoach(present))
 	return es
+}
+
+// validSIPFrom checks the From of a call to a SIP address, which Twilio's
+// CreateParticipant docs let be "a username portion" of a SIP address (it
+// fills the P-Asserted-Identity header) as well as a number or a client.
+// err is what From gave as a number, client or SIP address.
+func validSIPFrom(from string, err error) error {
+	switch {
+	case isSIPUsername(from):
+		return nil
+	case strings.HasPrefix(from, "+") || strings.HasPrefix(strings.ToLower(from), "client:") ||
+		strings.HasPrefix(strings.ToLower(from), "sip:") || strings.Contains(from, "@") || strings.TrimSpace(from) == "":
+		return err // meant as a number, client or address: its own message says more
+	}
+	return fmt.Errorf("%s is not a SIP username: use only letters, digits and . _ ~ + -, or write a phone number or client:name", shown(from))
+}
+
+// isSIPUsername reports whether s is a SIP username as Twilio takes one in
+// From: letters, digits and the marks . _ ~ + -.
+func isSIPUsername(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._~+-", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func (n NewParticipant) validateCoach(present []Participant) error {

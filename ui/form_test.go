@@ -163,6 +163,8 @@ func TestAddFormSendsOnlyWhatWasSet(t *testing.T) {
 			api.CreateParticipant{To: "+14155550100", From: "+14155550199", Label: "new-agent", Timeout: api.Int(30)}},
 		{"client and sip endpoints", nil, map[formField]string{fieldTo: "sip:bob@example.com", fieldFrom: "client:alice"},
 			api.CreateParticipant{To: "sip:bob@example.com", From: "client:alice"}},
+		{"sip To with a SIP username From", nil, map[formField]string{fieldTo: "sip:bob@example.com", fieldFrom: "sup"},
+			api.CreateParticipant{To: "sip:bob@example.com", From: "sup"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
