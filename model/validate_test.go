@@ -14,8 +14,20 @@ func TestValidateEndpoint(t *testing.T) {
 	}{
 		{"+14155550100", ""},
 		{"+442071838750", ""},
-		{"+1", ""},
-		{"+123456789012345", ""},
+		{"+4930901820", ""},
+		{"+81312345678", ""},
+		{"+15005550006", ""}, // Twilio's test numbers are in the numbering plan
+
+		// The right shape, but no numbering plan has them: Twilio refuses them
+		// with 21211, and so does the form.
+		{"+15551234567", "+15551234567 is not a number in use in country code +1; check the digits"},
+		{"+1", "+1 is too short to be a phone number"},
+		{"+1555", "+1555 is too short for a number of country code +1; check for a missing digit"},
+		{"+123456789012345", "is too long for a number of country code +1; check for an extra digit"},
+		{"+999123456", "+999123456 does not start with a country code in use"},
+		{"+1 555 123 4567", "+1 555 123 4567 is not a number in use in country code +1; check the digits"},
+		{"5551234567", "has no leading + and country code; write it in E.164"},
+		{"4157663747", "has no leading + and country code; if it is a US number write it as +14157663747"},
 		{"client:alice", ""},
 		{"client:agent_7", ""},
 		{"sip:alice@example.com", ""},
