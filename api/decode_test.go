@@ -68,7 +68,7 @@ func serveExample(t *testing.T, file string) any {
 	case "update_participant":
 		out, err = c.UpdateParticipant(ctx, exCF, exCA, UpdateParticipant{Muted: Bool(true)})
 	case "create_participant":
-		out, err = c.CreateParticipant(ctx, exCF, CreateParticipant{From: "+15017122661", To: "+15558675310"})
+		out, err = c.CreateParticipant(ctx, exCF, CreateParticipant{From: "+14155550120", To: "+14155550110"})
 	case "list_participants":
 		out, err = c.ListParticipants(ctx, exCF, ParticipantFilter{})
 	case "list_recordings":

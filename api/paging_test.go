@@ -166,25 +166,28 @@ func TestInvalidArguments(t *testing.T) {
 			_, err := c.UpdateConference(ctx, testConf, ConferenceUpdate{AnnounceURL: "x", AnnounceMethod: "PUT"})
 			return err
 		}, "AnnounceMethod \"PUT\" must be GET or POST"},
-		{"create without To", func() error { _, err := c.CreateParticipant(ctx, "room", CreateParticipant{From: "+1"}); return err }, "From and To are both required"},
+		{"create without To", func() error {
+			_, err := c.CreateParticipant(ctx, "room", CreateParticipant{From: "+15005550006"})
+			return err
+		}, "From and To are both required"},
 		{"create to no conference", func() error {
-			_, err := c.CreateParticipant(ctx, "", CreateParticipant{From: "+1", To: "+2"})
+			_, err := c.CreateParticipant(ctx, "", CreateParticipant{From: "+15005550006", To: "+14155550100"})
 			return err
 		}, "friendly name is empty"},
 		{"label too long", func() error {
-			_, err := c.CreateParticipant(ctx, "room", CreateParticipant{From: "+1", To: "+2", Label: long})
+			_, err := c.CreateParticipant(ctx, "room", CreateParticipant{From: "+15005550006", To: "+14155550100", Label: long})
 			return err
 		}, "longer than 128"},
 		{"label with a slash", func() error {
-			_, err := c.CreateParticipant(ctx, "room", CreateParticipant{From: "+1", To: "+2", Label: "a/b"})
+			_, err := c.CreateParticipant(ctx, "room", CreateParticipant{From: "+15005550006", To: "+14155550100", Label: "a/b"})
 			return err
 		}, `must not contain "/"`},
 		{"label that is not UTF-8", func() error {
-			_, err := c.CreateParticipant(ctx, "room", CreateParticipant{From: "+1", To: "+2", Label: "bad\xff"})
+			_, err := c.CreateParticipant(ctx, "room", CreateParticipant{From: "+15005550006", To: "+14155550100", Label: "bad\xff"})
 			return err
 		}, "not valid UTF-8"},
 		{"label that is a call SID", func() error {
-			_, err := c.CreateParticipant(ctx, "room", CreateParticipant{From: "+1", To: "+2", Label: testCall})
+			_, err := c.CreateParticipant(ctx, "room", CreateParticipant{From: "+15005550006", To: "+14155550100", Label: testCall})
 			return err
 		}, "must not be a call SID"},
 		{"coach SID", func() error {

@@ -73,7 +73,7 @@ func TestSimLifecycle(t *testing.T) {
 	// Create by friendly name: the conference is opened for us.
 	var created api.ResponseInfo
 	p, err := c.CreateParticipant(api.WithResponseInfo(ctx, &created), "Team Stand-up #1", api.CreateParticipant{
-		From: "+15005550006", To: "+15558675310", Label: "agent 7", Muted: api.Bool(false),
+		From: "+15005550006", To: "+14155550110", Label: "agent 7", Muted: api.Bool(false),
 		StartConferenceOnEnter: api.Bool(true), EndConferenceOnExit: api.Bool(false),
 	})
 	if err != nil {
@@ -91,15 +91,19 @@ func TestSimLifecycle(t *testing.T) {
 	if err != nil || len(confs) != 1 || confs[0].SID != conf {
 		t.Fatalf("list conferences by name: %v %+v", err, confs)
 	}
+	// One participant does not start a conference.
 	got, err := c.FetchConference(ctx, conf)
-	if err != nil || got.FriendlyName != "Team Stand-up #1" || got.Status != model.ConferenceInProgress || got.Created.IsZero() {
+	if err != nil || got.FriendlyName != "Team Stand-up #1" || got.Status != model.ConferenceInit || got.Created.IsZero() {
 		t.Fatalf("fetch conference: %v %+v", err, got)
 	}
 
-	// A second participant, by conference SID this time.
+	// A second participant, by conference SID this time, starts it.
 	p2, err := c.CreateParticipant(ctx, conf, api.CreateParticipant{From: "+15005550006", To: "client:bob"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got, err := c.FetchConference(ctx, conf); err != nil || got.Status != model.ConferenceInProgress {
+		t.Fatalf("fetch conference with two participants: %v %+v", err, got)
 	}
 
 	// Update by label and by call SID.
@@ -387,7 +391,10 @@ func TestSimRecordings(t *testing.T) {
 		t.Fatal(err)
 	}
 	conf := p.ConferenceSID
-	// The conference (and its recording) starts when the participant connects.
+	// The conference (and its recording) starts when a second participant connects.
+	if _, err := w.client.CreateParticipant(ctx, conf, api.CreateParticipant{From: "+15005550006", To: "client:b"}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := w.client.ListParticipants(ctx, conf, api.ParticipantFilter{}); err != nil {
 		t.Fatal(err)
 	}
@@ -486,7 +493,7 @@ func TestSimCreateEveryParameter(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, err := w.client.CreateParticipant(ctx, host.ConferenceSID, api.CreateParticipant{
-		From: "+15005550006", To: "+15558675310", StatusCallback: "https://example.com/sc", StatusCallbackMethod: "POST",
+		From: "+15005550006", To: "+14155550110", StatusCallback: "https://example.com/sc", StatusCallbackMethod: "POST",
 		StatusCallbackEvent: []string{"initiated", "ringing", "answered", "completed"}, Label: "customer",
 		Timeout: api.Int(30), Record: api.Bool(false), Muted: api.Bool(false), Beep: "onEnter", StartConferenceOnEnter: api.Bool(true),
 		EndConferenceOnExit: api.Bool(false), WaitURL: "https://example.com/wait", WaitMethod: "GET", EarlyMedia: api.Bool(true),

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 // The limits Twilio documents for CreateParticipant, and ours for labels.
@@ -161,7 +163,7 @@ func validHost(h string) bool {
 
 func validPhone(s string) error {
 	if err := e164(s); err == nil {
-		return nil
+		return inNumberingPlan(s, s)
 	}
 	// The common slips, each with the fix spelled out.
 	compact := strings.Map(func(r rune) rune {
@@ -172,6 +174,9 @@ func validPhone(s string) error {
 		return r
 	}, s)
 	if compact != s && e164(compact) == nil {
+		if err := inNumberingPlan(compact, s); err != nil {
+			return err // no point in asking for a number Twilio will refuse
+		}
 		what := "spaces"
 		if strings.ContainsAny(s, "-().,/") {
 			what = "punctuation"
@@ -181,10 +186,14 @@ func validPhone(s string) error {
 		}
 		return fmt.Errorf("%s has %s; write it as %s", shown(s), what, compact)
 	}
-	if strings.HasPrefix(compact, "00") && allDigits(compact[2:]) && e164("+"+compact[2:]) == nil {
+	if strings.HasPrefix(compact, "00") && allDigits(compact[2:]) && e164("+"+compact[2:]) == nil && inNumberingPlan("+"+compact[2:], s) == nil {
 		return fmt.Errorf("%s starts with 00; write the international prefix as +, as %s", shown(s), "+"+compact[2:])
 	}
 	if compact != "" && allDigits(compact) {
+		if us, err := phonenumbers.Parse(compact, "US"); err == nil && phonenumbers.IsValidNumber(us) {
+			return fmt.Errorf("%s has no leading + and country code; if it is a US number write it as %s",
+				shown(s), phonenumbers.Format(us, phonenumbers.E164))
+		}
 		return fmt.Errorf("%s has no leading + and country code; write it in E.164, such as +14155550100 for a US number", shown(s))
 	}
 	if strings.Contains(s, "@") {
@@ -206,6 +215,34 @@ func validPhone(s string) error {
 		return fmt.Errorf("%s has %d digits; E.164 numbers have at most %d, check for an extra digit", shown(s), len(digits), maxE164Digits)
 	}
 	return fmt.Errorf("%s is not an E.164 phone number; write it such as +14155550100", shown(s))
+}
+
+// inNumberingPlan checks an E.164 number against the numbering plan of its
+// country (libphonenumber's metadata), as Twilio does: +15551234567 has the
+// right shape, but Twilio refuses it with error 21211, so the form says so
+// before anything is sent. The message shows the number as the user wrote
+// it, as.
+func inNumberingPlan(s string, as string) error {
+	n, err := phonenumbers.Parse(s, "")
+	switch {
+	case errors.Is(err, phonenumbers.ErrInvalidCountryCode):
+		return fmt.Errorf("%s does not start with a country code in use; write + and the country code, such as +14155550100", shown(as))
+	case err != nil:
+		return fmt.Errorf("%s is too short to be a phone number; write + and the country code and number, such as +14155550100", shown(as))
+	}
+	if phonenumbers.IsValidNumber(n) {
+		return nil
+	}
+	cc := n.GetCountryCode()
+	switch phonenumbers.IsPossibleNumberWithReason(n) {
+	case phonenumbers.INVALID_COUNTRY_CODE:
+		return fmt.Errorf("%s does not start with a country code in use; write + and the country code, such as +14155550100", shown(as))
+	case phonenumbers.TOO_SHORT:
+		return fmt.Errorf("%s is too short for a number of country code +%d; check for a missing digit", shown(as), cc)
+	case phonenumbers.TOO_LONG:
+		return fmt.Errorf("%s is too long for a number of country code +%d; check for an extra digit", shown(as), cc)
+	}
+	return fmt.Errorf("%s is not a number in use in country code +%d; check the digits", shown(as), cc)
 }
 
 // e164 accepts "+" then 1 to 15 digits, the first not 0.
@@ -373,6 +410,9 @@ func (n NewParticipant) Validate(present []Participant) FieldErrors {
 	toErr := ValidateEndpoint(n.To)
 	add(FieldTo, toErr)
 	fromErr := ValidateEndpoint(n.From)
+	if fromErr != nil && toErr == nil && strings.HasPrefix(n.To, "sip:") {
+		fromErr = validSIPFrom(n.From, fromErr)
+	}
 	if fromErr == nil && toErr == nil && e164(n.To) == nil && e164(n.From) != nil {
 		fromErr = fmt.Errorf("%s cannot call a phone number; when To is a phone number, From must be one too (a Twilio number or a verified caller ID)", shown(n.From))
 	}
@@ -395,6 +435,36 @@ func (n NewParticipant) Validate(present []Participant) FieldErrors {
 	}
 	add(FieldCoach, n.validateCoach(present))
 	return es
+}
+
+// validSIPFrom checks the From of a call to a SIP address, which Twilio's
+// CreateParticipant docs let be "a username portion" of a SIP address (it
+// fills the P-Asserted-Identity header) as well as a number or a client.
+// err is what From gave as a number, client or SIP address.
+func validSIPFrom(from string, err error) error {
+	switch {
+	case isSIPUsername(from):
+		return nil
+	case strings.HasPrefix(from, "+") || strings.HasPrefix(strings.ToLower(from), "client:") ||
+		strings.HasPrefix(strings.ToLower(from), "sip:") || strings.Contains(from, "@") || strings.TrimSpace(from) == "":
+		return err // meant as a number, client or address: its own message says more
+	}
+	return fmt.Errorf("%s is not a SIP username: use only letters, digits and . _ ~ + -, or write a phone number or client:name", shown(from))
+}
+
+// isSIPUsername reports whether s is a SIP username as Twilio takes one in
+// From: letters, digits and the marks . _ ~ + -.
+func isSIPUsername(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._~+-", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func (n NewParticipant) validateCoach(present []Participant) error {

@@ -163,6 +163,8 @@ func TestAddFormSendsOnlyWhatWasSet(t *testing.T) {
 			api.CreateParticipant{To: "+14155550100", From: "+14155550199", Label: "new-agent", Timeout: api.Int(30)}},
 		{"client and sip endpoints", nil, map[formField]string{fieldTo: "sip:bob@example.com", fieldFrom: "client:alice"},
 			api.CreateParticipant{To: "sip:bob@example.com", From: "client:alice"}},
+		{"sip To with a SIP username From", nil, map[formField]string{fieldTo: "sip:bob@example.com", fieldFrom: "sup"},
+			api.CreateParticipant{To: "sip:bob@example.com", From: "sup"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -236,6 +238,8 @@ func TestAddFormRefusesInvalid(t *testing.T) {
 		{"empty", nil, "To: is empty; write a phone number", fieldTo},
 		{"spaces in To", []string{"+1 415 555 0100", "tab", "+14155550199"},
 			"To: +1 415 555 0100 has spaces; write it as +14155550100", fieldTo},
+		{"To that no numbering plan has", []string{"+15551234567", "tab", "+14155550199"},
+			"To: +15551234567 is not a number in use in country code +1; check the digits", fieldTo},
 		{"client From to a phone", []string{"+14155550100", "tab", "client:alice"},
 			"when To is a phone number, From must be one too", fieldFrom},
 		{"label taken", []string{"+14155550100", "tab", "+14155550199", "tab", "agent-7"},
@@ -268,7 +272,7 @@ func TestAddFormRefusesInvalid(t *testing.T) {
 
 func TestAddFormFixAndResubmit(t *testing.T) {
 	f, _ := press(newTestForm(), "+1 415", "tab", "+14155550199", "ctrl+s")
-	if !strings.Contains(formPlain(f.View(120, 40)), "has spaces") {
+	if !strings.Contains(formPlain(f.View(120, 40)), "is too short") {
 		t.Fatal("problem with To not shown")
 	}
 	// Clear To and type it properly: the problem goes, the request goes out.

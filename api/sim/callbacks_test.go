@@ -117,7 +117,8 @@ func TestConferenceStatusCallbacks(t *testing.T) {
 	h.clock.Advance(time.Minute)
 	h.must(200, "POST", confPath(conf), url.Values{"Status": {"completed"}})
 
-	want := "participant-join,conference-start,participant-join,participant-mute,participant-unmute,participant-hold," +
+	// The conference starts when the second participant joins, not the first.
+	want := "participant-join,participant-join,conference-start,participant-mute,participant-unmute,participant-hold," +
 		"participant-unhold,participant-modify,announcement-end,participant-leave,participant-leave,conference-end"
 	got := rcv.wait(12)
 	if events(got) != want {
@@ -138,11 +139,11 @@ func TestConferenceStatusCallbacks(t *testing.T) {
 			t.Errorf("callback %d signature %q, want %q", i, r.signature, want)
 		}
 	}
-	if got[0].params.Get("CallSid") != agent || got[2].params.Get("CallSid") != customer || got[3].params.Get("Muted") != "true" {
-		t.Errorf("participant params: %v / %v / %v", got[0].params, got[2].params, got[3].params)
+	if got[0].params.Get("CallSid") != agent || got[1].params.Get("CallSid") != customer || got[3].params.Get("Muted") != "true" {
+		t.Errorf("participant params: %v / %v / %v", got[0].params, got[1].params, got[3].params)
 	}
-	if got[1].params.Get("CallSid") != "" {
-		t.Errorf("conference-start names a call: %v", got[1].params)
+	if got[2].params.Get("CallSid") != "" {
+		t.Errorf("conference-start names a call: %v", got[2].params)
 	}
 	end := got[11].params
 	if end.Get("ReasonConferenceEnded") != "conference-ended-via-api" || end.Get("CallSidEndingConference") != "" {
@@ -191,6 +192,7 @@ func TestCallbackFailureIsLogged(t *testing.T) {
 	dead := rcv.ts.URL
 	rcv.ts.Close()
 	h.dial("room", "client:agent", "ConferenceStatusCallback", dead+"/cb?token=secret")
+	h.dial("room", "+14155550100") // the second participant starts the conference
 	h.must(200, "GET", confsPath(), nil)
 	deadline := time.Now().Add(5 * time.Second)
 	for !strings.Contains(log.String(), "callback POST") {
@@ -213,20 +215,23 @@ func TestMainSendsCallbacksWithoutPolling(t *testing.T) {
 		"--queue-time", "10ms", "--connect-time", "10ms", "--ring-time", "10ms")
 	defer stop()
 	base := bannerField(t, stdout.String(), "base URL")
-	form := url.Values{"To": {"+14155550100"}, "From": {"+15005550006"},
-		"ConferenceStatusCallback": {rcv.ts.URL + "/cb"}, "ConferenceStatusCallbackEvent": {"start join"}}
-	req, _ := http.NewRequest("POST", base+partsPath("room"), strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(testAccount, testToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	// Two participants, so that the conference starts.
+	for _, to := range []string{"+14155550100", "client:agent"} {
+		form := url.Values{"To": {to}, "From": {"+15005550006"},
+			"ConferenceStatusCallback": {rcv.ts.URL + "/cb"}, "ConferenceStatusCallbackEvent": {"start join"}}
+		req, _ := http.NewRequest("POST", base+partsPath("room"), strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth(testAccount, testToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 201 {
+			t.Fatalf("create: %d", resp.StatusCode)
+		}
 	}
-	resp.Body.Close()
-	if resp.StatusCode != 201 {
-		t.Fatalf("create: %d", resp.StatusCode)
-	}
-	if got := events(rcv.wait(2)); got != "participant-join,conference-start" {
+	if got := events(rcv.wait(3)); got != "participant-join,participant-join,conference-start" {
 		t.Fatalf("events %s", got)
 	}
 }

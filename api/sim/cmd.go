@@ -33,8 +33,12 @@ type stringList []string
 func (l *stringList) String() string { return strings.Join(*l, ",") }
 
 func (l *stringList) Set(v string) error {
-	if !e164Pattern.MatchString(v) {
+	switch {
+	case !e164Pattern.MatchString(v):
 		return fmt.Errorf("%q is not a phone number in E.164 form (+ and up to 15 digits)", v)
+	case !validNumber(v):
+		// It could never be dialled: CreateParticipant refuses it.
+		return fmt.Errorf("%q is not a valid phone number in its country; use one such as +14155550199", v)
 	}
 	*l = append(*l, v)
 	return nil

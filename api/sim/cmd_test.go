@@ -176,6 +176,7 @@ func TestMainRejectsBadFlags(t *testing.T) {
 		{[]string{"extra"}, "unexpected arguments"},
 		{[]string{"--nope"}, "not defined"},
 		{[]string{"--no-answer", "555"}, "E.164"},
+		{[]string{"--no-answer", "+15551234567"}, "not a valid phone number"},
 	}
 	var usage bytes.Buffer
 	if err := Main(context.Background(), []string{"--help"}, io.Discard, &usage); err != nil || !strings.Contains(usage.String(), "-listen") {

@@ -11,6 +11,7 @@ import (
 func TestUpdateConference(t *testing.T) {
 	h := newHarness(t)
 	conf := str(h.dial("room", "+14155550100")["conference_sid"])
+	h.dial(conf, "client:agent") // two participants start the conference
 	tests := []struct {
 		name   string
 		form   url.Values
@@ -57,6 +58,7 @@ func TestConferenceFilters(t *testing.T) {
 	}{{"jan1", 1}, {"jan2", 2}, {"jan3", 3}} {
 		h.clock.Set(day(c.day))
 		sids[c.name] = str(h.dial(c.name, "+14155550100")["conference_sid"])
+		h.dial(c.name, "client:agent") // the second participant starts it
 	}
 	h.clock.Set(day(4))
 	h.must(200, "POST", confPath(sids["jan2"]), url.Values{"Status": {"completed"}}) // updated on the 4th
@@ -109,6 +111,10 @@ func TestRecordings(t *testing.T) {
 	c := loadContract(t)
 	p := h.dial("recorded", "+14155550100", "ConferenceRecord", "record-from-start", "RecordingChannels", "dual")
 	conf := str(p["conference_sid"])
+	if n := len(h.must(200, "GET", recsPath(conf), nil)["recordings"].([]any)); n != 0 {
+		t.Fatalf("%d recordings before the conference started, want 0", n)
+	}
+	h.dial(conf, "client:agent", "StartConferenceOnEnter", "false") // the recording starts with the conference
 
 	list := h.must(200, "GET", recsPath(conf), nil)
 	recs := c.checkList(t, "recordings", "recording", list)
@@ -165,6 +171,7 @@ func TestRecordings(t *testing.T) {
 	// A recorded conference that ends completes its recording.
 	q := h.dial("recorded-2", "+14155550100", "ConferenceRecord", "true")
 	conf2 := str(q["conference_sid"])
+	h.dial(conf2, "client:agent")
 	h.clock.Advance(90 * time.Second)
 	cur := c.checkList(t, "recordings", "recording", h.must(200, "GET", recsPath(conf2), nil))
 	wantError(t, h.do("DELETE", recPath(conf2, str(cur[0]["sid"])), nil), 400, CodeBadRequest)
@@ -200,12 +207,15 @@ func TestJoinConnectedAndHangup(t *testing.T) {
 	if got["status"] != "connected" {
 		t.Fatalf("REST sees %v", got["status"])
 	}
-	if got := h.must(200, "GET", confPath(p.ConferenceSID), nil); got["status"] != "in-progress" {
-		t.Fatalf("conference %v", got["status"])
+	if got := h.must(200, "GET", confPath(p.ConferenceSID), nil); got["status"] != "init" {
+		t.Fatalf("conference with one participant %v, want init", got["status"])
 	}
 	coach, err := h.srv.JoinConnected(testAccount, p.ConferenceSID, Join{Label: "coach", Muted: true, CallSIDToCoach: p.CallSID})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := h.must(200, "GET", confPath(p.ConferenceSID), nil); got["status"] != "in-progress" {
+		t.Fatalf("conference with two participants %v, want in-progress", got["status"])
 	}
 	if !coach.Coaching || coach.CallSIDToCoach != p.CallSID || !coach.Muted {
 		t.Fatalf("coach %+v", coach)
@@ -311,5 +321,47 @@ func TestClocks(t *testing.T) {
 	}
 	if NewScaledClock(0).factor != 1 {
 		t.Error("a zero factor is not treated as 1")
+	}
+}
+
+// TestConferenceStartsWithTwoParticipants holds the simulator to Twilio's
+// Conference TwiML docs: "Conferences will not start until at least two
+// participants join", and one of them must have StartConferenceOnEnter.
+func TestConferenceStartsWithTwoParticipants(t *testing.T) {
+	tests := []struct {
+		name    string
+		joins   []Join // already connected, in order
+		ringing bool   // a further participant dialled who is still ringing
+		want    string
+	}{
+		{"one participant", []Join{{Label: "a"}}, false, "init"},
+		{"one participant and one still ringing", []Join{{Label: "a"}}, true, "init"},
+		{"two participants", []Join{{Label: "a"}, {Label: "b"}}, false, "in-progress"},
+		{"the second starts it", []Join{{Label: "a", NoStartConference: true}, {Label: "b"}}, false, "in-progress"},
+		{"the first starts it", []Join{{Label: "a"}, {Label: "b", NoStartConference: true}}, false, "in-progress"},
+		{"nobody starts it", []Join{{Label: "a", NoStartConference: true}, {Label: "b", NoStartConference: true}}, false, "init"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, WithTimings(Timings{Queue: time.Second, Connect: time.Second, Ring: time.Minute, Linger: time.Second}))
+			var conf string
+			for _, j := range tc.joins {
+				p, err := h.srv.JoinConnected(testAccount, "room", j)
+				if err != nil {
+					t.Fatal(err)
+				}
+				conf = p.ConferenceSID
+			}
+			if tc.ringing {
+				h.dial(conf, "+14155550100", "Label", "ringing")
+				h.clock.Advance(5 * time.Second)
+				if got := h.must(200, "GET", partPath(conf, "ringing"), nil)["status"]; got != "ringing" {
+					t.Fatalf("dialled participant %v, want ringing", got)
+				}
+			}
+			if got := h.must(200, "GET", confPath(conf), nil)["status"]; got != tc.want {
+				t.Errorf("conference %v, want %s", got, tc.want)
+			}
+		})
 	}
 }

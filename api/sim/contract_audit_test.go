@@ -181,6 +181,7 @@ func TestAuditDateBoundsAreMidnight(t *testing.T) {
 		h.clock.Set(at[name])
 		p := h.dial(name, "+14155550100", "ConferenceRecord", "record-from-start")
 		rec[name] = str(p["conference_sid"])
+		h.dial(name, "client:agent") // starts the conference and its recording
 	}
 	tests := []struct {
 		query string
@@ -243,6 +244,7 @@ func TestAuditLabelErrors(t *testing.T) {
 func TestAuditTwilioCurrentOnlyForUpdate(t *testing.T) {
 	h := newHarness(t)
 	conf := str(h.dial("Room", "+14155550100", "ConferenceRecord", "record-from-start")["conference_sid"])
+	h.dial(conf, "client:agent") // starts the conference and its recording
 	wantError(t, h.do("GET", recPath(conf, "Twilio.CURRENT"), nil), 404, CodeNotFound)
 	wantError(t, h.do("DELETE", recPath(conf, "Twilio.CURRENT"), nil), 404, CodeNotFound)
 	doc := h.must(200, "POST", recPath(conf, "Twilio.CURRENT"), url.Values{"Status": {"paused"}})

@@ -400,8 +400,9 @@ func readCreateForm(v url.Values) (createForm, *apiError) {
 		return c, badRequest(CodeFromMissing, "'From' phone number is required")
 	case !validTo(to):
 		return c, badRequest(CodeToInvalid, "The 'To' number %s is not a valid phone number, client: identifier or sip: address.", to)
-	case !validFrom(from, to):
-		return c, badRequest(CodeFromInvalid, "The 'From' number %s is not a valid phone number, client: identifier or SIP user.", from)
+	}
+	if why := fromProblem(from, to); why != "" {
+		return c, badRequest(CodeFromInvalid, "The 'From' number %s %s.", from, why)
 	}
 	c.to, c.from = to, from
 	c.label, _ = f.str("Label")

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 // formReader reads typed parameters out of a form and keeps the first
@@ -169,7 +171,8 @@ func (f *formReader) pattern(key string, re *regexp.Regexp, code int, what strin
 // Endpoint shapes. Phone numbers are E.164: '+', a non-zero digit, at most 15
 // digits in all. Twilio also takes a number written as bare digits (its own
 // example request "createWithNonE164Number" dials To 4157663747 from
-// 4405512345678), so those are accepted too.
+// 4405512345678), so those are accepted too. A number of either shape must
+// also be one the numbering plan allows (see validNumber).
 var (
 	e164Pattern    = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
 	digitsPattern  = regexp.MustCompile(`^[0-9]{2,15}$`)
@@ -185,19 +188,62 @@ const (
 	maxFriendlyRunes = 128
 )
 
-// validTo reports whether to is a number, client, SIP address or TwiML app.
-func validTo(to string) bool {
-	return e164Pattern.MatchString(to) || digitsPattern.MatchString(to) || clientPattern.MatchString(to) ||
-		sipPattern.MatchString(to) || appPattern.MatchString(to)
+// defaultRegion is the country a number written without '+' is read in
+// first: Twilio's example dials 4157663747, a San Francisco number.
+const defaultRegion = "US"
+
+// validNumber reports whether s is a phone number Twilio would dial: one that
+// the numbering plan of its country allows (libphonenumber's metadata), so
+// that 5551234567, Twilio's own example of error 21211, is refused. A number
+// written as bare digits is read as a US national number, then as an
+// international number missing its '+' (the example's From, 4405512345678,
+// is +44 55 1234 5678).
+func validNumber(s string) bool {
+	switch {
+	case e164Pattern.MatchString(s):
+		return numberingPlanAllows(s, "")
+	case digitsPattern.MatchString(s):
+		return numberingPlanAllows(s, defaultRegion) || numberingPlanAllows("+"+s, "")
+	}
+	return false
 }
 
-// validFrom reports whether from is a number, a client, or (for calls to SIP)
-// the user part of a SIP address.
-func validFrom(from, to string) bool {
-	if e164Pattern.MatchString(from) || digitsPattern.MatchString(from) || clientPattern.MatchString(from) || sipPattern.MatchString(from) {
-		return true
+// numberingPlanAllows reports whether s, read in region (unused when s
+// starts with '+'), is a valid number of its country.
+func numberingPlanAllows(s, region string) bool {
+	n, err := phonenumbers.Parse(s, region)
+	return err == nil && phonenumbers.IsValidNumber(n)
+}
+
+// validTo reports whether to is a number, client, SIP address or TwiML app.
+func validTo(to string) bool {
+	return validNumber(to) || clientPattern.MatchString(to) || sipPattern.MatchString(to) || appPattern.MatchString(to)
+}
+
+// fromProblem says why from cannot call to, or "" when it can. Twilio's
+// CreateParticipant docs: From is a phone number, a client identifier or,
+// when To is a SIP address, the username part of a SIP address; and "if the
+// to parameter is a phone number, from must also be a phone number".
+func fromProblem(from, to string) string {
+	switch {
+	case validNumber(from):
+		return ""
+	case isNumberShaped(to):
+		return "is not a valid phone number; when To is a phone number, From must be one too"
+	case clientPattern.MatchString(from) || sipPattern.MatchString(from):
+		return ""
+	case strings.HasPrefix(to, "sip:") && sipUserPattern.MatchString(from):
+		return ""
+	case strings.HasPrefix(to, "sip:"):
+		return "is not a valid phone number, client: identifier or SIP username"
 	}
-	return strings.HasPrefix(to, "sip:") && sipUserPattern.MatchString(from)
+	return "is not a valid phone number or client: identifier"
+}
+
+// isNumberShaped reports whether s is written as a phone number, valid or
+// not (To has been checked by then).
+func isNumberShaped(s string) bool {
+	return e164Pattern.MatchString(s) || digitsPattern.MatchString(s)
 }
 
 // labelProblem says what is wrong with a label, or "" when it is fine.

@@ -40,6 +40,17 @@ func TestCreateParticipantValidation(t *testing.T) {
 		{"To empty client", "room", []string{"To", "client:"}, CodeToInvalid},
 		{"To sip without host", "room", []string{"To", "sip:alice"}, CodeToInvalid},
 		{"From not E.164", "room", []string{"From", "555-1234"}, CodeFromInvalid},
+		// Numbers the numbering plan does not allow, however they are written.
+		{"To 5551234567, Twilio's example of 21211", "room", []string{"To", "5551234567"}, CodeToInvalid},
+		{"To +15551234567", "room", []string{"To", "+15551234567"}, CodeToInvalid},
+		{"To of five digits", "room", []string{"To", "12345"}, CodeToInvalid},
+		{"To +1555", "room", []string{"To", "+1555"}, CodeToInvalid},
+		{"To +44 with too few digits", "room", []string{"To", "+44207946"}, CodeToInvalid},
+		{"From 5551234567", "room", []string{"From", "5551234567"}, CodeFromInvalid},
+		{"From +1555", "room", []string{"From", "+1555"}, CodeFromInvalid},
+		{"client From for a phone To", "room", []string{"From", "client:bob"}, CodeFromInvalid},
+		{"SIP user From for a phone To", "room", []string{"From", "bob"}, CodeFromInvalid},
+		{"SIP user From for a client To", "room", []string{"To", "client:alice", "From", "bob"}, CodeFromInvalid},
 		{"magic invalid From", "room", []string{"From", "+15005550001"}, CodeFromInvalid},
 		{"magic invalid To", "room", []string{"To", "+15005550001"}, CodeToNotValid},
 		{"magic no permission", "room", []string{"To", "+15005550003"}, CodeNoGeoPermission},
@@ -117,8 +128,15 @@ func TestCreateParticipantAccepts(t *testing.T) {
 		{"client To", []string{"To", "client:alice"}, nil},
 		{"sip To", []string{"To", "sip:alice@example.com"}, nil},
 		{"TwiML app To", []string{"To", "app:AP" + strings.Repeat("0", 32)}, nil},
-		{"client From", []string{"To", "+14155550100", "From", "client:bob"}, nil},
+		{"client From for a client To", []string{"To", "client:alice", "From", "client:bob"}, nil},
+		{"client From for a SIP To", []string{"To", "sip:alice@example.com", "From", "client:bob"}, nil},
 		{"SIP user From for SIP To", []string{"To", "sip:alice@example.com", "From", "bob"}, nil},
+		{"phone From for SIP To", []string{"To", "sip:alice@example.com", "From", "+14155550100"}, nil},
+		{"US number without +", []string{"To", "4157663747"}, nil},
+		{"US number with 1 but without +", []string{"To", "14157663747"}, nil},
+		{"international number without +", []string{"To", "4405512345678", "From", "4405512345678"}, nil},
+		{"UK number", []string{"To", "+442079460958"}, nil},
+		{"fictional 555-01XX number", []string{"To", "+14155550199"}, nil},
 		{"booleans in any case", []string{"To", "+14155550100", "Muted", "TRUE", "EarlyMedia", "False"}, map[string]any{"muted": true}},
 		{"Timeout limits", []string{"To", "+14155550100", "Timeout", "5"}, nil},
 		{"Timeout 600", []string{"To", "+14155550100", "Timeout", "600"}, nil},
@@ -169,6 +187,7 @@ func TestFriendlyNameOpensOrJoins(t *testing.T) {
 	conf := str(a["conference_sid"])
 	h.must(200, "POST", confPath(conf), url.Values{"Status": {"completed"}})
 	c := h.dial("Daily Stand-up ☕", "+14155550100")
+	h.dial("Daily Stand-up ☕", "+14155550101")
 	if c["conference_sid"] == conf {
 		t.Fatal("a completed conference was reused")
 	}
@@ -183,10 +202,14 @@ func TestFriendlyNameOpensOrJoins(t *testing.T) {
 }
 
 // TestParticipantProgress follows a dialled participant on the simulator's
-// clock, and the conference starting when it connects.
+// clock, and the conference starting when it connects to the host waiting
+// there.
 func TestParticipantProgress(t *testing.T) {
 	timings := Timings{Queue: time.Second, Connect: 2 * time.Second, Ring: 3 * time.Second, Linger: 4 * time.Second}
 	h := newHarness(t, WithTimings(timings), WithNoAnswer("+14155550199"))
+	if _, err := h.srv.JoinConnected(testAccount, "room", Join{Label: "host"}); err != nil {
+		t.Fatal(err)
+	}
 	p := h.dial("room", "+14155550100", "Label", "caller")
 	conf := str(p["conference_sid"])
 	if p["queue_time"] != "1000" {

@@ -280,6 +280,32 @@ func (c *conference) liveCount() int {
 	return n
 }
 
+// starter returns the participant that starts c, or nil while c cannot
+// start: Twilio needs at least two connected participants, one of them with
+// StartConferenceOnEnter. Of several, joined is preferred (it is the one
+// whose arrival starts the conference), then the earliest to join.
+func (c *conference) starter(joined *participant) *participant {
+	connected := 0
+	var first *participant
+	for _, p := range c.participants {
+		if p.status != model.ParticipantConnected {
+			continue
+		}
+		connected++
+		if p.startOnEnter && (first == nil || p.updated.Before(first.updated) ||
+			p.updated.Equal(first.updated) && p.callSID < first.callSID) {
+			first = p
+		}
+	}
+	switch {
+	case connected < 2 || first == nil:
+		return nil
+	case joined.startOnEnter:
+		return joined
+	}
+	return first
+}
+
 // present reports whether p is still in c (it may have left since an event
 // about it was scheduled).
 func (c *conference) present(p *participant) bool {
@@ -331,16 +357,21 @@ func (s *Server) addParticipant(c *conference, p *participant, at time.Time, con
 	})
 }
 
-// connect marks p connected; a start-conference-on-enter participant starts
-// the conference (and its recording, if one was asked for).
+// connect marks p connected. The conference (and its recording, if one was
+// asked for) starts once it has two connected participants, one of them with
+// StartConferenceOnEnter: Twilio's conferences "will not start until at least
+// two participants join", and a lone caller waits in an init conference.
 func (s *Server) connect(c *conference, p *participant, at time.Time) {
 	p.status, p.updated = model.ParticipantConnected, at
 	s.emit(c, "participant-join", at, p)
-	if c.status == model.ConferenceInit && p.startOnEnter {
+	if c.status != model.ConferenceInit {
+		return
+	}
+	if starter := c.starter(p); starter != nil {
 		c.status, c.updated = model.ConferenceInProgress, at
 		s.emit(c, "conference-start", at, nil)
 		if c.record {
-			s.startRecording(c, p.callSID, "Conference", at)
+			s.startRecording(c, starter.callSID, "Conference", at)
 		}
 	}
 }
