@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,6 +45,9 @@ type Options struct {
 	Theme      string              // auto, dark or light (see DetectTheme)
 	HoldURL    string              // what held callers hear; empty means Twilio's default music
 	AccountSID string              // shown in the header so the user knows which account they act on
+	Profile    string              // the twilio-cli profile in use, shown in the header; "" for none
+	// Announcements are offered by name in the announce prompts.
+	Announcements []Announcement
 	Now        func() time.Time    // the clock; nil means time.Now (tests pin it)
 	Getenv     func(string) string // for NO_COLOR and COLORFGBG; nil means an empty environment
 	In         io.Reader           // nil means the terminal on stdin
@@ -134,6 +138,8 @@ type App struct {
 	start         tea.Cmd // the first fetch, begun in New because Init cannot change the model
 	lines         memo    // styled header, footer and flash lines by their plain text
 
+	announce announceOffer // saved and recent announcements for the prompts
+
 	trail    *audit.Log
 	auditErr error   // the open error or the first record that missed the file; never cleared
 	logView  logView // this session's audit records, when open
@@ -184,6 +190,7 @@ func New(svc Service, opts Options) App {
 		width:    80,
 		height:   24,
 		lines:    newMemo(),
+		announce: announceOffer{saved: slices.Clone(opts.Announcements)},
 	}
 	a.clock = a.now()
 	a.trail = opts.Audit

@@ -26,6 +26,7 @@ type Prompt struct {
 	input     textinput.Model
 	err       error
 	submitted bool
+	hints     []string // lines under the input, such as what tab completes to
 }
 
 // NewPrompt returns a prompt titled title whose answer, once validate
@@ -41,6 +42,16 @@ func NewPrompt(st FormStyles, id, title, placeholder string, validate func(strin
 	st.styleInput(&in)
 	in.Focus()
 	return Prompt{KeyMap: DefaultFormKeyMap(), st: st, id: id, title: title, validate: validate, input: in}
+}
+
+// offer makes tab complete to one of suggestions and shows hints under
+// the input.
+func (p *Prompt) offer(suggestions, hints []string) {
+	if len(suggestions) > 0 {
+		p.input.ShowSuggestions = true
+		p.input.SetSuggestions(suggestions)
+	}
+	p.hints = hints
 }
 
 // Init satisfies the usual component shape; the prompt needs no start command.
@@ -100,6 +111,9 @@ func (p Prompt) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp(
 func (p Prompt) View(width, height int) string {
 	inner := formInnerWidth(p.st, width)
 	rows := []string{p.input.View()}
+	for _, h := range p.hints {
+		rows = append(rows, p.st.Hint.Render(model.InertN(h, inner)))
+	}
 	if p.err != nil {
 		rows = append(rows, formErrorLines(p.st, p.err.Error(), inner, 0)...)
 	}
