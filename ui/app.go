@@ -45,9 +45,6 @@ type Options struct {
 	Theme      string              // auto, dark or light (see DetectTheme)
 	HoldURL    string              // what held callers hear; empty means Twilio's default music
 	AccountSID string              // shown in the header so the user knows which account they act on
-	Profile    string              // the twilio-cli profile in use, shown in the header; "" for none
-	// Announcements are offered by name in the announce prompts.
-	Announcements []Announcement
 	Now        func() time.Time    // the clock; nil means time.Now (tests pin it)
 	Getenv     func(string) string // for NO_COLOR and COLORFGBG; nil means an empty environment
 	In         io.Reader           // nil means the terminal on stdin
@@ -58,6 +55,12 @@ type Options struct {
 	// AuditErr is why the audit log could not be opened, if it could not:
 	// the console runs, and says so on every screen.
 	AuditErr error
+
+	// Profile is the twilio-cli profile in use, named in the header; ""
+	// for none (credentials from the environment, or the demo).
+	Profile string
+	// Announcements are offered by name in the announce prompts.
+	Announcements []Announcement
 }
 
 // MinRefresh is the shortest poll interval the console uses: faster polling
