@@ -231,3 +231,31 @@ func TestConfigCommand(t *testing.T) {
 		t.Errorf("config without credentials printed:\n%s", stdout.String())
 	}
 }
+
+// TestREADMEConfigExample holds that the README's example file is valid:
+// it parses, its keys remap cleanly, and its profile section applies.
+func TestREADMEConfigExample(t *testing.T) {
+	raw, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, end, err := section(string(raw), "config-example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	example := strings.TrimSuffix(strings.TrimPrefix(string(raw[start:end]), "```toml\n"), "```\n")
+	o, err := parseArgs(nil, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := resolveSettings(o, configHome(t, example))
+	if err != nil {
+		t.Fatalf("the README's example: %v", err)
+	}
+	if s.creds.Profile != "prod" || !s.eff.ReadOnly || s.eff.Refresh != 5*time.Second {
+		t.Errorf("the example's [profiles.prod] did not apply: profile %q read-only %v refresh %v", s.creds.Profile, s.eff.ReadOnly, s.eff.Refresh)
+	}
+	if got := s.keys.Mute.Keys(); len(got) != 1 || got[0] != "z" {
+		t.Errorf("the example's mute is %q", got)
+	}
+}
