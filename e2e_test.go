@@ -114,7 +114,8 @@ var rowRE = regexp.MustCompile(`^▶\s+(.+?)\s+(CA[0-9a-f…]+)\s+(\S+)\s+(muted
 func TestEndToEndDemo(t *testing.T) {
 	needTmux(t)
 	bin := buildBinary(t)
-	s := startTmux(t, 80, 24, []string{"TERM=xterm-256color", "NO_COLOR="},
+	home := t.TempDir() // the binary reads its config file and twilio-cli profiles from home
+	s := startTmux(t, 80, 24, []string{"TERM=xterm-256color", "NO_COLOR=", "HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_STATE_HOME=" + home},
 		fmt.Sprintf("%s --demo --refresh 1s; echo EXITED $?; sleep 60", bin))
 
 	s.waitFor("the conference list", regexp.MustCompile(`(?s)DEMO.*in-progress`))
