@@ -167,7 +167,8 @@ func testKeys() ui.KeyMap {
 	}
 	return ui.KeyMap{
 		Up: b("up", "up", "k"), Down: b("down", "down", "j"), Quit: b("quit", "q"), Help: b("help", "?"),
-		Mute: b("mute/unmute", "m"), Hold: b("hold/resume", "h"), Coach: b("coach", "c"),
+		AuditLog: b("audit log", "L"),
+		Mute:     b("mute/unmute", "m"), Hold: b("hold/resume", "h"), Coach: b("coach", "c"),
 		ShowCompleted: b("completed too", "c"),
 		Yes:           b("yes", "y"), No: b("no", "n", "esc"),
 	}
@@ -210,6 +211,10 @@ func TestRemap(t *testing.T) {
 			wantErr: []string{`"Mute" is not a key a terminal can send`}},
 		{name: "a control character", file: "[keys]\nmute = [\"\\u0007\"]\n", line: 2,
 			wantErr: []string{"is not a key a terminal can send"}},
+		{name: "the audit log key is on every screen", file: "[keys]\naudit_log = [\"m\"]\n", line: 2,
+			wantErr: []string{`key "m" is bound to both`, "audit_log"}},
+		{name: "ctrl+c is taken", file: "[keys]\nquit = [\"ctrl+c\"]\n", line: 2,
+			wantErr: []string{"ctrl+c always quits"}},
 		{name: "an unknown action", file: "theme = \"dark\"\n[keys]\nmuet = [\"z\"]\n", line: 3,
 			wantErr: []string{`unknown action "muet"`, "mute", "stop_recording"}},
 	}

@@ -97,6 +97,9 @@ func (f *File) Remap(km ui.KeyMap) (ui.KeyMap, error) {
 			if k == "space" {
 				k = " "
 			}
+			if k == "ctrl+c" {
+				return km, f.errAt("keys."+name, fmt.Sprintf("keys.%s: ctrl+c always quits the console; choose another key", name))
+			}
 			if !typeable(k) {
 				return km, f.errAt("keys."+name, fmt.Sprintf("keys.%s: %q is not a key a terminal can send: use one character such as \"z\", or a name such as enter, esc, tab, up, pgdown, f5 or ctrl+x", name, k))
 			}
