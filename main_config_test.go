@@ -259,3 +259,20 @@ func TestREADMEConfigExample(t *testing.T) {
 		t.Errorf("the example's mute is %q", got)
 	}
 }
+
+// TestConfigAuditLogHome holds that "~/" in the file's audit_log means the
+// home folder, as it would in a shell.
+func TestConfigAuditLogHome(t *testing.T) {
+	env := configHome(t, "audit_log = \"~/logs/audit.jsonl\"\n")
+	o, err := parseArgs([]string{"--demo"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := resolveSettings(o, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(env("HOME"), "logs", "audit.jsonl"); s.eff.AuditLog != want {
+		t.Errorf("audit_log = %q, want %q", s.eff.AuditLog, want)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"confconsole/api"
@@ -71,6 +72,10 @@ func resolveSettings(o options, getenv func(string) string) (settings, error) {
 		s.eff.Set(name, "default")
 	}
 	s.file.Apply(&s.eff, s.creds.Profile)
+	if rest, ok := strings.CutPrefix(s.eff.AuditLog, "~/"); ok && getenv(config.EnvHome) != "" {
+		// A shell expands ~ in a flag; the file gets the same courtesy.
+		s.eff.AuditLog = filepath.Join(getenv(config.EnvHome), rest)
+	}
 	for flagName := range o.set {
 		name, ok := flagSettings[flagName]
 		if !ok {
