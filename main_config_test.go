@@ -260,11 +260,11 @@ func TestREADMEConfigExample(t *testing.T) {
 	}
 }
 
-// TestConfigAuditLogHome holds that "~/" in the file's audit_log means the
-// home folder, as it would in a shell.
-func TestConfigAuditLogHome(t *testing.T) {
+// TestConfigAuditLog holds that "~/" in the file's audit_log means the
+// home folder, as it would in a shell, and that --demo ignores the file's.
+func TestConfigAuditLog(t *testing.T) {
 	env := configHome(t, "audit_log = \"~/logs/audit.jsonl\"\n")
-	o, err := parseArgs([]string{"--demo"}, &bytes.Buffer{})
+	o, err := parseArgs(nil, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,5 +274,17 @@ func TestConfigAuditLogHome(t *testing.T) {
 	}
 	if want := filepath.Join(env("HOME"), "logs", "audit.jsonl"); s.eff.AuditLog != want {
 		t.Errorf("audit_log = %q, want %q", s.eff.AuditLog, want)
+	}
+
+	// The demo's made-up calls stay out of the file's audit log.
+	o, err = parseArgs([]string{"--demo"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err = resolveSettings(o, env); err != nil {
+		t.Fatal(err)
+	}
+	if s.eff.AuditLog != "" {
+		t.Errorf("with --demo, audit_log = %q, want the demo's none", s.eff.AuditLog)
 	}
 }

@@ -27,12 +27,9 @@ type settings struct {
 	keys        ui.KeyMap
 }
 
-// flagSettings maps each flag that a config file can also set to the
-// setting's name in the file.
-var flagSettings = map[string]string{
-	"theme": "theme", "refresh": "refresh", "hold-url": "hold_url", "audit-log": "audit_log",
-	"read-only": "read_only", "conference": "conference",
-}
+// fileSettings are the settings a config file shares with flags, by their
+// names in the file; a flag's name has - where the file has _.
+var fileSettings = [...]string{"theme", "refresh", "hold_url", "audit_log", "read_only", "conference"}
 
 // resolveSettings reads the config file and the credentials and merges
 // them with the command line. A broken file or key map is an error; missing
@@ -68,7 +65,7 @@ func resolveSettings(o options, getenv func(string) string) (settings, error) {
 	newFlagSet(&d) // the flags' defaults
 	s.eff = config.Effective{Theme: d.theme, Refresh: d.refresh, HoldURL: d.holdURL, AuditLog: d.auditLog,
 		ReadOnly: d.readOnly, Conference: d.conference}
-	for _, name := range flagSettings {
+	for _, name := range fileSettings {
 		s.eff.Set(name, "default")
 	}
 	s.file.Apply(&s.eff, s.creds.Profile)
@@ -76,9 +73,9 @@ func resolveSettings(o options, getenv func(string) string) (settings, error) {
 		// A shell expands ~ in a flag; the file gets the same courtesy.
 		s.eff.AuditLog = filepath.Join(getenv(config.EnvHome), rest)
 	}
-	for flagName := range o.set {
-		name, ok := flagSettings[flagName]
-		if !ok {
+	for _, name := range fileSettings {
+		flagName := strings.ReplaceAll(name, "_", "-")
+		if !o.set[flagName] {
 			continue
 		}
 		switch name {
@@ -96,6 +93,12 @@ func resolveSettings(o options, getenv func(string) string) (settings, error) {
 			s.eff.Conference = o.conference
 		}
 		s.eff.Set(name, "flag --"+flagName)
+	}
+	if o.demo && !o.set["audit-log"] {
+		// The demo's calls are not real: its actions go to no audit log
+		// unless --audit-log asks, whatever the file says.
+		s.eff.AuditLog = ""
+		s.eff.Set("audit_log", "default")
 	}
 	keys, err := s.file.Remap(defaultKeyMap())
 	if err != nil {
