@@ -29,7 +29,9 @@ type settings struct {
 
 // fileSettings are the settings a config file shares with flags, by their
 // names in the file; a flag's name has - where the file has _.
-var fileSettings = [...]string{"theme", "refresh", "hold_url", "audit_log", "read_only", "conference"}
+func fileSettings() []string {
+	return []string{"theme", "refresh", "hold_url", "audit_log", "read_only", "conference"}
+}
 
 // resolveSettings reads the config file and the credentials and merges
 // them with the command line. A broken file or key map is an error; missing
@@ -65,7 +67,7 @@ func resolveSettings(o options, getenv func(string) string) (settings, error) {
 	newFlagSet(&d) // the flags' defaults
 	s.eff = config.Effective{Theme: d.theme, Refresh: d.refresh, HoldURL: d.holdURL, AuditLog: d.auditLog,
 		ReadOnly: d.readOnly, Conference: d.conference}
-	for _, name := range fileSettings {
+	for _, name := range fileSettings() {
 		s.eff.Set(name, "default")
 	}
 	s.file.Apply(&s.eff, s.creds.Profile)
@@ -73,7 +75,7 @@ func resolveSettings(o options, getenv func(string) string) (settings, error) {
 		// A shell expands ~ in a flag; the file gets the same courtesy.
 		s.eff.AuditLog = filepath.Join(getenv(config.EnvHome), rest)
 	}
-	for _, name := range fileSettings {
+	for _, name := range fileSettings() {
 		flagName := strings.ReplaceAll(name, "_", "-")
 		if !o.set[flagName] {
 			continue

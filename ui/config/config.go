@@ -61,7 +61,9 @@ type Settings struct {
 
 // settingNames lists the settings in the order `confconsole config` prints
 // them and error messages list them.
-var settingNames = []string{"theme", "refresh", "hold_url", "audit_log", "read_only", "conference", "announcements"}
+func settingNames() []string {
+	return []string{"theme", "refresh", "hold_url", "audit_log", "read_only", "conference", "announcements"}
+}
 
 // document is the whole file as TOML sees it.
 type document struct {
@@ -266,7 +268,7 @@ func decodeError(path string, err error) error {
 
 // knownHint says which names are allowed where an unknown one was found.
 func knownHint(key []string) string {
-	settings := strings.Join(settingNames, ", ")
+	settings := strings.Join(settingNames(), ", ")
 	if len(key) >= 3 && key[0] == "profiles" {
 		return "a profile's section can set " + settings
 	}

@@ -43,7 +43,7 @@ func TestParseAndApply(t *testing.T) {
 	}
 	base := func() Effective {
 		e := Effective{Theme: "auto", Refresh: 2 * time.Second}
-		for _, s := range settingNames {
+		for _, s := range settingNames() {
 			e.Set(s, "default")
 		}
 		return e
