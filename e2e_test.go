@@ -114,7 +114,8 @@ var rowRE = regexp.MustCompile(`^▶\s+(.+?)\s+(CA[0-9a-f…]+)\s+(\S+)\s+(muted
 func TestEndToEndDemo(t *testing.T) {
 	needTmux(t)
 	bin := buildBinary(t)
-	s := startTmux(t, 80, 24, []string{"TERM=xterm-256color", "NO_COLOR="},
+	home := t.TempDir() // the binary reads its config file and twilio-cli profiles from home
+	s := startTmux(t, 80, 24, []string{"TERM=xterm-256color", "NO_COLOR=", "HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_STATE_HOME=" + home},
 		fmt.Sprintf("%s --demo --refresh 1s; echo EXITED $?; sleep 60", bin))
 
 	s.waitFor("the conference list", regexp.MustCompile(`(?s)DEMO.*in-progress`))
@@ -162,4 +163,64 @@ func TestEndToEndDemo(t *testing.T) {
 	if scr := s.screen(); strings.Contains(scr, "confconsole") && strings.Contains(scr, callSID) {
 		t.Errorf("the console's table is still on screen after quitting:\n%s", scr)
 	}
+}
+
+// TestEndToEndRemappedKey runs the built binary in a real terminal with a
+// config file that moves mute from m to z: m no longer mutes, z does, and
+// the help overlay shows z. Home and the config folder are temporary, so
+// nothing of the user running the tests is read.
+func TestEndToEndRemappedKey(t *testing.T) {
+	needTmux(t)
+	bin := buildBinary(t)
+	home := t.TempDir()
+	xdg := filepath.Join(home, "config")
+	if err := os.MkdirAll(filepath.Join(xdg, "confconsole"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(xdg, "confconsole", "config.toml"), []byte("[keys]\nmute = [\"z\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startTmux(t, 100, 30, []string{"TERM=xterm-256color", "NO_COLOR=", "HOME=" + home, "XDG_CONFIG_HOME=" + xdg, "XDG_STATE_HOME=" + home},
+		fmt.Sprintf("%s --demo --refresh 1s; echo EXITED $?; sleep 60", bin))
+
+	s.waitFor("the conference list", regexp.MustCompile(`(?s)DEMO.*in-progress`))
+	s.keys("Enter")
+	s.waitFor("the participants of the first conference", regexp.MustCompile(`(?m)^▶.*connected`))
+	rowOf := func(label, callSID, state string) *regexp.Regexp {
+		return regexp.MustCompile(`(?m)^.\s+` + regexp.QuoteMeta(label) + `\s+` + regexp.QuoteMeta(callSID) + `\s+\S+\s+` + regexp.QuoteMeta(state) + `\s`)
+	}
+
+	// m is no longer mute. The arrow key after it moves the selection to
+	// the second row; once it has, m was read too, and no row is muting.
+	s.keys("m")
+	s.keys("Down")
+	scr := s.waitFor("the second row selected", regexp.MustCompile(`(?m)^\s+LABEL.*\n  .*\n▶`))
+	if strings.Contains(scr, "muting…") {
+		t.Fatalf("m still acts on the participant:\n%s", scr)
+	}
+
+	// The help overlay shows z for mute, not m.
+	s.keys("?")
+	scr = s.waitFor("the help overlay with z for mute", regexp.MustCompile(`(?s)confconsole · keys.*\bz\s+mute/unmute`))
+	if regexp.MustCompile(`(?m)\bm\s+mute/unmute`).MatchString(scr) {
+		t.Errorf("the help still shows m for mute:\n%s", scr)
+	}
+	s.keys("?")
+	scr = s.waitFor("the table again", regexp.MustCompile(`(?m)^▶`))
+
+	// z mutes (or unmutes), confirmed by a poll.
+	row := rowRE.FindStringSubmatch(selectedRow(scr))
+	if row == nil {
+		t.Fatalf("no selected participant row:\n%s", scr)
+	}
+	label, callSID := row[1], row[2]
+	want := "muted"
+	if row[4] == "muted" {
+		want = "-"
+	}
+	s.keys("z")
+	s.waitFor(fmt.Sprintf("%s to show %q after z", label, want), rowOf(label, callSID, want))
+
+	s.keys("q")
+	s.waitFor("the program to exit", regexp.MustCompile(`EXITED 0`))
 }

@@ -68,6 +68,9 @@ type options struct {
 	holdURL    string
 	auditLog   string // "" means the default path; "-" means none
 	version    bool
+	profile    string          // a twilio-cli profile by name
+	configPath string          // the config file; "" means the default path
+	set        map[string]bool // the flags given on the command line
 }
 
 // parseArgs reads the console's flags. Help goes to stderr and returns
@@ -82,6 +85,8 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		}
 		return o, usageError{err}
 	}
+	o.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
 	return o, o.check(fs)
 }
 
@@ -98,11 +103,14 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.StringVar(&o.holdURL, "hold-url", "", "TwiML or audio URL callers hear while on hold (default: Twilio's hold music)")
 	fs.StringVar(&o.auditLog, "audit-log", "", "JSON Lines file recording every action sent, or - for none (default: $XDG_STATE_HOME/confconsole/audit.jsonl, else ~/.local/state/confconsole/audit.jsonl; none with --demo)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.StringVar(&o.profile, "profile", "", "use this twilio-cli profile (from ~/.twilio-cli/config.json) instead of the environment or the active profile")
+	fs.StringVar(&o.configPath, "config", "", "configuration file (default: $XDG_CONFIG_HOME/confconsole/config.toml, else ~/.config/confconsole/config.toml)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), `Usage:
   confconsole [flags]        moderate live conferences (credentials from the environment)
   confconsole --demo         try it against the built-in simulator
   confconsole sim [flags]    run the Twilio-compatible simulator (see confconsole sim --help)
+  confconsole config [flags] print the effective configuration and where each value came from
 
 Environment:
   TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN       account credentials, or
@@ -121,7 +129,7 @@ Flags:
 // do instead.
 func (o options) check(fs *flag.FlagSet) error {
 	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q; the only subcommand is sim (see --help)", fs.Arg(0))}
+		return usageError{fmt.Errorf("unexpected argument %q; the subcommands are sim and config (see --help)", fs.Arg(0))}
 	}
 	if o.refresh < minRefresh {
 		return usageError{fmt.Errorf("--refresh %v is too fast: use at least %v", o.refresh, minRefresh)}
@@ -143,6 +151,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) > 0 && args[0] == "sim" {
 		return sim.Main(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "config" {
+		return runConfig(ctx, args[1:], getenv, stdout, stderr)
+	}
 	o, err := parseArgs(args, stderr)
 	if err != nil {
 		return err
@@ -151,6 +162,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stdout, "confconsole", version)
 		return nil
 	}
+	st, err := resolveSettings(o, getenv)
+	if err != nil {
+		return err
+	}
+	o = st.apply(o)
 
 	var cfg api.Config
 	if o.demo {
@@ -161,10 +177,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		defer stopDemo()
 		cfg = demoCfg
 	} else {
-		cfg, err = api.ConfigFromEnv(getenv)
-		if err != nil {
-			return fmt.Errorf("%w\n(or try the console without an account: confconsole --demo)", err)
+		if st.credErr != nil {
+			return fmt.Errorf("%w\n(or try the console without an account: confconsole --demo)", st.credErr)
 		}
+		cfg = st.creds.Config
 		if o.apiURL != "" {
 			cfg.BaseURL = o.apiURL
 		}
@@ -179,7 +195,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	defer trail.Close() //nolint:errcheck // every record was synced as it was written
 	return ui.Run(ctx, client, ui.Options{
-		Keys:       defaultKeyMap(),
+		Keys:       st.keys,
 		Conference: o.conference,
 		Refresh:    o.refresh,
 		ReadOnly:   o.readOnly,
@@ -192,6 +208,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		Out:        stdout,
 		Audit:      trail,
 		AuditErr:   auditErr,
+
+		Profile:       st.creds.Profile,
+		Announcements: st.announcements(),
 	})
 }
 

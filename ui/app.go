@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,6 +55,12 @@ type Options struct {
 	// AuditErr is why the audit log could not be opened, if it could not:
 	// the console runs, and says so on every screen.
 	AuditErr error
+
+	// Profile is the twilio-cli profile in use, named in the header; ""
+	// for none (credentials from the environment, or the demo).
+	Profile string
+	// Announcements are offered by name in the announce prompts.
+	Announcements []Announcement
 }
 
 // MinRefresh is the shortest poll interval the console uses: faster polling
@@ -134,6 +141,8 @@ type App struct {
 	start         tea.Cmd // the first fetch, begun in New because Init cannot change the model
 	lines         memo    // styled header, footer and flash lines by their plain text
 
+	announce announceOffer // saved and recent announcements for the prompts
+
 	trail    *audit.Log
 	auditErr error   // the open error or the first record that missed the file; never cleared
 	logView  logView // this session's audit records, when open
@@ -188,6 +197,7 @@ func New(svc Service, opts Options) App {
 		width:    80,
 		height:   24,
 		lines:    newMemo(),
+		announce: announceOffer{saved: slices.Clone(opts.Announcements)},
 	}
 	a.clock = a.now()
 	a.trail = opts.Audit

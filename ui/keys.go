@@ -113,7 +113,7 @@ func (km KeyMap) ReadOnly() KeyMap {
 // should have none.
 func (km KeyMap) Conflicts() []string {
 	everywhere := []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom,
-		km.Open, km.Back, km.Filter, km.Sort, km.SortReverse, km.Refresh, km.Help, km.Quit}
+		km.Open, km.Back, km.Filter, km.Sort, km.SortReverse, km.Refresh, km.AuditLog, km.Help, km.Quit}
 	screens := [][]key.Binding{
 		append(slices.Clone(everywhere), km.ShowCompleted),
 		append(slices.Clone(everywhere), km.Events, km.Mute, km.Hold, km.Coach, km.Announce,

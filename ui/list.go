@@ -270,6 +270,9 @@ func (a *App) listView() string {
 	if a.opts.AccountSID != "" {
 		title = append(title, a.st.Faint.Render(a.opts.AccountSID))
 	}
+	if a.opts.Profile != "" {
+		title = append(title, a.st.Faint.Render("profile "+model.InertN(a.opts.Profile, 24)))
+	}
 	if a.opts.Demo {
 		title = append(title, a.st.Badge.Render(" DEMO "))
 	}

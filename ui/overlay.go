@@ -81,14 +81,12 @@ func (a App) roomFormKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		if !ok {
 			return a, nil
 		}
-		pr := NewPrompt(fst, promptAnnounce, "Announce to "+participantName(p),
-			"https://… TwiML or audio URL", RequireHTTPURL)
+		pr := a.newAnnouncePrompt(fst, promptAnnounce, "Announce to "+participantName(p))
 		r.prompt = &pr
 		r.promptTarget, r.promptName = p.CallSID, participantName(p)
 		r.form = formPrompt
 	case key.Matches(msg, k.AnnounceAll):
-		pr := NewPrompt(fst, promptAnnounceAll, "Announce to everyone in "+conferenceName(r.conf),
-			"https://… TwiML or audio URL", RequireHTTPURL)
+		pr := a.newAnnouncePrompt(fst, promptAnnounceAll, "Announce to everyone in "+conferenceName(r.conf))
 		r.prompt = &pr
 		r.form = formPrompt
 	case key.Matches(msg, k.Add):
@@ -265,10 +263,10 @@ func (a App) promptAnswered(m promptSubmitMsg) (App, tea.Cmd) {
 		if !a.startAction(p, pendingAction{kind: actAnnounce}) {
 			return a, nil
 		}
-		u := api.UpdateParticipant{AnnounceURL: m.value}
+		u := api.UpdateParticipant{AnnounceURL: a.announceURL(m.value)}
 		return a, updateParticipantCmd(a.svc, a.scope(), p, participantName(p), actAnnounce, u)
 	case promptAnnounceAll:
-		return a, updateConferenceCmd(a.svc, a.scope(), conferenceName(r.conf), actAnnounceAll, api.ConferenceUpdate{AnnounceURL: m.value})
+		return a, updateConferenceCmd(a.svc, a.scope(), conferenceName(r.conf), actAnnounceAll, api.ConferenceUpdate{AnnounceURL: a.announceURL(m.value)})
 	case promptEnd:
 		return a, updateConferenceCmd(a.svc, a.scope(), conferenceName(r.conf), actEnd, api.ConferenceUpdate{Status: string(model.ConferenceCompleted)})
 	}

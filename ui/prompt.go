@@ -27,6 +27,7 @@ type Prompt struct {
 	input     textinput.Model
 	err       error
 	submitted bool
+	hints     []string // lines under the input, such as what tab completes to
 }
 
 // NewPrompt returns a prompt titled title whose answer, once validate
@@ -50,6 +51,16 @@ func NewPrompt(st FormStyles, id, title, placeholder string, validate func(strin
 func (p Prompt) WithDetail(lines ...string) Prompt {
 	p.detail = lines
 	return p
+}
+
+// offer makes tab complete to one of suggestions and shows hints under
+// the input.
+func (p *Prompt) offer(suggestions, hints []string) {
+	if len(suggestions) > 0 {
+		p.input.ShowSuggestions = true
+		p.input.SetSuggestions(suggestions)
+	}
+	p.hints = hints
 }
 
 // Init satisfies the usual component shape; the prompt needs no start command.
@@ -108,11 +119,14 @@ func (p Prompt) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp(
 // View draws the prompt in a box at most width columns wide.
 func (p Prompt) View(width, height int) string {
 	inner := formInnerWidth(p.st, width)
-	rows := make([]string, 0, len(p.detail)+2)
+	rows := make([]string, 0, len(p.detail)+len(p.hints)+2)
 	for _, d := range p.detail {
 		rows = append(rows, p.st.Hint.Render(model.InertN(d, inner)))
 	}
 	rows = append(rows, p.input.View())
+	for _, h := range p.hints {
+		rows = append(rows, p.st.Hint.Render(model.InertN(h, inner)))
+	}
 	if p.err != nil {
 		rows = append(rows, formErrorLines(p.st, p.err.Error(), inner, 0)...)
 	}

@@ -149,6 +149,9 @@ func (a *App) roomTitle() string {
 	key := fmt.Sprint("title|", r.conf.SID, "|", r.conf.FriendlyName, "|", a.opts.Demo, a.opts.ReadOnly, "|", r.rec, "|", a.auditErr != nil, "|", a.width)
 	return a.lines.get(key, func() string {
 		parts := []string{a.st.Title.Render("confconsole"), a.st.Title.Render(conferenceName(r.conf)), a.st.Faint.Render(r.conf.SID)}
+		if a.opts.Profile != "" {
+			parts = append(parts, a.st.Faint.Render("profile "+model.InertN(a.opts.Profile, 24)))
+		}
 		if a.opts.Demo {
 			parts = append(parts, a.st.Badge.Render(" DEMO "))
 		}
