@@ -70,7 +70,7 @@ func TestOpenConference(t *testing.T) {
 		{"by SID", confSID, screenRoom, "", "FetchConference " + confSID},
 		{"by friendly name", "sales-standup", screenRoom, "", "ListConferences in-progress |sales-standup"},
 		{"unknown name falls back to the list", "nope", screenList, `no conference named "nope" is in progress`, "ListConferences in-progress |"},
-		{"unknown SID falls back to the list", "CF" + strings.Repeat("c", 32), screenList, "not found", "FetchConference"},
+		{"unknown SID falls back to the list", "CF" + strings.Repeat("c", 32), screenList, "no conference CF" + strings.Repeat("c", 32) + " on this account; pick one from the list", "FetchConference"},
 		{"no conference opens the list", "", screenList, "", "ListConferences in-progress |"},
 	}
 	for _, tc := range tests {
@@ -638,16 +638,24 @@ func TestRecording(t *testing.T) {
 	tests := []struct {
 		name      string
 		status    model.RecordingStatus
+		meanwhile func(*fakeService) // after the room opened, before the keys
 		keys      []string
 		wantCall  string
 		wantFlash string
 		wantHead  string
 	}{
-		{"pause", model.RecordingInProgress, []string{"p"}, "UpdateRecording " + confSID + " Twilio.CURRENT paused", "recording paused", "REC paused"},
-		{"resume", model.RecordingPaused, []string{"p"}, "UpdateRecording " + confSID + " Twilio.CURRENT in-progress", "recording running", "● REC"},
-		{"stop asks first", model.RecordingInProgress, []string{"P", "y"}, "UpdateRecording " + confSID + " Twilio.CURRENT stopped", "recording stopped", ""},
-		{"stop cancelled", model.RecordingInProgress, []string{"P", "n"}, "", "cancelled", "● REC"},
-		{"nothing to pause", "", []string{"p"}, "", "no recording in progress", ""},
+		{"pause", model.RecordingInProgress, nil, []string{"p"}, "UpdateRecording " + confSID + " Twilio.CURRENT paused", "recording paused", "REC paused"},
+		{"resume", model.RecordingPaused, nil, []string{"p"}, "UpdateRecording " + confSID + " Twilio.CURRENT in-progress", "recording running", "● REC"},
+		{"stop asks first", model.RecordingInProgress, nil, []string{"P", "y"}, "UpdateRecording " + confSID + " Twilio.CURRENT stopped", "recording stopped", ""},
+		{"stop cancelled", model.RecordingInProgress, nil, []string{"P", "n"}, "", "cancelled", "● REC"},
+		{"nothing to pause", "", nil, []string{"p"}, "", "no recording in progress", ""},
+		{"nothing to stop: no question", "", nil, []string{"P", "y"}, "", "no recording in progress or paused; nothing to stop", ""},
+		{"stop a recording that started after the room opened", "", func(f *fakeService) {
+			f.recs[confSID] = []model.Recording{{SID: "RE1", Status: model.RecordingInProgress}}
+		}, []string{"P", "y"}, "UpdateRecording " + confSID + " Twilio.CURRENT stopped", "recording stopped", ""},
+		{"stop a recording that ended meanwhile", model.RecordingInProgress, func(f *fakeService) {
+			f.recs[confSID][0].Status = model.RecordingCompleted
+		}, []string{"P", "y"}, "UpdateRecording " + confSID + " Twilio.CURRENT stopped", "no recording in progress or paused; nothing was changed", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -656,8 +664,14 @@ func TestRecording(t *testing.T) {
 				svc.recs[confSID] = []model.Recording{{SID: "RE1", Status: tc.status}}
 			}
 			h := openRoom(t, svc, nil)
+			if tc.meanwhile != nil {
+				tc.meanwhile(svc)
+			}
 			for _, k := range tc.keys {
 				h.key(k)
+			}
+			if strings.Contains(h.app.flash.text, "20404") {
+				t.Errorf("flash shows Twilio's raw error: %q", h.app.flash.text)
 			}
 			calls := svc.called("UpdateRecording")
 			if tc.wantCall == "" && len(calls) > 0 || tc.wantCall != "" && (len(calls) != 1 || calls[0] != tc.wantCall) {

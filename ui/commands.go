@@ -72,6 +72,9 @@ func resolveConference(svc Service, query string) tea.Cmd {
 		defer cancel()
 		if isConferenceSID(query) {
 			c, err := svc.FetchConference(ctx, query)
+			if isNotFound(err) {
+				return resolvedMsg{query: query, err: fmt.Errorf("no conference %s on this account; pick one from the list", query)}
+			}
 			if err != nil {
 				return resolvedMsg{query: query, err: fmt.Errorf("open conference %s: %w", query, err)}
 			}

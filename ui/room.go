@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -42,9 +43,10 @@ type room struct {
 	query     string           // the applied filter
 	filtering bool
 
-	confirm *confirmation
-	rec     model.RecordingStatus // "" when unknown or none
-	recBusy bool                  // a recording change is on its way: another waits, so p p never pauses and resumes
+	confirm   *confirmation
+	rec       model.RecordingStatus // "" when unknown or none
+	recBusy   bool                  // a recording change is on its way: another waits, so p p never pauses and resumes
+	stopAsked bool                  // P was pressed with no recording known: the fetch on its way decides whether to ask
 
 	form         formKind // the form open over the table, if any
 	add          *AddForm // pointers, for the same reason as filter; nil when closed
@@ -347,7 +349,13 @@ func (a App) roomKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 		return a, recordingCmd(a.svc, a.scope(), recToggle)
 	case key.Matches(msg, k.StopRecording):
-		r.confirm = &confirmation{question: "Stop recording this conference? A stopped recording cannot be resumed.", rec: true}
+		if r.rec == "" {
+			// The header shows no recording, yet one may have started
+			// since it was asked: ask Twilio before asking the user.
+			r.stopAsked = true
+			return a, recordingCmd(a.svc, auditScope{conferenceSID: r.conf.SID}, recFetch)
+		}
+		a.askStopRecording()
 	default:
 		return a.roomFormKey(msg)
 	}
@@ -555,19 +563,41 @@ func (a App) onRecording(m recordingMsg) (App, tea.Cmd) {
 	if m.op != recFetch {
 		a.room.recBusy = false
 	}
-	if m.err != nil {
-		if m.op == recFetch {
-			return a, nil // the header just shows no recording state
-		}
+	stopAsked := m.op == recFetch && a.room.stopAsked
+	if m.op == recFetch {
+		a.room.stopAsked = false
+	}
+	switch {
+	case m.err != nil && stopAsked:
+		a.setFlash("could not check the conference's recording: "+explain(m.err)+"; nothing was stopped", true)
+		return a, nil
+	case m.err != nil && m.op == recFetch:
+		return a, nil // the header just shows no recording state
+	case isNotFound(m.err) || errors.Is(m.err, errNoRecording):
+		// Twilio's 404 for Twilio.CURRENT: the recording ended or never was.
+		a.room.rec = ""
+		a.setFlash(errNoRecording.Error()+"; nothing was changed"+auditNote(m.auditErr), true)
+		return a, nil
+	case m.err != nil:
 		a.setFlash("recording: "+explain(m.err)+auditNote(m.auditErr), true)
 		return a, nil
 	}
 	a.room.rec = m.status
-	switch m.op {
-	case recToggle, recStop:
+	switch {
+	case m.op == recToggle, m.op == recStop:
 		a.setFlash("recording "+recordingWord(m.status)+auditNote(m.auditErr), m.auditErr != nil)
+	case stopAsked && m.status == "":
+		a.setFlash(errNoRecording.Error()+"; nothing to stop", true)
+	case stopAsked:
+		a.askStopRecording()
 	}
 	return a, nil
+}
+
+// askStopRecording asks before stopping the recording: a stopped recording
+// cannot be resumed.
+func (a *App) askStopRecording() {
+	a.room.confirm = &confirmation{question: "Stop recording this conference? A stopped recording cannot be resumed.", rec: true}
 }
 
 // recordingFree marks a recording change as on its way, or says why not.
