@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,68 @@ type confList struct {
 	filter        *textinput.Model
 	query         string
 	filtering     bool
+	sortKey       listSort
+	sortDesc      bool
 	cache         rowCache[confRowKey]
+}
+
+// listSort is how the conference list is ordered. The zero value keeps
+// Twilio's order, newest first; the others sort stably on top of it.
+type listSort int
+
+const (
+	listSortNewest listSort = iota
+	listSortName
+	listSortStatus
+	listSortRegion
+	listSorts // number of orders, for next
+)
+
+func (k listSort) next() listSort { return (k + 1) % listSorts }
+
+// String names the order for the status line and the flash.
+func (k listSort) String() string {
+	switch k {
+	case listSortName:
+		return "name"
+	case listSortStatus:
+		return "status"
+	case listSortRegion:
+		return "region"
+	}
+	return "newest first"
+}
+
+// sortConferences orders cs (in place) by k, reversed when desc.
+func sortConferences(cs []model.Conference, k listSort, desc bool) {
+	var cmp func(a, b model.Conference) int
+	switch k {
+	case listSortName:
+		cmp = func(a, b model.Conference) int {
+			return strings.Compare(strings.ToLower(a.FriendlyName), strings.ToLower(b.FriendlyName))
+		}
+	case listSortStatus:
+		cmp = func(a, b model.Conference) int { return strings.Compare(string(a.Status), string(b.Status)) }
+	case listSortRegion:
+		cmp = func(a, b model.Conference) int { return strings.Compare(a.Region, b.Region) }
+	default:
+		cmp = func(model.Conference, model.Conference) int { return 0 }
+	}
+	if desc {
+		slices.Reverse(cs) // so that ties keep the reversed order too
+		slices.SortStableFunc(cs, func(a, b model.Conference) int { return -cmp(a, b) })
+		return
+	}
+	slices.SortStableFunc(cs, cmp)
+}
+
+// sortedBy says how a table is sorted, the same words on the status line
+// and in the flash: "by label", "by label, reversed".
+func sortedBy(key string, desc bool) string {
+	if desc {
+		return "by " + key + ", reversed"
+	}
+	return "by " + key
 }
 
 type confRowKey struct {
@@ -144,6 +206,9 @@ func (a *App) rebuildList() {
 			l.rows = append(l.rows, c)
 		}
 	}
+	if l.sortKey != listSortNewest || l.sortDesc {
+		sortConferences(l.rows, l.sortKey, l.sortDesc)
+	}
 	l.selIdx = a.listIndex(l.selected)
 	keep := make(map[string]bool, len(l.rows))
 	for _, c := range l.rows {
@@ -247,6 +312,14 @@ func (a App) listKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		l.filter.CursorEnd()
 		a.fixScroll()
 		return a, l.filter.Focus()
+	case key.Matches(msg, k.Sort):
+		l.sortKey = l.sortKey.next()
+		a.rebuildList()
+		a.setFlash("sorted "+sortedBy(l.sortKey.String(), l.sortDesc), false)
+	case key.Matches(msg, k.SortReverse):
+		l.sortDesc = !l.sortDesc
+		a.rebuildList()
+		a.setFlash("sorted "+sortedBy(l.sortKey.String(), l.sortDesc), false)
 	case key.Matches(msg, k.ShowCompleted):
 		l.showCompleted = !l.showCompleted
 		a.rebuildList()
@@ -293,6 +366,9 @@ func (a *App) listView() string {
 		}
 		if h := a.listTableHeight(); len(l.rows) > h {
 			n += fmt.Sprintf(" · rows %d-%d of %d", l.offset+1, min(l.offset+h, len(l.rows)), len(l.rows))
+		}
+		if l.sortKey != listSortNewest || l.sortDesc {
+			n += " · " + sortedBy(l.sortKey.String(), l.sortDesc)
 		}
 		lines = append(lines, a.statusLine(n, &l.poll))
 	}
@@ -375,7 +451,7 @@ func (a *App) listKeys() []key.Binding {
 	if len(a.list.rows) > 0 {
 		bs = append(bs, k.Open)
 	}
-	bs = append(bs, k.ShowCompleted, k.Filter, k.Refresh)
+	bs = append(bs, k.ShowCompleted, k.Filter, k.Sort, k.Refresh)
 	if a.list.query != "" {
 		bs = append(bs, k.Back)
 	}

@@ -330,10 +330,11 @@ func (a App) roomKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, k.Sort):
 		r.sortKey = r.sortKey.Next()
 		a.rebuildRows()
-		a.setFlash("sorted by "+r.sortKey.String(), false)
+		a.setFlash("sorted "+sortedBy(r.sortKey.String(), r.sortDesc), false)
 	case key.Matches(msg, k.SortReverse):
 		r.sortDesc = !r.sortDesc
 		a.rebuildRows()
+		a.setFlash("sorted "+sortedBy(r.sortKey.String(), r.sortDesc), false)
 	case key.Matches(msg, k.Events):
 		r.feed = !r.feed
 		a.fixScroll()

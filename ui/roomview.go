@@ -183,10 +183,7 @@ func (a *App) roomStatus() string {
 		counts += fmt.Sprintf(" · rows %d-%d of %d", r.offset+1, min(r.offset+h, len(r.rows)), len(r.rows))
 	}
 	if r.sortKey != model.SortRoster || r.sortDesc {
-		counts += " · by " + r.sortKey.String()
-		if r.sortDesc {
-			counts += ", reversed"
-		}
+		counts += " · " + sortedBy(r.sortKey.String(), r.sortDesc)
 	}
 	return a.statusLine(counts, &r.poll)
 }
