@@ -305,7 +305,15 @@ func TestReadOnly(t *testing.T) {
 		if h.app.room.confirm != nil || h.app.formActive() {
 			t.Errorf("%s opened something in read-only mode", k)
 		}
+		if want := "read-only: " + k + " ("; !strings.HasPrefix(h.app.flash.text, want) || !strings.HasSuffix(h.app.flash.text, ") is disabled") {
+			t.Errorf("%s in read-only mode: flash %q, want %q…) is disabled", k, h.app.flash.text, want)
+		}
 	}
+	h.key("m")
+	if want := "✗ read-only: m (mute/unmute) is disabled"; !strings.Contains(h.view(), want) {
+		t.Errorf("the screen does not say %q:\n%s", want, h.view())
+	}
+
 	for _, m := range []string{"UpdateParticipant", "DeleteParticipant", "CreateParticipant", "UpdateConference", "UpdateRecording"} {
 		if c := svc.called(m); len(c) > 0 {
 			t.Errorf("read-only sent %v", c)

@@ -358,9 +358,30 @@ func (a App) roomKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 		a.askStopRecording()
 	default:
+		if b, off := a.disabledByReadOnly(msg); off {
+			h := b.Help()
+			a.setFlash(fmt.Sprintf("read-only: %s (%s) is disabled", h.Key, h.Desc), true)
+			return a, nil
+		}
 		return a.roomFormKey(msg)
 	}
 	return a, nil
+}
+
+// disabledByReadOnly finds the binding a key would have been in the key map
+// the console was given, when read-only mode took it away, so that the key
+// is answered rather than ignored.
+func (a *App) disabledByReadOnly(msg tea.KeyMsg) (key.Binding, bool) {
+	if !a.opts.ReadOnly {
+		return key.Binding{}, false
+	}
+	full := a.opts.Keys
+	for _, b := range full.mutating() {
+		if key.Matches(msg, *b) {
+			return *b, true
+		}
+	}
+	return key.Binding{}, false
 }
 
 // filterKey edits the filter as it is typed: the table narrows live, enter
