@@ -340,19 +340,8 @@ func (a *App) listView() string {
 	if l.showCompleted {
 		title[1] = a.st.Text.Render("conferences (with completed)")
 	}
-	if a.opts.AccountSID != "" {
-		title = append(title, a.st.Faint.Render(a.opts.AccountSID))
-	}
-	if a.opts.Demo {
-		title = append(title, a.st.Badge.Render(" DEMO "))
-	}
-	if a.opts.ReadOnly {
-		title = append(title, a.st.ReadOnly.Render(" READ-ONLY "))
-	}
-	if b := a.auditBadge(); b != "" {
-		title = append(title, b)
-	}
-	lines = append(lines, fitStyled(strings.Join(title, "  "), a.width))
+	title = append(title, a.badges()...)
+	lines = append(lines, a.titleLine(title, a.opts.AccountSID))
 	switch {
 	case !l.loaded && l.poll.err == nil:
 		lines = append(lines, a.st.Faint.Render("loading conferences…"))

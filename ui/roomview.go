@@ -148,23 +148,14 @@ func (a *App) roomTitle() string {
 	r := &a.room
 	key := fmt.Sprint("title|", r.conf.SID, "|", r.conf.FriendlyName, "|", a.opts.Demo, a.opts.ReadOnly, "|", r.rec, "|", a.auditErr != nil, "|", a.width)
 	return a.lines.get(key, func() string {
-		parts := []string{a.st.Title.Render("confconsole"), a.st.Title.Render(conferenceName(r.conf)), a.st.Faint.Render(r.conf.SID)}
-		if a.opts.Demo {
-			parts = append(parts, a.st.Badge.Render(" DEMO "))
-		}
-		if a.opts.ReadOnly {
-			parts = append(parts, a.st.ReadOnly.Render(" READ-ONLY "))
-		}
-		if b := a.auditBadge(); b != "" {
-			parts = append(parts, b)
-		}
+		parts := append([]string{a.st.Title.Render("confconsole"), a.st.Title.Render(conferenceName(r.conf))}, a.badges()...)
 		switch r.rec {
 		case model.RecordingInProgress:
 			parts = append(parts, a.st.Muted.Render("● REC"))
 		case model.RecordingPaused:
 			parts = append(parts, a.st.Held.Render("‖ REC paused"))
 		}
-		return fitStyled(strings.Join(parts, "  "), a.width)
+		return a.titleLine(parts, r.conf.SID)
 	})
 }
 
