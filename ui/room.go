@@ -27,6 +27,7 @@ type room struct {
 	selected string              // call SID: the selection follows the participant
 	selIdx   int                 // where the selection was, for when its participant leaves
 	offset   int                 // first row on screen
+	labelW   int                 // the widest label on the roster, for the layout
 	poll     poller
 	loaded   bool
 
@@ -183,6 +184,7 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 		r.events.AddAll(model.Diff(r.roster, merged, m.at))
 	}
 	r.roster = merged
+	r.labelW = longestLabel(merged)
 	r.loaded = true
 	clear(r.byID)
 	for _, p := range merged {

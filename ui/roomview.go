@@ -25,7 +25,7 @@ const (
 )
 
 var participantColumns = [...]column{
-	colLabel:     {title: "LABEL", width: 14, flex: true, max: 40},
+	colLabel:     {title: "LABEL", width: 14, flex: true, max: 40}, // more for longer labels: see participantLayout
 	colSID:       {title: "CALL SID", width: 34, narrow: 11},
 	colStatus:    {title: "STATUS", width: 10},
 	colMuted:     {title: "MUTED", width: 9},
@@ -35,11 +35,15 @@ var participantColumns = [...]column{
 	colTime:      {title: "TIME", width: 5},
 }
 
+// labelMax is the most of a label the table shows, and so the widest the
+// label column grows.
+const labelMax = 64
+
 // participantSteps is the order columns give way on a narrow terminal: the
 // SID shortens first (its tail still tells calls apart), then the least
 // used columns go. Label, status, muted and hold stay at any width.
 var participantSteps = [...]step{
-	{col: colSID},
+	{col: colSID, forFlex: true}, // also so that a whole label shows before a whole SID
 	{col: colEnterExit, drop: true},
 	{col: colCoach},
 	{col: colTime, drop: true},
@@ -56,6 +60,8 @@ type participantRowKey struct {
 	minutes  int64
 	selected bool
 	width    int
+	labelW   int // the layout also follows the longest label
+	sidW     int
 	coachee  string
 }
 
@@ -115,7 +121,7 @@ func (a *App) roomView() string {
 	lines = append(lines, a.roomTitle(), a.roomStatus())
 
 	tw := a.roomTableWidth()
-	lay := planLayout(participantColumns[:], participantSteps[:], tw)
+	lay := a.participantLayout(tw)
 	body := a.roomTable(lay, a.roomTableHeight())
 	if f := a.formView(tw, a.height-roomChrome); f != "" {
 		body = padLines(strings.Split(f, "\n"), len(body))
@@ -141,6 +147,30 @@ func (a *App) roomView() string {
 	}
 	lines = append(lines, a.flashLine(), a.footer(a.roomKeys()))
 	return strings.Join(lines, "\n")
+}
+
+// participantLayout plans the participants table for width tw. The label
+// column asks for the room the longest label on the roster needs, and gets
+// it before the SID is shown whole; it grows past its usual most for a
+// longer label when the room is there (up to labelMax), and no further, so
+// that an event feed beside the table keeps the rest.
+func (a *App) participantLayout(tw int) layout {
+	cols := participantColumns
+	cols[colLabel].roomy = a.room.labelW
+	cols[colLabel].max = max(cols[colLabel].max, a.room.labelW)
+	return planLayout(cols[:], participantSteps[:], tw)
+}
+
+// longestLabel is the width of the widest label in ps as the table shows
+// it, at most labelMax.
+func longestLabel(ps []model.Participant) int {
+	w := 0
+	for _, p := range ps {
+		if p.Label != "" {
+			w = max(w, ansi.StringWidth(model.InertN(p.Label, labelMax)))
+		}
+	}
+	return min(w, labelMax)
 }
 
 // roomTitle is the first header line: where we are and in which mode.
@@ -247,7 +277,7 @@ func ago(now, t time.Time) string {
 func (a *App) roomTable(lay layout, h int) []string {
 	r := &a.room
 	out := make([]string, 0, h+1)
-	out = append(out, a.lines.get(fmt.Sprint("pheader|", lay.width), func() string { return lay.header(participantColumns[:], a.st) }))
+	out = append(out, a.lines.get(fmt.Sprint("pheader|", lay.width, "|", lay.widths[colLabel], "|", lay.widths[colSID]), func() string { return lay.header(participantColumns[:], a.st) }))
 	switch {
 	case !r.loaded && r.poll.err != nil:
 		out = append(out, a.errorLines(r.poll.err, lay.width)...)
@@ -269,7 +299,8 @@ func (a *App) participantRow(lay layout, p model.Participant, selected bool) str
 	r := &a.room
 	pa := r.pending[p.CallSID]
 	mm := r.mismatch[p.CallSID]
-	k := participantRowKey{p: p, pend: pa.kind, mismatch: mm.kind, minutes: minutes(a.clock, p.Created), selected: selected, width: lay.width}
+	k := participantRowKey{p: p, pend: pa.kind, mismatch: mm.kind, minutes: minutes(a.clock, p.Created), selected: selected,
+		width: lay.width, labelW: lay.widths[colLabel], sidW: lay.widths[colSID]}
 	if p.Coaching {
 		k.coachee = r.byID[p.CallSIDToCoach].Label
 	}
@@ -283,7 +314,7 @@ func (a *App) participantRow(lay layout, p model.Participant, selected bool) str
 func (a *App) participantCells(lay layout, p model.Participant, pa, mismatch pendingAction) []cell {
 	st := &a.st.Cells
 	cells := make([]cell, len(participantColumns))
-	label := model.InertN(p.Label, 64)
+	label := model.InertN(p.Label, labelMax)
 	cells[colLabel] = cell{label, st.Text}
 	if label == "" {
 		cells[colLabel] = cell{"-", st.Faint}
