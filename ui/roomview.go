@@ -123,10 +123,19 @@ func (a *App) roomView() string {
 	tw := a.roomTableWidth()
 	lay := a.participantLayout(tw)
 	body := a.roomTable(lay, a.roomTableHeight())
+	feed := r.feed
 	if f := a.formView(tw, a.height-roomChrome); f != "" {
-		body = padLines(strings.Split(f, "\n"), len(body))
+		n := len(body)
+		if feed && a.width < feedSideMin {
+			// A form open over a feed under the table takes the feed's
+			// lines too, or its last fields and its keys would be hidden
+			// behind the feed; the feed comes back when the form closes.
+			n += a.feedBelowRows()
+			feed = false
+		}
+		body = padLines(strings.Split(f, "\n"), n)
 	}
-	if r.feed {
+	if feed {
 		if a.width >= feedSideMin {
 			// The feed takes whatever the table does not need.
 			used := min(lay.total(), tw)
