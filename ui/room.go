@@ -37,6 +37,7 @@ type room struct {
 	mismatch map[string]pendingAction
 	events   *model.EventLog
 	feed     bool // the event feed is shown
+	feedSkip int  // how many of the newest events the feed is scrolled past; 0 shows the newest
 
 	sortKey   model.SortKey
 	sortDesc  bool
@@ -181,7 +182,13 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 	first := !r.loaded
 	merged := model.Merge(r.roster, m.participants)
 	if r.loaded {
-		r.events.AddAll(model.Diff(r.roster, merged, m.at))
+		es := model.Diff(r.roster, merged, m.at)
+		r.events.AddAll(es)
+		if r.feedSkip > 0 {
+			// A feed scrolled back keeps showing the same events while
+			// new ones arrive above them.
+			r.feedSkip = a.clampFeedSkip(r.feedSkip + len(es))
+		}
 	}
 	r.roster = merged
 	r.labelW = longestLabel(merged)
@@ -339,7 +346,18 @@ func (a App) roomKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		a.setFlash("sorted "+sortedBy(r.sortKey.String(), r.sortDesc), false)
 	case key.Matches(msg, k.Events):
 		r.feed = !r.feed
+		r.feedSkip = 0
 		a.fixScroll()
+	case key.Matches(msg, k.FeedOlder, k.FeedNewer):
+		if !r.feed {
+			a.setFlash("the event feed is closed: "+keyName(k.Events)+" opens it", true)
+			return a, nil
+		}
+		page := a.feedPage()
+		if key.Matches(msg, k.FeedNewer) {
+			page = -page
+		}
+		r.feedSkip = a.clampFeedSkip(r.feedSkip + page)
 	case key.Matches(msg, k.Mute):
 		return a.toggleMute()
 	case key.Matches(msg, k.Hold):

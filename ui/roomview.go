@@ -406,19 +406,47 @@ func statusPaint(st *CellPaints, s model.ParticipantStatus) Paint {
 	return st.Ringing
 }
 
-// feedLines renders the event feed, newest first, h lines tall. Each event
-// line is kept in the memo, so an unchanged feed costs lookups.
+// feedPage is how many events the open feed shows at once: beside the
+// table, as tall as the table; under it, its own few lines. Less the title.
+func (a *App) feedPage() int {
+	if a.width >= feedSideMin {
+		return max(a.roomTableHeight(), 1)
+	}
+	return max(a.feedBelowRows()-1, 1)
+}
+
+// clampFeedSkip keeps a feed scroll within the events held: never past the
+// newest, and never so far back that a page is less than full.
+func (a *App) clampFeedSkip(skip int) int {
+	return min(max(skip, 0), max(a.room.events.Len()-a.feedPage(), 0))
+}
+
+// feedLines renders the event feed, newest first, h lines tall, scrolled
+// back by the room's feedSkip. Each event line is kept in the memo, so an
+// unchanged feed costs lookups.
 func (a *App) feedLines(w, h int) []string {
 	out := make([]string, 0, h)
 	n := a.room.events.Len()
-	out = append(out, a.lines.get(fmt.Sprint("feedtitle|", n, "|", w), func() string {
-		return a.st.FeedTitle.Render(fit(fmt.Sprintf("EVENTS (%d)", n), w))
+	skip := min(a.room.feedSkip, max(n-1, 0))
+	shown := min(h-1, n-skip)
+	out = append(out, a.lines.get(fmt.Sprint("feedtitle|", n, "|", skip, "|", shown, "|", w), func() string {
+		title := fmt.Sprintf("EVENTS (%d)", n)
+		if skip > 0 {
+			title = fmt.Sprintf("EVENTS %d-%d of %d, %s newer", skip+1, skip+shown, n, keyName(a.keys.FeedNewer))
+		} else if n > shown {
+			title += fmt.Sprintf(", %s older", keyName(a.keys.FeedOlder))
+		}
+		return a.st.FeedTitle.Render(fit(title, w))
 	}))
 	if n == 0 {
 		out = append(out, a.st.Faint.Render(fit("no changes seen yet", w)))
 	}
 	loc := a.clock.Location()
-	for _, e := range a.room.events.Newest(h - 1) {
+	for i := range max(shown, 0) {
+		e, ok := a.room.events.At(skip + i)
+		if !ok {
+			break
+		}
 		ts := e.At.In(loc).Format("15:04:05")
 		text := e.String()
 		out = append(out, a.lines.get(fmt.Sprint("feed|", w, "|", ts, "|", text), func() string {
@@ -448,7 +476,11 @@ func (a *App) roomKeys() []key.Binding {
 	if _, ok := a.selectedParticipant(); ok {
 		bs = append(bs, k.Mute, k.Hold, k.Coach, k.Announce, k.Remove)
 	}
-	bs = append(bs, k.Add, k.Events, k.Filter, k.Sort, k.AnnounceAll, k.Recording, k.End, k.Refresh, k.Back, k.Quit, k.Help)
+	bs = append(bs, k.Add, k.Events)
+	if r.feed {
+		bs = append(bs, pair(k.FeedOlder, k.FeedNewer))
+	}
+	bs = append(bs, k.Filter, k.Sort, k.AnnounceAll, k.Recording, k.End, k.Refresh, k.Back, k.Quit, k.Help)
 	return enabled(bs...)
 }
 
