@@ -6,6 +6,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"confconsole/model"
 )
 
 // TestHeaderBadgesBeforeSID: on a narrow terminal the DEMO and READ-ONLY
@@ -48,6 +50,38 @@ func TestHeaderBadgesBeforeSID(t *testing.T) {
 			}
 			if !shown || c.sid == shortSID(c.full) && strings.Contains(c.line, c.full) {
 				t.Errorf("%d columns, %s: want SID shown as %q: %q", tc.width, c.name, c.sid, c.line)
+			}
+		}
+	}
+}
+
+// TestHeaderCountsUseTheRowsWords: the status line counts calls on their
+// way in by the word their rows show.
+func TestHeaderCountsUseTheRowsWords(t *testing.T) {
+	tests := []struct {
+		statuses []model.ParticipantStatus
+		want     string
+	}{
+		{nil, "4 connected · 0 ringing · 1 muted"},
+		{[]model.ParticipantStatus{model.ParticipantQueued}, "4 connected · 1 queued · 1 muted"},
+		{[]model.ParticipantStatus{model.ParticipantRinging, model.ParticipantConnecting, model.ParticipantRinging},
+			"4 connected · 1 connecting · 2 ringing · 1 muted"},
+	}
+	for _, tc := range tests {
+		svc := demoService()
+		ps := svc.parts[confSID]
+		for i, st := range tc.statuses {
+			ps = append(ps, participant(10+i, "dial-out", func(p *model.Participant) { p.Status = st }))
+		}
+		svc.setParticipants(confSID, ps...)
+		h := openRoom(t, svc, nil)
+		v := h.view()
+		if status := strings.Split(v, "\n")[1]; !strings.HasPrefix(status, tc.want) {
+			t.Errorf("status line %q, want it to start %q", status, tc.want)
+		}
+		for _, st := range tc.statuses {
+			if !strings.Contains(v, " "+string(st)+" ") {
+				t.Errorf("no row says %q:\n%s", st, v)
 			}
 		}
 	}

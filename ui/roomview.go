@@ -205,7 +205,7 @@ func (a *App) roomStatus() string {
 		return a.st.Faint.Render("loading participants…")
 	}
 	t := model.Counts(r.roster)
-	counts := fmt.Sprintf("%d connected · %d ringing · %d muted · %d held", t.Connected, t.Ringing, t.Muted, t.Held)
+	counts := fmt.Sprintf("%d connected · %s · %d muted · %d held", t.Connected, joiningCounts(r.roster), t.Muted, t.Held)
 	if r.query != "" {
 		counts += fmt.Sprintf(" · showing %d of %d", len(r.rows), len(r.roster))
 	}
@@ -216,6 +216,36 @@ func (a *App) roomStatus() string {
 		counts += " · " + sortedBy(r.sortKey.String(), r.sortDesc)
 	}
 	return a.statusLine(counts, &r.poll)
+}
+
+// joiningCounts counts the calls on their way in by the word their rows
+// show (queued, connecting, ringing), so the header never says "ringing"
+// of a row that says "queued"; "0 ringing" when there are none.
+func joiningCounts(ps []model.Participant) string {
+	var queued, connecting, ringing int
+	for _, p := range ps {
+		switch p.Status {
+		case model.ParticipantQueued:
+			queued++
+		case model.ParticipantConnecting:
+			connecting++
+		case model.ParticipantRinging:
+			ringing++
+		}
+	}
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		word model.ParticipantStatus
+	}{{queued, model.ParticipantQueued}, {connecting, model.ParticipantConnecting}, {ringing, model.ParticipantRinging}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.word))
+		}
+	}
+	if len(parts) == 0 {
+		return "0 ringing"
+	}
+	return strings.Join(parts, " · ")
 }
 
 // statusLine styles a header's second line: the counts, then how fresh the
