@@ -129,6 +129,7 @@ type App struct {
 	clock         time.Time // "now" as of the last clock tick; View reads only this
 	screen        screen
 	list          confList
+	waitFor       string // a --conference name not in progress yet: opened when the list shows it
 	room          room
 	showHelp      bool
 	flash         flash

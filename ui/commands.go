@@ -17,10 +17,12 @@ import (
 // can run on Bubble Tea's goroutines while Update goes on.
 
 // resolvedMsg answers --conference: the conference it names, or why not.
+// notStarted says no conference of that name is in progress yet.
 type resolvedMsg struct {
-	query string
-	conf  model.Conference
-	err   error
+	query      string
+	conf       model.Conference
+	notStarted bool
+	err        error
 }
 
 // conferencesMsg is the reply to one conference-list fetch.
@@ -87,7 +89,7 @@ func resolveConference(svc Service, query string) tea.Cmd {
 			return resolvedMsg{query: query, err: fmt.Errorf("find conference %q: %w", query, err)}
 		}
 		if len(cs) == 0 {
-			return resolvedMsg{query: query, err: fmt.Errorf("no conference named %q is in progress; pick one from the list", query)}
+			return resolvedMsg{query: query, notStarted: true}
 		}
 		return resolvedMsg{query: query, conf: cs[0]}
 	}

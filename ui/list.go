@@ -169,6 +169,12 @@ func (a App) onPoll(m pollMsg) (App, tea.Cmd) {
 }
 
 func (a App) onResolved(m resolvedMsg) (App, tea.Cmd) {
+	if m.notStarted {
+		// Supervisors often open the console before the call: wait for
+		// it on the list, which polls anyway, rather than give up.
+		a.waitFor = m.query
+		return a, a.listRefetch()
+	}
 	if m.err != nil {
 		a.setFlash(explain(m.err), true)
 		return a, a.listRefetch()
@@ -189,7 +195,23 @@ func (a App) onConferences(m conferencesMsg) (App, tea.Cmd) {
 	l.confs = m.confs
 	l.loaded = true
 	a.rebuildList()
+	if a.waitFor != "" {
+		for _, c := range m.confs {
+			if c.FriendlyName == a.waitFor && c.Status == model.ConferenceInProgress {
+				a.waitFor = ""
+				return a.openRoom(c)
+			}
+		}
+	}
 	return a, a.listNext()
+}
+
+// waitingLine says which conference the console waits for, if any.
+func (a *App) waitingLine() string {
+	if a.waitFor == "" {
+		return ""
+	}
+	return fmt.Sprintf("waiting for %q to start (%s stops waiting)", model.InertN(a.waitFor, 60), keyName(a.keys.Back))
 }
 
 // rebuildList applies the filter and keeps the selection on the same
@@ -299,10 +321,14 @@ func (a App) listKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 		return a.openRoom(l.rows[l.selIdx])
 	case key.Matches(msg, k.Back):
-		if l.query != "" {
+		switch {
+		case l.query != "":
 			l.query = ""
 			l.filter.SetValue("")
 			a.rebuildList()
+		case a.waitFor != "":
+			a.setFlash(fmt.Sprintf("stopped waiting for %q", model.InertN(a.waitFor, 60)), false)
+			a.waitFor = ""
 		}
 	case key.Matches(msg, k.Refresh):
 		return a, a.listRefetch()
@@ -344,9 +370,9 @@ func (a *App) listView() string {
 	lines = append(lines, a.titleLine(title, a.opts.AccountSID))
 	switch {
 	case !l.loaded && l.poll.err == nil:
-		lines = append(lines, a.st.Faint.Render("loading conferences…"))
+		lines = append(lines, fitStyled(a.st.Faint.Render(joinWords(a.waitingLine(), "loading conferences…")), a.width))
 	default:
-		n := fmt.Sprintf("%d in progress", countInProgress(l.confs))
+		n := joinWords(a.waitingLine(), fmt.Sprintf("%d in progress", countInProgress(l.confs)))
 		if !l.loaded {
 			n = "no list yet"
 		}
@@ -441,7 +467,7 @@ func (a *App) listKeys() []key.Binding {
 		bs = append(bs, k.Open)
 	}
 	bs = append(bs, k.ShowCompleted, k.Filter, k.Sort, k.Refresh)
-	if a.list.query != "" {
+	if a.list.query != "" || a.waitFor != "" {
 		bs = append(bs, k.Back)
 	}
 	return enabled(append(bs, k.Quit, k.Help)...)

@@ -66,3 +66,43 @@ func TestRoomSortFlashMatchesHeader(t *testing.T) {
 		}
 	}
 }
+
+// TestConferenceNotStartedYetIsWaitedFor: --conference with the name of a
+// conference that has not started waits for it on the list, saying so, and
+// opens it once it is in progress; esc stops waiting.
+func TestConferenceNotStartedYetIsWaitedFor(t *testing.T) {
+	svc := demoService()
+	h := newHarness(t, svc, func(o *Options) { o.Conference = "daily-standup" })
+	v := h.view()
+	if h.app.screen != screenList || !strings.Contains(strings.Split(v, "\n")[1], `waiting for "daily-standup" to start (esc stops waiting)`) {
+		t.Fatalf("want the list, waiting for daily-standup:\n%s", v)
+	}
+	if strings.Contains(v, "✗") {
+		t.Errorf("waiting is not an error:\n%s", v)
+	}
+	h.poll()
+	if h.app.screen != screenList {
+		t.Fatal("opened something before daily-standup started")
+	}
+	standup := model.Conference{SID: "CF" + strings.Repeat("f", 32), FriendlyName: "daily-standup", Status: model.ConferenceInit}
+	svc.confs = append(svc.confs, standup)
+	h.poll()
+	if h.app.screen != screenList {
+		t.Fatal("opened daily-standup before it was in progress")
+	}
+	svc.confs[len(svc.confs)-1].Status = model.ConferenceInProgress
+	h.poll()
+	if h.app.screen != screenRoom || h.app.room.conf.SID != standup.SID {
+		t.Fatalf("daily-standup started but was not opened:\n%s", h.view())
+	}
+	h.key("esc")
+	if strings.Contains(h.view(), "waiting for") {
+		t.Errorf("still waiting after the conference opened:\n%s", h.view())
+	}
+
+	h = newHarness(t, demoService(), func(o *Options) { o.Conference = "daily-standup" })
+	h.key("esc")
+	if v := h.view(); strings.Contains(strings.Split(v, "\n")[1], "waiting for") || h.app.flash.text != `stopped waiting for "daily-standup"` {
+		t.Errorf("esc should stop waiting (flash %q):\n%s", h.app.flash.text, v)
+	}
+}

@@ -100,6 +100,7 @@ func newFilterInput(st *Styles) *textinput.Model {
 // openRoom switches to the participants screen of conf and starts polling it.
 func (a App) openRoom(conf model.Conference) (App, tea.Cmd) {
 	a.list.poll.abandon()
+	a.waitFor = "" // the user chose a conference: no other opens under them
 	a.screen = screenRoom
 	// Request numbers keep counting across rooms, so a late reply from a
 	// room closed earlier can never pass for one of this room's.
