@@ -34,12 +34,14 @@ type conferencesMsg struct {
 }
 
 // participantsMsg is the reply to one participants fetch. ended is set when
-// the conference turned out to be over.
+// the conference turned out to be over; gone too when Twilio no longer knows
+// it at all (deleted, or a simulator that restarted).
 type participantsMsg struct {
 	seq          int
 	conference   string
 	participants []model.Participant
 	ended        bool
+	gone         bool
 	conf         model.Conference // filled when ended
 	at           time.Time
 	err          error
@@ -135,7 +137,7 @@ func fetchParticipants(svc Service, conference string, seq int, now func() time.
 		case cerr == nil && c.Status == model.ConferenceCompleted:
 			msg.ended, msg.conf = true, c
 		case cerr != nil && isNotFound(cerr):
-			msg.ended = true
+			msg.ended, msg.gone = true, true
 		case err != nil:
 			msg.err = err
 		}

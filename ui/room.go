@@ -154,7 +154,7 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 	}
 	r := &a.room
 	if m.ended {
-		name := conferenceName(r.conf)
+		name, sid := conferenceName(r.conf), r.conf.SID
 		reason := ""
 		if m.conf.ReasonEnded != "" {
 			reason = " (" + string(m.conf.ReasonEnded) + ")"
@@ -162,10 +162,17 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 		prior := a.flash // an action that just failed on the ending conference
 		a, cmd := a.leaveRoom()
 		text := fmt.Sprintf("conference %s has ended%s", name, reason)
+		isErr := prior.isErr
+		if m.gone {
+			// Not an ending anyone saw: the conference is simply not
+			// there any more, which deserves more than a passing note.
+			text = fmt.Sprintf("conference %s disappeared: the server no longer knows %s (deleted, or the server restarted); back to the list", name, sid)
+			isErr = true
+		}
 		if prior.isErr && prior.text != "" {
 			text = prior.text + "; " + text
 		}
-		a.setFlash(text, prior.isErr)
+		a.setFlash(text, isErr)
 		return a, cmd
 	}
 	if m.err != nil {
