@@ -658,6 +658,8 @@ func TestRecording(t *testing.T) {
 		{"stop cancelled", model.RecordingInProgress, nil, []string{"P", "n"}, "", "cancelled", "● REC"},
 		{"nothing to pause", "", nil, []string{"p"}, "", "no recording in progress", ""},
 		{"nothing to stop: no question", "", nil, []string{"P", "y"}, "", "no recording in progress or paused; nothing to stop", ""},
+		{"nothing to stop once stopped", model.RecordingInProgress, nil, []string{"P", "y", "P", "y"},
+			"UpdateRecording " + confSID + " Twilio.CURRENT stopped", "no recording in progress or paused; nothing to stop", ""},
 		{"stop a recording that started after the room opened", "", func(f *fakeService) {
 			f.recs[confSID] = []model.Recording{{SID: "RE1", Status: model.RecordingInProgress}}
 		}, []string{"P", "y"}, "UpdateRecording " + confSID + " Twilio.CURRENT stopped", "recording stopped", ""},

@@ -378,8 +378,8 @@ func (a App) roomKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 		return a, recordingCmd(a.svc, a.scope(), recToggle)
 	case key.Matches(msg, k.StopRecording):
-		if r.rec == "" {
-			// The header shows no recording, yet one may have started
+		if r.rec != model.RecordingInProgress && r.rec != model.RecordingPaused {
+			// The header shows no live recording, yet one may have started
 			// since it was asked: ask Twilio before asking the user.
 			r.stopAsked = true
 			return a, recordingCmd(a.svc, auditScope{conferenceSID: r.conf.SID}, recFetch)
