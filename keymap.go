@@ -30,6 +30,8 @@ func defaultKeyMap() ui.KeyMap {
 		Sort:        b("s", "sort", "s"),
 		SortReverse: b("S", "reverse sort", "S"),
 		Events:      b("e", "events", "e"),
+		FeedOlder:   b("[", "older events", "["),
+		FeedNewer:   b("]", "newer events", "]"),
 		AuditLog:    b("L", "audit log", "L"),
 
 		ShowCompleted: b("c", "completed too", "c"),

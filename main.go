@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -78,16 +79,44 @@ type options struct {
 func parseArgs(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := newFlagSet(&o)
-	fs.SetOutput(stderr)
+	// The flag package prints the whole usage after any mistake, burying
+	// the one line that says what was wrong; only --help prints it.
+	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fs.Usage()
 			return o, err
 		}
-		return o, usageError{err}
+		return o, usageError{fmt.Errorf("%w (see --help)", err)}
 	}
 	o.set = map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
 	return o, o.check(fs)
+}
+
+// refreshFlag is --refresh: a duration, with a hint when the unit is
+// missing ("2" rather than "2s"), which flag's own duration only calls a
+// parse error.
+type refreshFlag struct{ d *time.Duration }
+
+func (f refreshFlag) String() string {
+	if f.d == nil {
+		return ""
+	}
+	return f.d.String()
+}
+
+func (f refreshFlag) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err == nil {
+		*f.d = d
+		return nil
+	}
+	if _, numErr := strconv.ParseFloat(s, 64); numErr == nil {
+		return fmt.Errorf("a duration needs a unit: write %ss for seconds", s)
+	}
+	return errors.New("not a duration: write it with a unit, such as 2s, 1500ms or 1m")
 }
 
 // newFlagSet declares the console's flags, writing into o; the README's flag
@@ -95,13 +124,16 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 func newFlagSet(o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet("confconsole", flag.ContinueOnError)
 	fs.BoolVar(&o.demo, "demo", false, "run against a built-in simulator with three live demo conferences; no credentials needed")
-	fs.StringVar(&o.apiURL, "api-url", "", "base URL of a Twilio-compatible server, e.g. the one `confconsole sim` prints")
-	fs.StringVar(&o.conference, "conference", "", "open this conference directly: a CF… SID or its friendly name")
-	fs.DurationVar(&o.refresh, "refresh", 2*time.Second, "how often to poll the participant list (at least 1s)")
+	// A backquoted word in a usage string is the placeholder --help shows
+	// after the flag (-api-url URL), so only placeholders are backquoted.
+	fs.StringVar(&o.apiURL, "api-url", "", "base `URL` of a Twilio-compatible server, e.g. the one confconsole sim prints")
+	fs.StringVar(&o.conference, "conference", "", "open this conference directly, by its friendly `name` or its CF… SID")
+	o.refresh = 2 * time.Second
+	fs.Var(refreshFlag{&o.refresh}, "refresh", "how often to poll the participant list, as a `duration` with a unit (at least 1s)")
 	fs.BoolVar(&o.readOnly, "read-only", false, "watch only: hide and disable every key that changes a call")
 	fs.StringVar(&o.theme, "theme", "auto", "colour theme: auto, dark or light")
-	fs.StringVar(&o.holdURL, "hold-url", "", "TwiML or audio URL callers hear while on hold (default: Twilio's hold music)")
-	fs.StringVar(&o.auditLog, "audit-log", "", "JSON Lines file recording every action sent, or - for none (default: $XDG_STATE_HOME/confconsole/audit.jsonl, else ~/.local/state/confconsole/audit.jsonl; none with --demo)")
+	fs.StringVar(&o.holdURL, "hold-url", "", "TwiML or audio `URL` callers hear while on hold (default: Twilio's hold music)")
+	fs.StringVar(&o.auditLog, "audit-log", "", "JSON Lines `file` recording every action sent, or - for none (default: $XDG_STATE_HOME/confconsole/audit.jsonl, else ~/.local/state/confconsole/audit.jsonl; none with --demo)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.StringVar(&o.profile, "profile", "", "use this twilio-cli profile (from ~/.twilio-cli/config.json) instead of the environment or the active profile")
 	fs.StringVar(&o.configPath, "config", "", "configuration file (default: $XDG_CONFIG_HOME/confconsole/config.toml, else ~/.config/confconsole/config.toml)")

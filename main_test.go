@@ -24,7 +24,9 @@ func TestParseArgs(t *testing.T) {
 		{name: "conference by name", args: []string{"--conference", "Support bridge"}, want: func(o options) bool { return o.conference == "Support bridge" }},
 		{name: "refresh at the floor", args: []string{"--refresh", "1s"}, want: func(o options) bool { return o.refresh == time.Second }},
 		{name: "refresh below the floor", args: []string{"--refresh", "500ms"}, wantErr: "use at least 1s"},
-		{name: "refresh not a duration", args: []string{"--refresh", "fast"}, wantErr: "invalid value"},
+		{name: "refresh not a duration", args: []string{"--refresh", "fast"}, wantErr: "such as 2s"},
+		{name: "refresh without a unit", args: []string{"--refresh", "2"}, wantErr: "write 2s for seconds"},
+		{name: "refresh in minutes", args: []string{"--refresh", "1m"}, want: func(o options) bool { return o.refresh == time.Minute }},
 		{name: "unknown theme", args: []string{"--theme", "pink"}, wantErr: "use auto, dark or light"},
 		{name: "demo with api url", args: []string{"--demo", "--api-url", "http://127.0.0.1:1"}, wantErr: "drop --api-url"},
 		{name: "stray argument", args: []string{"simulate"}, wantErr: `unexpected argument "simulate"`},
@@ -40,6 +42,11 @@ func TestParseArgs(t *testing.T) {
 				}
 				if exitCode(err) != 2 {
 					t.Errorf("exit code %d for a usage error, want 2", exitCode(err))
+				}
+				if stderr.Len() != 0 {
+					// The one line saying what was wrong is enough; the
+					// whole usage would bury it.
+					t.Errorf("a usage error also printed:\n%s", stderr.String())
 				}
 				return
 			}
@@ -59,10 +66,14 @@ func TestRunHelpAndVersion(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("--help: err = %v, want flag.ErrHelp", err)
 	}
-	for _, want := range []string{"--demo", "TWILIO_ACCOUNT_SID", "confconsole sim"} {
+	for _, want := range []string{"--demo", "TWILIO_ACCOUNT_SID", "confconsole sim",
+		"-api-url URL\n", "-refresh duration\n", "-conference name\n"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("--help does not mention %q:\n%s", want, stderr.String())
 		}
+	}
+	if strings.Contains(stderr.String(), "-api-url confconsole") {
+		t.Errorf("--help takes a word of the usage for the placeholder:\n%s", stderr.String())
 	}
 
 	stdout.Reset()

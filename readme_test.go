@@ -76,7 +76,8 @@ func flagTable() string {
 		} else {
 			def = "`" + def + "`"
 		}
-		fmt.Fprintf(&b, "| `--%s` | %s | %s |\n", f.Name, def, strings.ReplaceAll(f.Usage, "|", "\\|"))
+		_, usage := flag.UnquoteUsage(f) // without the placeholder's backquotes
+		fmt.Fprintf(&b, "| `--%s` | %s | %s |\n", f.Name, def, strings.ReplaceAll(usage, "|", "\\|"))
 	})
 	return b.String()
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"confconsole/api"
 	"confconsole/model"
@@ -135,6 +136,7 @@ type App struct {
 	clock         time.Time // "now" as of the last clock tick; View reads only this
 	screen        screen
 	list          confList
+	waitFor       string // a --conference name not in progress yet: opened when the list shows it
 	room          room
 	showHelp      bool
 	flash         flash
@@ -359,4 +361,42 @@ func clampHeight(v string, h int) string {
 		return lines[0]
 	}
 	return strings.Join(append(lines[:h-1:h-1], lines[len(lines)-1]), "\n")
+}
+
+// badges are the header's marks of the mode the console is in (DEMO,
+// READ-ONLY, an audit log that is not written), each already styled.
+func (a *App) badges() []string {
+	var out []string
+	if a.opts.Demo {
+		out = append(out, a.st.Badge.Render(" DEMO "))
+	}
+	if a.opts.ReadOnly {
+		out = append(out, a.st.ReadOnly.Render(" READ-ONLY "))
+	}
+	if b := a.auditBadge(); b != "" {
+		out = append(out, b)
+	}
+	if a.opts.Profile != "" {
+		out = append(out, a.st.Faint.Render("profile "+model.InertN(a.opts.Profile, 24)))
+	}
+	return out
+}
+
+// titleLine joins a header's styled parts and ends it with a SID, all cut to
+// the width. The parts come first, so a mode badge is never cut for the
+// SID's sake: on a narrow terminal the SID shortens to its prefix and tail,
+// then goes.
+func (a *App) titleLine(parts []string, sid string) string {
+	const gap = "  "
+	line := strings.Join(parts, gap)
+	if sid != "" {
+		room := a.width - ansi.StringWidth(line) - len(gap)
+		switch {
+		case room >= len(sid):
+			line += gap + a.st.Faint.Render(sid)
+		case room >= len(shortSID(sid)):
+			line += gap + a.st.Faint.Render(shortSID(sid))
+		}
+	}
+	return fitStyled(line, a.width)
 }

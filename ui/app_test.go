@@ -69,8 +69,8 @@ func TestOpenConference(t *testing.T) {
 	}{
 		{"by SID", confSID, screenRoom, "", "FetchConference " + confSID},
 		{"by friendly name", "sales-standup", screenRoom, "", "ListConferences in-progress |sales-standup"},
-		{"unknown name falls back to the list", "nope", screenList, `no conference named "nope" is in progress`, "ListConferences in-progress |"},
-		{"unknown SID falls back to the list", "CF" + strings.Repeat("c", 32), screenList, "not found", "FetchConference"},
+		{"a name not in progress waits on the list", "nope", screenList, "", "ListConferences in-progress |"},
+		{"unknown SID falls back to the list", "CF" + strings.Repeat("c", 32), screenList, "no conference CF" + strings.Repeat("c", 32) + " on this account; pick one from the list", "FetchConference"},
 		{"no conference opens the list", "", screenList, "", "ListConferences in-progress |"},
 	}
 	for _, tc := range tests {
@@ -305,7 +305,15 @@ func TestReadOnly(t *testing.T) {
 		if h.app.room.confirm != nil || h.app.formActive() {
 			t.Errorf("%s opened something in read-only mode", k)
 		}
+		if want := "read-only: " + k + " ("; !strings.HasPrefix(h.app.flash.text, want) || !strings.HasSuffix(h.app.flash.text, ") is disabled") {
+			t.Errorf("%s in read-only mode: flash %q, want %q…) is disabled", k, h.app.flash.text, want)
+		}
 	}
+	h.key("m")
+	if want := "✗ read-only: m (mute/unmute) is disabled"; !strings.Contains(h.view(), want) {
+		t.Errorf("the screen does not say %q:\n%s", want, h.view())
+	}
+
 	for _, m := range []string{"UpdateParticipant", "DeleteParticipant", "CreateParticipant", "UpdateConference", "UpdateRecording"} {
 		if c := svc.called(m); len(c) > 0 {
 			t.Errorf("read-only sent %v", c)
@@ -638,16 +646,26 @@ func TestRecording(t *testing.T) {
 	tests := []struct {
 		name      string
 		status    model.RecordingStatus
+		meanwhile func(*fakeService) // after the room opened, before the keys
 		keys      []string
 		wantCall  string
 		wantFlash string
 		wantHead  string
 	}{
-		{"pause", model.RecordingInProgress, []string{"p"}, "UpdateRecording " + confSID + " Twilio.CURRENT paused", "recording paused", "REC paused"},
-		{"resume", model.RecordingPaused, []string{"p"}, "UpdateRecording " + confSID + " Twilio.CURRENT in-progress", "recording running", "● REC"},
-		{"stop asks first", model.RecordingInProgress, []string{"P", "y"}, "UpdateRecording " + confSID + " Twilio.CURRENT stopped", "recording stopped", ""},
-		{"stop cancelled", model.RecordingInProgress, []string{"P", "n"}, "", "cancelled", "● REC"},
-		{"nothing to pause", "", []string{"p"}, "", "no recording in progress", ""},
+		{"pause", model.RecordingInProgress, nil, []string{"p"}, "UpdateRecording " + confSID + " Twilio.CURRENT paused", "recording paused", "REC paused"},
+		{"resume", model.RecordingPaused, nil, []string{"p"}, "UpdateRecording " + confSID + " Twilio.CURRENT in-progress", "recording running", "● REC"},
+		{"stop asks first", model.RecordingInProgress, nil, []string{"P", "y"}, "UpdateRecording " + confSID + " Twilio.CURRENT stopped", "recording stopped", ""},
+		{"stop cancelled", model.RecordingInProgress, nil, []string{"P", "n"}, "", "cancelled", "● REC"},
+		{"nothing to pause", "", nil, []string{"p"}, "", "no recording in progress", ""},
+		{"nothing to stop: no question", "", nil, []string{"P", "y"}, "", "no recording in progress or paused; nothing to stop", ""},
+		{"nothing to stop once stopped", model.RecordingInProgress, nil, []string{"P", "y", "P", "y"},
+			"UpdateRecording " + confSID + " Twilio.CURRENT stopped", "no recording in progress or paused; nothing to stop", ""},
+		{"stop a recording that started after the room opened", "", func(f *fakeService) {
+			f.recs[confSID] = []model.Recording{{SID: "RE1", Status: model.RecordingInProgress}}
+		}, []string{"P", "y"}, "UpdateRecording " + confSID + " Twilio.CURRENT stopped", "recording stopped", ""},
+		{"stop a recording that ended meanwhile", model.RecordingInProgress, func(f *fakeService) {
+			f.recs[confSID][0].Status = model.RecordingCompleted
+		}, []string{"P", "y"}, "UpdateRecording " + confSID + " Twilio.CURRENT stopped", "no recording in progress or paused; nothing was changed", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -656,8 +674,14 @@ func TestRecording(t *testing.T) {
 				svc.recs[confSID] = []model.Recording{{SID: "RE1", Status: tc.status}}
 			}
 			h := openRoom(t, svc, nil)
+			if tc.meanwhile != nil {
+				tc.meanwhile(svc)
+			}
 			for _, k := range tc.keys {
 				h.key(k)
+			}
+			if strings.Contains(h.app.flash.text, "20404") {
+				t.Errorf("flash shows Twilio's raw error: %q", h.app.flash.text)
 			}
 			calls := svc.called("UpdateRecording")
 			if tc.wantCall == "" && len(calls) > 0 || tc.wantCall != "" && (len(calls) != 1 || calls[0] != tc.wantCall) {

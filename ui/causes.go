@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"syscall"
 
@@ -31,7 +32,7 @@ func networkCause(err error) (long, short string, ok bool) {
 		return fmt.Sprintf("cannot look up %s (DNS: %s): check the network, or TWILIO_REGION and TWILIO_EDGE", model.InertN(dns.Name, 60), model.InertN(dns.Err, 60)),
 			"DNS lookup failed", true
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return "cannot connect to Twilio: connection refused (check the network, or --api-url)", "connection refused", true
+		return "cannot connect to " + serverOf(err) + ": connection refused (check the network, or --api-url)", "connection refused", true
 	case reading && (errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()):
 		return "Twilio's reply stopped arriving before it was complete (timed out reading it)", "reply timed out", true
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
@@ -128,3 +129,19 @@ func htmlCause(err error) (string, bool) {
 
 // strconvQuote quotes text from outside for a message, inert.
 func strconvQuote(s string) string { return `"` + model.InertN(strings.TrimSpace(s), 60) + `"` }
+
+// serverOf names the server a failed request went to, scheme and host
+// (http://127.0.0.1:8765), so a refused connection says where it tried:
+// Twilio's address or whatever --api-url named. "Twilio" when the error does
+// not carry the URL.
+func serverOf(err error) string {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return "Twilio"
+	}
+	u, perr := url.Parse(ue.URL)
+	if perr != nil || u.Host == "" {
+		return "Twilio"
+	}
+	return model.InertN(u.Scheme+"://"+u.Host, 80)
+}

@@ -17,10 +17,12 @@ import (
 // can run on Bubble Tea's goroutines while Update goes on.
 
 // resolvedMsg answers --conference: the conference it names, or why not.
+// notStarted says no conference of that name is in progress yet.
 type resolvedMsg struct {
-	query string
-	conf  model.Conference
-	err   error
+	query      string
+	conf       model.Conference
+	notStarted bool
+	err        error
 }
 
 // conferencesMsg is the reply to one conference-list fetch.
@@ -32,12 +34,14 @@ type conferencesMsg struct {
 }
 
 // participantsMsg is the reply to one participants fetch. ended is set when
-// the conference turned out to be over.
+// the conference turned out to be over; gone too when Twilio no longer knows
+// it at all (deleted, or a simulator that restarted).
 type participantsMsg struct {
 	seq          int
 	conference   string
 	participants []model.Participant
 	ended        bool
+	gone         bool
 	conf         model.Conference // filled when ended
 	at           time.Time
 	err          error
@@ -72,6 +76,9 @@ func resolveConference(svc Service, query string) tea.Cmd {
 		defer cancel()
 		if isConferenceSID(query) {
 			c, err := svc.FetchConference(ctx, query)
+			if isNotFound(err) {
+				return resolvedMsg{query: query, err: fmt.Errorf("no conference %s on this account; pick one from the list", query)}
+			}
 			if err != nil {
 				return resolvedMsg{query: query, err: fmt.Errorf("open conference %s: %w", query, err)}
 			}
@@ -84,7 +91,7 @@ func resolveConference(svc Service, query string) tea.Cmd {
 			return resolvedMsg{query: query, err: fmt.Errorf("find conference %q: %w", query, err)}
 		}
 		if len(cs) == 0 {
-			return resolvedMsg{query: query, err: fmt.Errorf("no conference named %q is in progress; pick one from the list", query)}
+			return resolvedMsg{query: query, notStarted: true}
 		}
 		return resolvedMsg{query: query, conf: cs[0]}
 	}
@@ -130,7 +137,7 @@ func fetchParticipants(svc Service, conference string, seq int, now func() time.
 		case cerr == nil && c.Status == model.ConferenceCompleted:
 			msg.ended, msg.conf = true, c
 		case cerr != nil && isNotFound(cerr):
-			msg.ended = true
+			msg.ended, msg.gone = true, true
 		case err != nil:
 			msg.err = err
 		}

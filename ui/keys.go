@@ -23,6 +23,7 @@ type KeyMap struct {
 	Sort                                    key.Binding // cycle the sort column
 	SortReverse                             key.Binding
 	Events                                  key.Binding // toggle the event feed
+	FeedOlder, FeedNewer                    key.Binding // scroll the open event feed a page back or forward
 	AuditLog                                key.Binding // this session's audit records
 
 	// Conference list.
@@ -59,7 +60,7 @@ func (km KeyMap) Groups() []KeyGroup {
 			km.Open, km.Back, km.Filter, km.Sort, km.SortReverse, km.Refresh, km.AuditLog, km.Help, km.Quit}},
 		{"Conference list", []key.Binding{km.ShowCompleted}},
 		{"Participants", []key.Binding{km.Mute, km.Hold, km.Coach, km.Announce, km.Remove,
-			km.Add, km.Events}},
+			km.Add, km.Events, pair(km.FeedOlder, km.FeedNewer)}},
 		{"Conference", []key.Binding{km.AnnounceAll, km.Recording, km.StopRecording, km.End}},
 		{"Confirmations", []key.Binding{km.Yes, km.No}},
 	}
@@ -76,6 +77,21 @@ func (km KeyMap) Groups() []KeyGroup {
 		}
 	}
 	return out
+}
+
+// pair shows two bindings that go opposite ways as one help line, as ↑/k
+// does: "[/]  older/newer events". Disabled unless both are enabled.
+func pair(a, b key.Binding) key.Binding {
+	ha, hb := a.Help(), b.Help()
+	desc := ha.Desc + ", " + hb.Desc
+	wa, resta, oka := strings.Cut(ha.Desc, " ")
+	wb, restb, okb := strings.Cut(hb.Desc, " ")
+	if oka && okb && resta == restb {
+		desc = wa + "/" + wb + " " + resta
+	}
+	p := key.NewBinding(key.WithKeys(append(slices.Clone(a.Keys()), b.Keys()...)...), key.WithHelp(ha.Key+"/"+hb.Key, desc))
+	p.SetEnabled(a.Enabled() && b.Enabled())
+	return p
 }
 
 // ShortHelp is the few bindings worth showing anywhere (help.KeyMap).
@@ -116,7 +132,7 @@ func (km KeyMap) Conflicts() []string {
 		km.Open, km.Back, km.Filter, km.Sort, km.SortReverse, km.Refresh, km.AuditLog, km.Help, km.Quit}
 	screens := [][]key.Binding{
 		append(slices.Clone(everywhere), km.ShowCompleted),
-		append(slices.Clone(everywhere), km.Events, km.Mute, km.Hold, km.Coach, km.Announce,
+		append(slices.Clone(everywhere), km.Events, km.FeedOlder, km.FeedNewer, km.Mute, km.Hold, km.Coach, km.Announce,
 			km.AnnounceAll, km.Remove, km.Add, km.End, km.Recording, km.StopRecording),
 		{km.Yes, km.No},
 	}

@@ -21,6 +21,7 @@ func testKeyMap() KeyMap {
 		Quit: b("q", "quit", "q"), Help: b("?", "help", "?"), Refresh: b("r", "refresh", "r"),
 		Filter: b("/", "filter", "/"), Sort: b("s", "sort", "s"),
 		SortReverse: b("S", "reverse sort", "S"), Events: b("e", "events", "e"),
+		FeedOlder: b("[", "older events", "["), FeedNewer: b("]", "newer events", "]"),
 		AuditLog:      b("L", "audit log", "L"),
 		ShowCompleted: b("c", "completed too", "c"),
 		Mute:          b("m", "mute/unmute", "m"), Hold: b("h", "hold/resume", "h"),

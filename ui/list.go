@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,68 @@ type confList struct {
 	filter        *textinput.Model
 	query         string
 	filtering     bool
+	sortKey       listSort
+	sortDesc      bool
 	cache         rowCache[confRowKey]
+}
+
+// listSort is how the conference list is ordered. The zero value keeps
+// Twilio's order, newest first; the others sort stably on top of it.
+type listSort int
+
+const (
+	listSortNewest listSort = iota
+	listSortName
+	listSortStatus
+	listSortRegion
+	listSorts // number of orders, for next
+)
+
+func (k listSort) next() listSort { return (k + 1) % listSorts }
+
+// String names the order for the status line and the flash.
+func (k listSort) String() string {
+	switch k {
+	case listSortName:
+		return "name"
+	case listSortStatus:
+		return "status"
+	case listSortRegion:
+		return "region"
+	}
+	return "newest first"
+}
+
+// sortConferences orders cs (in place) by k, reversed when desc.
+func sortConferences(cs []model.Conference, k listSort, desc bool) {
+	var cmp func(a, b model.Conference) int
+	switch k {
+	case listSortName:
+		cmp = func(a, b model.Conference) int {
+			return strings.Compare(strings.ToLower(a.FriendlyName), strings.ToLower(b.FriendlyName))
+		}
+	case listSortStatus:
+		cmp = func(a, b model.Conference) int { return strings.Compare(string(a.Status), string(b.Status)) }
+	case listSortRegion:
+		cmp = func(a, b model.Conference) int { return strings.Compare(a.Region, b.Region) }
+	default:
+		cmp = func(model.Conference, model.Conference) int { return 0 }
+	}
+	if desc {
+		slices.Reverse(cs) // so that ties keep the reversed order too
+		slices.SortStableFunc(cs, func(a, b model.Conference) int { return -cmp(a, b) })
+		return
+	}
+	slices.SortStableFunc(cs, cmp)
+}
+
+// sortedBy says how a table is sorted, the same words on the status line
+// and in the flash: "by label", "by label, reversed".
+func sortedBy(key string, desc bool) string {
+	if desc {
+		return "by " + key + ", reversed"
+	}
+	return "by " + key
 }
 
 type confRowKey struct {
@@ -107,6 +169,12 @@ func (a App) onPoll(m pollMsg) (App, tea.Cmd) {
 }
 
 func (a App) onResolved(m resolvedMsg) (App, tea.Cmd) {
+	if m.notStarted {
+		// Supervisors often open the console before the call: wait for
+		// it on the list, which polls anyway, rather than give up.
+		a.waitFor = m.query
+		return a, a.listRefetch()
+	}
 	if m.err != nil {
 		a.setFlash(explain(m.err), true)
 		return a, a.listRefetch()
@@ -127,7 +195,23 @@ func (a App) onConferences(m conferencesMsg) (App, tea.Cmd) {
 	l.confs = m.confs
 	l.loaded = true
 	a.rebuildList()
+	if a.waitFor != "" {
+		for _, c := range m.confs {
+			if c.FriendlyName == a.waitFor && c.Status == model.ConferenceInProgress {
+				a.waitFor = ""
+				return a.openRoom(c)
+			}
+		}
+	}
 	return a, a.listNext()
+}
+
+// waitingLine says which conference the console waits for, if any.
+func (a *App) waitingLine() string {
+	if a.waitFor == "" {
+		return ""
+	}
+	return fmt.Sprintf("waiting for %q to start (%s stops waiting)", model.InertN(a.waitFor, 60), keyName(a.keys.Back))
 }
 
 // rebuildList applies the filter and keeps the selection on the same
@@ -143,6 +227,9 @@ func (a *App) rebuildList() {
 		if matchConference(c, q) {
 			l.rows = append(l.rows, c)
 		}
+	}
+	if l.sortKey != listSortNewest || l.sortDesc {
+		sortConferences(l.rows, l.sortKey, l.sortDesc)
 	}
 	l.selIdx = a.listIndex(l.selected)
 	keep := make(map[string]bool, len(l.rows))
@@ -234,10 +321,14 @@ func (a App) listKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 		return a.openRoom(l.rows[l.selIdx])
 	case key.Matches(msg, k.Back):
-		if l.query != "" {
+		switch {
+		case l.query != "":
 			l.query = ""
 			l.filter.SetValue("")
 			a.rebuildList()
+		case a.waitFor != "":
+			a.setFlash(fmt.Sprintf("stopped waiting for %q", model.InertN(a.waitFor, 60)), false)
+			a.waitFor = ""
 		}
 	case key.Matches(msg, k.Refresh):
 		return a, a.listRefetch()
@@ -247,6 +338,14 @@ func (a App) listKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		l.filter.CursorEnd()
 		a.fixScroll()
 		return a, l.filter.Focus()
+	case key.Matches(msg, k.Sort):
+		l.sortKey = l.sortKey.next()
+		a.rebuildList()
+		a.setFlash("sorted "+sortedBy(l.sortKey.String(), l.sortDesc), false)
+	case key.Matches(msg, k.SortReverse):
+		l.sortDesc = !l.sortDesc
+		a.rebuildList()
+		a.setFlash("sorted "+sortedBy(l.sortKey.String(), l.sortDesc), false)
 	case key.Matches(msg, k.ShowCompleted):
 		l.showCompleted = !l.showCompleted
 		a.rebuildList()
@@ -267,27 +366,13 @@ func (a *App) listView() string {
 	if l.showCompleted {
 		title[1] = a.st.Text.Render("conferences (with completed)")
 	}
-	if a.opts.AccountSID != "" {
-		title = append(title, a.st.Faint.Render(a.opts.AccountSID))
-	}
-	if a.opts.Profile != "" {
-		title = append(title, a.st.Faint.Render("profile "+model.InertN(a.opts.Profile, 24)))
-	}
-	if a.opts.Demo {
-		title = append(title, a.st.Badge.Render(" DEMO "))
-	}
-	if a.opts.ReadOnly {
-		title = append(title, a.st.ReadOnly.Render(" READ-ONLY "))
-	}
-	if b := a.auditBadge(); b != "" {
-		title = append(title, b)
-	}
-	lines = append(lines, fitStyled(strings.Join(title, "  "), a.width))
+	title = append(title, a.badges()...)
+	lines = append(lines, a.titleLine(title, a.opts.AccountSID))
 	switch {
 	case !l.loaded && l.poll.err == nil:
-		lines = append(lines, a.st.Faint.Render("loading conferences…"))
+		lines = append(lines, fitStyled(a.st.Faint.Render(joinWords(a.waitingLine(), "loading conferences…")), a.width))
 	default:
-		n := fmt.Sprintf("%d in progress", countInProgress(l.confs))
+		n := joinWords(a.waitingLine(), fmt.Sprintf("%d in progress", countInProgress(l.confs)))
 		if !l.loaded {
 			n = "no list yet"
 		}
@@ -296,6 +381,9 @@ func (a *App) listView() string {
 		}
 		if h := a.listTableHeight(); len(l.rows) > h {
 			n += fmt.Sprintf(" · rows %d-%d of %d", l.offset+1, min(l.offset+h, len(l.rows)), len(l.rows))
+		}
+		if l.sortKey != listSortNewest || l.sortDesc {
+			n += " · " + sortedBy(l.sortKey.String(), l.sortDesc)
 		}
 		lines = append(lines, a.statusLine(n, &l.poll))
 	}
@@ -378,8 +466,8 @@ func (a *App) listKeys() []key.Binding {
 	if len(a.list.rows) > 0 {
 		bs = append(bs, k.Open)
 	}
-	bs = append(bs, k.ShowCompleted, k.Filter, k.Refresh)
-	if a.list.query != "" {
+	bs = append(bs, k.ShowCompleted, k.Filter, k.Sort, k.Refresh)
+	if a.list.query != "" || a.waitFor != "" {
 		bs = append(bs, k.Back)
 	}
 	return enabled(append(bs, k.Quit, k.Help)...)

@@ -206,6 +206,9 @@ func TestCtrlCClosesWhatIsOpen(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			svc := demoService()
+			// A live recording, so P asks its question instead of saying
+			// there is nothing to stop.
+			svc.recs[confSID] = []model.Recording{{SID: "RE1", Status: model.RecordingInProgress}}
 			var h *harness
 			if tc.room {
 				h = openRoom(t, svc, nil)

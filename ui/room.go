@@ -27,6 +27,7 @@ type room struct {
 	selected string              // call SID: the selection follows the participant
 	selIdx   int                 // where the selection was, for when its participant leaves
 	offset   int                 // first row on screen
+	labelW   int                 // the widest label on the roster, for the layout
 	poll     poller
 	loaded   bool
 
@@ -36,6 +37,7 @@ type room struct {
 	mismatch map[string]pendingAction
 	events   *model.EventLog
 	feed     bool // the event feed is shown
+	feedSkip int  // how many of the newest events the feed is scrolled past; 0 shows the newest
 
 	sortKey   model.SortKey
 	sortDesc  bool
@@ -43,9 +45,10 @@ type room struct {
 	query     string           // the applied filter
 	filtering bool
 
-	confirm *confirmation
-	rec     model.RecordingStatus // "" when unknown or none
-	recBusy bool                  // a recording change is on its way: another waits, so p p never pauses and resumes
+	confirm   *confirmation
+	rec       model.RecordingStatus // "" when unknown or none
+	recBusy   bool                  // a recording change is on its way: another waits, so p p never pauses and resumes
+	stopAsked bool                  // P was pressed with no recording known: the fetch on its way decides whether to ask
 
 	form         formKind // the form open over the table, if any
 	add          *AddForm // pointers, for the same reason as filter; nil when closed
@@ -98,6 +101,7 @@ func newFilterInput(st *Styles) *textinput.Model {
 // openRoom switches to the participants screen of conf and starts polling it.
 func (a App) openRoom(conf model.Conference) (App, tea.Cmd) {
 	a.list.poll.abandon()
+	a.waitFor = "" // the user chose a conference: no other opens under them
 	a.screen = screenRoom
 	// Request numbers keep counting across rooms, so a late reply from a
 	// room closed earlier can never pass for one of this room's.
@@ -151,7 +155,7 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 	}
 	r := &a.room
 	if m.ended {
-		name := conferenceName(r.conf)
+		name, sid := conferenceName(r.conf), r.conf.SID
 		reason := ""
 		if m.conf.ReasonEnded != "" {
 			reason = " (" + string(m.conf.ReasonEnded) + ")"
@@ -161,6 +165,13 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 		prior := a.flash
 		a, cmd := a.leaveRoom()
 		text := fmt.Sprintf("conference %s has ended%s", name, reason)
+		isErr := dropped
+		if m.gone {
+			// Not an ending anyone saw: the conference is simply not
+			// there any more, which deserves more than a passing note.
+			text = fmt.Sprintf("conference %s disappeared: the server no longer knows %s (deleted, or the server restarted); back to the list", name, sid)
+			isErr = true
+		}
 		if dropped {
 			text += "; nothing was sent"
 		}
@@ -171,7 +182,7 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 		if related {
 			text = prior.text + "; " + text
 		}
-		a.setFlash(text, dropped || related)
+		a.setFlash(text, isErr || related)
 		return a, cmd
 	}
 	if m.err != nil {
@@ -189,9 +200,16 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 	first := !r.loaded
 	merged := model.Merge(r.roster, m.participants)
 	if r.loaded {
-		r.events.AddAll(model.Diff(r.roster, merged, m.at))
+		es := model.Diff(r.roster, merged, m.at)
+		r.events.AddAll(es)
+		if r.feedSkip > 0 {
+			// A feed scrolled back keeps showing the same events while
+			// new ones arrive above them.
+			r.feedSkip = a.clampFeedSkip(r.feedSkip + len(es))
+		}
 	}
 	r.roster = merged
+	r.labelW = longestLabel(merged)
 	r.loaded = true
 	clear(r.byID)
 	for _, p := range merged {
@@ -352,13 +370,25 @@ func (a App) roomKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, k.Sort):
 		r.sortKey = r.sortKey.Next()
 		a.rebuildRows()
-		a.setFlash("sorted by "+r.sortKey.String(), false)
+		a.setFlash("sorted "+sortedBy(r.sortKey.String(), r.sortDesc), false)
 	case key.Matches(msg, k.SortReverse):
 		r.sortDesc = !r.sortDesc
 		a.rebuildRows()
+		a.setFlash("sorted "+sortedBy(r.sortKey.String(), r.sortDesc), false)
 	case key.Matches(msg, k.Events):
 		r.feed = !r.feed
+		r.feedSkip = 0
 		a.fixScroll()
+	case key.Matches(msg, k.FeedOlder, k.FeedNewer):
+		if !r.feed {
+			a.setFlash("the event feed is closed: "+keyName(k.Events)+" opens it", true)
+			return a, nil
+		}
+		page := a.feedPage()
+		if key.Matches(msg, k.FeedNewer) {
+			page = -page
+		}
+		r.feedSkip = a.clampFeedSkip(r.feedSkip + page)
 	case key.Matches(msg, k.Mute):
 		return a.toggleMute()
 	case key.Matches(msg, k.Hold):
@@ -371,11 +401,38 @@ func (a App) roomKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 		return a, recordingCmd(a.svc, a.scope(), recToggle)
 	case key.Matches(msg, k.StopRecording):
-		r.confirm = &confirmation{question: "Stop recording this conference? A stopped recording cannot be resumed.", rec: true}
+		if r.rec != model.RecordingInProgress && r.rec != model.RecordingPaused {
+			// The header shows no live recording, yet one may have started
+			// since it was asked: ask Twilio before asking the user.
+			r.stopAsked = true
+			return a, recordingCmd(a.svc, auditScope{conferenceSID: r.conf.SID}, recFetch)
+		}
+		a.askStopRecording()
 	default:
+		if b, off := a.disabledByReadOnly(msg); off {
+			h := b.Help()
+			a.setFlash(fmt.Sprintf("read-only: %s (%s) is disabled", h.Key, h.Desc), true)
+			return a, nil
+		}
 		return a.roomFormKey(msg)
 	}
 	return a, nil
+}
+
+// disabledByReadOnly finds the binding a key would have been in the key map
+// the console was given, when read-only mode took it away, so that the key
+// is answered rather than ignored.
+func (a *App) disabledByReadOnly(msg tea.KeyMsg) (key.Binding, bool) {
+	if !a.opts.ReadOnly {
+		return key.Binding{}, false
+	}
+	full := a.opts.Keys
+	for _, b := range full.mutating() {
+		if key.Matches(msg, *b) {
+			return *b, true
+		}
+	}
+	return key.Binding{}, false
 }
 
 // filterKey edits the filter as it is typed: the table narrows live, enter
@@ -611,25 +668,46 @@ func (a App) onRecording(m recordingMsg) (App, tea.Cmd) {
 	if m.op != recFetch {
 		a.room.recBusy = false
 	}
-	if m.err != nil {
-		if m.op == recFetch {
-			return a, nil // the header just shows no recording state
-		}
-		if m.outcome == audit.OutcomeUnknown {
-			// The answer does not say whether the change was made: ask
-			// Twilio for the state instead of leaving the header's guess.
-			a.setFlash("recording: "+explain(m.err)+": it may have been changed; the header shows the state once Twilio answers"+auditNote(m.auditErr), true)
-			return a, recordingCmd(a.svc, auditScope{conferenceSID: m.conference}, recFetch)
-		}
+	stopAsked := m.op == recFetch && a.room.stopAsked
+	if m.op == recFetch {
+		a.room.stopAsked = false
+	}
+	switch {
+	case m.err != nil && stopAsked:
+		a.setFlash("could not check the conference's recording: "+explain(m.err)+"; nothing was stopped", true)
+		return a, nil
+	case m.err != nil && m.op == recFetch:
+		return a, nil // the header just shows no recording state
+	case isNotFound(m.err) || errors.Is(m.err, errNoRecording):
+		// Twilio's 404 for Twilio.CURRENT: the recording ended or never was.
+		a.room.rec = ""
+		a.setFlash(errNoRecording.Error()+"; nothing was changed"+auditNote(m.auditErr), true)
+		return a, nil
+	case m.err != nil && m.outcome == audit.OutcomeUnknown:
+		// The answer does not say whether the change was made: ask
+		// Twilio for the state instead of leaving the header's guess.
+		a.setFlash("recording: "+explain(m.err)+": it may have been changed; the header shows the state once Twilio answers"+auditNote(m.auditErr), true)
+		return a, recordingCmd(a.svc, auditScope{conferenceSID: m.conference}, recFetch)
+	case m.err != nil:
 		a.setFlash("recording: "+explain(m.err)+auditNote(m.auditErr), true)
 		return a, nil
 	}
 	a.room.rec = m.status
-	switch m.op {
-	case recToggle, recStop:
+	switch {
+	case m.op == recToggle, m.op == recStop:
 		a.setFlash("recording "+recordingWord(m.status)+auditNote(m.auditErr), m.auditErr != nil)
+	case stopAsked && m.status == "":
+		a.setFlash(errNoRecording.Error()+"; nothing to stop", true)
+	case stopAsked:
+		a.askStopRecording()
 	}
 	return a, nil
+}
+
+// askStopRecording asks before stopping the recording: a stopped recording
+// cannot be resumed.
+func (a *App) askStopRecording() {
+	a.room.confirm = &confirmation{question: "Stop recording this conference? A stopped recording cannot be resumed.", rec: true}
 }
 
 // recordingFree marks a recording change as on its way, or says why not.

@@ -25,7 +25,7 @@ const (
 )
 
 var participantColumns = [...]column{
-	colLabel:     {title: "LABEL", width: 14, flex: true, max: 40},
+	colLabel:     {title: "LABEL", width: 14, flex: true, max: 40}, // more for longer labels: see participantLayout
 	colSID:       {title: "CALL SID", width: 34, narrow: 11},
 	colStatus:    {title: "STATUS", width: 10},
 	colMuted:     {title: "MUTED", width: 9},
@@ -35,11 +35,15 @@ var participantColumns = [...]column{
 	colTime:      {title: "TIME", width: 5},
 }
 
+// labelMax is the most of a label the table shows, and so the widest the
+// label column grows.
+const labelMax = 64
+
 // participantSteps is the order columns give way on a narrow terminal: the
 // SID shortens first (its tail still tells calls apart), then the least
 // used columns go. Label, status, muted and hold stay at any width.
 var participantSteps = [...]step{
-	{col: colSID},
+	{col: colSID, forFlex: true}, // also so that a whole label shows before a whole SID
 	{col: colEnterExit, drop: true},
 	{col: colCoach},
 	{col: colTime, drop: true},
@@ -56,6 +60,8 @@ type participantRowKey struct {
 	minutes  int64
 	selected bool
 	width    int
+	labelW   int // the layout also follows the longest label
+	sidW     int
 	coachee  string
 }
 
@@ -115,12 +121,21 @@ func (a *App) roomView() string {
 	lines = append(lines, a.roomTitle(), a.roomStatus())
 
 	tw := a.roomTableWidth()
-	lay := planLayout(participantColumns[:], participantSteps[:], tw)
+	lay := a.participantLayout(tw)
 	body := a.roomTable(lay, a.roomTableHeight())
+	feed := r.feed
 	if f := a.formView(tw, a.height-roomChrome); f != "" {
-		body = padLines(strings.Split(f, "\n"), len(body))
+		n := len(body)
+		if feed && a.width < feedSideMin {
+			// A form open over a feed under the table takes the feed's
+			// lines too, or its last fields and its keys would be hidden
+			// behind the feed; the feed comes back when the form closes.
+			n += a.feedBelowRows()
+			feed = false
+		}
+		body = padLines(strings.Split(f, "\n"), n)
 	}
-	if r.feed {
+	if feed {
 		if a.width >= feedSideMin {
 			// The feed takes whatever the table does not need.
 			used := min(lay.total(), tw)
@@ -143,31 +158,43 @@ func (a *App) roomView() string {
 	return strings.Join(lines, "\n")
 }
 
+// participantLayout plans the participants table for width tw. The label
+// column asks for the room the longest label on the roster needs, and gets
+// it before the SID is shown whole; it grows past its usual most for a
+// longer label when the room is there (up to labelMax), and no further, so
+// that an event feed beside the table keeps the rest.
+func (a *App) participantLayout(tw int) layout {
+	cols := participantColumns
+	cols[colLabel].roomy = a.room.labelW
+	cols[colLabel].max = max(cols[colLabel].max, a.room.labelW)
+	return planLayout(cols[:], participantSteps[:], tw)
+}
+
+// longestLabel is the width of the widest label in ps as the table shows
+// it, at most labelMax.
+func longestLabel(ps []model.Participant) int {
+	w := 0
+	for _, p := range ps {
+		if p.Label != "" {
+			w = max(w, ansi.StringWidth(model.InertN(p.Label, labelMax)))
+		}
+	}
+	return min(w, labelMax)
+}
+
 // roomTitle is the first header line: where we are and in which mode.
 func (a *App) roomTitle() string {
 	r := &a.room
 	key := fmt.Sprint("title|", r.conf.SID, "|", r.conf.FriendlyName, "|", a.opts.Demo, a.opts.ReadOnly, "|", r.rec, "|", a.auditErr != nil, "|", a.width)
 	return a.lines.get(key, func() string {
-		parts := []string{a.st.Title.Render("confconsole"), a.st.Title.Render(conferenceName(r.conf)), a.st.Faint.Render(r.conf.SID)}
-		if a.opts.Profile != "" {
-			parts = append(parts, a.st.Faint.Render("profile "+model.InertN(a.opts.Profile, 24)))
-		}
-		if a.opts.Demo {
-			parts = append(parts, a.st.Badge.Render(" DEMO "))
-		}
-		if a.opts.ReadOnly {
-			parts = append(parts, a.st.ReadOnly.Render(" READ-ONLY "))
-		}
-		if b := a.auditBadge(); b != "" {
-			parts = append(parts, b)
-		}
+		parts := append([]string{a.st.Title.Render("confconsole"), a.st.Title.Render(conferenceName(r.conf))}, a.badges()...)
 		switch r.rec {
 		case model.RecordingInProgress:
 			parts = append(parts, a.st.Muted.Render("● REC"))
 		case model.RecordingPaused:
 			parts = append(parts, a.st.Held.Render("‖ REC paused"))
 		}
-		return fitStyled(strings.Join(parts, "  "), a.width)
+		return a.titleLine(parts, r.conf.SID)
 	})
 }
 
@@ -178,7 +205,7 @@ func (a *App) roomStatus() string {
 		return a.st.Faint.Render("loading participants…")
 	}
 	t := model.Counts(r.roster)
-	counts := fmt.Sprintf("%d connected · %d ringing · %d muted · %d held", t.Connected, t.Ringing, t.Muted, t.Held)
+	counts := fmt.Sprintf("%d connected · %s · %d muted · %d held", t.Connected, joiningCounts(r.roster), t.Muted, t.Held)
 	if r.query != "" {
 		counts += fmt.Sprintf(" · showing %d of %d", len(r.rows), len(r.roster))
 	}
@@ -186,12 +213,39 @@ func (a *App) roomStatus() string {
 		counts += fmt.Sprintf(" · rows %d-%d of %d", r.offset+1, min(r.offset+h, len(r.rows)), len(r.rows))
 	}
 	if r.sortKey != model.SortRoster || r.sortDesc {
-		counts += " · by " + r.sortKey.String()
-		if r.sortDesc {
-			counts += ", reversed"
-		}
+		counts += " · " + sortedBy(r.sortKey.String(), r.sortDesc)
 	}
 	return a.statusLine(counts, &r.poll)
+}
+
+// joiningCounts counts the calls on their way in by the word their rows
+// show (queued, connecting, ringing), so the header never says "ringing"
+// of a row that says "queued"; "0 ringing" when there are none.
+func joiningCounts(ps []model.Participant) string {
+	var queued, connecting, ringing int
+	for _, p := range ps {
+		switch p.Status {
+		case model.ParticipantQueued:
+			queued++
+		case model.ParticipantConnecting:
+			connecting++
+		case model.ParticipantRinging:
+			ringing++
+		}
+	}
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		word model.ParticipantStatus
+	}{{queued, model.ParticipantQueued}, {connecting, model.ParticipantConnecting}, {ringing, model.ParticipantRinging}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.word))
+		}
+	}
+	if len(parts) == 0 {
+		return "0 ringing"
+	}
+	return strings.Join(parts, " · ")
 }
 
 // statusLine styles a header's second line: the counts, then how fresh the
@@ -262,7 +316,7 @@ func ago(now, t time.Time) string {
 func (a *App) roomTable(lay layout, h int) []string {
 	r := &a.room
 	out := make([]string, 0, h+1)
-	out = append(out, a.lines.get(fmt.Sprint("pheader|", lay.width), func() string { return lay.header(participantColumns[:], a.st) }))
+	out = append(out, a.lines.get(fmt.Sprint("pheader|", lay.width, "|", lay.widths[colLabel], "|", lay.widths[colSID]), func() string { return lay.header(participantColumns[:], a.st) }))
 	switch {
 	case !r.loaded && r.poll.err != nil:
 		out = append(out, a.errorLines(r.poll.err, lay.width)...)
@@ -284,7 +338,8 @@ func (a *App) participantRow(lay layout, p model.Participant, selected bool) str
 	r := &a.room
 	pa := r.pending[p.CallSID]
 	mm := r.mismatch[p.CallSID]
-	k := participantRowKey{p: p, pend: pa.kind, mismatch: mm.kind, minutes: minutes(a.clock, p.Created), selected: selected, width: lay.width}
+	k := participantRowKey{p: p, pend: pa.kind, mismatch: mm.kind, minutes: minutes(a.clock, p.Created), selected: selected,
+		width: lay.width, labelW: lay.widths[colLabel], sidW: lay.widths[colSID]}
 	if p.Coaching {
 		k.coachee = r.byID[p.CallSIDToCoach].Label
 	}
@@ -298,7 +353,7 @@ func (a *App) participantRow(lay layout, p model.Participant, selected bool) str
 func (a *App) participantCells(lay layout, p model.Participant, pa, mismatch pendingAction) []cell {
 	st := &a.st.Cells
 	cells := make([]cell, len(participantColumns))
-	label := model.InertN(p.Label, 64)
+	label := model.InertN(p.Label, labelMax)
 	cells[colLabel] = cell{label, st.Text}
 	if label == "" {
 		cells[colLabel] = cell{"-", st.Faint}
@@ -381,19 +436,47 @@ func statusPaint(st *CellPaints, s model.ParticipantStatus) Paint {
 	return st.Ringing
 }
 
-// feedLines renders the event feed, newest first, h lines tall. Each event
-// line is kept in the memo, so an unchanged feed costs lookups.
+// feedPage is how many events the open feed shows at once: beside the
+// table, as tall as the table; under it, its own few lines. Less the title.
+func (a *App) feedPage() int {
+	if a.width >= feedSideMin {
+		return max(a.roomTableHeight(), 1)
+	}
+	return max(a.feedBelowRows()-1, 1)
+}
+
+// clampFeedSkip keeps a feed scroll within the events held: never past the
+// newest, and never so far back that a page is less than full.
+func (a *App) clampFeedSkip(skip int) int {
+	return min(max(skip, 0), max(a.room.events.Len()-a.feedPage(), 0))
+}
+
+// feedLines renders the event feed, newest first, h lines tall, scrolled
+// back by the room's feedSkip. Each event line is kept in the memo, so an
+// unchanged feed costs lookups.
 func (a *App) feedLines(w, h int) []string {
 	out := make([]string, 0, h)
 	n := a.room.events.Len()
-	out = append(out, a.lines.get(fmt.Sprint("feedtitle|", n, "|", w), func() string {
-		return a.st.FeedTitle.Render(fit(fmt.Sprintf("EVENTS (%d)", n), w))
+	skip := min(a.room.feedSkip, max(n-1, 0))
+	shown := min(h-1, n-skip)
+	out = append(out, a.lines.get(fmt.Sprint("feedtitle|", n, "|", skip, "|", shown, "|", w), func() string {
+		title := fmt.Sprintf("EVENTS (%d)", n)
+		if skip > 0 {
+			title = fmt.Sprintf("EVENTS %d-%d of %d, %s newer", skip+1, skip+shown, n, keyName(a.keys.FeedNewer))
+		} else if n > shown {
+			title += fmt.Sprintf(", %s older", keyName(a.keys.FeedOlder))
+		}
+		return a.st.FeedTitle.Render(fit(title, w))
 	}))
 	if n == 0 {
 		out = append(out, a.st.Faint.Render(fit("no changes seen yet", w)))
 	}
 	loc := a.clock.Location()
-	for _, e := range a.room.events.Newest(h - 1) {
+	for i := range max(shown, 0) {
+		e, ok := a.room.events.At(skip + i)
+		if !ok {
+			break
+		}
 		ts := e.At.In(loc).Format("15:04:05")
 		text := e.String()
 		out = append(out, a.lines.get(fmt.Sprint("feed|", w, "|", ts, "|", text), func() string {
@@ -423,7 +506,11 @@ func (a *App) roomKeys() []key.Binding {
 	if _, ok := a.selectedParticipant(); ok {
 		bs = append(bs, k.Mute, k.Hold, k.Coach, k.Announce, k.Remove)
 	}
-	bs = append(bs, k.Add, k.Events, k.Filter, k.Sort, k.AnnounceAll, k.Recording, k.End, k.Refresh, k.Back, k.Quit, k.Help)
+	bs = append(bs, k.Add, k.Events)
+	if r.feed {
+		bs = append(bs, pair(k.FeedOlder, k.FeedNewer))
+	}
+	bs = append(bs, k.Filter, k.Sort, k.AnnounceAll, k.Recording, k.End, k.Refresh, k.Back, k.Quit, k.Help)
 	return enabled(bs...)
 }
 

@@ -18,12 +18,17 @@ type column struct {
 	narrow int // a narrower width the column may collapse to; 0 for none
 	flex   bool
 	max    int // the flexible column grows no wider than this
+	// roomy is the width the flexible column is comfortable at: below it,
+	// a step marked forFlex is taken even though the table fits.
+	roomy int
 }
 
 // step is one move when a table does not fit: narrow a column, or drop it.
+// A forFlex step is also taken to give the flexible column its roomy width.
 type step struct {
-	col  int
-	drop bool
+	col     int
+	drop    bool
+	forFlex bool
 }
 
 // layout is where each column goes at one terminal width.
@@ -46,9 +51,15 @@ func planLayout(cols []column, steps []step, width int) layout {
 		l.show[i] = true
 		l.widths[i] = c.width
 	}
+	roomy := 0 // what the flexible column lacks of its roomy width
+	for _, c := range cols {
+		if c.flex && c.roomy > c.width {
+			roomy = c.roomy - c.width
+		}
+	}
 	for _, s := range steps {
-		if l.total() <= width {
-			break
+		if l.total() <= width && (!s.forFlex || l.total()+roomy <= width) {
+			continue
 		}
 		if s.drop {
 			l.show[s.col] = false

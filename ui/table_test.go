@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
@@ -68,6 +69,43 @@ func TestPlanLayoutCollapses(t *testing.T) {
 		}
 		if tc.width >= 60 && l.total() > tc.width {
 			t.Errorf("width %d: table is %d wide", tc.width, l.total())
+		}
+	}
+}
+
+// TestLabelGetsTheRoom: a long label shows whole when the room is there,
+// the SID shortening to its prefix and tail for it, and no column is dropped
+// for it; short labels leave the SID whole.
+func TestLabelGetsTheRoom(t *testing.T) {
+	long := "customer Renée Côté, Northern Region Key Accounts" // 50 cells
+	tests := []struct {
+		width     int
+		label     string
+		wholeSID  bool
+		wantLabel string // what the row shows of the label
+	}{
+		{200, long, true, long},
+		{120, long, false, "customer Renée Côté, Northern Region Key A…"}, // all the room there is
+		{120, "caller-2", true, "caller-2"},
+		{80, long, false, "customer René…"}, // as before: the columns come first
+	}
+	for _, tc := range tests {
+		svc := demoService()
+		svc.edit(confSID, callSID(2), func(p *model.Participant) { p.Label = tc.label })
+		h := openRoom(t, svc, nil)
+		h.send(tea.WindowSizeMsg{Width: tc.width, Height: 24})
+		v := h.view()
+		row := rowOf(t, v, tc.wantLabel)
+		if got := strings.Contains(row, callSID(2)); got != tc.wholeSID {
+			t.Errorf("%d columns, label %q: whole SID shown = %v, want %v:\n%s", tc.width, tc.label, got, tc.wholeSID, v)
+		}
+		if !strings.Contains(row, "connected") || tc.width >= 120 && !strings.Contains(v, "ENTER/EXIT") {
+			t.Errorf("%d columns: a column gave way to the label:\n%s", tc.width, v)
+		}
+		for _, l := range strings.Split(v, "\n") {
+			if w := ansi.StringWidth(l); w > tc.width {
+				t.Errorf("%d columns: a line is %d wide: %q", tc.width, w, l)
+			}
 		}
 	}
 }

@@ -22,7 +22,8 @@ type demoRoom struct {
 	agents     []string
 	customers  []string // initial customers first, then people who may dial in later
 	supervisor string
-	initial    int // how many customers are there from the start
+	initial    int  // how many customers are there from the start
+	record     bool // the conference is recorded from its start, so p and P have something to act on
 	sid        string
 }
 
@@ -34,6 +35,7 @@ func demoRooms() []*demoRoom {
 			customers:  []string{"customer +1 415 555 0142", "customer +1 212 555 0199", "customer Renée Côté", "customer +1 646 555 0123"},
 			supervisor: "supervisor-li",
 			initial:    1,
+			record:     true,
 		},
 		{
 			name:       "onboarding-emea",
@@ -120,6 +122,7 @@ func (d *demo) open(r *demoRoom, at time.Time) {
 		return
 	}
 	c := d.s.newConference(d.account, r.name, at)
+	c.record = r.record // the recording starts when the first participant connects
 	r.sid = c.sid
 	var firstAgent *participant
 	for _, name := range r.agents {

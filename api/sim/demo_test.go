@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -193,5 +194,36 @@ func TestDemoCallsAnAgentBack(t *testing.T) {
 		if !seen[st] {
 			t.Errorf("agent-maria never %s after being removed (saw %v)", st, seen)
 		}
+	}
+}
+
+// TestDemoRecords: one demo conference is recorded from its start, so a
+// console in --demo can try pausing, resuming and stopping a recording; the
+// others are not, so "no recording" can be tried too.
+func TestDemoRecords(t *testing.T) {
+	h := newHarness(t)
+	stop, err := StartDemo(h.srv, testAccount, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	doc := h.must(200, "GET", confsPath()+"?Status=in-progress", nil)
+	recorded := map[string]string{}
+	for _, c := range doc["conferences"].([]any) {
+		c := c.(map[string]any)
+		base := "/2010-04-01/Accounts/" + testAccount + "/Conferences/" + str(c["sid"]) + "/Recordings"
+		recs := h.must(200, "GET", base+".json", nil)["recordings"].([]any)
+		if len(recs) == 0 {
+			continue
+		}
+		rec := recs[0].(map[string]any)
+		recorded[str(c["friendly_name"])] = str(rec["status"])
+		paused := h.must(200, "POST", base+"/Twilio.CURRENT.json", url.Values{"Status": {"paused"}})
+		if got := str(paused["status"]); got != "paused" {
+			t.Errorf("%s: pausing the demo recording gave status %q, want paused", c["friendly_name"], got)
+		}
+	}
+	if len(recorded) != 1 || recorded["support-escalations"] != "in-progress" {
+		t.Errorf("recorded demo conferences = %v, want only support-escalations, in-progress", recorded)
 	}
 }
