@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// A burst is the printable bytes of one read from the terminal, which
+// Bubble Tea v1 delivers as one key message with several runes.
+func burst(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+func TestBurstIsHandledKeyByKey(t *testing.T) {
+	tests := []struct {
+		name      string
+		before    []tea.KeyMsg // keys pressed one by one first
+		burst     tea.KeyMsg
+		wantRow   int    // selected row afterwards
+		wantMuted int    // row whose participant was muted, -1 for none
+		wantQuery string // filter text afterwards
+		wantQuit  bool
+		wantFlash string
+	}{
+		{name: "moves twice then mutes", burst: burst("jjm"), wantRow: 2, wantMuted: 2},
+		{name: "moves down and back up", burst: burst("jjk"), wantRow: 1, wantMuted: -1},
+		{name: "the rest of a burst after / is filter text", burst: burst("j/ag"), wantRow: 0, wantMuted: -1, wantQuery: "ag"},
+		{name: "a burst into an open filter stays text", before: []tea.KeyMsg{keyMsg("/")}, burst: burst("qjm"), wantRow: 0, wantMuted: -1, wantQuery: "qjm"},
+		{name: "keys after a quit are not acted on", burst: burst("jqm"), wantRow: 1, wantMuted: -1, wantQuit: true},
+		{name: "a paste outside a text field is not keys", burst: tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjm"), Paste: true},
+			wantRow: 0, wantMuted: -1, wantFlash: "pasted text ignored"},
+		{name: "a paste into the filter is text", before: []tea.KeyMsg{keyMsg("/")}, burst: tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjm"), Paste: true},
+			wantRow: 0, wantMuted: -1, wantQuery: "jjm"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			svc := demoService()
+			h := openRoom(t, svc, nil)
+			rows := h.app.room.rows
+			if len(rows) < 3 {
+				t.Fatalf("the demo room has %d rows, want at least 3", len(rows))
+			}
+			for _, k := range tc.before {
+				h.send(k)
+			}
+			h.send(tc.burst)
+			if got := h.app.room.selIdx; got != tc.wantRow {
+				t.Errorf("selected row %d, want %d", got, tc.wantRow)
+			}
+			calls := svc.called("UpdateParticipant")
+			if tc.wantMuted < 0 {
+				if len(calls) != 0 {
+					t.Errorf("calls %q, want none", calls)
+				}
+			} else if p := rows[tc.wantMuted]; len(calls) != 1 || !strings.Contains(calls[0], p.CallSID+" muted=") {
+				t.Errorf("calls %q, want one mute of %s (%s)", calls, p.Label, p.CallSID)
+			}
+			if got := h.app.room.filter.Value(); got != tc.wantQuery {
+				t.Errorf("filter text %q, want %q", got, tc.wantQuery)
+			}
+			if h.quit != tc.wantQuit {
+				t.Errorf("quit = %v, want %v", h.quit, tc.wantQuit)
+			}
+			if !strings.Contains(h.app.flash.text, tc.wantFlash) {
+				t.Errorf("flash %q, want it to contain %q", h.app.flash.text, tc.wantFlash)
+			}
+		})
+	}
+}
+
+func TestBurstIntoTheAddFormStaysText(t *testing.T) {
+	h := openRoom(t, demoService(), nil)
+	h.key("n")
+	if h.app.room.add == nil || !h.app.textFieldFocused() {
+		t.Fatal("the add form opens on a text field")
+	}
+	h.send(burst("+15550100"))
+	if got := h.app.room.add.inputs[h.app.room.add.focus].Value(); got != "+15550100" {
+		t.Errorf("the focused field holds %q, want the whole burst", got)
+	}
+}
