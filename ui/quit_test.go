@@ -175,3 +175,39 @@ func TestQuitStopsWaitingAfterTheBound(t *testing.T) {
 		t.Errorf("a late answer may still write a result after the console stopped")
 	}
 }
+
+// panickyService panics where the console lists participants.
+type panickyService struct{ *fakeService }
+
+func (panickyService) ListParticipants(context.Context, string, api.ParticipantFilter) ([]model.Participant, error) {
+	panic("a bug in a command")
+}
+
+// TestPanicRestoresTheTerminal: a panic in a command stops the console with
+// an error, and the terminal is given back (main screen, cursor shown).
+func TestPanicRestoresTheTerminal(t *testing.T) {
+	inR, inW := io.Pipe()
+	defer inW.Close()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(context.Background(), panickyService{demoService()},
+			Options{Keys: testKeyMap(), In: inR, Out: out, Theme: "dark", Conference: confSID})
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("Run = nil after a panic, want an error")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after a panic")
+	}
+	got := out.String()
+	i := strings.LastIndex(got, "\x1b[?1049h")
+	if i < 0 || !strings.Contains(got[i:], "\x1b[?1049l") {
+		t.Errorf("the alternate screen was not left: %q", got)
+	}
+	if j := strings.LastIndex(got, "\x1b[?25l"); j >= 0 && !strings.Contains(got[j:], "\x1b[?25h") {
+		t.Errorf("the cursor was left hidden: %q", got)
+	}
+}
