@@ -29,8 +29,8 @@ func (a App) handleKeys(msg tea.KeyMsg) (App, tea.Cmd) {
 	var cmds []tea.Cmd
 	runes := msg.Runes
 	for i := range runes {
-		if a.quit != quitNone {
-			break // keys after a quit are not acted on
+		if a.quit == quitDone {
+			break // keys after the quit are not acted on
 		}
 		k := msg
 		if a.textFieldFocused() {

@@ -79,3 +79,23 @@ func TestBurstIntoTheAddFormStaysText(t *testing.T) {
 		t.Errorf("the focused field holds %q, want the whole burst", got)
 	}
 }
+
+// TestBurstWhileQuittingStillQuits: while the console waits for an action
+// in flight, a burst that holds q quits at once; its other keys do nothing.
+func TestBurstWhileQuittingStillQuits(t *testing.T) {
+	trail, _ := openTrail(t)
+	h := openRoom(t, demoService(), func(o *Options) { o.Audit = trail })
+	h.app.flights.start("in-flight-1", trail)
+	h.pressOnly("q")
+	if h.app.quit != quitWaiting {
+		t.Fatalf("quit state %v after q with an action in flight, want waiting", h.app.quit)
+	}
+	m, _ := h.app.Update(burst("jq"))
+	h.app = m.(App)
+	if h.app.quit != quitDone {
+		t.Errorf("quit state %v after a burst holding q, want done", h.app.quit)
+	}
+	if h.app.room.selIdx != 0 {
+		t.Errorf("the selection moved to row %d while quitting", h.app.room.selIdx)
+	}
+}

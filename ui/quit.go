@@ -194,14 +194,14 @@ func (a App) requestQuit() (App, tea.Cmd) {
 	}
 }
 
-// noteQuitting keeps the flash line saying what the console waits for.
+// noteQuitting keeps the flash line saying what the console waits for. It
+// fits 80 columns, so the way out (q again) is never cut off.
 func (a *App) noteQuitting() {
-	n := a.flights.count()
-	what := "1 action is"
-	if n != 1 {
-		what = fmt.Sprintf("%d actions are", n)
+	what := "1 action still on its way"
+	if n := a.flights.count(); n != 1 {
+		what = fmt.Sprintf("%d actions still on their way", n)
 	}
-	a.flash = flash{text: fmt.Sprintf("quitting: %s still on the way to Twilio; waiting up to %s for the answer (%s again quits now)",
+	a.flash = flash{text: fmt.Sprintf("%s to Twilio: waiting up to %s (%s quits now)",
 		what, a.quitWait.Round(time.Second), keyName(a.keys.Quit))}
 }
 

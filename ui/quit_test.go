@@ -90,7 +90,7 @@ func TestQuitWaitsForActionsInFlight(t *testing.T) {
 			inW.Write([]byte("m"))
 			<-svc.started
 			tc.quit(inW, sigs)
-			waitOutput(t, out, "1 action is still on the way to Twilio")
+			waitOutput(t, out, "1 action still on its way to Twilio: waiting up to 10s (q quits now)")
 			if tc.again {
 				tc.quit(inW, sigs)
 			} else {
