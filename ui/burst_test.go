@@ -85,7 +85,7 @@ func TestBurstIntoTheAddFormStaysText(t *testing.T) {
 func TestBurstWhileQuittingStillQuits(t *testing.T) {
 	trail, _ := openTrail(t)
 	h := openRoom(t, demoService(), func(o *Options) { o.Audit = trail })
-	h.app.flights.start("in-flight-1", trail)
+	h.app.flights.reserve() // an action command that has not returned
 	h.pressOnly("q")
 	if h.app.quit != quitWaiting {
 		t.Fatalf("quit state %v after q with an action in flight, want waiting", h.app.quit)
@@ -97,5 +97,20 @@ func TestBurstWhileQuittingStillQuits(t *testing.T) {
 	}
 	if h.app.room.selIdx != 0 {
 		t.Errorf("the selection moved to row %d while quitting", h.app.room.selIdx)
+	}
+}
+
+// TestQuitRightAfterAnActionWaitsForIt: "mq" in one burst makes the mute
+// command and then asks to quit before the command has even run; the quit
+// must wait for it rather than end the program under it.
+func TestQuitRightAfterAnActionWaitsForIt(t *testing.T) {
+	h := openRoom(t, demoService(), nil)
+	m, _ := h.app.Update(burst("mq"))
+	h.app = m.(App)
+	if h.app.quit != quitWaiting {
+		t.Errorf("quit state %v after mq, want waiting for the mute", h.app.quit)
+	}
+	if !strings.Contains(h.app.flash.text, "1 action still on its way") {
+		t.Errorf("flash %q, want it to say one action is on its way", h.app.flash.text)
 	}
 }

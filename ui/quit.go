@@ -3,7 +3,9 @@ package ui
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"sync"
@@ -30,41 +32,80 @@ const (
 	quitDone              // tea.Quit returned: no key is acted on any more
 )
 
-// flights counts the actions that have left for Twilio and have no result
-// line yet. It is shared by every copy of the model and by the commands,
-// which run on their own goroutines.
+// flights keeps track of the actions between a key and their result line:
+// how many commands that send one were made and have not returned (so a
+// quit right after a key waits for it too), and which intents are on
+// their way without a result. It is shared by every copy of the model and
+// by the commands, which run on their own goroutines.
 type flights struct {
 	mu        sync.Mutex
-	open      map[string]*flight // by audit id
-	changed   chan struct{}      // closed and replaced whenever one lands
-	abandoned bool               // the console has stopped: commands write no more results
-	writing   sync.WaitGroup     // results being written by the commands
-}
-
-// flight is one action in the air, and the trail its intent is in.
-type flight struct {
-	log     *audit.Log
-	landing bool // its answer came and its command is writing the result
+	queued    int                   // action commands made and not returned
+	open      map[string]*audit.Log // intents sent without a result, by audit id
+	changed   chan struct{}         // closed and replaced whenever a command returns
+	abandoned bool                  // the console has stopped: nothing more is sent or recorded by commands
+	busy      sync.WaitGroup        // commands writing an intent or a result right now
 }
 
 func newFlights() *flights {
-	return &flights{open: map[string]*flight{}, changed: make(chan struct{})}
+	return &flights{open: map[string]*audit.Log{}, changed: make(chan struct{})}
 }
 
-// start notes an action whose intent was recorded under id.
-func (f *flights) start(id string, log *audit.Log) {
+// errQuitting is why an action whose command ran after the console stopped
+// was not sent.
+var errQuitting = errors.New("not sent: the console was quitting")
+
+// reserve counts an action command when Update makes it; the command calls
+// done when it returns.
+func (f *flights) reserve() (done func()) {
+	if f == nil {
+		return func() {}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.queued++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.queued--
+			close(f.changed)
+			f.changed = make(chan struct{})
+		})
+	}
+}
+
+// begin is called before an action's intent is written; false means the
+// console has stopped and the action must not be sent. After true the
+// command calls started with the intent's id.
+func (f *flights) begin() bool {
+	if f == nil {
+		return true
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.abandoned {
+		return false
+	}
+	f.busy.Add(1)
+	return true
+}
+
+// started notes the intent recorded under id, about to be sent.
+func (f *flights) started(id string, log *audit.Log) {
 	if f == nil {
 		return
 	}
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.open[id] = &flight{log: log}
+	f.open[id] = log
+	f.mu.Unlock()
+	f.busy.Done()
 }
 
-// landing notes that the answer to id came and reports whether its command
-// is to write the result: false when the console stopped first and wrote
-// it as unknown, so that no action ever gets two results. After true, the
-// command calls landed once the result is written.
+// landing is called when the answer to id came, before its result is
+// written; false means the console stopped first and wrote the result as
+// unknown, so the command writes none and no action gets two. After true
+// the command calls landed once the result is written.
 func (f *flights) landing(id string) bool {
 	if f == nil {
 		return true
@@ -74,25 +115,15 @@ func (f *flights) landing(id string) bool {
 	if f.abandoned {
 		return false
 	}
-	if fl, ok := f.open[id]; ok {
-		fl.landing = true
-		f.writing.Add(1)
-	}
+	delete(f.open, id)
+	f.busy.Add(1)
 	return true
 }
 
-// landed notes that the result of id is written.
-func (f *flights) landed(id string) {
-	if f == nil {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if fl, ok := f.open[id]; ok && fl.landing {
-		delete(f.open, id)
-		f.writing.Done()
-		close(f.changed)
-		f.changed = make(chan struct{})
+// landed notes that a result is written.
+func (f *flights) landed() {
+	if f != nil {
+		f.busy.Done()
 	}
 }
 
@@ -103,16 +134,16 @@ func (f *flights) count() int {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.open)
+	return f.queued
 }
 
-// wait returns when every action has its result, or after d.
+// wait returns when every action command has returned, or after d.
 func (f *flights) wait(d time.Duration) {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	for {
 		f.mu.Lock()
-		n, changed := len(f.open), f.changed
+		n, changed := f.queued, f.changed
 		f.mu.Unlock()
 		if n == 0 {
 			return
@@ -125,46 +156,43 @@ func (f *flights) wait(d time.Duration) {
 	}
 }
 
-// landingWait bounds how long abandon waits for results that commands are
-// writing at that moment: a local append, normally far below a millisecond.
-const landingWait = time.Second
+// busyWait bounds how long abandon waits for commands writing a record at
+// that moment: a local append, normally far below a millisecond.
+const busyWait = time.Second
 
-// abandon stops waiting: every action still in the air gets an unknown
-// result now, and the commands that carry them write none later. Results
-// already being written are waited for, briefly, so they reach the file.
+// abandon stops the commands: none sends or records anything from now on,
+// and every intent still without a result gets an unknown one. Records
+// being written at this moment are waited for, briefly, so they reach the
+// file whole and the list of open intents is complete.
 func (f *flights) abandon(ctx context.Context) error {
 	f.mu.Lock()
 	f.abandoned = true
-	var open []string
-	logs := map[string]*audit.Log{}
-	for id, fl := range f.open {
-		if !fl.landing {
-			open = append(open, id)
-			logs[id] = fl.log
-			delete(f.open, id)
-		}
-	}
 	f.mu.Unlock()
+	written := make(chan struct{})
+	go func() {
+		f.busy.Wait()
+		close(written)
+	}()
+	select {
+	case <-written:
+	case <-time.After(busyWait):
+	}
+	f.mu.Lock()
+	open := f.open
+	f.open = map[string]*audit.Log{}
+	f.mu.Unlock()
+	ids := slices.Collect(maps.Keys(open))
 	// The ids end in a sequence number: the trail keeps the order they were sent in.
-	slices.SortFunc(open, func(x, y string) int { return cmp.Or(cmp.Compare(len(x), len(y)), cmp.Compare(x, y)) })
+	slices.SortFunc(ids, func(x, y string) int { return cmp.Or(cmp.Compare(len(x), len(y)), cmp.Compare(x, y)) })
 	var first error
-	for _, id := range open {
-		err := logs[id].Result(ctx, id, audit.Entry{
+	for _, id := range ids {
+		err := open[id].Result(ctx, id, audit.Entry{
 			Outcome: audit.OutcomeUnknown,
 			Error:   "the console quit before Twilio answered; check the call to see whether it was done",
 		})
 		if err != nil && first == nil {
 			first = fmt.Errorf("record the unanswered action %s: %w", id, err)
 		}
-	}
-	written := make(chan struct{})
-	go func() {
-		f.writing.Wait()
-		close(written)
-	}()
-	select {
-	case <-written:
-	case <-time.After(landingWait):
 	}
 	return first
 }

@@ -157,7 +157,11 @@ func TestQuitStopsWaitingAfterTheBound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.app.flights.start(id, trail)
+	h.app.flights.reserve() // its command never returns
+	if !h.app.flights.begin() {
+		t.Fatal("a running console refused to send")
+	}
+	h.app.flights.started(id, trail)
 	h.app.quitWait = 10 * time.Millisecond
 	h.key("q")
 	if !h.quit {
@@ -173,6 +177,9 @@ func TestQuitStopsWaitingAfterTheBound(t *testing.T) {
 	}
 	if h.app.flights.landing(id) {
 		t.Errorf("a late answer may still write a result after the console stopped")
+	}
+	if h.app.flights.begin() {
+		t.Errorf("an action may still be sent after the console stopped")
 	}
 }
 
