@@ -69,9 +69,9 @@ func TestQuitWaitsForActionsInFlight(t *testing.T) {
 		{"q waits for the answer", pressQ, false, nil, audit.OutcomeOK},
 		{"q again quits at once", pressQ, true, nil, audit.OutcomeUnknown},
 		{"ctrl+c waits for the answer", func(in io.Writer, _ chan<- os.Signal) { in.Write([]byte{0x03}) }, false, nil, audit.OutcomeOK},
-		{"SIGTERM waits for the answer", signal(syscall.SIGTERM), false, SignalError{Signal: syscall.SIGTERM}, audit.OutcomeOK},
-		{"SIGHUP waits for the answer", signal(syscall.SIGHUP), false, SignalError{Signal: syscall.SIGHUP}, audit.OutcomeOK},
-		{"a second SIGINT quits at once", signal(syscall.SIGINT), true, SignalError{Signal: syscall.SIGINT}, audit.OutcomeUnknown},
+		{"SIGTERM waits for the answer", sendSignal(syscall.SIGTERM), false, SignalError{Signal: syscall.SIGTERM}, audit.OutcomeOK},
+		{"SIGHUP waits for the answer", sendSignal(syscall.SIGHUP), false, SignalError{Signal: syscall.SIGHUP}, audit.OutcomeOK},
+		{"a second SIGINT quits at once", sendSignal(syscall.SIGINT), true, SignalError{Signal: syscall.SIGINT}, audit.OutcomeUnknown},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -144,7 +144,7 @@ func TestQuitWaitsForActionsInFlight(t *testing.T) {
 
 func pressQ(in io.Writer, _ chan<- os.Signal) { in.Write([]byte("q")) }
 
-func signal(s os.Signal) func(io.Writer, chan<- os.Signal) {
+func sendSignal(s os.Signal) func(io.Writer, chan<- os.Signal) {
 	return func(_ io.Writer, sigs chan<- os.Signal) { sigs <- s }
 }
 
