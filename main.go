@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/charmbracelet/x/term"
+
 	"confconsole/api"
 	"confconsole/api/sim"
 	"confconsole/ui"
@@ -33,11 +35,15 @@ var version = "0.1.0-dev"
 const minRefresh = time.Second
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
-	stop()
+	// One owner for the signals: the console hands them to its program
+	// (see ui.Run); the simulator stops on them through its context.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	err := runWithSignals(context.Background(), sigs, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	signal.Stop(sigs)
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
+		var se ui.SignalError
+		if !errors.Is(err, flag.ErrHelp) && !errors.As(err, &se) {
 			fmt.Fprintln(os.Stderr, "confconsole:", err)
 		}
 		os.Exit(exitCode(err))
@@ -50,10 +56,19 @@ type usageError struct{ err error }
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
+// exitCode is 2 for a usage error, 128 plus the signal's number for a
+// signal (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP, as a shell
+// reports a process the signal killed), else 1.
 func exitCode(err error) int {
 	var u usageError
 	if errors.As(err, &u) || errors.Is(err, flag.ErrHelp) {
 		return 2
+	}
+	var se ui.SignalError
+	if errors.As(err, &se) {
+		if n, ok := se.Signal.(syscall.Signal); ok {
+			return 128 + int(n)
+		}
 	}
 	return 1
 }
@@ -180,7 +195,22 @@ func (o options) check(fs *flag.FlagSet) error {
 // run is the whole program, minus the process: testable with its own
 // arguments, environment and streams.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return runWithSignals(ctx, nil, args, getenv, stdin, stdout, stderr)
+}
+
+// runWithSignals is run with the process's signals, which the console or
+// the simulator owns from here on.
+func runWithSignals(ctx context.Context, sigs <-chan os.Signal, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "sim" {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			select {
+			case <-sigs:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
 		return sim.Main(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) > 0 && args[0] == "config" {
@@ -199,6 +229,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	o = st.apply(o)
+	if err := needTerminal(stdin, stdout); err != nil {
+		return err
+	}
 
 	var cfg api.Config
 	if o.demo {
@@ -243,7 +276,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 		Profile:       st.creds.Profile,
 		Announcements: st.announcements(),
+		Signals:       sigs,
 	})
+}
+
+// needTerminal refuses to start the console when its input or output is a
+// file that is not a terminal (a pipe, /dev/null, a redirect), before
+// anything is written to it. Streams that are not files are a test's or an
+// embedding program's, which hands them over knowingly.
+func needTerminal(stdin io.Reader, stdout io.Writer) error {
+	for _, s := range []struct {
+		name string
+		f    any
+	}{{"standard input", stdin}, {"standard output", stdout}} {
+		f, ok := s.f.(*os.File)
+		if ok && !term.IsTerminal(f.Fd()) {
+			return fmt.Errorf("%s is not a terminal: confconsole is interactive, so run it in a terminal (over SSH, use ssh -t)", s.name)
+		}
+	}
+	return nil
 }
 
 // openAudit opens the audit trail --audit-log names: the default file in

@@ -290,7 +290,12 @@ func currentRecording(rs []model.Recording) model.RecordingStatus {
 // Twilio.CURRENT as Twilio allows rather than by SID.
 func recordingCmd(svc Service, sc auditScope, op recOp) tea.Cmd {
 	conference := sc.conferenceSID
+	done := func() {}
+	if op != recFetch {
+		done = sc.flights.reserve() // a change is an action: quitting waits for it
+	}
 	return func() tea.Msg {
+		defer done()
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		msg := recordingMsg{op: op, conference: conference}

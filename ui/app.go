@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -62,6 +63,10 @@ type Options struct {
 	Profile string
 	// Announcements are offered by name in the announce prompts.
 	Announcements []Announcement
+	// Signals are the process's signals, for Run to own: SIGINT, SIGTERM
+	// and SIGHUP quit as q does, SIGQUIT or a second signal at once. Nil
+	// means none (ctx still stops the console).
+	Signals <-chan os.Signal
 }
 
 // MinRefresh is the shortest poll interval the console uses: faster polling
@@ -76,17 +81,27 @@ const DefaultRefresh = 2 * time.Second
 const requestTimeout = 10 * time.Second
 
 // Run runs the console on the terminal (alternate screen) until the user
-// quits or ctx ends; the terminal is restored either way.
+// quits, a signal stops it or ctx ends; the terminal is restored either
+// way. After a signal the error is a SignalError.
 func Run(ctx context.Context, svc Service, opts Options) error {
-	_, err := tea.NewProgram(New(svc, opts), programOptions(ctx, opts)...).Run()
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
-		// The caller cancelled (a signal, a test): a normal way to stop.
-		return nil
-	}
-	if err != nil {
+	app := New(svc, opts)
+	p := tea.NewProgram(app, programOptions(ctx, opts)...)
+	sigs := watchSignals(p, opts.Signals, app.quitWait+time.Second)
+	_, err := p.Run()
+	sig := sigs.finish()
+	// Whatever is still in the air gets its result line now: the process
+	// is about to end, and the commands carrying them with it.
+	abandonErr := app.flights.abandon(context.Background())
+	switch {
+	case sig != nil:
+		return SignalError{Signal: sig}
+	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
+		// The caller cancelled (a test, an embedding program): a normal way to stop.
+		return abandonErr
+	case err != nil:
 		return fmt.Errorf("run the console: %w", err)
 	}
-	return nil
+	return abandonErr
 }
 
 // frameRate caps how often Bubble Tea draws. Its renderer wakes on a ticker
@@ -99,7 +114,10 @@ const frameRate = 20
 // programOptions are the Bubble Tea options Run starts the program with;
 // the tests that count what the console writes use the same.
 func programOptions(ctx context.Context, opts Options) []tea.ProgramOption {
-	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(frameRate)}
+	// Bubble Tea's own signal handler is off: it can block for ever sending
+	// its quit message to a program that has already stopped, and shutdown
+	// then waits for it (a known v1 race). Run owns the signals instead.
+	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(frameRate), tea.WithoutSignalHandler()}
 	if opts.In != nil {
 		popts = append(popts, tea.WithInput(opts.In))
 	}
@@ -148,6 +166,10 @@ type App struct {
 	trail    *audit.Log
 	auditErr error   // the open error or the first record that missed the file; never cleared
 	logView  logView // this session's audit records, when open
+
+	flights  *flights      // actions sent and not yet answered; shared by every copy
+	quit     quitState     // on the way out?
+	quitWait time.Duration // how long quitting waits for actions in flight
 }
 
 // flash is the one-line message under the table: the outcome of the last
@@ -200,6 +222,8 @@ func New(svc Service, opts Options) App {
 		height:   24,
 		lines:    newMemo(),
 		announce: announceOffer{saved: slices.Clone(opts.Announcements)},
+		flights:  newFlights(),
+		quitWait: requestTimeout,
 	}
 	a.clock = a.now()
 	a.trail = opts.Audit
@@ -239,6 +263,9 @@ func (a App) tickClock() tea.Cmd {
 func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := a.update(msg)
 	next.fixScroll()
+	if next.quit == quitWaiting {
+		next.noteQuitting()
+	}
 	return next, cmd
 }
 
@@ -255,7 +282,15 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 		}
 		return a, a.tickClock()
 	case tea.KeyMsg:
-		return a.handleKey(msg)
+		return a.handleKeys(msg)
+	case signalMsg:
+		return a.requestQuit()
+	case quitWaitedMsg:
+		if a.quit == quitWaiting {
+			a.quit = quitDone
+			return a, tea.Quit
+		}
+		return a, nil
 	case resolvedMsg:
 		return a.onResolved(msg)
 	case conferencesMsg:
@@ -284,11 +319,18 @@ func (a *App) setFlash(text string, isErr bool) {
 func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	if msg.String() == "ctrl+c" {
 		// Inside a form, a filter, a question or an overlay, ctrl+c closes
-		// it; the next one quits.
-		if a.closeInner() {
+		// it; the next one quits (after waiting for actions in flight).
+		if a.quit == quitNone && a.closeInner() {
 			return a, nil
 		}
-		return a, tea.Quit
+		return a.requestQuit()
+	}
+	if a.quit != quitNone {
+		// On the way out: nothing new is sent; q quits without waiting.
+		if key.Matches(msg, a.keys.Quit) {
+			return a.requestQuit()
+		}
+		return a, nil
 	}
 	if a.showHelp {
 		if key.Matches(msg, a.keys.Help, a.keys.Back, a.keys.Quit) {
@@ -316,7 +358,7 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(msg, a.keys.Quit):
-		return a, tea.Quit
+		return a.requestQuit()
 	case key.Matches(msg, a.keys.Help):
 		a.showHelp = true
 		return a, nil

@@ -25,6 +25,7 @@ type auditScope struct {
 	account        string
 	conferenceSID  string
 	conferenceName string // as Twilio has it; the log makes it inert
+	flights        *flights
 }
 
 // scope is the audit scope of the conference on screen.
@@ -34,6 +35,7 @@ func (a *App) scope() auditScope {
 		account:        a.opts.AccountSID,
 		conferenceSID:  a.room.conf.SID,
 		conferenceName: a.room.conf.FriendlyName,
+		flights:        a.flights,
 	}
 }
 
@@ -80,7 +82,9 @@ type actionReq struct {
 
 // cmd sends the request between its intent and result records.
 func (r actionReq) cmd() tea.Cmd {
+	done := r.scope.flights.reserve()
 	return func() tea.Msg {
+		defer done()
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		res := sendAudited(ctx, r.scope, audit.Entry{
@@ -112,7 +116,11 @@ type sendResult struct {
 // stopped by a full disk, but the screen says the record is missing.
 func sendAudited(ctx context.Context, sc auditScope, e audit.Entry, send func(context.Context) (string, error)) sendResult {
 	e.AccountSID, e.ConferenceSID, e.ConferenceName = sc.account, sc.conferenceSID, sc.conferenceName
+	if !sc.flights.begin() {
+		return sendResult{err: errQuitting, outcome: audit.OutcomeFailed}
+	}
 	id, ierr := sc.log.Intent(ctx, e)
+	sc.flights.started(id, sc.log)
 	var info api.ResponseInfo
 	callSID, err := send(api.WithResponseInfo(ctx, &info))
 	res := sendResult{callSID: callSID, err: err, outcome: outcomeOf(err), auditErr: ierr}
@@ -137,9 +145,13 @@ func sendAudited(ctx context.Context, sc auditScope, e audit.Entry, send func(co
 			}
 		}
 	}
+	if !sc.flights.landing(id) {
+		return res // the console quit first and recorded it as unknown
+	}
 	if rerr := sc.log.Result(ctx, id, r); rerr != nil && res.auditErr == nil {
 		res.auditErr = rerr
 	}
+	sc.flights.landed()
 	return res
 }
 

@@ -53,7 +53,7 @@ func (a App) logViewKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, k.Back, k.AuditLog):
 		a.logView = logView{}
 	case key.Matches(msg, k.Quit):
-		return a, tea.Quit
+		return a.requestQuit()
 	case key.Matches(msg, k.Up):
 		v.offset--
 	case key.Matches(msg, k.Down):

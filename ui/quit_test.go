@@ -1,0 +1,220 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"confconsole/api"
+	"confconsole/model"
+	"confconsole/ui/audit"
+)
+
+// stalledService is the demo fake whose participant updates wait until
+// released (or their deadline), like a slow link to Twilio.
+type stalledService struct {
+	*fakeService
+	started  chan struct{} // one value per update that began
+	release  chan struct{} // closed: the updates answer
+	returned sync.WaitGroup
+}
+
+func newStalledService() *stalledService {
+	return &stalledService{fakeService: demoService(), started: make(chan struct{}, 8), release: make(chan struct{})}
+}
+
+func (s *stalledService) UpdateParticipant(ctx context.Context, conf, callSID string, u api.UpdateParticipant) (model.Participant, error) {
+	s.returned.Add(1)
+	defer s.returned.Done()
+	s.started <- struct{}{}
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+		return model.Participant{}, ctx.Err()
+	}
+	return s.fakeService.UpdateParticipant(ctx, conf, callSID, u)
+}
+
+// waitOutput waits until the console has written want.
+func waitOutput(t *testing.T, out *syncBuffer, want string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the console never wrote %q; output so far %q", want, out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestQuitWaitsForActionsInFlight mutes a caller over a link that does not
+// answer yet, then quits, with q or a signal. The console must say that the
+// action is on its way and wait for the answer, so that the trail gets its
+// real result; q or a signal again must quit at once and record the result
+// as unknown, and the late answer must not add a second result.
+func TestQuitWaitsForActionsInFlight(t *testing.T) {
+	tests := []struct {
+		name        string
+		quit        func(in io.Writer, sigs chan<- os.Signal)
+		again       bool // quit a second time before the answer comes
+		wantErr     error
+		wantOutcome audit.Outcome
+	}{
+		{"q waits for the answer", pressQ, false, nil, audit.OutcomeOK},
+		{"q again quits at once", pressQ, true, nil, audit.OutcomeUnknown},
+		{"ctrl+c waits for the answer", func(in io.Writer, _ chan<- os.Signal) { in.Write([]byte{0x03}) }, false, nil, audit.OutcomeOK},
+		{"SIGTERM waits for the answer", sendSignal(syscall.SIGTERM), false, SignalError{Signal: syscall.SIGTERM}, audit.OutcomeOK},
+		{"SIGHUP waits for the answer", sendSignal(syscall.SIGHUP), false, SignalError{Signal: syscall.SIGHUP}, audit.OutcomeOK},
+		{"a second SIGINT quits at once", sendSignal(syscall.SIGINT), true, SignalError{Signal: syscall.SIGINT}, audit.OutcomeUnknown},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			svc := newStalledService()
+			trail, path := openTrail(t)
+			inR, inW := io.Pipe()
+			defer inW.Close()
+			out := &syncBuffer{}
+			sigs := make(chan os.Signal, 2)
+			done := make(chan error, 1)
+			go func() {
+				done <- Run(context.Background(), svc, Options{Keys: testKeyMap(), In: inR, Out: out, Theme: "dark",
+					Conference: confSID, Audit: trail, Signals: sigs})
+			}()
+			waitOutput(t, out, "agent-7")
+			inW.Write([]byte("m"))
+			<-svc.started
+			tc.quit(inW, sigs)
+			waitOutput(t, out, "1 action still on its way to Twilio: waiting up to 10s (q quits now)")
+			if tc.again {
+				tc.quit(inW, sigs)
+			} else {
+				select {
+				case err := <-done:
+					t.Fatalf("Run returned (%v) before the action was answered", err)
+				default:
+				}
+				close(svc.release)
+			}
+			select {
+			case err := <-done:
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("Run = %v, want %v", err, tc.wantErr)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("Run did not return")
+			}
+			if tc.again {
+				// The answer comes after the console stopped: it must not
+				// write a second result.
+				close(svc.release)
+				svc.returned.Wait()
+				time.Sleep(20 * time.Millisecond) // room for a wrong second write
+			}
+			var intents, results []audit.Entry
+			for _, e := range readTrail(t, path) {
+				switch e.Phase {
+				case audit.PhaseIntent:
+					intents = append(intents, e)
+				case audit.PhaseResult:
+					results = append(results, e)
+				}
+			}
+			if len(intents) != 1 || len(results) != 1 {
+				t.Fatalf("%d intents and %d results in the trail, want one of each", len(intents), len(results))
+			}
+			if results[0].ID != intents[0].ID || results[0].Outcome != tc.wantOutcome {
+				t.Errorf("result %s %q for intent %s, want %q", results[0].ID, results[0].Outcome, intents[0].ID, tc.wantOutcome)
+			}
+			if tc.wantOutcome == audit.OutcomeUnknown && !strings.Contains(results[0].Error, "quit before Twilio answered") {
+				t.Errorf("the unknown result does not say why: %q", results[0].Error)
+			}
+			got := out.String()
+			if i := strings.LastIndex(got, "\x1b[?1049h"); i < 0 || !strings.Contains(got[i:], "\x1b[?1049l") {
+				t.Errorf("the alternate screen was not left")
+			}
+		})
+	}
+}
+
+func pressQ(in io.Writer, _ chan<- os.Signal) { in.Write([]byte("q")) }
+
+func sendSignal(s os.Signal) func(io.Writer, chan<- os.Signal) {
+	return func(_ io.Writer, sigs chan<- os.Signal) { sigs <- s }
+}
+
+// TestQuitStopsWaitingAfterTheBound holds an action in the air past the
+// wait: the console quits, and the action's result is recorded as unknown.
+func TestQuitStopsWaitingAfterTheBound(t *testing.T) {
+	trail, path := openTrail(t)
+	h := openRoom(t, demoService(), func(o *Options) { o.Audit = trail })
+	id, err := trail.Intent(context.Background(), audit.Entry{Action: audit.ActionMute, CallSID: callSID(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.app.flights.reserve() // its command never returns
+	if !h.app.flights.begin() {
+		t.Fatal("a running console refused to send")
+	}
+	h.app.flights.started(id, trail)
+	h.app.quitWait = 10 * time.Millisecond
+	h.key("q")
+	if !h.quit {
+		t.Fatal("the console did not quit once the wait was over")
+	}
+	if err := h.app.flights.abandon(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	entries := readTrail(t, path)
+	last := entries[len(entries)-1]
+	if last.Phase != audit.PhaseResult || last.ID != id || last.Outcome != audit.OutcomeUnknown {
+		t.Errorf("last trail line %+v, want the unknown result of %s", last, id)
+	}
+	if h.app.flights.landing(id) {
+		t.Errorf("a late answer may still write a result after the console stopped")
+	}
+	if h.app.flights.begin() {
+		t.Errorf("an action may still be sent after the console stopped")
+	}
+}
+
+// panickyService panics where the console lists participants.
+type panickyService struct{ *fakeService }
+
+func (panickyService) ListParticipants(context.Context, string, api.ParticipantFilter) ([]model.Participant, error) {
+	panic("a bug in a command")
+}
+
+// TestPanicRestoresTheTerminal: a panic in a command stops the console with
+// an error, and the terminal is given back (main screen, cursor shown).
+func TestPanicRestoresTheTerminal(t *testing.T) {
+	inR, inW := io.Pipe()
+	defer inW.Close()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(context.Background(), panickyService{demoService()},
+			Options{Keys: testKeyMap(), In: inR, Out: out, Theme: "dark", Conference: confSID})
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("Run = nil after a panic, want an error")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after a panic")
+	}
+	got := out.String()
+	i := strings.LastIndex(got, "\x1b[?1049h")
+	if i < 0 || !strings.Contains(got[i:], "\x1b[?1049l") {
+		t.Errorf("the alternate screen was not left: %q", got)
+	}
+	if j := strings.LastIndex(got, "\x1b[?25l"); j >= 0 && !strings.Contains(got[j:], "\x1b[?25h") {
+		t.Errorf("the cursor was left hidden: %q", got)
+	}
+}
