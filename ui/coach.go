@@ -63,7 +63,7 @@ func (c *CoachPicker) rebuild(ps []model.Participant, keepCursor bool) {
 			continue
 		}
 		current := c.coach.Coaching && p.CallSID == c.coach.CallSIDToCoach
-		c.options = append(c.options, coachOption{target: p.CallSID, name: model.InertN(p.Name(), 60), current: current})
+		c.options = append(c.options, coachOption{target: p.CallSID, name: model.DisplayN(p.Name(), 60), current: current})
 	}
 	c.cursor = 0
 	for i, o := range c.options {
@@ -137,6 +137,6 @@ func (c CoachPicker) View(width, height int) string {
 		}
 		rows = append(rows, marker+style.Render(text))
 	}
-	title := c.st.Title.Render(model.InertN("Coach: whom should "+c.coach.Name()+" coach?", inner))
+	title := c.st.Title.Render(model.DisplayN("Coach: whom should "+c.coach.Name()+" coach?", inner))
 	return formBox(c.st, title, rows, c.cursor, formHelp(c.st, c.ShortHelp(), inner), inner, height)
 }

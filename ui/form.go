@@ -576,7 +576,7 @@ func (f AddForm) whomView() string {
 	}
 	for _, p := range f.candidates {
 		if p.CallSID == f.whom {
-			return f.st.Value.Render(model.InertN(p.Name(), 40))
+			return f.st.Value.Render(model.DisplayN(p.Name(), 40))
 		}
 	}
 	return f.st.Default.Render("nobody yet: space to pick")

@@ -305,7 +305,7 @@ func (a *App) listView() string {
 	if l.loaded && len(l.rows) == 0 {
 		switch {
 		case l.query != "":
-			body = append(body, a.st.Faint.Render("  no conference matches /"+model.InertN(l.query, 40)))
+			body = append(body, a.st.Faint.Render("  no conference matches /"+model.DisplayN(l.query, 40)))
 		case l.showCompleted:
 			body = append(body, a.st.Faint.Render("  no conferences on this account"))
 		default:
@@ -331,12 +331,12 @@ func (a *App) conferenceRow(lay layout, c model.Conference, selected bool) strin
 		if lay.widths[lcolSID] < len(sid) {
 			sid = shortSID(sid)
 		}
-		name := model.InertN(c.FriendlyName, 80)
+		name := model.DisplayN(c.FriendlyName, 80)
 		cells := []cell{
 			lcolName:   {name, a.st.Cells.Text},
-			lcolSID:    {model.Inert(sid), a.st.Cells.Faint},
-			lcolStatus: {model.InertN(string(c.Status), 12), conferenceStatusPaint(&a.st.Cells, c.Status)},
-			lcolRegion: {model.InertN(c.Region, 8), a.st.Cells.Faint},
+			lcolSID:    {model.Display(sid), a.st.Cells.Faint},
+			lcolStatus: {model.DisplayN(string(c.Status), 12), conferenceStatusPaint(&a.st.Cells, c.Status)},
+			lcolRegion: {model.DisplayN(c.Region, 8), a.st.Cells.Faint},
 			lcolAge:    {coarseAge(a.clock, c.Created), a.st.Cells.Faint},
 		}
 		return lay.row(cells, selected, a.st)

@@ -100,7 +100,7 @@ func (a App) roomFormKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		if name == "" {
 			name = r.conf.SID
 		}
-		shown := model.InertN(name, 60)
+		shown := model.DisplayN(name, 60)
 		pr := NewPrompt(fst, promptEnd, "End "+shown+" for everyone? Type its name to confirm",
 			"the conference name", RequireExactly(name))
 		r.prompt = &pr

@@ -265,7 +265,7 @@ func (a *App) roomTable(lay layout, h int) []string {
 		out = append(out, a.errorLines(r.poll.err, lay.width)...)
 	case !r.loaded:
 	case len(r.rows) == 0 && r.query != "":
-		out = append(out, a.st.Faint.Render("  nobody matches /"+model.InertN(r.query, 40)+" (esc clears the filter)"))
+		out = append(out, a.st.Faint.Render("  nobody matches /"+model.DisplayN(r.query, 40)+" (esc clears the filter)"))
 	case len(r.rows) == 0:
 		out = append(out, a.st.Faint.Render("  nobody is in this conference"))
 	}
@@ -295,7 +295,7 @@ func (a *App) participantRow(lay layout, p model.Participant, selected bool) str
 func (a *App) participantCells(lay layout, p model.Participant, pa, mismatch pendingAction) []cell {
 	st := &a.st.Cells
 	cells := make([]cell, len(participantColumns))
-	label := model.InertN(p.Label, 64)
+	label := model.DisplayN(p.Label, 64)
 	cells[colLabel] = cell{label, st.Text}
 	if label == "" {
 		cells[colLabel] = cell{"-", st.Faint}
@@ -304,8 +304,8 @@ func (a *App) participantCells(lay layout, p model.Participant, pa, mismatch pen
 	if lay.widths[colSID] < len(sid) {
 		sid = shortSID(sid)
 	}
-	cells[colSID] = cell{model.Inert(sid), st.Faint}
-	cells[colStatus] = cell{model.InertN(string(p.Status), 12), statusPaint(st, p.Status)}
+	cells[colSID] = cell{model.Display(sid), st.Faint}
+	cells[colStatus] = cell{model.DisplayN(string(p.Status), 12), statusPaint(st, p.Status)}
 	cells[colMuted] = cell{"-", st.Faint}
 	if p.Muted {
 		cells[colMuted] = cell{"muted", st.Muted}
@@ -348,12 +348,12 @@ func (a *App) participantCells(lay layout, p model.Participant, pa, mismatch pen
 // in the roster, else a short SID.
 func (a *App) coacheeName(sid string) string {
 	if p, ok := a.room.byID[sid]; ok && p.Label != "" {
-		return model.InertN(p.Label, 32)
+		return model.DisplayN(p.Label, 32)
 	}
 	if sid == "" {
 		return "?"
 	}
-	return model.Inert(shortSID(sid))
+	return model.Display(shortSID(sid))
 }
 
 func enterExit(p model.Participant) string {
