@@ -318,7 +318,7 @@ func (a *App) listView() string {
 	}
 	lines = append(lines, padLines(body, h+1)...)
 	if l.filtering {
-		lines = append(lines, l.filter.View())
+		lines = append(lines, fitStyled(l.filter.View(), a.width))
 	}
 	lines = append(lines, a.flashLine(), a.footer(a.listKeys()))
 	return strings.Join(lines, "\n")

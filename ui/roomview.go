@@ -137,7 +137,7 @@ func (a *App) roomView() string {
 	case r.confirm != nil:
 		lines = append(lines, a.st.Prompt.Render(fit(r.confirm.question+"  [y/N]", a.width)))
 	case r.filtering:
-		lines = append(lines, r.filter.View())
+		lines = append(lines, fitStyled(r.filter.View(), a.width))
 	}
 	lines = append(lines, a.flashLine(), a.footer(a.roomKeys()))
 	return strings.Join(lines, "\n")
@@ -481,7 +481,8 @@ func (a *App) renderFooter(bs []key.Binding) string {
 		runs.write(descP, " "+h.Desc)
 	}
 	runs.end()
-	return b.String()
+	// The help item alone can be wider than a tiny terminal.
+	return fitStyled(b.String(), a.width)
 }
 
 // flashLine is the outcome of the last action, or blank.
