@@ -193,19 +193,25 @@ func agreed(s string) (string, bool) {
 	if plainWidth(s) {
 		return s, false
 	}
-	var b strings.Builder
-	b.Grow(len(s))
+	var b strings.Builder // written from the first change on
 	state := -1
 	rest := s
 	changed := false
 	for len(rest) > 0 {
+		at := len(s) - len(rest)
 		var cluster string
 		cluster, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
 		if clusterAgreed(cluster) {
-			b.WriteString(cluster)
+			if changed {
+				b.WriteString(cluster)
+			}
 			continue
 		}
-		changed = true
+		if !changed {
+			changed = true
+			b.Grow(len(s))
+			b.WriteString(s[:at])
+		}
 		r, size := utf8.DecodeRuneInString(cluster)
 		switch {
 		case size < len(cluster) && clusterAgreed(cluster[:size]):
@@ -244,6 +250,9 @@ func plainWidth(s string) bool {
 // the same with every non-spacing mark zero wide as in C libraries), is not
 // zero wide, and holds only characters every terminal knows.
 func clusterAgreed(c string) bool {
+	if len(c) == 1 {
+		return c[0] >= 0x20 && c[0] < 0x7f
+	}
 	sum, marksZero := 0, 0
 	for i, r := range c {
 		if !knownWidth(r) || (i == 0 && isMark(r)) {

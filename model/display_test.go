@@ -207,3 +207,21 @@ func disputedRune(s string) (rune, bool) {
 	}
 	return 0, false
 }
+
+func BenchmarkDisplay(b *testing.B) {
+	cases := []struct{ name, s string }{
+		{"ascii", "agent-7 support desk"},
+		{"cjk", "客服 田中さん 상담원"},
+		{"emoji agreed", "🎧 support ★ ✓"},
+		{"skin tones", strings.Repeat("👍🏽", 12)},
+		{"zwj", "🧑🏻‍💻 dev 👨‍👩‍👧‍👦"},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				DisplayN(c.s, 64)
+			}
+		})
+	}
+}
