@@ -106,7 +106,9 @@ func (a *App) logViewView() string {
 		if e.Phase == audit.PhaseResult && e.Outcome != audit.OutcomeOK {
 			st = a.st.Stale
 		}
-		lines = append(lines, st.Render(fit(e.Summary(), a.width)))
+		// Summary quotes labels and names as they are: shown in the
+		// form whose width every terminal agrees on, as elsewhere.
+		lines = append(lines, st.Render(fit(model.DisplayN(e.Summary(), 2*a.width+8), a.width)))
 	}
 	lines = padLines(lines, a.height-1)
 	foot := keyName(a.keys.Back) + "/" + keyName(a.keys.AuditLog) + " close · " + keyName(a.keys.Up) + " " + keyName(a.keys.Down) + " scroll"

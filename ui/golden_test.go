@@ -194,6 +194,7 @@ func TestDisputedWidthsFitEveryScreen(t *testing.T) {
 		{"end prompt", []string{"E"}, true},
 		{"add form", []string{"n"}, true},
 		{"filter", []string{"/"}, true},
+		{"log view", []string{"m", "L"}, true},
 	}
 	for _, sz := range []struct{ w, h int }{{80, 24}, {120, 30}, {120, 40}, {45, 12}} {
 		for _, sc := range screens {
