@@ -195,6 +195,9 @@ func TestDisputedWidthsFitEveryScreen(t *testing.T) {
 		{"add form", []string{"n"}, true},
 		{"filter", []string{"/"}, true},
 		{"log view", []string{"m", "L"}, true},
+		{"end prompt, wrong name", []string{"E", "x", "enter"}, true},
+		{"coach picker, chosen", []string{"j", "c", "enter"}, true},
+		{"announce, bad url", []string{"a", "x", "enter"}, true},
 	}
 	for _, sz := range []struct{ w, h int }{{80, 24}, {120, 30}, {120, 40}, {45, 12}} {
 		for _, sc := range screens {

@@ -117,15 +117,17 @@ func RequireHTTPURL(s string) error {
 }
 
 // RequireExactly returns a Prompt validate function that accepts only want,
-// for a destructive action confirmed by typing a name back.
+// or want as the screen shows it (model.Display), for a destructive action
+// confirmed by typing a name back.
 func RequireExactly(want string) func(string) error {
+	shown := model.Display(want)
 	return func(s string) error {
 		switch {
-		case s == want:
+		case s == want || (s != "" && s == shown):
 			return nil
 		case s == "":
-			return fmt.Errorf("type %s to confirm, or press esc to keep it", model.InertN(want, 60))
+			return fmt.Errorf("type %s to confirm, or press esc to keep it", model.DisplayN(want, 60))
 		}
-		return errors.New("that is not the name; type " + model.InertN(want, 60) + " exactly, or press esc to keep it")
+		return errors.New("that is not the name; type " + model.DisplayN(want, 60) + " exactly, or press esc to keep it")
 	}
 }
