@@ -224,7 +224,7 @@ func (a *App) freshness(p *poller) (text string, stale bool) {
 	if wait := p.nextAt.Sub(a.clock); wait >= time.Second && !p.inFlight {
 		what += " · retry in " + strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10) + "s"
 	}
-	return what + ": " + shortCause(p.err), true
+	return what + ": " + model.Display(shortCause(p.err)), true
 }
 
 // errorLines spells out why nothing could be loaded, wrapped to w, for the
@@ -492,10 +492,13 @@ func (a *App) flashLine() string {
 	}
 	key := fmt.Sprint("flash|", a.flash.isErr, "|", a.width, "|", a.flash.text)
 	return a.lines.get(key, func() string {
+		// Flashes quote labels and Twilio's messages, which may quote
+		// them too: shown in the form whose width terminals agree on.
+		text := model.Display(a.flash.text)
 		if a.flash.isErr {
-			return a.st.FlashErr.Render(fit("✗ "+a.flash.text, a.width))
+			return a.st.FlashErr.Render(fit("✗ "+text, a.width))
 		}
-		return a.st.FlashInfo.Render(fit("✓ "+a.flash.text, a.width))
+		return a.st.FlashInfo.Render(fit("✓ "+text, a.width))
 	})
 }
 
