@@ -80,14 +80,14 @@ func (e Event) targetName() string {
 
 // String describes the event in a short sentence without its time, such as
 // "agent-7 started coaching caller-2". Labels in it have been through
-// InertN, so it is safe to print.
+// DisplayN, so it is safe to print and as wide as it measures.
 func (e Event) String() string {
 	const nameMax = 64
-	name := InertN(e.Name(), nameMax)
+	name := DisplayN(e.Name(), nameMax)
 	switch e.Kind {
 	case EventJoined:
 		if e.To != "" {
-			return fmt.Sprintf("%s joined (%s)", name, InertN(string(e.To), nameMax))
+			return fmt.Sprintf("%s joined (%s)", name, DisplayN(string(e.To), nameMax))
 		}
 		return name + " joined"
 	case EventLeft:
@@ -101,14 +101,14 @@ func (e Event) String() string {
 	case EventResumed:
 		return name + " resumed from hold"
 	case EventCoachingStarted:
-		return name + " started coaching " + InertN(e.targetName(), nameMax)
+		return name + " started coaching " + DisplayN(e.targetName(), nameMax)
 	case EventCoachingStopped:
 		if e.Target == "" && e.TargetLabel == "" {
 			return name + " stopped coaching"
 		}
-		return name + " stopped coaching " + InertN(e.targetName(), nameMax)
+		return name + " stopped coaching " + DisplayN(e.targetName(), nameMax)
 	case EventStatusChanged:
-		return fmt.Sprintf("%s %s → %s", name, InertN(string(e.From), nameMax), InertN(string(e.To), nameMax))
+		return fmt.Sprintf("%s %s → %s", name, DisplayN(string(e.From), nameMax), DisplayN(string(e.To), nameMax))
 	}
 	return name + " " + e.Kind.String()
 }

@@ -2,7 +2,7 @@ package model
 
 // Name is how the participant is called on screen and in events: its label
 // when it has one, otherwise its call SID. It is raw text chosen by whoever
-// created the call; pass it through Inert before showing it.
+// created the call; pass it through Display (or DisplayN) before showing it.
 func (p Participant) Name() string {
 	if p.Label != "" {
 		return p.Label

@@ -232,7 +232,7 @@ func New(svc Service, opts Options) App {
 	}
 	a.auditErr = opts.AuditErr
 	if a.auditErr != nil {
-		a.setFlash("audit log not written: "+model.InertN(a.auditErr.Error(), 200)+"; actions are still sent but not recorded ("+keyName(a.keys.AuditLog)+" lists this session's)", true)
+		a.setFlash("audit log not written: "+model.DisplayN(a.auditErr.Error(), 200)+"; actions are still sent but not recorded ("+keyName(a.keys.AuditLog)+" lists this session's)", true)
 	}
 	a.list = newConfList(&st)
 	if opts.Conference != "" {
@@ -419,7 +419,7 @@ func (a *App) badges() []string {
 		out = append(out, b)
 	}
 	if a.opts.Profile != "" {
-		out = append(out, a.st.Faint.Render("profile "+model.InertN(a.opts.Profile, 24)))
+		out = append(out, a.st.Faint.Render("profile "+model.DisplayN(a.opts.Profile, 24)))
 	}
 	return out
 }

@@ -236,7 +236,7 @@ func addParticipantCmd(svc Service, sc auditScope, p api.CreateParticipant) tea.
 		name = p.To
 	}
 	return actionReq{
-		kind: actAdd, scope: sc, label: p.Label, name: model.InertN(name, 64), form: formOf(p.Form),
+		kind: actAdd, scope: sc, label: p.Label, name: model.DisplayN(name, 64), form: formOf(p.Form),
 		send: func(ctx context.Context) (string, error) {
 			created, err := svc.CreateParticipant(ctx, sc.conferenceSID, p)
 			return created.CallSID, err
@@ -280,5 +280,5 @@ func auditNote(err error) string {
 	if err == nil {
 		return ""
 	}
-	return "; NOT recorded in the audit log: " + model.InertN(err.Error(), 120)
+	return "; NOT recorded in the audit log: " + model.DisplayN(err.Error(), 120)
 }

@@ -90,17 +90,17 @@ func (a *App) logViewView() string {
 	openErr := a.opts.AuditErr
 	switch {
 	case a.trail.Path() != "":
-		where = "file: " + model.InertN(a.trail.Path(), 200)
+		where = "file: " + model.DisplayN(a.trail.Path(), 200)
 	case openErr != nil:
 		// Not the user's choice: say why, not which flag turns it off.
-		where = "not written to a file: " + model.InertN(openErr.Error(), 200) + "; records of this session only"
+		where = "not written to a file: " + model.DisplayN(openErr.Error(), 200) + "; records of this session only"
 	}
 	lines = append(lines, a.st.Faint.Render(fit(where, a.width)))
 	switch {
 	case a.auditErr != nil && a.auditErr == openErr:
 		lines = append(lines, a.st.Stale.Render(fit("✗ actions are not recorded in any file: restart with --audit-log PATH (a file you can write)", a.width)))
 	case a.auditErr != nil:
-		lines = append(lines, a.st.Stale.Render(fit("✗ the audit log is failing: "+model.InertN(a.auditErr.Error(), 300)+"; records marked (not in the file) are missing from it", a.width)))
+		lines = append(lines, a.st.Stale.Render(fit("✗ the audit log is failing: "+model.DisplayN(a.auditErr.Error(), 300)+"; records marked (not in the file) are missing from it", a.width)))
 	default:
 		lines = append(lines, "")
 	}
@@ -114,7 +114,9 @@ func (a *App) logViewView() string {
 		if e.Phase == audit.PhaseResult && e.Outcome != audit.OutcomeOK {
 			st = a.st.Stale
 		}
-		lines = append(lines, st.Render(fit(e.Summary(), a.width)))
+		// Summary quotes labels and names as they are: shown in the
+		// form whose width every terminal agrees on, as elsewhere.
+		lines = append(lines, st.Render(fit(model.DisplayN(e.Summary(), 2*a.width+8), a.width)))
 	}
 	lines = padLines(lines, a.height-1)
 	foot := keyName(a.keys.Back) + "/" + keyName(a.keys.AuditLog) + " close · " + keyName(a.keys.Up) + " " + keyName(a.keys.Down) + " scroll"

@@ -29,7 +29,7 @@ func networkCause(err error) (long, short string, ok bool) {
 	reading := strings.Contains(err.Error(), "reading the HTTP")
 	switch {
 	case errors.As(err, &dns):
-		return fmt.Sprintf("cannot look up %s (DNS: %s): check the network, or TWILIO_REGION and TWILIO_EDGE", model.InertN(dns.Name, 60), model.InertN(dns.Err, 60)),
+		return fmt.Sprintf("cannot look up %s (DNS: %s): check the network, or TWILIO_REGION and TWILIO_EDGE", model.DisplayN(dns.Name, 60), model.DisplayN(dns.Err, 60)),
 			"DNS lookup failed", true
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "cannot connect to " + serverOf(err) + ": connection refused (check the network, or --api-url)", "connection refused", true
@@ -40,7 +40,7 @@ func networkCause(err error) (long, short string, ok bool) {
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET):
 		return "the connection dropped before Twilio's reply was complete", "connection dropped", true
 	case errors.As(err, &op):
-		return "network error: " + model.InertN(op.Err.Error(), 120), "network error", true
+		return "network error: " + model.DisplayN(op.Err.Error(), 120), "network error", true
 	}
 	return "", "", false
 }
@@ -61,7 +61,7 @@ func shortCause(err error) string {
 	}
 	var ae *api.Error
 	if !errors.As(err, &ae) {
-		return model.InertN(err.Error(), 60)
+		return model.DisplayN(err.Error(), 60)
 	}
 	switch {
 	case errors.Is(err, api.ErrResponseTooLarge):
@@ -73,7 +73,7 @@ func shortCause(err error) string {
 	case ae.Status != 0:
 		return fmt.Sprintf("HTTP %d %s", ae.Status, http.StatusText(ae.Status))
 	}
-	return model.InertN(ae.Summary(), 60)
+	return model.DisplayN(ae.Summary(), 60)
 }
 
 // pollFailedText is the flash for a poll that failed: the whole cause and
@@ -128,7 +128,7 @@ func htmlCause(err error) (string, bool) {
 }
 
 // strconvQuote quotes text from outside for a message, inert.
-func strconvQuote(s string) string { return `"` + model.InertN(strings.TrimSpace(s), 60) + `"` }
+func strconvQuote(s string) string { return `"` + model.DisplayN(strings.TrimSpace(s), 60) + `"` }
 
 // serverOf names the server a failed request went to, scheme and host
 // (http://127.0.0.1:8765), so a refused connection says where it tried:
@@ -143,5 +143,5 @@ func serverOf(err error) string {
 	if perr != nil || u.Host == "" {
 		return "Twilio"
 	}
-	return model.InertN(u.Scheme+"://"+u.Host, 80)
+	return model.DisplayN(u.Scheme+"://"+u.Host, 80)
 }

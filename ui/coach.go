@@ -70,7 +70,7 @@ func (c *CoachPicker) SetParticipants(ps []model.Participant) (void string) {
 			c.coach, coachHere = p, p.Status.Live()
 		}
 	}
-	coachName := model.InertN(c.coach.Name(), 64)
+	coachName := model.DisplayN(c.coach.Name(), 64)
 	if !coachHere {
 		return coachName + " left the conference; nobody was coached"
 	}
@@ -108,7 +108,7 @@ func (c *CoachPicker) rebuild(ps []model.Participant) {
 			continue
 		}
 		current := c.coach.Coaching && p.CallSID == c.coach.CallSIDToCoach
-		c.options = append(c.options, coachOption{target: p.CallSID, name: model.InertN(p.Name(), 60), current: current, held: p.Hold})
+		c.options = append(c.options, coachOption{target: p.CallSID, name: model.DisplayN(p.Name(), 60), current: current, held: p.Hold})
 	}
 }
 
@@ -194,6 +194,6 @@ func (c CoachPicker) View(width, height int) string {
 		}
 		rows = append(rows, marker+style.Render(text))
 	}
-	title := c.st.Title.Render(model.InertN("Coach: whom should "+c.coach.Name()+" coach?", inner))
+	title := c.st.Title.Render(model.DisplayN("Coach: whom should "+c.coach.Name()+" coach?", inner))
 	return formBox(c.st, title, rows, c.cursor, formHelp(c.st, c.ShortHelp(), inner), inner, height)
 }

@@ -90,5 +90,5 @@ func summary(err error) string {
 	if errors.As(err, &ae) {
 		return ae.Summary()
 	}
-	return model.InertN(err.Error(), 300)
+	return model.DisplayN(err.Error(), 300)
 }

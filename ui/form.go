@@ -242,7 +242,7 @@ func (f *AddForm) SetParticipants(ps []model.Participant) {
 	was := ""
 	for _, p := range f.candidates {
 		if p.CallSID == f.whom {
-			was = model.InertN(p.Name(), 40)
+			was = model.DisplayN(p.Name(), 40)
 		}
 	}
 	f.participants = ps
@@ -544,7 +544,7 @@ func (f AddForm) View(width, height int) string {
 			rows = append(rows, formErrorLines(f.st, msg, inner, formLabelWidth+len([]rune(f.st.NoMarker)))...)
 		}
 	}
-	title := f.st.Title.Render(model.InertN("Add participant to "+f.conference, inner))
+	title := f.st.Title.Render(model.DisplayN("Add participant to "+f.conference, inner))
 	return formBox(f.st, title, rows, focusLine, formHelp(f.st, f.ShortHelp(), inner), inner, height)
 }
 
@@ -599,7 +599,7 @@ func (f AddForm) whomView() string {
 	}
 	for _, p := range f.candidates {
 		if p.CallSID == f.whom {
-			return f.st.Value.Render(model.InertN(p.Name(), 40))
+			return f.st.Value.Render(model.DisplayN(p.Name(), 40))
 		}
 	}
 	return f.st.Default.Render("nobody yet: space to pick")

@@ -1,16 +1,22 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/mattn/go-runewidth"
 
 	"confconsole/api"
+	"confconsole/model"
 )
 
 // The real client is the Service the binary passes in.
@@ -86,11 +92,7 @@ func TestGoldenScreensFake(t *testing.T) {
 				if n := strings.Count(v, "\n") + 1; n != sz.h {
 					t.Errorf("screen is %d lines, want %d", n, sz.h)
 				}
-				for i, l := range strings.Split(v, "\n") {
-					if w := lipgloss.Width(l); w > sz.w {
-						t.Errorf("line %d is %d wide, more than %d: %q", i, w, sz.w, l)
-					}
-				}
+				checkLineWidths(t, v, sz.w)
 				checkGolden(t, "fake-"+name, v)
 			})
 		}
@@ -112,6 +114,122 @@ func TestTinyTerminals(t *testing.T) {
 			if n := strings.Count(v, "\n") + 1; n > sz.h {
 				t.Errorf("keys %v at %dx%d: %d lines", keys, sz.w, sz.h, n)
 			}
+			checkLineWidths(t, v, sz.w)
+		}
+	}
+}
+
+// checkLineWidths fails when a line of the frame is wider than the
+// terminal, measured both as the layout measures (per grapheme cluster) and
+// as tmux and other wcwidth terminals draw (per code point, marks and
+// format characters taking no cell).
+func checkLineWidths(t *testing.T, frame string, width int) {
+	t.Helper()
+	for i, l := range strings.Split(frame, "\n") {
+		if w := lipgloss.Width(l); w > width {
+			t.Errorf("line %d is %d wide, more than %d: %q", i, w, width, l)
+		}
+		if w := drawnWidth(l); w > width {
+			t.Errorf("line %d is drawn %d wide per code point, more than %d: %q", i, w, width, l)
+		}
+	}
+}
+
+// drawnWidth is how many cells a terminal that counts per code point, as
+// tmux does, gives to line.
+func drawnWidth(line string) int {
+	cond := runewidth.Condition{StrictEmojiNeutral: true}
+	n := 0
+	for _, r := range ansi.Strip(line) {
+		if !unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf) {
+			n += cond.RuneWidth(r)
+		}
+	}
+	return n
+}
+
+// disputedWidthService is a fake whose conference names and labels are
+// text that terminals draw at another width than a grapheme count gives.
+func disputedWidthService() *fakeService {
+	f := newFakeService()
+	f.confs = []model.Conference{
+		{SID: confSID, FriendlyName: "bridge " + strings.Repeat("👍🏽", 30), Status: model.ConferenceInProgress, Region: "us1", Created: testNow.Add(-42 * time.Minute)},
+		{SID: conf2SID, FriendlyName: "🇺🇸🇬🇧 ❤️‍🔥 1️⃣ " + strings.Repeat("🧑🏻‍💻", 20), Status: model.ConferenceInProgress, Region: "ie1", Created: testNow.Add(-3 * time.Hour)},
+	}
+	labels := []string{
+		strings.Repeat("👍🏽", 12),
+		strings.Repeat("🧑🏻‍💻", 8),
+		"❤️☎️✔️❤️☎️✔️❤️☎️✔️❤️☎️✔️",
+		"1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣9️⃣",
+		strings.Repeat("🇫🇷", 10),
+		"राहुल शर्मा कुमार",
+		strings.Repeat("\ue000\U0001F6DC", 10),
+		"🏴\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F" + strings.Repeat("👨‍👩‍👧‍👦", 6),
+	}
+	ps := make([]model.Participant, len(labels))
+	for i, l := range labels {
+		ps[i] = participant(i+1, l)
+	}
+	ps[2].Coaching, ps[2].CallSIDToCoach = true, callSID(1)
+	f.setParticipants(confSID, ps...)
+	return f
+}
+
+// TestDisputedWidthsFitEveryScreen draws every screen with labels and
+// conference names of disputed width, at several sizes: no line may be
+// wider than the terminal, however it counts.
+func TestDisputedWidthsFitEveryScreen(t *testing.T) {
+	screens := []struct {
+		name string
+		keys []string
+		room bool
+	}{
+		{"list", nil, false},
+		{"participants", nil, true},
+		{"feed", []string{"e"}, true},
+		{"second row", []string{"j"}, true},
+		{"coach picker", []string{"j", "c"}, true},
+		{"remove", []string{"x"}, true},
+		{"announce", []string{"a"}, true},
+		{"end prompt", []string{"E"}, true},
+		{"add form", []string{"n"}, true},
+		{"filter", []string{"/"}, true},
+		{"log view", []string{"m", "L"}, true},
+		{"end prompt, wrong name", []string{"E", "x", "enter"}, true},
+		{"coach picker, chosen", []string{"j", "c", "enter"}, true},
+		{"announce, bad url", []string{"a", "x", "enter"}, true},
+	}
+	for _, sz := range []struct{ w, h int }{{80, 24}, {120, 30}, {120, 40}, {45, 12}} {
+		for _, sc := range screens {
+			t.Run(fmt.Sprintf("%s %dx%d", sc.name, sz.w, sz.h), func(t *testing.T) {
+				f := disputedWidthService()
+				var h *harness
+				if sc.room {
+					h = openRoom(t, f, nil)
+				} else {
+					h = newHarness(t, f, nil)
+				}
+				h.send(tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
+				if sc.room {
+					// A change the feed reports, naming a participant.
+					f.edit(confSID, callSID(1), muted)
+					f.edit(confSID, callSID(2), held)
+					h.poll()
+				}
+				for _, k := range sc.keys {
+					h.key(k)
+				}
+				v := h.view()
+				if n := strings.Count(v, "\n") + 1; n > sz.h {
+					t.Errorf("screen is %d lines, more than %d", n, sz.h)
+				}
+				checkLineWidths(t, v, sz.w)
+				if sc.room {
+					if n := strings.Count(v, "▶"); n > 1 {
+						t.Errorf("%d selection markers:\n%s", n, v)
+					}
+				}
+			})
 		}
 	}
 }

@@ -211,7 +211,7 @@ func (a *App) waitingLine() string {
 	if a.waitFor == "" {
 		return ""
 	}
-	return fmt.Sprintf("waiting for %q to start (%s stops waiting)", model.InertN(a.waitFor, 60), keyName(a.keys.Back))
+	return fmt.Sprintf("waiting for %q to start (%s stops waiting)", model.DisplayN(a.waitFor, 60), keyName(a.keys.Back))
 }
 
 // rebuildList applies the filter and keeps the selection on the same
@@ -327,7 +327,7 @@ func (a App) listKey(msg tea.KeyMsg) (App, tea.Cmd) {
 			l.filter.SetValue("")
 			a.rebuildList()
 		case a.waitFor != "":
-			a.setFlash(fmt.Sprintf("stopped waiting for %q", model.InertN(a.waitFor, 60)), false)
+			a.setFlash(fmt.Sprintf("stopped waiting for %q", model.DisplayN(a.waitFor, 60)), false)
 			a.waitFor = ""
 		}
 	case key.Matches(msg, k.Refresh):
@@ -396,7 +396,7 @@ func (a *App) listView() string {
 	if l.loaded && len(l.rows) == 0 {
 		switch {
 		case l.query != "":
-			body = append(body, a.st.Faint.Render("  no conference matches /"+model.InertN(l.query, 40)))
+			body = append(body, a.st.Faint.Render("  no conference matches /"+model.DisplayN(l.query, 40)))
 		case l.showCompleted:
 			body = append(body, a.st.Faint.Render("  no conferences on this account"))
 		default:
@@ -409,7 +409,7 @@ func (a *App) listView() string {
 	}
 	lines = append(lines, padLines(body, h+1)...)
 	if l.filtering {
-		lines = append(lines, l.filter.View())
+		lines = append(lines, fitStyled(l.filter.View(), a.width))
 	}
 	lines = append(lines, a.flashLine(), a.footer(a.listKeys()))
 	return strings.Join(lines, "\n")
@@ -422,12 +422,12 @@ func (a *App) conferenceRow(lay layout, c model.Conference, selected bool) strin
 		if lay.widths[lcolSID] < len(sid) {
 			sid = shortSID(sid)
 		}
-		name := model.InertN(c.FriendlyName, 80)
+		name := model.DisplayN(c.FriendlyName, 80)
 		cells := []cell{
 			lcolName:   {name, a.st.Cells.Text},
-			lcolSID:    {model.Inert(sid), a.st.Cells.Faint},
-			lcolStatus: {model.InertN(string(c.Status), 12), conferenceStatusPaint(&a.st.Cells, c.Status)},
-			lcolRegion: {model.InertN(c.Region, 8), a.st.Cells.Faint},
+			lcolSID:    {model.Display(sid), a.st.Cells.Faint},
+			lcolStatus: {model.DisplayN(string(c.Status), 12), conferenceStatusPaint(&a.st.Cells, c.Status)},
+			lcolRegion: {model.DisplayN(c.Region, 8), a.st.Cells.Faint},
 			lcolAge:    {coarseAge(a.clock, c.Created), a.st.Cells.Faint},
 		}
 		return lay.row(cells, selected, a.st)

@@ -121,16 +121,16 @@ func (p Prompt) View(width, height int) string {
 	inner := formInnerWidth(p.st, width)
 	rows := make([]string, 0, len(p.detail)+len(p.hints)+2)
 	for _, d := range p.detail {
-		rows = append(rows, p.st.Hint.Render(model.InertN(d, inner)))
+		rows = append(rows, p.st.Hint.Render(model.DisplayN(d, inner)))
 	}
 	rows = append(rows, p.input.View())
 	for _, h := range p.hints {
-		rows = append(rows, p.st.Hint.Render(model.InertN(h, inner)))
+		rows = append(rows, p.st.Hint.Render(model.DisplayN(h, inner)))
 	}
 	if p.err != nil {
 		rows = append(rows, formErrorLines(p.st, p.err.Error(), inner, 0)...)
 	}
-	title := p.st.Title.Render(model.InertN(p.title, inner))
+	title := p.st.Title.Render(model.DisplayN(p.title, inner))
 	return formBox(p.st, title, rows, len(p.detail), formHelp(p.st, p.ShortHelp(), inner), inner, height)
 }
 
@@ -156,6 +156,6 @@ func RequireCode(code, what string) func(string) error {
 		case s == "":
 			return fmt.Errorf("type %s (%s) to confirm, or press esc to keep it", code, what)
 		}
-		return fmt.Errorf("%s is not %s; type %s to confirm, or press esc to keep it", model.InertN(s, 20), what, code)
+		return fmt.Errorf("%s is not %s; type %s to confirm, or press esc to keep it", model.DisplayN(s, 20), what, code)
 	}
 }

@@ -733,13 +733,13 @@ func recordingWord(s model.RecordingStatus) string {
 // participantName is how a participant is called on screen: the label, or
 // the call SID when there is none, made inert.
 func participantName(p model.Participant) string {
-	return model.InertN(p.Name(), 64)
+	return model.DisplayN(p.Name(), 64)
 }
 
 // conferenceName is how a conference is called on screen.
 func conferenceName(c model.Conference) string {
 	if c.FriendlyName != "" {
-		return model.InertN(c.FriendlyName, 80)
+		return model.DisplayN(c.FriendlyName, 80)
 	}
 	return c.SID
 }

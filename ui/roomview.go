@@ -152,7 +152,7 @@ func (a *App) roomView() string {
 	case r.confirm != nil:
 		lines = append(lines, a.st.Prompt.Render(fit(r.confirm.question+"  [y/N]", a.width)))
 	case r.filtering:
-		lines = append(lines, r.filter.View())
+		lines = append(lines, fitStyled(r.filter.View(), a.width))
 	}
 	lines = append(lines, a.flashLine(), a.footer(a.roomKeys()))
 	return strings.Join(lines, "\n")
@@ -176,7 +176,7 @@ func longestLabel(ps []model.Participant) int {
 	w := 0
 	for _, p := range ps {
 		if p.Label != "" {
-			w = max(w, ansi.StringWidth(model.InertN(p.Label, labelMax)))
+			w = max(w, ansi.StringWidth(model.DisplayN(p.Label, labelMax)))
 		}
 	}
 	return min(w, labelMax)
@@ -281,7 +281,7 @@ func (a *App) freshness(p *poller) (text string, stale bool) {
 	if wait := p.nextAt.Sub(a.clock); wait >= time.Second && !p.inFlight {
 		what += " · retry in " + strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10) + "s"
 	}
-	return what + ": " + shortCause(p.err), true
+	return what + ": " + model.Display(shortCause(p.err)), true
 }
 
 // errorLines spells out why nothing could be loaded, wrapped to w, for the
@@ -322,7 +322,7 @@ func (a *App) roomTable(lay layout, h int) []string {
 		out = append(out, a.errorLines(r.poll.err, lay.width)...)
 	case !r.loaded:
 	case len(r.rows) == 0 && r.query != "":
-		out = append(out, a.st.Faint.Render("  nobody matches /"+model.InertN(r.query, 40)+" (esc clears the filter)"))
+		out = append(out, a.st.Faint.Render("  nobody matches /"+model.DisplayN(r.query, 40)+" (esc clears the filter)"))
 	case len(r.rows) == 0:
 		out = append(out, a.st.Faint.Render("  nobody is in this conference"))
 	}
@@ -353,7 +353,7 @@ func (a *App) participantRow(lay layout, p model.Participant, selected bool) str
 func (a *App) participantCells(lay layout, p model.Participant, pa, mismatch pendingAction) []cell {
 	st := &a.st.Cells
 	cells := make([]cell, len(participantColumns))
-	label := model.InertN(p.Label, labelMax)
+	label := model.DisplayN(p.Label, labelMax)
 	cells[colLabel] = cell{label, st.Text}
 	if label == "" {
 		cells[colLabel] = cell{"-", st.Faint}
@@ -362,8 +362,8 @@ func (a *App) participantCells(lay layout, p model.Participant, pa, mismatch pen
 	if lay.widths[colSID] < len(sid) {
 		sid = shortSID(sid)
 	}
-	cells[colSID] = cell{model.Inert(sid), st.Faint}
-	cells[colStatus] = cell{model.InertN(string(p.Status), 12), statusPaint(st, p.Status)}
+	cells[colSID] = cell{model.Display(sid), st.Faint}
+	cells[colStatus] = cell{model.DisplayN(string(p.Status), 12), statusPaint(st, p.Status)}
 	cells[colMuted] = cell{"-", st.Faint}
 	if p.Muted {
 		cells[colMuted] = cell{"muted", st.Muted}
@@ -406,12 +406,12 @@ func (a *App) participantCells(lay layout, p model.Participant, pa, mismatch pen
 // in the roster, else a short SID.
 func (a *App) coacheeName(sid string) string {
 	if p, ok := a.room.byID[sid]; ok && p.Label != "" {
-		return model.InertN(p.Label, 32)
+		return model.DisplayN(p.Label, 32)
 	}
 	if sid == "" {
 		return "?"
 	}
-	return model.Inert(shortSID(sid))
+	return model.Display(shortSID(sid))
 }
 
 func enterExit(p model.Participant) string {
@@ -571,7 +571,8 @@ func (a *App) renderFooter(bs []key.Binding) string {
 		runs.write(descP, " "+h.Desc)
 	}
 	runs.end()
-	return b.String()
+	// The help item alone can be wider than a tiny terminal.
+	return fitStyled(b.String(), a.width)
 }
 
 // flashLine is the outcome of the last action, or blank.
@@ -581,10 +582,13 @@ func (a *App) flashLine() string {
 	}
 	key := fmt.Sprint("flash|", a.flash.isErr, "|", a.width, "|", a.flash.text)
 	return a.lines.get(key, func() string {
+		// Flashes quote labels and Twilio's messages, which may quote
+		// them too: shown in the form whose width terminals agree on.
+		text := model.Display(a.flash.text)
 		if a.flash.isErr {
-			return a.st.FlashErr.Render(fit("✗ "+a.flash.text, a.width))
+			return a.st.FlashErr.Render(fit("✗ "+text, a.width))
 		}
-		return a.st.FlashInfo.Render(fit("✓ "+a.flash.text, a.width))
+		return a.st.FlashInfo.Render(fit("✓ "+text, a.width))
 	})
 }
 

@@ -137,7 +137,17 @@ func (l layout) header(cols []column, st *Styles) string {
 		first = false
 		b.WriteString(fit(c.title, l.widths[i]))
 	}
-	return st.Header.Render(strings.TrimRight(b.String(), " "))
+	return l.clip(st.Header.Render(strings.TrimRight(b.String(), " ")))
+}
+
+// clip cuts a rendered row to the terminal's width when even the narrowest
+// layout is wider, so a tiny terminal never wraps a row onto the next line.
+// The escape sequences past the cut are kept, so the row's colour ends.
+func (l layout) clip(s string) string {
+	if l.total() <= l.width {
+		return s
+	}
+	return ansi.Truncate(s, max(l.width, 0), "")
 }
 
 // row renders one row. A selected row is one run of the selection style with
@@ -174,11 +184,11 @@ func (l layout) row(cells []cell, selected bool, st *Styles) string {
 		runs.write(c.paint, text)
 	}
 	if selected {
-		return st.Cells.Selected.Apply(b.String())
+		return l.clip(st.Cells.Selected.Apply(b.String()))
 	}
 	runs.trimTrailingSpaces()
 	runs.end()
-	return b.String()
+	return l.clip(b.String())
 }
 
 // paintRuns writes text in paints with as few escape sequences as the
