@@ -1,0 +1,53 @@
+package live
+
+import "sync"
+
+// Subscription delivers the newest snapshots of one feed (a room, or the
+// conference list) to one watcher. Its channel holds one snapshot: when the
+// watcher has not taken the last one, a newer one replaces it, so a slow
+// watcher skips states it had no time to draw and never holds up the poller
+// or the other watchers.
+type Subscription[S any] struct {
+	ch    chan S
+	close func() // removes the subscription from its feed; run once
+	once  sync.Once
+	stop  func() bool // stops the context watch set up by Watch
+}
+
+func newSubscription[S any]() *Subscription[S] {
+	return &Subscription[S]{ch: make(chan S, 1)}
+}
+
+// Updates is the channel of snapshots. It is closed when the subscription
+// is closed (by Close, the watcher's context, or the Hub closing).
+func (s *Subscription[S]) Updates() <-chan S { return s.ch }
+
+// Close stops the deliveries and closes Updates; when it was the feed's
+// last watcher, the feed's poller stops after the grace period. Closing
+// twice is harmless.
+func (s *Subscription[S]) Close() {
+	s.once.Do(func() {
+		if s.stop != nil {
+			s.stop()
+		}
+		s.close()
+	})
+}
+
+// offer hands v to the watcher without ever blocking: a snapshot it has not
+// taken yet is replaced. The caller holds the Hub's lock, so offers to one
+// subscription never race each other (only the watcher's receive), and the
+// loop ends within two turns.
+func (s *Subscription[S]) offer(v S) {
+	for {
+		select {
+		case s.ch <- v:
+			return
+		default:
+		}
+		select {
+		case <-s.ch: // drop the stale one
+		default:
+		}
+	}
+}
