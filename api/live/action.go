@@ -174,7 +174,7 @@ func (a Action) check() error {
 	case s.needsURL && a.URL == "":
 		return fmt.Errorf("%w: %s needs the URL of an announcement", ErrInvalidAction, a.attempt())
 	case s.needsCoach && a.CoachCallSID == "":
-		return fmt.Errorf("%w: %s needs the call SID of the participant to coach", ErrInvalidAction, a.attempt())
+		return fmt.Errorf("%w: %s needs the call SID of the participant to coach", ErrInvalidAction, a.Kind)
 	}
 	return nil
 }
