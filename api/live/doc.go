@@ -48,7 +48,10 @@
 // flight, lets waiting actions go before waiting polls, and when Twilio
 // answers 429 it holds every request to the account back until the
 // Retry-After has passed, so one throttled poll slows the whole team down
-// instead of each session finding the limit on its own.
+// instead of each session finding the limit on its own. The Hub's requests
+// queue at the gate; give the client the gate's Transport as well, so the
+// client's own retries, and any caller outside the Hub, obey the same pause
+// and the first 429 of any attempt stops everyone at once.
 //
 // Everything takes a context.Context; Close stops every poller and waits
 // for them and for the actions in flight, leaving no goroutine behind.

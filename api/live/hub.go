@@ -290,7 +290,7 @@ func (h *Hub) call(ctx context.Context, p Priority, do func(ctx context.Context)
 	if err != nil {
 		return err
 	}
-	err = do(ctx)
+	err = do(context.WithValue(ctx, passedKey{h.opts.Gate}, true))
 	release(err)
 	return err
 }

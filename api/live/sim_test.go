@@ -3,6 +3,7 @@ package live_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -21,7 +22,9 @@ const (
 // The real client is what the live state is built for.
 var _ live.Service = (*api.Client)(nil)
 
-func newSim(t *testing.T, retry api.RetryPolicy) (*sim.Server, *api.Client) {
+// newSim serves a simulator over loopback and returns a client for it;
+// with a gate, the client's requests go through the gate's transport.
+func newSim(t *testing.T, retry api.RetryPolicy, gate *live.Gate) (*sim.Server, *api.Client) {
 	t.Helper()
 	srv := sim.New(sim.WithSeed(7))
 	if err := srv.AddAccount(simAccount, simToken); err != nil {
@@ -29,7 +32,11 @@ func newSim(t *testing.T, retry api.RetryPolicy) (*sim.Server, *api.Client) {
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	c, err := api.New(api.Config{AccountSID: simAccount, AuthToken: simToken, BaseURL: hs.URL, Retry: retry})
+	cfg := api.Config{AccountSID: simAccount, AuthToken: simToken, BaseURL: hs.URL, Retry: retry}
+	if gate != nil {
+		cfg.HTTPClient = &http.Client{Transport: gate.Transport(nil), Timeout: 10 * time.Second}
+	}
+	c, err := api.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,10 +64,12 @@ func next[S any](t *testing.T, s *live.Subscription[S], ok func(S) bool) S {
 }
 
 // TestWithTheSimulator: two screens watch a room of the simulator through
-// the real client; alice mutes a caller; both see her pending action, then
-// the caller muted and "alice muted customer-7" in their feeds.
+// the real client, whose requests go through the Hub's own gate (one slot:
+// a request the Hub sent must not queue twice); alice mutes a caller; both
+// see the caller muted and "alice muted customer-7" in their feeds.
 func TestWithTheSimulator(t *testing.T) {
-	srv, client := newSim(t, api.RetryPolicy{})
+	gate := live.NewGate(1)
+	srv, client := newSim(t, api.RetryPolicy{}, gate)
 	customer, err := srv.JoinConnected(simAccount, "Support bridge", sim.Join{Label: "customer-7"})
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +77,7 @@ func TestWithTheSimulator(t *testing.T) {
 	if _, err := srv.JoinConnected(simAccount, "Support bridge", sim.Join{Label: "agent-2"}); err != nil {
 		t.Fatal(err)
 	}
-	h := live.New(client, live.Options{Interval: 50 * time.Millisecond})
+	h := live.New(client, live.Options{Interval: 50 * time.Millisecond, Gate: gate})
 	defer h.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -122,7 +131,7 @@ func TestWithTheSimulator(t *testing.T) {
 // simulator, through the real client, pauses the account's gate and shows
 // in the poll status while the last roster stays.
 func TestSimulatorThrottleReachesTheGate(t *testing.T) {
-	srv, client := newSim(t, api.RetryPolicy{MaxAttempts: 1})
+	srv, client := newSim(t, api.RetryPolicy{MaxAttempts: 1}, nil)
 	p, err := srv.JoinConnected(simAccount, "Support bridge", sim.Join{Label: "customer-7"})
 	if err != nil {
 		t.Fatal(err)

@@ -51,9 +51,9 @@ func (h *Hub) Submit(ctx context.Context, by Operator, conferenceSID string, a A
 
 	spec, _ := a.Kind.spec()
 	sent := false
-	err := h.call(ctx, PriorityAction, func(context.Context) error {
+	err := h.call(ctx, PriorityAction, func(turn context.Context) error {
 		sent = true
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.opts.RequestTimeout)
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(turn), h.opts.RequestTimeout)
 		defer cancel()
 		return spec.apply(rctx, h.svc, conferenceSID, a)
 	})
