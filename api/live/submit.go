@@ -13,7 +13,8 @@ import (
 // naming who has what pending (errors.Is(err, ErrBusy)); the conference-wide
 // actions likewise go one at a time per conference.
 //
-// ctx bounds the wait for a turn at the Gate. Once the request is sent it
+// ctx bounds the wait for a turn at the Gate, as does Close: an action not
+// sent yet when the Hub closes is not sent. Once the request is sent it
 // runs to its answer (bounded by Options.RequestTimeout) even if ctx ends,
 // so a session that disconnects cannot leave an action half-known; Close
 // waits for it. The request is sent once: the client retries a write only
@@ -49,9 +50,15 @@ func (h *Hub) Submit(ctx context.Context, by Operator, conferenceSID string, a A
 	h.mu.Unlock()
 	defer h.wg.Done()
 
+	// The wait for a turn ends with the caller's context or with the Hub:
+	// an action not yet sent when the Hub closes is not sent at all.
+	wait, stopWaiting := context.WithCancel(ctx)
+	defer stopWaiting()
+	defer context.AfterFunc(h.ctx, stopWaiting)()
+
 	spec, _ := a.Kind.spec()
 	sent := false
-	err := h.call(ctx, PriorityAction, func(turn context.Context) error {
+	err := h.call(wait, PriorityAction, func(turn context.Context) error {
 		sent = true
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(turn), h.opts.RequestTimeout)
 		defer cancel()
@@ -75,7 +82,10 @@ func (h *Hub) Submit(ctx context.Context, by Operator, conferenceSID string, a A
 	if err == nil {
 		return nil
 	}
-	if !sent {
+	switch {
+	case !sent && h.ctx.Err() != nil && ctx.Err() == nil:
+		return fmt.Errorf("%s: not sent: %w", a.attempt(), ErrClosed)
+	case !sent:
 		return fmt.Errorf("%s: not sent: %w", a.attempt(), err)
 	}
 	return &actionError{what: a.attempt(), err: err}

@@ -267,3 +267,35 @@ func TestSubmitGivesUpWaitingForItsTurn(t *testing.T) {
 		}
 	})
 }
+
+// TestCloseDoesNotWaitForUnsentActions: Close ends an action still waiting
+// for its turn (it is not sent, and says the live state closed) rather than
+// waiting out the account's pause; Submit after Close is refused.
+func TestCloseDoesNotWaitForUnsentActions(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		svc := newFake()
+		h := newHub(svc, Options{Interval: interval})
+		h.Gate().PauseUntil(time.Now().Add(time.Hour))
+		start := time.Now()
+		result := make(chan error)
+		go func() {
+			result <- h.Submit(context.Background(), alice, roomA, Action{Kind: Mute, CallSID: callX, Label: "customer-7"})
+		}()
+		synctest.Wait()
+		h.Close()
+		err := <-result
+		if !errors.Is(err, ErrClosed) || err.Error() != "mute customer-7: not sent: the live state is closed" {
+			t.Fatalf("the waiting action: %v", err)
+		}
+		if waited := time.Since(start); waited != 0 {
+			t.Fatalf("Close waited %s for an action that was never sent", waited)
+		}
+		if n := svc.count("update participant", roomA); n != 0 {
+			t.Fatalf("%d updates sent", n)
+		}
+		err = h.Submit(context.Background(), alice, roomA, Action{Kind: Mute, CallSID: callX})
+		if !errors.Is(err, ErrClosed) {
+			t.Fatalf("Submit after Close: %v, want ErrClosed", err)
+		}
+	})
+}
