@@ -38,6 +38,10 @@ type actionSpec struct {
 	needsURL    bool
 	needsCoach  bool
 	apply       func(ctx context.Context, svc Service, conf string, a Action) error
+	// shows reports whether a poll's participant (present false: not
+	// listed) shows the action done; nil for actions no poll can see.
+	shows func(p model.Participant, present bool, a Action) bool
+	still string // how a participant looks when the polls do not show it: "still unmuted"
 }
 
 // setParticipant applies an action that is one UpdateParticipant request.
@@ -60,32 +64,48 @@ func setConference(u func(a Action) api.ConferenceUpdate) func(context.Context, 
 func (k ActionKind) spec() (actionSpec, bool) {
 	switch k {
 	case Mute:
-		return actionSpec{name: "mute", try: "mute {who}", done: "muted {who}", participant: true,
+		return actionSpec{still: "still unmuted",
+			shows: func(p model.Participant, _ bool, _ Action) bool { return p.Muted },
+			name:  "mute", try: "mute {who}", done: "muted {who}", participant: true,
 			apply: setParticipant(func(Action) api.UpdateParticipant { return api.UpdateParticipant{Muted: api.Bool(true)} })}, true
 	case Unmute:
-		return actionSpec{name: "unmute", try: "unmute {who}", done: "unmuted {who}", participant: true,
+		return actionSpec{still: "still muted",
+			shows: func(p model.Participant, _ bool, _ Action) bool { return !p.Muted },
+			name:  "unmute", try: "unmute {who}", done: "unmuted {who}", participant: true,
 			apply: setParticipant(func(Action) api.UpdateParticipant { return api.UpdateParticipant{Muted: api.Bool(false)} })}, true
 	case Hold:
-		return actionSpec{name: "hold", try: "put {who} on hold", done: "put {who} on hold", participant: true,
+		return actionSpec{still: "still not on hold",
+			shows: func(p model.Participant, _ bool, _ Action) bool { return p.Hold },
+			name:  "hold", try: "put {who} on hold", done: "put {who} on hold", participant: true,
 			apply: setParticipant(func(a Action) api.UpdateParticipant {
 				return api.UpdateParticipant{Hold: api.Bool(true), HoldURL: a.URL}
 			})}, true
 	case Resume:
-		return actionSpec{name: "resume", try: "take {who} off hold", done: "took {who} off hold", participant: true,
+		return actionSpec{still: "still on hold",
+			shows: func(p model.Participant, _ bool, _ Action) bool { return !p.Hold },
+			name:  "resume", try: "take {who} off hold", done: "took {who} off hold", participant: true,
 			apply: setParticipant(func(Action) api.UpdateParticipant { return api.UpdateParticipant{Hold: api.Bool(false)} })}, true
 	case Coach:
-		return actionSpec{name: "coach", try: "have {who} coach {coach}", done: "had {who} coach {coach}", participant: true, needsCoach: true,
+		return actionSpec{still: "still not coaching",
+			shows: func(p model.Participant, _ bool, a Action) bool {
+				return p.Coaching && p.CallSIDToCoach == a.CoachCallSID
+			},
+			name: "coach", try: "have {who} coach {coach}", done: "had {who} coach {coach}", participant: true, needsCoach: true,
 			apply: setParticipant(func(a Action) api.UpdateParticipant {
 				return api.UpdateParticipant{Coaching: api.Bool(true), CallSIDToCoach: a.CoachCallSID}
 			})}, true
 	case StopCoach:
-		return actionSpec{name: "stop coaching", try: "stop {who} coaching", done: "stopped {who} coaching", participant: true,
+		return actionSpec{still: "still coaching",
+			shows: func(p model.Participant, _ bool, _ Action) bool { return !p.Coaching },
+			name:  "stop coaching", try: "stop {who} coaching", done: "stopped {who} coaching", participant: true,
 			apply: setParticipant(func(Action) api.UpdateParticipant { return api.UpdateParticipant{Coaching: api.Bool(false)} })}, true
 	case Announce:
 		return actionSpec{name: "announce", try: "play an announcement to {who}", done: "played an announcement to {who}", participant: true, needsURL: true,
 			apply: setParticipant(func(a Action) api.UpdateParticipant { return api.UpdateParticipant{AnnounceURL: a.URL} })}, true
 	case Remove:
-		return actionSpec{name: "remove", try: "remove {who}", done: "removed {who}", participant: true,
+		return actionSpec{still: "still in the conference",
+			shows: func(p model.Participant, present bool, _ Action) bool { return !present || !p.Status.Live() },
+			name:  "remove", try: "remove {who}", done: "removed {who}", participant: true,
 			apply: func(ctx context.Context, svc Service, conf string, a Action) error {
 				return svc.DeleteParticipant(ctx, conf, a.CallSID)
 			}}, true

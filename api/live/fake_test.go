@@ -39,6 +39,10 @@ type fakeService struct {
 	// onList, when set, changes the room before a list is answered.
 	onList func(conf string, ps []model.Participant) []model.Participant
 	counts map[string]int
+	// ignore makes updates change nothing though they are answered; reply
+	// is the answer to an update once it was made (or ignored).
+	ignore bool
+	reply  error
 }
 
 func newFake() *fakeService {
@@ -118,13 +122,16 @@ func (f *fakeService) UpdateParticipant(ctx context.Context, conf, call string, 
 	ps := f.rooms[conf]
 	for i := range ps {
 		if ps[i].CallSID == call {
+			if f.ignore {
+				return ps[i], f.reply
+			}
 			if u.Muted != nil {
 				ps[i].Muted = *u.Muted
 			}
 			if u.Hold != nil {
 				ps[i].Hold = *u.Hold
 			}
-			return ps[i], nil
+			return ps[i], f.reply
 		}
 	}
 	return model.Participant{}, &api.Error{Op: api.OpUpdateParticipant, Target: call, Status: 404, Code: 20404, Message: "not found"}

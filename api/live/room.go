@@ -43,7 +43,7 @@ func (h *Hub) WatchRoom(ctx context.Context, conferenceSID string) (*Subscriptio
 		h.wg.Add(1)
 		go h.loop(r.kick, r.idle, func() int { return len(r.subs) },
 			func() (time.Duration, bool) { return h.pollRoom(r) },
-			func() { delete(h.rooms, r.conf) })
+			func() { delete(h.rooms, r.conf); h.dropAnswered(r.conf) })
 	}
 	s := r.add(h)
 	h.mu.Unlock()
@@ -78,6 +78,10 @@ func (h *Hub) pollRoom(r *room) (time.Duration, bool) {
 			r.addEvents(h.opts.EventCapacity, evs...)
 		}
 		r.participants, r.polled, r.ended = merged, true, ended
+		r.confirm(h, merged, now)
+		if ended {
+			h.dropAnswered(r.conf)
+		}
 	}
 	d := delay(h.opts.Interval, r.status.Failures, err, h.opts.Jitter)
 	r.status.Next = now.Add(d)

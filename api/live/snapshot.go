@@ -73,12 +73,25 @@ func (s PollStatus) Age(now time.Time) time.Duration {
 	return now.Sub(s.Updated)
 }
 
-// Pending is an action sent to Twilio whose answer has not come yet.
+// Pending is an action on its way: sent and not answered yet, or answered
+// and not yet shown by a poll (Answered).
 type Pending struct {
 	By     Operator
 	Action Action
 	Since  time.Time
+	// Answered is set once Twilio has answered with Outcome Done (or an
+	// answer that did not say: Unclear). The action stays pending until a
+	// poll shows it done, or ConfirmPolls polls have not, so a participant
+	// never gets a second action on a state the screens have not caught
+	// up with.
+	Answered bool
+	Outcome  Outcome
+	polls    int // good polls since the answer that did not show it
 }
+
+// ConfirmPolls is how many polls after Twilio's answer may still not show
+// an action before the live state stops waiting for it and says so.
+const ConfirmPolls = 2
 
 // Event is one line of a room's feed: a change a poll saw (Change), or an
 // action an operator took (By and Action) and how it ended (Err).
@@ -87,10 +100,13 @@ type Event struct {
 	// Change is what a poll saw change (model.Diff); its Kind is zero for
 	// an operator's action.
 	Change model.Event
-	// By and Action are who did what, for an action.
-	By     Operator
-	Action Action
-	// Err is why the action failed; nil when Twilio accepted it.
+	// By and Action are who did what, for an action, and Outcome what
+	// became of it.
+	By      Operator
+	Action  Action
+	Outcome Outcome
+	// Err is why the action failed or is unclear; nil when Twilio
+	// accepted it.
 	Err error
 }
 
@@ -106,8 +122,19 @@ func (e Event) String() string {
 	if !e.IsAction() {
 		return e.Change.String()
 	}
-	if e.Err != nil {
+	switch e.Outcome {
+	case Failed:
 		return e.By.String() + " could not " + e.Action.attempt() + ": " + model.InertN(summary(e.Err), 200)
+	case Unclear:
+		return e.By.String() + " tried to " + e.Action.attempt() + ", but the answer does not say whether it was done (" +
+			model.InertN(summary(e.Err), 200) + "); the next polls will show"
+	case NotSeen:
+		s, _ := e.Action.Kind.spec()
+		who := e.Action.fill("{who}")
+		if e.Err != nil {
+			return e.By.String() + "'s request to " + e.Action.attempt() + " was probably not done: " + who + " is " + s.still + "; try again"
+		}
+		return "Twilio accepted " + e.By.String() + "'s request to " + e.Action.attempt() + ", but " + who + " is " + s.still
 	}
 	return e.Action.describe(e.By)
 }

@@ -2,8 +2,11 @@ package live
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	"confconsole/model"
 )
 
 // Submit applies an action to the conference with this SID on behalf of
@@ -22,7 +25,11 @@ import (
 //
 // Every watcher of the room sees the action pending in its snapshots, then
 // an event saying who did what ("alice muted customer-7") or why it failed,
-// and the room is polled at once to show the result.
+// and the room is polled at once to show the result. An answered action
+// stays pending until a poll shows it done; after ConfirmPolls polls that do
+// not, an event says so and the participant is free again. An answer that
+// does not say whether the action was done (no answer, or a 5xx) is
+// returned as an error, and the polls tell the rest.
 func (h *Hub) Submit(ctx context.Context, by Operator, conferenceSID string, a Action) error {
 	if err := checkConference(conferenceSID); err != nil {
 		return fmt.Errorf("%s: %w", a.attempt(), err)
@@ -67,19 +74,26 @@ func (h *Hub) Submit(ctx context.Context, by Operator, conferenceSID string, a A
 
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.pending[conferenceSID] = removePending(h.pending[conferenceSID], a.target())
-	if len(h.pending[conferenceSID]) == 0 {
-		delete(h.pending, conferenceSID)
-	}
 	r := h.rooms[conferenceSID]
+	out := outcomeOf(err)
+	if !sent {
+		out = Failed
+	}
+	// Once answered, an action a poll can show stays pending until one
+	// does; without a poller running nothing would ever show it.
+	if confirm := sent && (out == Done || out == Unclear) && spec.shows != nil && r != nil && !r.ended; confirm {
+		h.answered(conferenceSID, a.target(), out)
+	} else {
+		h.dropPending(conferenceSID, a.target())
+	}
 	if r != nil {
 		if sent { // nothing sent, nothing to tell the team
-			r.addEvents(h.opts.EventCapacity, Event{At: time.Now(), By: by, Action: a, Err: err})
+			r.addEvents(h.opts.EventCapacity, Event{At: time.Now(), By: by, Action: a, Outcome: out, Err: err})
 			signal(r.kick)
 		}
 		h.publishRoom(r)
 	}
-	if err == nil {
+	if err == nil || out == Done {
 		return nil
 	}
 	switch {
@@ -102,11 +116,85 @@ type actionError struct {
 func (e *actionError) Error() string { return e.what + ": " + summary(e.err) }
 func (e *actionError) Unwrap() error { return e.err }
 
-func removePending(ps []Pending, target string) []Pending {
-	for i, p := range ps {
+// answered marks the pending action on target as answered with out.
+// Called with h.mu held.
+func (h *Hub) answered(conf, target string, out Outcome) {
+	for i, p := range h.pending[conf] {
 		if p.Action.target() == target {
-			return append(ps[:i:i], ps[i+1:]...)
+			h.pending[conf][i].Answered, h.pending[conf][i].Outcome = true, out
+			return
 		}
 	}
-	return ps
 }
+
+// dropPending forgets the pending action on target. Called with h.mu held.
+func (h *Hub) dropPending(conf, target string) {
+	ps := h.pending[conf]
+	for i, p := range ps {
+		if p.Action.target() == target {
+			ps = append(ps[:i:i], ps[i+1:]...)
+			break
+		}
+	}
+	if len(ps) == 0 {
+		delete(h.pending, conf)
+		return
+	}
+	h.pending[conf] = ps
+}
+
+// dropAnswered forgets the answered actions of a conference no poll will
+// confirm any more (it ended, or nobody watches it). Called with h.mu held.
+func (h *Hub) dropAnswered(conf string) {
+	var keep []Pending
+	for _, p := range h.pending[conf] {
+		if !p.Answered {
+			keep = append(keep, p)
+		}
+	}
+	if len(keep) == 0 {
+		delete(h.pending, conf)
+		return
+	}
+	h.pending[conf] = keep
+}
+
+// confirm checks the answered actions of r against a poll's participants:
+// one the poll shows done is no longer pending; one that ConfirmPolls
+// polls have not shown is dropped with an event saying so. Called with
+// h.mu held.
+func (r *room) confirm(h *Hub, ps []model.Participant, now time.Time) {
+	byCall := make(map[string]model.Participant, len(ps))
+	for _, p := range ps {
+		byCall[p.CallSID] = p
+	}
+	var keep []Pending
+	for _, pa := range h.pending[r.conf] {
+		if !pa.Answered {
+			keep = append(keep, pa)
+			continue
+		}
+		spec, _ := pa.Action.Kind.spec()
+		p, present := byCall[pa.Action.CallSID]
+		if spec.shows(p, present, pa.Action) {
+			continue
+		}
+		if pa.polls++; pa.polls >= ConfirmPolls {
+			var was error
+			if pa.Outcome == Unclear {
+				was = errUnclear
+			}
+			r.addEvents(h.opts.EventCapacity, Event{At: now, By: pa.By, Action: pa.Action, Outcome: NotSeen, Err: was})
+			continue
+		}
+		keep = append(keep, pa)
+	}
+	if len(keep) == 0 {
+		delete(h.pending, r.conf)
+		return
+	}
+	h.pending[r.conf] = keep
+}
+
+// errUnclear stands, in a NotSeen event, for an answer that did not say.
+var errUnclear = errors.New("the answer did not say whether it was done")

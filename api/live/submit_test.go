@@ -299,3 +299,74 @@ func TestCloseDoesNotWaitForUnsentActions(t *testing.T) {
 		}
 	})
 }
+
+// TestPollsConfirmActions: an answered action stays pending until a poll
+// shows it; when ConfirmPolls polls do not, the feed says so and the
+// participant is free again. An answer that does not say (a 502) is
+// settled by the polls the same way.
+func TestPollsConfirmActions(t *testing.T) {
+	bad := &api.Error{Op: api.OpUpdateParticipant, Target: callX, Status: 502, Message: "Bad Gateway"}
+	for _, tc := range []struct {
+		name      string
+		ignore    bool  // Twilio does not do it
+		reply     error // Twilio's answer
+		submitErr string
+		events    []string
+	}{
+		{"accepted and shown", false, nil, "", []string{
+			"alice muted customer-7", "customer-7 muted"}},
+		{"accepted, never shown", true, nil, "", []string{
+			"alice muted customer-7",
+			"Twilio accepted alice's request to mute customer-7, but customer-7 is still unmuted"}},
+		{"unclear, then shown", false, bad, "mute customer-7: HTTP 502 Bad Gateway: Bad Gateway", []string{
+			"alice tried to mute customer-7, but the answer does not say whether it was done (HTTP 502 Bad Gateway: Bad Gateway); the next polls will show",
+			"customer-7 muted"}},
+		{"unclear, never shown", true, bad, "mute customer-7: HTTP 502 Bad Gateway: Bad Gateway", []string{
+			"alice tried to mute customer-7, but the answer does not say whether it was done (HTTP 502 Bad Gateway: Bad Gateway); the next polls will show",
+			"alice's request to mute customer-7 was probably not done: customer-7 is still unmuted; try again"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				svc := newFake()
+				svc.ignore, svc.reply = tc.ignore, tc.reply
+				h := newHub(svc, Options{Interval: interval})
+				defer h.Close()
+				s, err := h.WatchRoom(t.Context(), roomA)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer s.Close()
+				synctest.Wait()
+				// Hold the refetch, so the answered action is seen pending.
+				svc.fail = func(op, conf string, n int) error {
+					if op == "list participants" && n == 2 {
+						time.Sleep(interval / 4)
+					}
+					return nil
+				}
+				err = h.Submit(t.Context(), alice, roomA, Action{Kind: Mute, CallSID: callX, Label: "customer-7"})
+				if got := fmt.Sprint(err); (tc.submitErr == "" && err != nil) || (tc.submitErr != "" && got != tc.submitErr) {
+					t.Fatalf("Submit: %v, want %q", err, tc.submitErr)
+				}
+				synctest.Wait()
+				snap, _ := drain(s)
+				if p, ok := snap.PendingOn(callX); !ok || !p.Answered {
+					t.Fatalf("before a poll has shown it, pending: %+v", snap.Pending)
+				}
+				if err := h.Submit(t.Context(), bob, roomA, Action{Kind: Hold, CallSID: callX, Label: "customer-7"}); !errors.Is(err, ErrBusy) {
+					t.Fatalf("bob's hold before the mute showed: %v, want refused", err)
+				}
+
+				time.Sleep(ConfirmPolls * interval)
+				synctest.Wait()
+				snap, _ = drain(s)
+				if len(snap.Pending) != 0 {
+					t.Fatalf("still pending after %d polls: %+v", ConfirmPolls, snap.Pending)
+				}
+				if got := eventTexts(snap.Events); fmt.Sprint(got) != fmt.Sprint(tc.events) {
+					t.Fatalf("feed:\n%q\nwant\n%q", got, tc.events)
+				}
+			})
+		})
+	}
+}
