@@ -43,6 +43,8 @@ type fakeService struct {
 	// is the answer to an update once it was made (or ignored).
 	ignore bool
 	reply  error
+	// ended lists the conferences that are over.
+	ended map[string]bool
 }
 
 func newFake() *fakeService {
@@ -91,7 +93,23 @@ func (f *fakeService) FetchConference(ctx context.Context, sid string) (model.Co
 	if err := f.record("fetch conference", sid); err != nil {
 		return model.Conference{}, err
 	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.ended[sid] {
+		return model.Conference{SID: sid, Status: model.ConferenceCompleted}, nil
+	}
 	return model.Conference{SID: sid, Status: model.ConferenceInProgress}, nil
+}
+
+// end hangs everyone up and completes the conference.
+func (f *fakeService) end(conf string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.ended == nil {
+		f.ended = make(map[string]bool)
+	}
+	f.ended[conf] = true
+	f.rooms[conf] = nil
 }
 
 func (f *fakeService) UpdateConference(ctx context.Context, sid string, u api.ConferenceUpdate) (model.Conference, error) {

@@ -39,7 +39,7 @@ func (h *Hub) WatchConferences(ctx context.Context) (*Subscription[ConferenceLis
 	}
 	s := l.add(h)
 	h.mu.Unlock()
-	s.stop = context.AfterFunc(ctx, s.Close)
+	s.watch(ctx)
 	return s, nil
 }
 

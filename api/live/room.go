@@ -47,7 +47,7 @@ func (h *Hub) WatchRoom(ctx context.Context, conferenceSID string) (*Subscriptio
 	}
 	s := r.add(h)
 	h.mu.Unlock()
-	s.stop = context.AfterFunc(ctx, s.Close)
+	s.watch(ctx)
 	return s, nil
 }
 

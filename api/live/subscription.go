@@ -1,6 +1,9 @@
 package live
 
-import "sync"
+import (
+	"context"
+	"sync"
+)
 
 // Subscription delivers the newest snapshots of one feed (a room, or the
 // conference list) to one watcher. Its channel holds one snapshot: when the
@@ -11,7 +14,10 @@ type Subscription[S any] struct {
 	ch    chan S
 	close func() // removes the subscription from its feed; run once
 	once  sync.Once
-	stop  func() bool // stops the context watch set up by Watch
+
+	mu     sync.Mutex
+	closed bool
+	stop   func() bool // undoes the context watch set up by watch
 }
 
 func newSubscription[S any]() *Subscription[S] {
@@ -27,11 +33,27 @@ func (s *Subscription[S]) Updates() <-chan S { return s.ch }
 // twice is harmless.
 func (s *Subscription[S]) Close() {
 	s.once.Do(func() {
-		if s.stop != nil {
-			s.stop()
+		s.mu.Lock()
+		s.closed = true
+		stop := s.stop
+		s.mu.Unlock()
+		if stop != nil {
+			stop() // a watcher that leaves by Close leaves nothing behind on its context
 		}
 		s.close()
 	})
+}
+
+// watch closes the subscription when ctx ends.
+func (s *Subscription[S]) watch(ctx context.Context) {
+	stop := context.AfterFunc(ctx, s.Close)
+	s.mu.Lock()
+	closed := s.closed
+	s.stop = stop
+	s.mu.Unlock()
+	if closed {
+		stop()
+	}
 }
 
 // offer hands v to the watcher without ever blocking: a snapshot it has not
