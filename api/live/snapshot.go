@@ -32,7 +32,8 @@ type RoomSnapshot struct {
 }
 
 // PendingOn returns the action pending on the participant with this call
-// SID, if there is one (a screen marks the row).
+// SID, if there is one (a screen marks the row); PendingOn("") is the
+// conference-wide action pending, if any.
 func (s RoomSnapshot) PendingOn(callSID string) (Pending, bool) {
 	for _, p := range s.Pending {
 		if p.Action.target() == callSID {

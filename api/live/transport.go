@@ -52,14 +52,16 @@ func (t *gateTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	resp, err := t.next.RoundTrip(req)
-	release(nil) // the pause, if any, is set below from the response itself
 	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+		// Paused before the slot is given back, so no waiter slips out
+		// in between.
 		d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now())
 		if !ok {
 			d = DefaultThrottlePause
 		}
 		t.g.PauseUntil(time.Now().Add(d))
 	}
+	release(nil) // the pause, if any, came from the response itself
 	return resp, err
 }
 
