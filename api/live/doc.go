@@ -40,7 +40,10 @@
 // with a BusyError naming alice and her action. Each action is sent once
 // (the client repeats a write only after a 429, which Twilio did not
 // process); its outcome becomes an event every watcher sees ("alice muted
-// customer-7"), and the room is polled at once to show the result.
+// customer-7"), and the room is polled at once to show the result. The
+// action stays pending until a poll shows it done (or ConfirmPolls polls have
+// not, which the feed then says), so no one acts twice on a row the screens
+// have not caught up with.
 //
 // # One gate per account
 //
@@ -53,6 +56,7 @@
 // client's own retries, and any caller outside the Hub, obey the same pause
 // and the first 429 of any attempt stops everyone at once.
 //
-// Everything takes a context.Context; Close stops every poller and waits
-// for them and for the actions in flight, leaving no goroutine behind.
+// Every call that waits takes a context.Context; Close stops every poller
+// and waits for them and for the actions in flight, leaving no goroutine
+// behind.
 package live

@@ -21,6 +21,7 @@ const (
 	PriorityPoll                   // a read that refreshes a screen
 )
 
+// String names the priority ("action" or "poll"), for errors.
 func (p Priority) String() string {
 	if p == PriorityAction {
 		return "action"
