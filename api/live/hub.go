@@ -1,0 +1,329 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"confconsole/api"
+	"confconsole/model"
+)
+
+// Service is what the live state needs from Twilio; *api.Client satisfies
+// it, and tests pass a fake.
+type Service interface {
+	ListConferences(ctx context.Context, f api.ConferenceFilter) ([]model.Conference, error)
+	FetchConference(ctx context.Context, sid string) (model.Conference, error)
+	UpdateConference(ctx context.Context, sid string, u api.ConferenceUpdate) (model.Conference, error)
+	ListParticipants(ctx context.Context, conferenceSID string, f api.ParticipantFilter) ([]model.Participant, error)
+	UpdateParticipant(ctx context.Context, conferenceSID, callSIDOrLabel string, u api.UpdateParticipant) (model.Participant, error)
+	DeleteParticipant(ctx context.Context, conferenceSID, callSIDOrLabel string) error
+}
+
+// Defaults of Options.
+const (
+	DefaultInterval       = 2 * time.Second
+	DefaultGrace          = 10 * time.Second
+	DefaultRequestTimeout = 20 * time.Second
+)
+
+// Back-off of a failing poller: slower and slower, never rarer than
+// maxBackoff, so recovery shows quickly; wrong credentials wait authBackoff.
+const (
+	maxBackoff  = 60 * time.Second
+	authBackoff = 30 * time.Second
+)
+
+// Options configures a Hub. Zero fields take the defaults.
+type Options struct {
+	// Interval is the time between two polls of one feed (DefaultInterval).
+	Interval time.Duration
+	// Grace is how long a feed nobody watches goes on polling before it
+	// stops (DefaultGrace), so a screen closed and opened again, or a
+	// session that reconnects, finds it warm.
+	Grace time.Duration
+	// RequestTimeout bounds each request, polls and actions alike
+	// (DefaultRequestTimeout).
+	RequestTimeout time.Duration
+	// EventCapacity is how many events a room snapshot keeps
+	// (model.DefaultEventLogCapacity).
+	EventCapacity int
+	// Gate is the account's gate; nil makes one with NewGate(0). Share one
+	// Gate between everything that calls the same account.
+	Gate *Gate
+	// Jitter returns a random extra delay up to a tenth of d, so rooms
+	// opened together do not poll in lockstep; nil means that. Tests pass
+	// NoJitter.
+	Jitter func(d time.Duration) time.Duration
+}
+
+// NoJitter is an Options.Jitter that adds nothing.
+func NoJitter(time.Duration) time.Duration { return 0 }
+
+func defaultJitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d/10 + 1)
+}
+
+func (o Options) withDefaults() Options {
+	if o.Interval <= 0 {
+		o.Interval = DefaultInterval
+	}
+	if o.Grace <= 0 {
+		o.Grace = DefaultGrace
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = DefaultRequestTimeout
+	}
+	if o.EventCapacity <= 0 {
+		o.EventCapacity = model.DefaultEventLogCapacity
+	}
+	if o.Gate == nil {
+		o.Gate = NewGate(0)
+	}
+	if o.Jitter == nil {
+		o.Jitter = defaultJitter
+	}
+	return o
+}
+
+// ErrClosed is returned by a Hub that has been closed.
+var ErrClosed = errors.New("the live state is closed")
+
+// Hub is the live state of one Twilio account, shared by every screen and
+// session. See the package documentation.
+type Hub struct {
+	svc  Service
+	opts Options
+
+	ctx    context.Context // ends with Close; every poll runs under it
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // pollers and actions in flight
+
+	mu      sync.Mutex // guards everything below, and every feed's state
+	closed  bool
+	rooms   map[string]*room     // by conference SID
+	list    *confFeed            // nil while nobody watches the list
+	pending map[string][]Pending // by conference SID, oldest first
+}
+
+// New returns a Hub calling svc. It starts nothing: the first watcher of a
+// feed starts its poller. Close it when done.
+func New(svc Service, opts Options) *Hub {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Hub{
+		svc: svc, opts: opts.withDefaults(), ctx: ctx, cancel: cancel,
+		rooms: make(map[string]*room), pending: make(map[string][]Pending),
+	}
+}
+
+// Gate is the gate the Hub sends its requests through.
+func (h *Hub) Gate() *Gate { return h.opts.Gate }
+
+// Close ends every subscription, stops the pollers, and waits for them and
+// for the actions in flight (each bounded by Options.RequestTimeout) to
+// finish. Actions submitted after Close are refused with ErrClosed.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	if !h.closed {
+		h.closed = true
+		for _, r := range h.rooms {
+			r.endAll()
+		}
+		if h.list != nil {
+			h.list.endAll()
+		}
+	}
+	h.mu.Unlock()
+	h.cancel()
+	h.wg.Wait()
+}
+
+// feed is what the conference list and a room share: their watchers, the
+// last snapshot, the poll status and the loop's signals.
+type feed[S any] struct {
+	subs    map[*Subscription[S]]struct{}
+	latest  S
+	has     bool
+	version uint64
+	status  PollStatus
+	kick    chan struct{} // poll now (an action landed); holds one
+	idle    chan struct{} // the last watcher left; holds one
+}
+
+func newFeed[S any]() feed[S] {
+	return feed[S]{
+		subs: make(map[*Subscription[S]]struct{}),
+		kick: make(chan struct{}, 1), idle: make(chan struct{}, 1),
+	}
+}
+
+// add subscribes a new watcher and hands it the last snapshot at once, so
+// a screen opened on a warm feed draws without waiting for a poll. Called
+// with h.mu held.
+func (f *feed[S]) add(h *Hub) *Subscription[S] {
+	s := newSubscription[S]()
+	s.close = func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if _, ok := f.subs[s]; !ok {
+			return // the Hub closed it already
+		}
+		delete(f.subs, s)
+		close(s.ch)
+		if len(f.subs) == 0 {
+			signal(f.idle)
+		}
+	}
+	f.subs[s] = struct{}{}
+	if f.has {
+		s.offer(f.latest)
+	}
+	return s
+}
+
+// publish makes v the latest snapshot and offers it to every watcher.
+// Called with h.mu held.
+func (f *feed[S]) publish(v S) {
+	f.latest, f.has = v, true
+	for s := range f.subs {
+		s.offer(v)
+	}
+}
+
+// endAll closes every subscription. Called with h.mu held.
+func (f *feed[S]) endAll() {
+	for s := range f.subs {
+		delete(f.subs, s)
+		close(s.ch)
+	}
+}
+
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// loop is one feed's poller: a poll at once, then one per interval (longer
+// after failures) or at once when kicked, until the feed has had no watcher
+// for the grace period or the Hub closes. Polls never overlap.
+func (h *Hub) loop(kick, idle <-chan struct{}, watchers func() int, poll func() (time.Duration, bool), forget func()) {
+	defer h.wg.Done()
+	next := time.NewTimer(0)
+	defer next.Stop()
+	var grace *time.Timer
+	var graceC <-chan time.Time
+	defer func() {
+		if grace != nil {
+			grace.Stop()
+		}
+	}()
+	polling := true
+	for {
+		select {
+		case <-h.ctx.Done():
+			return
+		case <-idle:
+			if grace == nil {
+				grace = time.NewTimer(h.opts.Grace)
+			} else {
+				grace.Reset(h.opts.Grace)
+			}
+			graceC = grace.C
+			continue
+		case <-graceC:
+			graceC = nil
+			h.mu.Lock()
+			if watchers() == 0 {
+				forget() // under the lock: a new watcher now starts a new poller
+				h.mu.Unlock()
+				return
+			}
+			h.mu.Unlock()
+			continue
+		case <-kick:
+		case <-next.C:
+		}
+		if !polling {
+			continue
+		}
+		var d time.Duration
+		d, polling = poll()
+		if polling {
+			next.Reset(d)
+		}
+	}
+}
+
+// delay is the wait before the next poll after one that ended with err.
+func delay(interval time.Duration, failures int, err error, jitter func(time.Duration) time.Duration) time.Duration {
+	if err == nil {
+		return interval + jitter(interval)
+	}
+	if errors.Is(err, api.ErrUnauthorized) || errors.Is(err, api.ErrForbidden) {
+		return authBackoff
+	}
+	d := interval
+	var ae *api.Error
+	if errors.As(err, &ae) && ae.Temporary() {
+		for i := 0; i < failures && d < maxBackoff; i++ {
+			d *= 2
+		}
+		d = min(d, maxBackoff)
+		d = max(d, ae.RetryAfter())
+	}
+	return d + jitter(d)
+}
+
+// call sends one request through the gate: it waits for its turn, then
+// runs do and tells the gate how it went.
+func (h *Hub) call(ctx context.Context, p Priority, do func(ctx context.Context) error) error {
+	release, err := h.opts.Gate.Acquire(ctx, p)
+	if err != nil {
+		return err
+	}
+	err = do(context.WithValue(ctx, passedKey{h.opts.Gate}, true))
+	release(err)
+	return err
+}
+
+// summary is an error's text without the operation and target when the
+// client gave them (the event already names the participant).
+func summary(err error) string {
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		return ae.Summary()
+	}
+	return err.Error()
+}
+
+// isNotFound reports a 404: the conference or participant is gone.
+func isNotFound(err error) bool { return errors.Is(err, api.ErrNotFound) }
+
+// isConferenceSID reports whether s is CF followed by 32 hex digits.
+func isConferenceSID(s string) bool {
+	if len(s) != 34 || !strings.HasPrefix(s, "CF") {
+		return false
+	}
+	for _, r := range s[2:] {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
+}
+
+func checkConference(sid string) error {
+	if !isConferenceSID(sid) {
+		return fmt.Errorf("%q is not a conference SID (CF and 32 hex digits): pick the conference from the list, or give its SID", model.InertN(sid, 40))
+	}
+	return nil
+}

@@ -1,0 +1,71 @@
+package live
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"confconsole/api"
+	"confconsole/model"
+)
+
+// confFeed is the feed of the account's in-progress conferences; guarded
+// by Hub.mu.
+type confFeed struct {
+	feed[ConferenceList]
+	confs []model.Conference
+}
+
+// WatchConferences subscribes to the list of in-progress conferences. Like
+// a room, the list has one poller however many watch it, started by the
+// first watcher and stopped Options.Grace after the last leaves.
+func (h *Hub) WatchConferences(ctx context.Context) (*Subscription[ConferenceList], error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("watch the conference list: %w", err)
+	}
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return nil, fmt.Errorf("watch the conference list: %w", ErrClosed)
+	}
+	l := h.list
+	if l == nil {
+		l = &confFeed{feed: newFeed[ConferenceList]()}
+		h.list = l
+		h.wg.Add(1)
+		go h.loop(l.kick, l.idle, func() int { return len(l.subs) },
+			func() (time.Duration, bool) { return h.pollList(l), true },
+			func() { h.list = nil })
+	}
+	s := l.add(h)
+	h.mu.Unlock()
+	s.watch(ctx)
+	return s, nil
+}
+
+func (h *Hub) pollList(l *confFeed) time.Duration {
+	ctx, cancel := context.WithTimeout(h.ctx, h.opts.RequestTimeout)
+	var cs []model.Conference
+	err := h.call(ctx, PriorityPoll, func(ctx context.Context) error {
+		var err error
+		cs, err = h.svc.ListConferences(ctx, api.ConferenceFilter{Status: string(model.ConferenceInProgress)})
+		return err
+	})
+	cancel()
+	now := time.Now()
+
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if err != nil {
+		l.status.Err = err
+		l.status.Failures++
+	} else {
+		l.status.Updated, l.status.Err, l.status.Failures = now, nil, 0
+		l.confs = cs
+	}
+	d := delay(h.opts.Interval, l.status.Failures, err, h.opts.Jitter)
+	l.status.Next = now.Add(d)
+	l.version++
+	l.publish(ConferenceList{Version: l.version, Conferences: l.confs[:len(l.confs):len(l.confs)], Poll: l.status})
+	return d
+}

@@ -1,0 +1,159 @@
+package live
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"confconsole/api"
+	"confconsole/model"
+)
+
+// room is one conference's feed and the state behind its snapshots; all of
+// it is guarded by Hub.mu.
+type room struct {
+	feed[RoomSnapshot]
+	conf         string
+	participants []model.Participant // display order; replaced, never modified
+	polled       bool                // a poll has succeeded: later ones make events
+	ended        bool
+	events       []Event // oldest first; only appended to, see addEvents
+}
+
+// WatchRoom subscribes to the conference with this SID. The first watcher
+// of a room starts its poller; the poller stops Options.Grace after the
+// last watcher leaves. The subscription ends with ctx, with its Close, or
+// with the Hub.
+func (h *Hub) WatchRoom(ctx context.Context, conferenceSID string) (*Subscription[RoomSnapshot], error) {
+	if err := checkConference(conferenceSID); err != nil {
+		return nil, fmt.Errorf("watch conference: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("watch conference %s: %w", conferenceSID, err)
+	}
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return nil, fmt.Errorf("watch conference %s: %w", conferenceSID, ErrClosed)
+	}
+	r := h.rooms[conferenceSID]
+	if r == nil {
+		r = &room{feed: newFeed[RoomSnapshot](), conf: conferenceSID}
+		h.rooms[conferenceSID] = r
+		h.wg.Add(1)
+		go h.loop(r.kick, r.idle, func() int { return len(r.subs) },
+			func() (time.Duration, bool) { return h.pollRoom(r) },
+			func() { delete(h.rooms, r.conf); h.dropAnswered(r.conf) })
+	}
+	s := r.add(h)
+	h.mu.Unlock()
+	s.watch(ctx)
+	return s, nil
+}
+
+// pollRoom fetches the participants once, publishes the new snapshot and
+// says when to poll next (false: the conference ended, poll no more).
+func (h *Hub) pollRoom(r *room) (time.Duration, bool) {
+	ctx, cancel := context.WithTimeout(h.ctx, h.opts.RequestTimeout)
+	ps, ended, err := h.fetchRoom(ctx, r.conf)
+	cancel()
+	now := time.Now()
+
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ctx.Err() != nil {
+		return 0, false
+	}
+	if err != nil {
+		r.status.Err = err
+		r.status.Failures++
+	} else {
+		r.status.Updated, r.status.Err, r.status.Failures = now, nil, 0
+		merged := model.Merge(r.participants, ps)
+		if r.polled {
+			var evs []Event
+			for _, c := range model.Diff(r.participants, merged, now) {
+				evs = append(evs, Event{At: now, Change: c})
+			}
+			r.addEvents(h.opts.EventCapacity, evs...)
+		}
+		r.participants, r.polled, r.ended = merged, true, ended
+		r.confirm(h, merged, now)
+		if ended {
+			h.dropAnswered(r.conf)
+		}
+	}
+	d := delay(h.opts.Interval, r.status.Failures, err, h.opts.Jitter)
+	r.status.Next = now.Add(d)
+	if r.ended {
+		r.status.Next = time.Time{}
+	}
+	h.publishRoom(r)
+	return d, !r.ended
+}
+
+// fetchRoom lists the participants. An empty list (or a 404) may mean the
+// conference ended, so it then asks the conference, as a second request
+// through the gate.
+func (h *Hub) fetchRoom(ctx context.Context, conf string) (ps []model.Participant, ended bool, err error) {
+	err = h.call(ctx, PriorityPoll, func(ctx context.Context) error {
+		var err error
+		ps, err = h.svc.ListParticipants(ctx, conf, api.ParticipantFilter{})
+		return err
+	})
+	if err == nil && len(ps) > 0 {
+		return ps, false, nil
+	}
+	if err != nil && !isNotFound(err) {
+		return nil, false, err
+	}
+	var c model.Conference
+	cerr := h.call(ctx, PriorityPoll, func(ctx context.Context) error {
+		var err error
+		c, err = h.svc.FetchConference(ctx, conf)
+		return err
+	})
+	switch {
+	case cerr == nil && c.Status == model.ConferenceCompleted, cerr != nil && isNotFound(cerr):
+		return nil, true, nil
+	case err != nil:
+		return nil, false, err
+	case cerr != nil:
+		return nil, false, cerr
+	}
+	return ps, false, nil
+}
+
+// addEvents appends es to the feed. Snapshots hold slices of r.events
+// capped at their length, so appending never changes what they see; once
+// the buffer holds twice the capacity, the newest capacity events move to
+// a fresh one (old snapshots keep the old one), which keeps appends O(1)
+// amortised and memory bounded.
+func (r *room) addEvents(capacity int, es ...Event) {
+	if len(r.events)+len(es) > 2*capacity {
+		keep := min(len(r.events), capacity)
+		fresh := make([]Event, keep, 2*capacity)
+		copy(fresh, r.events[len(r.events)-keep:])
+		r.events = fresh
+	}
+	r.events = append(r.events, es...)
+}
+
+// publishRoom builds the room's snapshot and offers it to its watchers.
+// Called with h.mu held.
+func (h *Hub) publishRoom(r *room) {
+	evs := r.events
+	if len(evs) > h.opts.EventCapacity {
+		evs = evs[len(evs)-h.opts.EventCapacity:]
+	}
+	r.version++
+	r.publish(RoomSnapshot{
+		Conference:   r.conf,
+		Version:      r.version,
+		Participants: r.participants[:len(r.participants):len(r.participants)],
+		Pending:      append([]Pending(nil), h.pending[r.conf]...),
+		Poll:         r.status,
+		Events:       evs[:len(evs):len(evs)],
+		Ended:        r.ended,
+	})
+}
