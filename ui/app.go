@@ -15,6 +15,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"confconsole/api"
@@ -51,6 +52,11 @@ type Options struct {
 	Getenv     func(string) string // for NO_COLOR and COLORFGBG; nil means an empty environment
 	In         io.Reader           // nil means the terminal on stdin
 	Out        io.Writer           // nil means stdout
+	// Renderer builds every style the console draws with, so its colour
+	// profile is the one used; an SSH server passes one per session. Nil
+	// means one for Out (stdout when Out is nil), its profile read from that
+	// and the environment, never by asking the terminal.
+	Renderer *lipgloss.Renderer
 	// Audit is the trail every action is recorded in; nil keeps this
 	// session's records in memory only (the log view still lists them).
 	Audit *audit.Log
@@ -206,8 +212,11 @@ func New(svc Service, opts Options) App {
 		keys = keys.ReadOnly()
 	}
 	theme := DetectTheme(opts.Theme, opts.Getenv)
-	st := NewStyles(theme)
-	fst := NewFormStyles(theme)
+	if opts.Renderer == nil {
+		opts.Renderer = newRenderer(opts.Out, theme)
+	}
+	st := NewStyles(opts.Renderer, theme)
+	fst := NewFormStyles(opts.Renderer, theme)
 	a := App{
 		svc:      svc,
 		opts:     opts,

@@ -22,7 +22,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden screens in testdata/")
 
 func TestMain(m *testing.M) {
-	// Plain text screens: colours are pinned off so goldens hold words only.
+	// The console's styles take their profile from Options.Renderer (the
+	// harness gives a plain one); the global renderer is pinned off too,
+	// for the library defaults that draw with it.
 	lipgloss.SetColorProfile(termenv.Ascii)
 	os.Exit(m.Run())
 }
