@@ -564,8 +564,7 @@ func (a App) onAction(m actionMsg) (App, tea.Cmd) {
 	switch outcome {
 	case audit.OutcomeOK:
 		text := m.kind.done() + " " + m.name
-		switch m.kind {
-		case actAnnounceAll, actEnd:
+		if m.kind.spec().wholeConference {
 			text = m.kind.done()
 		}
 		if m.err != nil {
@@ -622,8 +621,7 @@ func unknownText(m actionMsg) string {
 	if !answered {
 		next = "the next polls will show which, so wait before trying again"
 	}
-	switch m.kind {
-	case actAnnounce, actAnnounceAll:
+	if m.kind.spec().unpolled {
 		next = "the polls cannot show an announcement, so repeat it only if it matters"
 	}
 	if !answered {

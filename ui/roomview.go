@@ -388,15 +388,8 @@ func (a *App) participantCells(lay layout, p model.Participant, pa, mismatch pen
 		if mismatch.kind != 0 {
 			c = cell{mismatch.mismatchWord(), st.Pending}
 		}
-		switch pa.kind {
-		case actMute, actUnmute:
-			cells[colMuted] = c
-		case actHold, actResume:
-			cells[colHold] = c
-		case actCoach, actStopCoach:
-			cells[colCoach] = c
-		case actRemove:
-			cells[colStatus] = c
+		if col := pa.kind.spec().cell; col != noCell {
+			cells[col] = c
 		}
 	}
 	return cells
