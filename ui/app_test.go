@@ -54,7 +54,7 @@ func selectLabel(t *testing.T, h *harness, label string) {
 	t.Helper()
 	for i, p := range h.app.room.rows {
 		if p.Label == label {
-			h.app.roomSelect(i)
+			h.app.room.selectRow(i, h.app.roomTableHeight())
 			return
 		}
 	}

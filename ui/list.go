@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"confconsole/model"
@@ -15,17 +14,12 @@ import (
 
 // confList is the conference list screen.
 type confList struct {
+	listing[model.Conference] // rows, selection by SID, window, filter
+
 	confs         []model.Conference // the last fetch, in Twilio's order (newest first)
-	rows          []model.Conference // what the table shows: filtered
-	selected      string             // conference SID
-	selIdx        int
-	offset        int
 	poll          poller
 	loaded        bool
 	showCompleted bool
-	filter        *textinput.Model
-	query         string
-	filtering     bool
 	sortKey       listSort
 	sortDesc      bool
 	cache         rowCache[confRowKey]
@@ -100,7 +94,10 @@ type confRowKey struct {
 func newConfList(st *Styles) confList {
 	ti := newFilterInput(st)
 	ti.Placeholder = "name, SID, status or region"
-	return confList{filter: ti, cache: newRowCache[confRowKey]()}
+	return confList{
+		listing: newListing(func(c model.Conference) string { return c.SID }, ti),
+		cache:   newRowCache[confRowKey](),
+	}
 }
 
 const (
@@ -231,7 +228,7 @@ func (a *App) rebuildList() {
 	if l.sortKey != listSortNewest || l.sortDesc {
 		sortConferences(l.rows, l.sortKey, l.sortDesc)
 	}
-	l.selIdx = a.listIndex(l.selected)
+	l.reselect()
 	keep := make(map[string]bool, len(l.rows))
 	for _, c := range l.rows {
 		keep[c.SID] = true
@@ -250,71 +247,20 @@ func matchConference(c model.Conference, terms []string) bool {
 	return true
 }
 
-func (a *App) listIndex(sid string) int {
-	l := &a.list
-	for i, c := range l.rows {
-		if c.SID == sid {
-			return i
-		}
-	}
-	if len(l.rows) == 0 {
-		l.selected = ""
-		return 0
-	}
-	i := min(max(l.selIdx, 0), len(l.rows)-1)
-	l.selected = l.rows[i].SID
-	return i
-}
-
-func (a *App) listSelect(i int) {
-	l := &a.list
-	if len(l.rows) == 0 {
-		return
-	}
-	i = min(max(i, 0), len(l.rows)-1)
-	l.selIdx = i
-	l.selected = l.rows[i].SID
-	a.fixScroll()
-}
-
 func (a App) listKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	l := &a.list
 	if l.filtering {
-		switch msg.Type {
-		case tea.KeyEnter:
-			l.filtering = false
-			l.filter.Blur()
-			return a, nil
-		case tea.KeyEsc:
-			l.filtering = false
-			l.filter.Blur()
-			l.filter.SetValue("")
-			l.query = ""
-			a.rebuildList()
-			return a, nil
-		}
-		var cmd tea.Cmd
-		*l.filter, cmd = l.filter.Update(msg)
-		if v := l.filter.Value(); v != l.query {
-			l.query = v
+		changed, cmd := l.filterKey(msg)
+		if changed {
 			a.rebuildList()
 		}
 		return a, cmd
 	}
 	k := a.keys
+	if l.move(msg, k, a.listTableHeight()) {
+		return a, nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		a.listSelect(l.selIdx - 1)
-	case key.Matches(msg, k.Down):
-		a.listSelect(l.selIdx + 1)
-	case key.Matches(msg, k.PageUp):
-		a.listSelect(l.selIdx - a.listTableHeight())
-	case key.Matches(msg, k.PageDown):
-		a.listSelect(l.selIdx + a.listTableHeight())
-	case key.Matches(msg, k.Top):
-		a.listSelect(0)
-	case key.Matches(msg, k.Bottom):
-		a.listSelect(len(l.rows) - 1)
 	case key.Matches(msg, k.Open):
 		if len(l.rows) == 0 {
 			return a, nil
@@ -323,8 +269,7 @@ func (a App) listKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, k.Back):
 		switch {
 		case l.query != "":
-			l.query = ""
-			l.filter.SetValue("")
+			l.clearFilter()
 			a.rebuildList()
 		case a.waitFor != "":
 			a.setFlash(fmt.Sprintf("stopped waiting for %q", model.DisplayN(a.waitFor, 60)), false)
@@ -333,11 +278,9 @@ func (a App) listKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, k.Refresh):
 		return a, a.listRefetch()
 	case key.Matches(msg, k.Filter):
-		l.filtering = true
-		l.filter.SetValue(l.query)
-		l.filter.CursorEnd()
-		a.fixScroll()
-		return a, l.filter.Focus()
+		cmd := l.startFilter()
+		a.fixScroll() // the filter box takes a row from the table
+		return a, cmd
 	case key.Matches(msg, k.Sort):
 		l.sortKey = l.sortKey.next()
 		a.rebuildList()

@@ -107,11 +107,9 @@ func (a *App) roomTableWidth() int {
 func (a *App) fixScroll() {
 	switch a.screen {
 	case screenRoom:
-		r := &a.room
-		r.offset = window(r.offset, r.selIdx, len(r.rows), a.roomTableHeight())
+		a.room.scroll(a.roomTableHeight())
 	case screenList:
-		l := &a.list
-		l.offset = window(l.offset, l.selIdx, len(l.rows), a.listTableHeight())
+		a.list.scroll(a.listTableHeight())
 	}
 }
 
