@@ -137,6 +137,15 @@ func programOptions(ctx context.Context, opts Options) []tea.ProgramOption {
 // recording in tests so that no test sleeps.
 type scheduler func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 
+// timers are the console's clock and how it delays and spreads its polls.
+// One value is shared by App and its screens, so that a test replacing the
+// scheduler on App replaces it for every screen.
+type timers struct {
+	now    func() time.Time
+	sched  scheduler
+	jitter func(time.Duration) time.Duration
+}
+
 type screen int
 
 const (
@@ -151,16 +160,13 @@ type App struct {
 	keys     KeyMap
 	st       *Styles     // built once, never changed: shared by every copy of the model
 	fst      *FormStyles // the same for the forms
-	now      func() time.Time
-	sched    scheduler
-	jitter   func(time.Duration) time.Duration
+	*timers              // shared with the screens
 	interval time.Duration
 
 	width, height int
 	clock         time.Time // "now" as of the last clock tick; View reads only this
 	screen        screen
 	list          confList
-	waitFor       string // a --conference name not in progress yet: opened when the list shows it
 	room          room
 	showHelp      bool
 	flash         flash
@@ -223,9 +229,7 @@ func New(svc Service, opts Options) App {
 		keys:     keys,
 		st:       &st,
 		fst:      &fst,
-		now:      opts.Now,
-		sched:    tea.Tick,
-		jitter:   defaultJitter,
+		timers:   &timers{now: opts.Now, sched: tea.Tick, jitter: defaultJitter},
 		interval: opts.Refresh,
 		width:    80,
 		height:   24,
@@ -243,11 +247,12 @@ func New(svc Service, opts Options) App {
 	if a.auditErr != nil {
 		a.setFlash("audit log not written: "+model.DisplayN(a.auditErr.Error(), 200)+"; actions are still sent but not recorded ("+keyName(a.keys.AuditLog)+" lists this session's)", true)
 	}
-	a.list = newConfList(&st)
+	a.list = newConfList(svc, keys, &st, a.timers, a.interval, a.lines)
+	a.list.width, a.list.height, a.list.clock = a.width, a.height, a.clock
 	if opts.Conference != "" {
 		a.start = resolveConference(svc, opts.Conference)
 	} else {
-		a.start = a.listRefetch()
+		a.start = a.list.refetch()
 	}
 	return a
 }
@@ -282,10 +287,12 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
+		a.list, _ = a.list.Update(msg)
 		a.fixScroll()
 		return a, nil
 	case clockMsg:
 		a.clock = msg.t
+		a.list, _ = a.list.Update(msg)
 		if !a.flash.until.IsZero() && !a.clock.Before(a.flash.until) {
 			a.flash = flash{}
 		}
@@ -303,7 +310,10 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 	case resolvedMsg:
 		return a.onResolved(msg)
 	case conferencesMsg:
-		return a.onConferences(msg)
+		if a.screen != screenList {
+			return a, nil // a reply for a list the user has left
+		}
+		return a.updateList(msg)
 	case participantsMsg:
 		return a.onParticipants(msg)
 	case pollMsg:
@@ -363,7 +373,7 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 	}
 	if a.screen == screenList && a.list.filtering {
-		return a.listKey(msg)
+		return a.updateList(msg)
 	}
 	switch {
 	case key.Matches(msg, a.keys.Quit):
@@ -378,7 +388,7 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	if a.screen == screenRoom {
 		return a.roomKey(msg)
 	}
-	return a.listKey(msg)
+	return a.updateList(msg)
 }
 
 // View draws the whole screen.

@@ -843,7 +843,7 @@ func TestConferenceListNavigation(t *testing.T) {
 	}
 	h := newHarness(t, svc, nil)
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	page := h.app.listTableHeight()
+	page := h.app.list.tableHeight()
 	tests := []struct {
 		key  string
 		want int

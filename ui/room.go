@@ -98,7 +98,7 @@ func newFilterInput(st *Styles) *textinput.Model {
 // openRoom switches to the participants screen of conf and starts polling it.
 func (a App) openRoom(conf model.Conference) (App, tea.Cmd) {
 	a.list.poll.abandon()
-	a.waitFor = "" // the user chose a conference: no other opens under them
+	a.list.waitFor = "" // the user chose a conference: no other opens under them
 	a.screen = screenRoom
 	// Request numbers keep counting across rooms, so a late reply from a
 	// room closed earlier can never pass for one of this room's.
@@ -116,7 +116,7 @@ func (a App) leaveRoom() (App, tea.Cmd) {
 	a.room.poll.abandon()
 	a.screen = screenList
 	a.room = room{poll: poller{seq: a.room.poll.seq}}
-	return a, a.listRefetch()
+	return a, a.list.refetch()
 }
 
 // roomRefetch polls the participants now, or as soon as the poll in flight
