@@ -287,7 +287,11 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
-		a.list, _ = a.list.Update(msg)
+		if a.screen == screenList {
+			// The list learns the size when it is shown again (leaveRoom):
+			// it scrolls for the size it is shown at, not every size between.
+			a.list, _ = a.list.Update(msg)
+		}
 		a.fixScroll()
 		return a, nil
 	case clockMsg:

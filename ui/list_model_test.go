@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -81,5 +82,37 @@ func TestListScreenIsAModel(t *testing.T) {
 	l, _ = l.Update(conferencesMsg{seq: seq, confs: svc.confs, at: testNow})
 	if l.out.open == nil || l.out.open.SID != conf2SID || l.waitFor != "" {
 		t.Errorf("waited-for conference: out %+v, waitFor %q", l.out, l.waitFor)
+	}
+}
+
+// TestListKeepsItsScrollWhileHidden holds that resizing the terminal while
+// a conference is open scrolls the list once, for the size it is shown at
+// again, as when the console was one model: not once for every size in
+// between, which would leave it scrolled for a size long gone.
+func TestListKeepsItsScrollWhileHidden(t *testing.T) {
+	svc := demoService()
+	svc.confs = nil
+	for i := range 50 {
+		svc.confs = append(svc.confs, model.Conference{
+			SID: fmt.Sprintf("CF%032d", i), FriendlyName: fmt.Sprintf("room-%02d", i),
+			Status: model.ConferenceInProgress, Region: "us1", Created: testNow.Add(-time.Minute),
+		})
+	}
+	h := newHarness(t, svc, nil)
+	for range 25 {
+		h.key("j")
+	}
+	if h.app.list.offset != 0 {
+		t.Fatalf("row 26 of a 35-row table scrolled the list to %d", h.app.list.offset)
+	}
+	h.key("enter")
+	if h.app.screen != screenRoom {
+		t.Fatal("enter did not open the conference")
+	}
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 10})
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	h.key("esc")
+	if h.app.screen != screenList || h.app.list.offset != 0 {
+		t.Errorf("back on the list (screen %d) at offset %d, want 0", h.app.screen, h.app.list.offset)
 	}
 }

@@ -116,6 +116,7 @@ func (a App) leaveRoom() (App, tea.Cmd) {
 	a.room.poll.abandon()
 	a.screen = screenList
 	a.room = room{poll: poller{seq: a.room.poll.seq}}
+	a.list, _ = a.list.Update(tea.WindowSizeMsg{Width: a.width, Height: a.height})
 	return a, a.list.refetch()
 }
 
