@@ -29,84 +29,90 @@ const (
 	actEnd
 )
 
-// verb says what the action does, for messages ("mute agent-7 failed").
-func (k actionKind) verb() string {
-	switch k {
-	case actMute:
-		return "mute"
-	case actUnmute:
-		return "unmute"
-	case actHold:
-		return "hold"
-	case actResume:
-		return "resume"
-	case actCoach:
-		return "start coaching"
-	case actStopCoach:
-		return "stop coaching"
-	case actRemove:
-		return "remove"
-	case actAnnounce:
-		return "announce to"
-	case actAnnounceAll:
-		return "announce to the conference"
-	case actAdd:
-		return "add"
-	case actEnd:
-		return "end the conference"
-	}
-	return "act on"
+// actionSpec is everything that differs between two kinds of action, so a
+// new kind is one entry in actionSpecs rather than a case in every switch.
+type actionSpec struct {
+	verb    string // what the action does, for messages ("mute agent-7 failed")
+	done    string // what happened once Twilio accepted it
+	pending string // what the row shows until a poll confirms it
+	// still says the state a participant is still in when a poll does not
+	// show the action ("Twilio accepted mute, but agent-7 is still unmuted");
+	// mismatch is its short form for the table cell.
+	still, mismatch string
+	now             string       // the state the action puts a participant in
+	audit           audit.Action // the trail's name for it
+	cell            int          // the table column the pending word replaces; noCell for none
+	// wholeConference actions name no participant in their done flash.
+	wholeConference bool
+	// unpolled actions (announcements) leave nothing a poll can show.
+	unpolled bool
+	// confirmed reports whether a polled participant shows the action's
+	// effect; target is the call the action names (the coached agent).
+	confirmed func(p model.Participant, target string) bool
 }
+
+// noCell is actionSpec.cell for an action no table cell shows.
+const noCell = -1
+
+// actionSpecs is the spec of each action kind, indexed by the kind. It is a
+// constant table: nothing writes it.
+var actionSpecs = [...]actionSpec{
+	actMute: {verb: "mute", done: "muted", pending: "muting…", still: "still unmuted", mismatch: "⚠ unmuted", now: "muted",
+		audit: audit.ActionMute, cell: colMuted,
+		confirmed: func(p model.Participant, _ string) bool { return p.Muted }},
+	actUnmute: {verb: "unmute", done: "unmuted", pending: "unmuting…", still: "still muted", mismatch: "⚠ muted", now: "unmuted",
+		audit: audit.ActionUnmute, cell: colMuted,
+		confirmed: func(p model.Participant, _ string) bool { return !p.Muted }},
+	actHold: {verb: "hold", done: "put on hold", pending: "holding…", still: "still not on hold", mismatch: "⚠ no hold", now: "on hold",
+		audit: audit.ActionHold, cell: colHold,
+		confirmed: func(p model.Participant, _ string) bool { return p.Hold }},
+	actResume: {verb: "resume", done: "resumed", pending: "resuming…", still: "still on hold", mismatch: "⚠ on hold", now: "off hold",
+		audit: audit.ActionResume, cell: colHold,
+		confirmed: func(p model.Participant, _ string) bool { return !p.Hold }},
+	actCoach: {verb: "start coaching", done: "now coaching", pending: "coaching…", still: "still not coaching", mismatch: "⚠ not coaching", now: "coaching",
+		audit: audit.ActionCoach, cell: colCoach,
+		confirmed: func(p model.Participant, target string) bool { return p.Coaching && p.CallSIDToCoach == target }},
+	actStopCoach: {verb: "stop coaching", done: "stopped coaching", pending: "stopping…", still: "still coaching", mismatch: "⚠ coaching", now: "not coaching",
+		audit: audit.ActionStopCoaching, cell: colCoach,
+		confirmed: func(p model.Participant, _ string) bool { return !p.Coaching }},
+	actRemove: {verb: "remove", done: "removed", pending: "removing…", still: "still in the conference", mismatch: "⚠ still in", now: "out of the conference",
+		audit: audit.ActionRemove, cell: colStatus,
+		confirmed: func(p model.Participant, _ string) bool { return !p.Status.Live() }},
+	actAnnounce: {verb: "announce to", done: "announcement playing to",
+		audit: audit.ActionAnnounce, unpolled: true},
+	actAnnounceAll: {verb: "announce to the conference", done: "announcement playing to the conference",
+		audit: audit.ActionAnnounceAll, wholeConference: true, unpolled: true},
+	actAdd: {verb: "add", done: "dialling", audit: audit.ActionAdd},
+	actEnd: {verb: "end the conference", done: "conference ended",
+		audit: audit.ActionEndConference, wholeConference: true},
+}
+
+// spec is k's entry in actionSpecs, with neutral words filled in where the
+// entry (or the kind) has none.
+func (k actionKind) spec() actionSpec {
+	var sp actionSpec
+	if k > 0 && int(k) < len(actionSpecs) {
+		sp = actionSpecs[k]
+	} else {
+		sp = actionSpec{verb: "act on", done: "done", cell: noCell,
+			audit: audit.Action(fmt.Sprintf("action-%d", int(k)))}
+	}
+	if sp.confirmed == nil {
+		sp.cell = noCell
+		sp.pending, sp.still, sp.mismatch, sp.now = "…", "unchanged", "⚠", "changed"
+		sp.confirmed = func(model.Participant, string) bool { return true }
+	}
+	return sp
+}
+
+// verb says what the action does, for messages ("mute agent-7 failed").
+func (k actionKind) verb() string { return k.spec().verb }
 
 // done says what happened once Twilio accepted the action.
-func (k actionKind) done() string {
-	switch k {
-	case actMute:
-		return "muted"
-	case actUnmute:
-		return "unmuted"
-	case actHold:
-		return "put on hold"
-	case actResume:
-		return "resumed"
-	case actCoach:
-		return "now coaching"
-	case actStopCoach:
-		return "stopped coaching"
-	case actRemove:
-		return "removed"
-	case actAnnounce:
-		return "announcement playing to"
-	case actAnnounceAll:
-		return "announcement playing to the conference"
-	case actAdd:
-		return "dialling"
-	case actEnd:
-		return "conference ended"
-	}
-	return "done"
-}
+func (k actionKind) done() string { return k.spec().done }
 
 // pendingWord is what a row shows while Twilio has not confirmed the action.
-func (k actionKind) pendingWord() string {
-	switch k {
-	case actMute:
-		return "muting…"
-	case actUnmute:
-		return "unmuting…"
-	case actHold:
-		return "holding…"
-	case actResume:
-		return "resuming…"
-	case actCoach:
-		return "coaching…"
-	case actStopCoach:
-		return "stopping…"
-	case actRemove:
-		return "removing…"
-	}
-	return "…"
-}
+func (k actionKind) pendingWord() string { return k.spec().pending }
 
 // pendingAction is an action sent for one participant and not yet seen in a
 // poll. While it exists no other action is sent for that participant, so a
@@ -132,46 +138,10 @@ const pendingPolls = 2
 
 // stillWord says what state a participant is still in when a poll does not
 // show the action: "Twilio accepted mute, but agent-7 is still unmuted".
-func (pa pendingAction) stillWord() string {
-	switch pa.kind {
-	case actMute:
-		return "still unmuted"
-	case actUnmute:
-		return "still muted"
-	case actHold:
-		return "still not on hold"
-	case actResume:
-		return "still on hold"
-	case actCoach:
-		return "still not coaching"
-	case actStopCoach:
-		return "still coaching"
-	case actRemove:
-		return "still in the conference"
-	}
-	return "unchanged"
-}
+func (pa pendingAction) stillWord() string { return pa.kind.spec().still }
 
 // mismatchWord is the short form for the table cell.
-func (pa pendingAction) mismatchWord() string {
-	switch pa.kind {
-	case actMute:
-		return "⚠ unmuted"
-	case actUnmute:
-		return "⚠ muted"
-	case actHold:
-		return "⚠ no hold"
-	case actResume:
-		return "⚠ on hold"
-	case actCoach:
-		return "⚠ not coaching"
-	case actStopCoach:
-		return "⚠ coaching"
-	case actRemove:
-		return "⚠ still in"
-	}
-	return "⚠"
-}
+func (pa pendingAction) mismatchWord() string { return pa.kind.spec().mismatch }
 
 // mismatchText is the full sentence for a row whose polls never showed the
 // action.
@@ -186,25 +156,7 @@ func (pa pendingAction) mismatchText(name string) string {
 }
 
 // nowWord is the state the action puts a participant in.
-func (pa pendingAction) nowWord() string {
-	switch pa.kind {
-	case actMute:
-		return "muted"
-	case actUnmute:
-		return "unmuted"
-	case actHold:
-		return "on hold"
-	case actResume:
-		return "off hold"
-	case actCoach:
-		return "coaching"
-	case actStopCoach:
-		return "not coaching"
-	case actRemove:
-		return "out of the conference"
-	}
-	return "changed"
-}
+func (pa pendingAction) nowWord() string { return pa.kind.spec().now }
 
 // tookEffectText replaces a warning about the action once a poll shows it
 // done: the warning said to try again, and with keys that toggle, trying
@@ -219,23 +171,7 @@ func (pa pendingAction) tookEffectText(name string, afterAll bool) string {
 
 // satisfiedBy reports whether p shows the action's effect.
 func (pa pendingAction) satisfiedBy(p model.Participant) bool {
-	switch pa.kind {
-	case actMute:
-		return p.Muted
-	case actUnmute:
-		return !p.Muted
-	case actHold:
-		return p.Hold
-	case actResume:
-		return !p.Hold
-	case actCoach:
-		return p.Coaching && p.CallSIDToCoach == pa.target
-	case actStopCoach:
-		return !p.Coaching
-	case actRemove:
-		return !p.Status.Live()
-	}
-	return true
+	return pa.kind.spec().confirmed(p, pa.target)
 }
 
 // actionMsg is Twilio's answer to an action.

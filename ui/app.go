@@ -15,6 +15,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"confconsole/api"
@@ -51,6 +52,11 @@ type Options struct {
 	Getenv     func(string) string // for NO_COLOR and COLORFGBG; nil means an empty environment
 	In         io.Reader           // nil means the terminal on stdin
 	Out        io.Writer           // nil means stdout
+	// Renderer builds every style the console draws with, so its colour
+	// profile is the one used; an SSH server passes one per session. Nil
+	// means one for Out (stdout when Out is nil), its profile read from that
+	// and the environment, never by asking the terminal.
+	Renderer *lipgloss.Renderer
 	// Audit is the trail every action is recorded in; nil keeps this
 	// session's records in memory only (the log view still lists them).
 	Audit *audit.Log
@@ -131,6 +137,15 @@ func programOptions(ctx context.Context, opts Options) []tea.ProgramOption {
 // recording in tests so that no test sleeps.
 type scheduler func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 
+// timers are the console's clock and how it delays and spreads its polls.
+// One value is shared by App and its screens, so that a test replacing the
+// scheduler on App replaces it for every screen.
+type timers struct {
+	now    func() time.Time
+	sched  scheduler
+	jitter func(time.Duration) time.Duration
+}
+
 type screen int
 
 const (
@@ -145,16 +160,13 @@ type App struct {
 	keys     KeyMap
 	st       *Styles     // built once, never changed: shared by every copy of the model
 	fst      *FormStyles // the same for the forms
-	now      func() time.Time
-	sched    scheduler
-	jitter   func(time.Duration) time.Duration
+	*timers              // shared with the screens
 	interval time.Duration
 
 	width, height int
 	clock         time.Time // "now" as of the last clock tick; View reads only this
 	screen        screen
 	list          confList
-	waitFor       string // a --conference name not in progress yet: opened when the list shows it
 	room          room
 	showHelp      bool
 	flash         flash
@@ -206,17 +218,18 @@ func New(svc Service, opts Options) App {
 		keys = keys.ReadOnly()
 	}
 	theme := DetectTheme(opts.Theme, opts.Getenv)
-	st := NewStyles(theme)
-	fst := NewFormStyles(theme)
+	if opts.Renderer == nil {
+		opts.Renderer = newRenderer(opts.Out, theme)
+	}
+	st := NewStyles(opts.Renderer, theme)
+	fst := NewFormStyles(opts.Renderer, theme)
 	a := App{
 		svc:      svc,
 		opts:     opts,
 		keys:     keys,
 		st:       &st,
 		fst:      &fst,
-		now:      opts.Now,
-		sched:    tea.Tick,
-		jitter:   defaultJitter,
+		timers:   &timers{now: opts.Now, sched: tea.Tick, jitter: defaultJitter},
 		interval: opts.Refresh,
 		width:    80,
 		height:   24,
@@ -234,11 +247,12 @@ func New(svc Service, opts Options) App {
 	if a.auditErr != nil {
 		a.setFlash("audit log not written: "+model.DisplayN(a.auditErr.Error(), 200)+"; actions are still sent but not recorded ("+keyName(a.keys.AuditLog)+" lists this session's)", true)
 	}
-	a.list = newConfList(&st)
+	a.list = newConfList(svc, keys, &st, a.timers, a.interval, a.lines)
+	a.list.width, a.list.height, a.list.clock = a.width, a.height, a.clock
 	if opts.Conference != "" {
 		a.start = resolveConference(svc, opts.Conference)
 	} else {
-		a.start = a.listRefetch()
+		a.start = a.list.refetch()
 	}
 	return a
 }
@@ -273,10 +287,16 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
+		if a.screen == screenList {
+			// The list learns the size when it is shown again (leaveRoom):
+			// it scrolls for the size it is shown at, not every size between.
+			a.list, _ = a.list.Update(msg)
+		}
 		a.fixScroll()
 		return a, nil
 	case clockMsg:
 		a.clock = msg.t
+		a.list, _ = a.list.Update(msg)
 		if !a.flash.until.IsZero() && !a.clock.Before(a.flash.until) {
 			a.flash = flash{}
 		}
@@ -294,7 +314,10 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 	case resolvedMsg:
 		return a.onResolved(msg)
 	case conferencesMsg:
-		return a.onConferences(msg)
+		if a.screen != screenList {
+			return a, nil // a reply for a list the user has left
+		}
+		return a.updateList(msg)
 	case participantsMsg:
 		return a.onParticipants(msg)
 	case pollMsg:
@@ -354,7 +377,7 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 	}
 	if a.screen == screenList && a.list.filtering {
-		return a.listKey(msg)
+		return a.updateList(msg)
 	}
 	switch {
 	case key.Matches(msg, a.keys.Quit):
@@ -369,7 +392,7 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	if a.screen == screenRoom {
 		return a.roomKey(msg)
 	}
-	return a.listKey(msg)
+	return a.updateList(msg)
 }
 
 // View draws the whole screen.

@@ -22,7 +22,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden screens in testdata/")
 
 func TestMain(m *testing.M) {
-	// Plain text screens: colours are pinned off so goldens hold words only.
+	// The console's styles take their profile from Options.Renderer (the
+	// harness gives a plain one); the global renderer is pinned off too,
+	// for the library defaults that draw with it.
 	lipgloss.SetColorProfile(termenv.Ascii)
 	os.Exit(m.Run())
 }
@@ -52,7 +54,7 @@ func selectLabel(t *testing.T, h *harness, label string) {
 	t.Helper()
 	for i, p := range h.app.room.rows {
 		if p.Label == label {
-			h.app.roomSelect(i)
+			h.app.room.selectRow(i, h.app.roomTableHeight())
 			return
 		}
 	}
@@ -841,7 +843,7 @@ func TestConferenceListNavigation(t *testing.T) {
 	}
 	h := newHarness(t, svc, nil)
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
-	page := h.app.listTableHeight()
+	page := h.app.list.tableHeight()
 	tests := []struct {
 		key  string
 		want int

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/url"
 
@@ -40,33 +39,7 @@ func (a *App) scope() auditScope {
 }
 
 // auditAction is the trail's name for an action.
-func (k actionKind) auditAction() audit.Action {
-	switch k {
-	case actMute:
-		return audit.ActionMute
-	case actUnmute:
-		return audit.ActionUnmute
-	case actHold:
-		return audit.ActionHold
-	case actResume:
-		return audit.ActionResume
-	case actCoach:
-		return audit.ActionCoach
-	case actStopCoach:
-		return audit.ActionStopCoaching
-	case actRemove:
-		return audit.ActionRemove
-	case actAnnounce:
-		return audit.ActionAnnounce
-	case actAnnounceAll:
-		return audit.ActionAnnounceAll
-	case actAdd:
-		return audit.ActionAdd
-	case actEnd:
-		return audit.ActionEndConference
-	}
-	return audit.Action(fmt.Sprintf("action-%d", int(k)))
-}
+func (k actionKind) auditAction() audit.Action { return k.spec().audit }
 
 // actionReq is one action on its way to Twilio.
 type actionReq struct {

@@ -179,7 +179,6 @@ func startLiveConsole(t *testing.T, n int, sz perfSize, refresh time.Duration) *
 // wrapped by wrap and its server set up by setup (either nil for none).
 func startLiveConsoleVia(t *testing.T, n int, sz perfSize, refresh time.Duration, wrap func(http.Handler) http.Handler, setup func(*http.Server)) *liveConsole {
 	t.Helper()
-	withColor(t)
 	clock := sim.NewFakeClock(testNow)
 	srv := sim.New(sim.WithClock(clock), sim.WithSeed(7))
 	if err := srv.AddAccount(simAccount, simToken); err != nil {
@@ -229,6 +228,7 @@ func launch(t *testing.T, client *api.Client, srv *sim.Server, clock *sim.FakeCl
 	out := &termOut{screen: newVTScreen(sz.w, sz.h)}
 	timers := &manualTimers{ctx: ctx, now: clock.Now}
 	opts := Options{Keys: testKeyMap(), Conference: conf, Refresh: refresh, Now: clock.Now, Theme: "dark", In: inR, Out: out}
+	inColour(&opts)
 	app := New(client, opts)
 	app.sched = timers.schedule
 	app.jitter = func(time.Duration) time.Duration { return 0 }

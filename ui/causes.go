@@ -96,6 +96,12 @@ func pollFailedText(what string, err error) string {
 func (a *App) notePollFailure(p *poller, what string, err error) {
 	prev := p.err
 	p.failed(err)
+	a.flashPollFailure(prev, what, err)
+}
+
+// flashPollFailure is notePollFailure's flash, for a poll that failed with
+// err after one that failed with prev (nil when it had not).
+func (a *App) flashPollFailure(prev error, what string, err error) {
 	if prev != nil && shortCause(prev) == shortCause(err) {
 		return
 	}

@@ -44,7 +44,7 @@ func TestCoachPicker(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := NewCoachPicker(NewFormStyles(MonoTheme()), tt.coach, people)
+			c := NewCoachPicker(NewFormStyles(plainRenderer(), MonoTheme()), tt.coach, people)
 			_, cmd := pressCoach(c, tt.keys...)
 			if got := formResult(cmd); got != tt.want {
 				t.Errorf("result = %#v, want %#v", got, tt.want)
@@ -55,7 +55,7 @@ func TestCoachPicker(t *testing.T) {
 
 func TestCoachPickerRows(t *testing.T) {
 	sup, people := coachPeople()
-	v := formText(NewCoachPicker(NewFormStyles(MonoTheme()), sup, people).View(80, 24))
+	v := formText(NewCoachPicker(NewFormStyles(plainRenderer(), MonoTheme()), sup, people).View(80, 24))
 	for _, want := range []string{"whom should supervisor coach?", "▶ agent-7", "caller", "enter choose", "esc cancel"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q:\n%s", want, v)
@@ -68,7 +68,7 @@ func TestCoachPickerRows(t *testing.T) {
 		}
 	}
 	sup.Coaching, sup.CallSIDToCoach = true, formAgent.CallSID
-	v = formText(NewCoachPicker(NewFormStyles(MonoTheme()), sup, people).View(80, 24))
+	v = formText(NewCoachPicker(NewFormStyles(plainRenderer(), MonoTheme()), sup, people).View(80, 24))
 	if !strings.Contains(v, "stop coaching") || !strings.Contains(v, "▶ agent-7 (coaching now)") {
 		t.Errorf("coaching coach's view lacks the stop row or the current mark:\n%s", v)
 	}
@@ -76,7 +76,7 @@ func TestCoachPickerRows(t *testing.T) {
 
 func TestCoachPickerNobodyToCoach(t *testing.T) {
 	sup, _ := coachPeople()
-	c := NewCoachPicker(NewFormStyles(MonoTheme()), sup, []model.Participant{sup, formRinger})
+	c := NewCoachPicker(NewFormStyles(plainRenderer(), MonoTheme()), sup, []model.Participant{sup, formRinger})
 	if v := formText(c.View(80, 24)); !strings.Contains(v, "nobody else is connected") {
 		t.Errorf("empty picker does not say so:\n%s", v)
 	}
@@ -87,7 +87,7 @@ func TestCoachPickerNobodyToCoach(t *testing.T) {
 
 func TestCoachPickerRefreshKeepsCursor(t *testing.T) {
 	sup, people := coachPeople()
-	c := NewCoachPicker(NewFormStyles(MonoTheme()), sup, people)
+	c := NewCoachPicker(NewFormStyles(plainRenderer(), MonoTheme()), sup, people)
 	c, _ = pressCoach(c, "down") // on caller
 	// agent-7 leaves and a new participant joins ahead of caller.
 	newcomer := model.Participant{CallSID: "CA" + strings.Repeat("f", 32), Label: "newcomer", Status: model.ParticipantConnected}
@@ -101,7 +101,7 @@ func TestCoachPickerSendsOnceAndIsInert(t *testing.T) {
 	sup, _ := coachPeople()
 	evil := model.Participant{CallSID: "CA" + strings.Repeat("e", 32), Label: "\x1b[2J\u202eevil", Status: model.ParticipantConnected}
 	sup.Label = "sup\x07"
-	c := NewCoachPicker(NewFormStyles(MonoTheme()), sup, []model.Participant{evil})
+	c := NewCoachPicker(NewFormStyles(plainRenderer(), MonoTheme()), sup, []model.Participant{evil})
 	v := c.View(80, 24)
 	if strings.ContainsAny(v, "\x07\u202e") || strings.Contains(v, "\x1b[2J") {
 		t.Errorf("view carries raw control characters: %q", v)
@@ -120,7 +120,7 @@ func TestCoachPickerSendsOnceAndIsInert(t *testing.T) {
 
 func TestCoachPickerRefreshTakesCoachState(t *testing.T) {
 	sup, people := coachPeople()
-	c := NewCoachPicker(NewFormStyles(MonoTheme()), sup, people)
+	c := NewCoachPicker(NewFormStyles(plainRenderer(), MonoTheme()), sup, people)
 	if strings.Contains(formText(c.View(80, 24)), "stop coaching") {
 		t.Fatal("stop row shown for a coach that is not coaching")
 	}
@@ -159,14 +159,14 @@ func TestCoachPickerKeysSkipTheHeld(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := NewCoachPicker(NewFormStyles(MonoTheme()), hank, people)
+			c := NewCoachPicker(NewFormStyles(plainRenderer(), MonoTheme()), hank, people)
 			_, cmd := pressCoach(c, tt.keys...)
 			if got := formResult(cmd); got != tt.want {
 				t.Errorf("result = %#v, want %#v", got, tt.want)
 			}
 		})
 	}
-	v := formText(NewCoachPicker(NewFormStyles(MonoTheme()), hank, people).View(100, 24))
+	v := formText(NewCoachPicker(NewFormStyles(plainRenderer(), MonoTheme()), hank, people).View(100, 24))
 	if !strings.Contains(v, "ivy (on hold: cannot be coached until resumed)") || strings.Contains(v, "▶ ivy") {
 		t.Errorf("ivy should be listed as held, and not choosable:\n%s", v)
 	}
@@ -175,7 +175,7 @@ func TestCoachPickerKeysSkipTheHeld(t *testing.T) {
 	}
 	// With only held people to choose from, enter sends nothing and the
 	// picker says why.
-	c := NewCoachPicker(NewFormStyles(MonoTheme()), hank, []model.Participant{hank, people[3]})
+	c := NewCoachPicker(NewFormStyles(plainRenderer(), MonoTheme()), hank, []model.Participant{hank, people[3]})
 	if v := formText(c.View(100, 24)); !strings.Contains(v, "everyone else is on hold") {
 		t.Errorf("the picker should say everyone is on hold:\n%s", v)
 	}
@@ -213,7 +213,7 @@ func TestCoachPickerChoiceVoided(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := NewCoachPicker(NewFormStyles(MonoTheme()), tt.coach, people)
+			c := NewCoachPicker(NewFormStyles(plainRenderer(), MonoTheme()), tt.coach, people)
 			c, _ = pressCoach(c, tt.keys...)
 			void := c.SetParticipants(tt.now)
 			if tt.void == "" && void != "" || !strings.Contains(void, tt.void) {

@@ -99,7 +99,7 @@ func resolveConference(svc Service, query string) tea.Cmd {
 
 // fetchConferences lists in-progress conferences, or every recent one when
 // all is set.
-func fetchConferences(svc Service, all bool, seq int, now func() time.Time) tea.Cmd {
+func fetchConferences(svc conferenceLister, all bool, seq int, now func() time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()

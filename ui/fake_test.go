@@ -299,6 +299,9 @@ func newHarnessFor(t testing.TB, svc Service, fake *fakeService, now time.Time, 
 	if mod != nil {
 		mod(&opts)
 	}
+	if opts.Renderer == nil {
+		opts.Renderer = plainRenderer()
+	}
 	a := New(svc, opts)
 	a.sched = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
 		return func() tea.Msg { return scheduledMsg{d: d, msg: fn(h.clock)} }

@@ -7,7 +7,7 @@ import (
 )
 
 // FormStyles is every style the add-participant form, the one-line prompt
-// and the coach picker draw with, built once from a Theme by NewFormStyles.
+// and the coach picker draw with, built once from a Theme and a renderer by NewFormStyles.
 // The forms name no colour anywhere else. Every state is also spelled out in
 // glyphs or words (the focus marker, "default", "✗"), so the forms read the
 // same under NO_COLOR.
@@ -39,11 +39,12 @@ type FormStyles struct {
 	Plain lipgloss.Style
 }
 
-// NewFormStyles builds the forms' styles from t.
-func NewFormStyles(t Theme) FormStyles {
-	base := lipgloss.NewStyle()
+// NewFormStyles builds the forms' styles from t, every one from r (see
+// NewStyles).
+func NewFormStyles(r *lipgloss.Renderer, t Theme) FormStyles {
+	base := r.NewStyle()
 	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return base.Foreground(c) }
-	faint := t.faint()
+	faint := t.faint(r)
 	return FormStyles{
 		Frame:    base.Border(lipgloss.RoundedBorder()).BorderForeground(t.Border).Padding(0, 1),
 		Title:    fg(t.Accent).Bold(true),

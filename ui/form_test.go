@@ -98,7 +98,7 @@ var (
 )
 
 func newTestForm() AddForm {
-	return NewAddForm(NewFormStyles(MonoTheme()), "support-room", formPeople)
+	return NewAddForm(NewFormStyles(plainRenderer(), MonoTheme()), "support-room", formPeople)
 }
 
 // filled is a form with valid To and From typed in, focus back on To.
@@ -411,7 +411,7 @@ func TestAddFormWhomChoicesAndRefresh(t *testing.T) {
 
 func TestAddFormViewIsInert(t *testing.T) {
 	evil := model.Participant{CallSID: "CA" + strings.Repeat("e", 32), Label: "\x1b]52;c;cm0=\x07\u202eevil", Status: model.ParticipantConnected}
-	f := NewAddForm(NewFormStyles(MonoTheme()), "room\x1b[2J", []model.Participant{evil})
+	f := NewAddForm(NewFormStyles(plainRenderer(), MonoTheme()), "room\x1b[2J", []model.Participant{evil})
 	f = focusRow(t, f, fieldCoaching)
 	f, _ = press(f, "space", "tab", "space")
 	v := f.View(120, 40)

@@ -10,8 +10,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/muesli/termenv"
-
 	"confconsole/api"
 	"confconsole/api/sim"
 )
@@ -57,7 +55,6 @@ func checkInert(t *testing.T, where, s string) {
 // flash, the coach picker, the prompts, the add form, the log view, and the
 // audit file.
 func TestHostileTextIsInertEverywhere(t *testing.T) {
-	withProfile(t, termenv.ANSI256)
 	clock := sim.NewFakeClock(testNow)
 	srv := sim.New(sim.WithClock(clock), sim.WithSeed(3))
 	if err := srv.AddAccount(simAccount, simToken); err != nil {
@@ -80,7 +77,7 @@ func TestHostileTextIsInertEverywhere(t *testing.T) {
 	}
 	w := liveWorld{srv: srv, clock: clock, client: client, url: hs.URL, conf: conf}
 	trail, path := openTrail(t)
-	h := newHarnessFor(t, client, nil, clock.Now(), func(o *Options) { o.Audit = trail; o.AccountSID = simAccount })
+	h := newHarnessFor(t, client, nil, clock.Now(), func(o *Options) { inColour(o); o.Audit = trail; o.AccountSID = simAccount })
 
 	checkInert(t, "conference list", h.view())
 	if !strings.Contains(h.view(), "␛]0;pwned␇") {

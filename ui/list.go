@@ -1,35 +1,66 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"confconsole/api"
 	"confconsole/model"
 )
 
-// confList is the conference list screen.
+// conferenceLister is what the conference list needs from Twilio.
+type conferenceLister interface {
+	ListConferences(ctx context.Context, f api.ConferenceFilter) ([]model.Conference, error)
+}
+
+// confList is the conference list screen: a model of its own, polled on its
+// own schedule. The console around it draws the header's first line, the
+// flash and the footer, and does what the list asks of it (listOut).
 type confList struct {
+	listing[model.Conference] // rows, selection by SID, window, filter
+
+	svc      conferenceLister
+	keys     KeyMap
+	st       *Styles
+	timers   *timers
+	interval time.Duration
+	lines    memo // styled lines by their plain text, shared with the console
+
+	width, height int
+	clock         time.Time // "now" as of the last clock tick; View reads only this
+
 	confs         []model.Conference // the last fetch, in Twilio's order (newest first)
-	rows          []model.Conference // what the table shows: filtered
-	selected      string             // conference SID
-	selIdx        int
-	offset        int
 	poll          poller
 	loaded        bool
 	showCompleted bool
-	filter        *textinput.Model
-	query         string
-	filtering     bool
 	sortKey       listSort
 	sortDesc      bool
 	cache         rowCache[confRowKey]
+	waitFor       string // a --conference name not in progress yet: opened when the list shows it
+
+	out listOut // what the last Update asks of the console
 }
+
+// listOut is what an Update of the list asks of the console around it: to
+// open a conference, to show a flash, or to say that a poll failed. The
+// console takes it at once (see App.updateList).
+type listOut struct {
+	open     *model.Conference
+	flash    string
+	flashErr bool
+	// pollErr is a failed poll's error, prevErr the previous poll's (nil
+	// when that one did not fail).
+	pollErr, prevErr error
+}
+
+// flashOut asks the console to show text on the flash line.
+func (l *confList) flashOut(text string, isErr bool) { l.out.flash, l.out.flashErr = text, isErr }
 
 // listSort is how the conference list is ordered. The zero value keeps
 // Twilio's order, newest first; the others sort stably on top of it.
@@ -97,10 +128,19 @@ type confRowKey struct {
 	width    int
 }
 
-func newConfList(st *Styles) confList {
+func newConfList(svc conferenceLister, keys KeyMap, st *Styles, t *timers, interval time.Duration, lines memo) confList {
 	ti := newFilterInput(st)
 	ti.Placeholder = "name, SID, status or region"
-	return confList{filter: ti, cache: newRowCache[confRowKey]()}
+	return confList{
+		listing:  newListing(func(c model.Conference) string { return c.SID }, ti),
+		svc:      svc,
+		keys:     keys,
+		st:       st,
+		timers:   t,
+		interval: interval,
+		lines:    lines,
+		cache:    newRowCache[confRowKey](),
+	}
 }
 
 const (
@@ -125,99 +165,141 @@ var listSteps = [...]step{{col: lcolSID}, {col: lcolRegion, drop: true}, {col: l
 // flash and footer.
 const listChrome = 5
 
-func (a *App) listTableHeight() int {
-	h := a.height - listChrome
-	if a.list.filtering {
+func (l *confList) tableHeight() int {
+	h := l.height - listChrome
+	if l.filtering {
 		h--
 	}
 	return max(h, 1)
 }
 
-// listRefetch polls the conference list now, or when the poll in flight
-// lands.
-func (a *App) listRefetch() tea.Cmd {
-	seq, ok := a.list.poll.begin()
+// Update handles one message for the list. What it needs of the console
+// around it is in l.out, which the console takes at once.
+func (l confList) Update(msg tea.Msg) (confList, tea.Cmd) {
+	l.out = listOut{}
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		l.width, l.height = msg.Width, msg.Height
+		l.scroll(l.tableHeight())
+	case clockMsg:
+		l.clock = msg.t
+	case tea.KeyMsg:
+		return l.onKey(msg)
+	case pollMsg:
+		if msg.gen == l.poll.gen {
+			return l, l.refetch()
+		}
+	case conferencesMsg:
+		return l.onConferences(msg)
+	}
+	return l, nil
+}
+
+// refetch polls the conference list now, or when the poll in flight lands.
+func (l *confList) refetch() tea.Cmd {
+	seq, ok := l.poll.begin()
 	if !ok {
 		return nil
 	}
-	return fetchConferences(a.svc, a.list.showCompleted, seq, a.now)
+	return fetchConferences(l.svc, l.showCompleted, seq, l.timers.now)
 }
 
-func (a *App) listNext() tea.Cmd {
-	p := &a.list.poll
+func (l *confList) next() tea.Cmd {
+	p := &l.poll
 	if p.again {
 		p.again = false
-		return a.listRefetch()
+		return l.refetch()
 	}
 	p.gen++
 	gen := p.gen
-	d := p.delay(a.interval, a.jitter)
-	p.nextAt = a.now().Add(d)
-	return a.sched(d, func(time.Time) tea.Msg {
+	d := p.delay(l.interval, l.timers.jitter)
+	p.nextAt = l.timers.now().Add(d)
+	return l.timers.sched(d, func(time.Time) tea.Msg {
 		return pollMsg{target: screenList, gen: gen}
 	})
 }
 
+// onPoll polls the screen whose scheduled poll msg is, unless a refetch or
+// a screen change replaced that schedule.
 func (a App) onPoll(m pollMsg) (App, tea.Cmd) {
 	switch {
-	case m.target == screenList && a.screen == screenList && m.gen == a.list.poll.gen:
-		return a, a.listRefetch()
+	case m.target == screenList && a.screen == screenList:
+		return a.updateList(m)
 	case m.target == screenRoom && a.screen == screenRoom && m.gen == a.room.poll.gen:
 		return a, a.roomRefetch()
 	}
-	return a, nil // a tick from a schedule that a refetch or a screen change replaced
+	return a, nil
+}
+
+// updateList hands msg to the list and does what the list asks.
+func (a App) updateList(msg tea.Msg) (App, tea.Cmd) {
+	var cmd tea.Cmd
+	a.list, cmd = a.list.Update(msg)
+	out := a.list.out
+	a.list.out = listOut{}
+	if out.pollErr != nil {
+		a.flashPollFailure(out.prevErr, "the conference list", out.pollErr)
+	}
+	if out.flash != "" {
+		a.setFlash(out.flash, out.flashErr)
+	}
+	if out.open != nil {
+		return a.openRoom(*out.open)
+	}
+	return a, cmd
 }
 
 func (a App) onResolved(m resolvedMsg) (App, tea.Cmd) {
 	if m.notStarted {
 		// Supervisors often open the console before the call: wait for
 		// it on the list, which polls anyway, rather than give up.
-		a.waitFor = m.query
-		return a, a.listRefetch()
+		a.list.waitFor = m.query
+		return a, a.list.refetch()
 	}
 	if m.err != nil {
 		a.setFlash(explain(m.err), true)
-		return a, a.listRefetch()
+		return a, a.list.refetch()
 	}
 	return a.openRoom(m.conf)
 }
 
-func (a App) onConferences(m conferencesMsg) (App, tea.Cmd) {
-	l := &a.list
-	if a.screen != screenList || !l.poll.land(m.seq) {
-		return a, nil
+func (l confList) onConferences(m conferencesMsg) (confList, tea.Cmd) {
+	if !l.poll.land(m.seq) {
+		return l, nil
 	}
 	if m.err != nil {
-		a.notePollFailure(&l.poll, "the conference list", m.err)
-		return a, a.listNext()
+		l.out.prevErr = l.poll.err
+		l.out.pollErr = m.err
+		l.poll.failed(m.err)
+		return l, l.next()
 	}
 	l.poll.succeeded(m.at)
 	l.confs = m.confs
 	l.loaded = true
-	a.rebuildList()
-	if a.waitFor != "" {
+	l.rebuild()
+	if l.waitFor != "" {
 		for _, c := range m.confs {
-			if c.FriendlyName == a.waitFor && c.Status == model.ConferenceInProgress {
-				a.waitFor = ""
-				return a.openRoom(c)
+			if c.FriendlyName == l.waitFor && c.Status == model.ConferenceInProgress {
+				l.waitFor = ""
+				l.out.open = &c
+				return l, nil
 			}
 		}
 	}
-	return a, a.listNext()
+	return l, l.next()
 }
 
 // waitingLine says which conference the console waits for, if any.
-func (a *App) waitingLine() string {
-	if a.waitFor == "" {
+func (l *confList) waitingLine() string {
+	if l.waitFor == "" {
 		return ""
 	}
-	return fmt.Sprintf("waiting for %q to start (%s stops waiting)", model.DisplayN(a.waitFor, 60), keyName(a.keys.Back))
+	return fmt.Sprintf("waiting for %q to start (%s stops waiting)", model.DisplayN(l.waitFor, 60), keyName(l.keys.Back))
 }
 
-// rebuildList applies the filter and keeps the selection on the same
+// rebuild applies the filter and keeps the selection on the same
 // conference.
-func (a *App) rebuildList() {
-	l := &a.list
+func (l *confList) rebuild() {
 	q := strings.Fields(strings.ToLower(l.query))
 	l.rows = l.rows[:0:0]
 	for _, c := range l.confs {
@@ -231,13 +313,13 @@ func (a *App) rebuildList() {
 	if l.sortKey != listSortNewest || l.sortDesc {
 		sortConferences(l.rows, l.sortKey, l.sortDesc)
 	}
-	l.selIdx = a.listIndex(l.selected)
+	l.reselect()
 	keep := make(map[string]bool, len(l.rows))
 	for _, c := range l.rows {
 		keep[c.SID] = true
 	}
 	l.cache.prune(func(id string) bool { return keep[id] })
-	a.fixScroll()
+	l.scroll(l.tableHeight())
 }
 
 func matchConference(c model.Conference, terms []string) bool {
@@ -250,187 +332,152 @@ func matchConference(c model.Conference, terms []string) bool {
 	return true
 }
 
-func (a *App) listIndex(sid string) int {
-	l := &a.list
-	for i, c := range l.rows {
-		if c.SID == sid {
-			return i
-		}
-	}
-	if len(l.rows) == 0 {
-		l.selected = ""
-		return 0
-	}
-	i := min(max(l.selIdx, 0), len(l.rows)-1)
-	l.selected = l.rows[i].SID
-	return i
-}
-
-func (a *App) listSelect(i int) {
-	l := &a.list
-	if len(l.rows) == 0 {
-		return
-	}
-	i = min(max(i, 0), len(l.rows)-1)
-	l.selIdx = i
-	l.selected = l.rows[i].SID
-	a.fixScroll()
-}
-
-func (a App) listKey(msg tea.KeyMsg) (App, tea.Cmd) {
-	l := &a.list
+func (l confList) onKey(msg tea.KeyMsg) (confList, tea.Cmd) {
 	if l.filtering {
-		switch msg.Type {
-		case tea.KeyEnter:
-			l.filtering = false
-			l.filter.Blur()
-			return a, nil
-		case tea.KeyEsc:
-			l.filtering = false
-			l.filter.Blur()
-			l.filter.SetValue("")
-			l.query = ""
-			a.rebuildList()
-			return a, nil
+		changed, cmd := l.filterKey(msg)
+		if changed {
+			l.rebuild()
 		}
-		var cmd tea.Cmd
-		*l.filter, cmd = l.filter.Update(msg)
-		if v := l.filter.Value(); v != l.query {
-			l.query = v
-			a.rebuildList()
-		}
-		return a, cmd
+		return l, cmd
 	}
-	k := a.keys
+	k := l.keys
+	if l.move(msg, k, l.tableHeight()) {
+		return l, nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		a.listSelect(l.selIdx - 1)
-	case key.Matches(msg, k.Down):
-		a.listSelect(l.selIdx + 1)
-	case key.Matches(msg, k.PageUp):
-		a.listSelect(l.selIdx - a.listTableHeight())
-	case key.Matches(msg, k.PageDown):
-		a.listSelect(l.selIdx + a.listTableHeight())
-	case key.Matches(msg, k.Top):
-		a.listSelect(0)
-	case key.Matches(msg, k.Bottom):
-		a.listSelect(len(l.rows) - 1)
 	case key.Matches(msg, k.Open):
 		if len(l.rows) == 0 {
-			return a, nil
+			return l, nil
 		}
-		return a.openRoom(l.rows[l.selIdx])
+		c := l.rows[l.selIdx]
+		l.out.open = &c
 	case key.Matches(msg, k.Back):
 		switch {
 		case l.query != "":
-			l.query = ""
-			l.filter.SetValue("")
-			a.rebuildList()
-		case a.waitFor != "":
-			a.setFlash(fmt.Sprintf("stopped waiting for %q", model.DisplayN(a.waitFor, 60)), false)
-			a.waitFor = ""
+			l.clearFilter()
+			l.rebuild()
+		case l.waitFor != "":
+			l.flashOut(fmt.Sprintf("stopped waiting for %q", model.DisplayN(l.waitFor, 60)), false)
+			l.waitFor = ""
 		}
 	case key.Matches(msg, k.Refresh):
-		return a, a.listRefetch()
+		return l, l.refetch()
 	case key.Matches(msg, k.Filter):
-		l.filtering = true
-		l.filter.SetValue(l.query)
-		l.filter.CursorEnd()
-		a.fixScroll()
-		return a, l.filter.Focus()
+		cmd := l.startFilter()
+		l.scroll(l.tableHeight()) // the filter box takes a row from the table
+		return l, cmd
 	case key.Matches(msg, k.Sort):
 		l.sortKey = l.sortKey.next()
-		a.rebuildList()
-		a.setFlash("sorted "+sortedBy(l.sortKey.String(), l.sortDesc), false)
+		l.rebuild()
+		l.flashOut("sorted "+sortedBy(l.sortKey.String(), l.sortDesc), false)
 	case key.Matches(msg, k.SortReverse):
 		l.sortDesc = !l.sortDesc
-		a.rebuildList()
-		a.setFlash("sorted "+sortedBy(l.sortKey.String(), l.sortDesc), false)
+		l.rebuild()
+		l.flashOut("sorted "+sortedBy(l.sortKey.String(), l.sortDesc), false)
 	case key.Matches(msg, k.ShowCompleted):
 		l.showCompleted = !l.showCompleted
-		a.rebuildList()
+		l.rebuild()
 		if l.showCompleted {
-			a.setFlash("showing completed conferences too", false)
+			l.flashOut("showing completed conferences too", false)
 		} else {
-			a.setFlash("showing conferences in progress", false)
+			l.flashOut("showing conferences in progress", false)
 		}
-		return a, a.listRefetch()
+		return l, l.refetch()
 	}
-	return a, nil
+	return l, nil
 }
 
+// listView is the list screen with the console's header, flash and footer
+// around it.
 func (a *App) listView() string {
-	l := &a.list
-	lines := make([]string, 0, a.height)
-	title := []string{a.st.Title.Render("confconsole"), a.st.Text.Render("conferences")}
-	if l.showCompleted {
-		title[1] = a.st.Text.Render("conferences (with completed)")
-	}
+	title := []string{a.st.Title.Render("confconsole"), a.list.title()}
 	title = append(title, a.badges()...)
-	lines = append(lines, a.titleLine(title, a.opts.AccountSID))
+	return strings.Join([]string{
+		a.titleLine(title, a.opts.AccountSID),
+		a.list.View(),
+		a.flashLine(),
+		a.footer(a.list.keyBindings()),
+	}, "\n")
+}
+
+// title is the list's part of the header, styled.
+func (l *confList) title() string {
+	if l.showCompleted {
+		return l.st.Text.Render("conferences (with completed)")
+	}
+	return l.st.Text.Render("conferences")
+}
+
+func (l *confList) canvas() canvas {
+	return canvas{st: l.st, lines: l.lines, width: l.width, clock: l.clock, interval: l.interval}
+}
+
+// View draws the list from its status line to its filter box.
+func (l *confList) View() string {
+	lines := make([]string, 0, l.height)
+	f := l.canvas()
 	switch {
 	case !l.loaded && l.poll.err == nil:
-		lines = append(lines, fitStyled(a.st.Faint.Render(joinWords(a.waitingLine(), "loading conferences…")), a.width))
+		lines = append(lines, fitStyled(l.st.Faint.Render(joinWords(l.waitingLine(), "loading conferences…")), l.width))
 	default:
-		n := joinWords(a.waitingLine(), fmt.Sprintf("%d in progress", countInProgress(l.confs)))
+		n := joinWords(l.waitingLine(), fmt.Sprintf("%d in progress", countInProgress(l.confs)))
 		if !l.loaded {
 			n = "no list yet"
 		}
 		if l.query != "" {
 			n += fmt.Sprintf(" · showing %d", len(l.rows))
 		}
-		if h := a.listTableHeight(); len(l.rows) > h {
+		if h := l.tableHeight(); len(l.rows) > h {
 			n += fmt.Sprintf(" · rows %d-%d of %d", l.offset+1, min(l.offset+h, len(l.rows)), len(l.rows))
 		}
 		if l.sortKey != listSortNewest || l.sortDesc {
 			n += " · " + sortedBy(l.sortKey.String(), l.sortDesc)
 		}
-		lines = append(lines, a.statusLine(n, &l.poll))
+		lines = append(lines, f.statusLine(n, &l.poll))
 	}
-	lay := planLayout(listColumns[:], listSteps[:], a.width)
-	h := a.listTableHeight()
-	body := []string{a.lines.get(fmt.Sprint("lheader|", lay.width), func() string { return lay.header(listColumns[:], a.st) })}
+	lay := planLayout(listColumns[:], listSteps[:], l.width)
+	h := l.tableHeight()
+	body := []string{l.lines.get(fmt.Sprint("lheader|", lay.width), func() string { return lay.header(listColumns[:], l.st) })}
 	if !l.loaded && l.poll.err != nil {
-		body = append(body, a.errorLines(l.poll.err, lay.width)...)
+		body = append(body, f.errorLines(l.poll.err, lay.width)...)
 	}
 	if l.loaded && len(l.rows) == 0 {
 		switch {
 		case l.query != "":
-			body = append(body, a.st.Faint.Render("  no conference matches /"+model.DisplayN(l.query, 40)))
+			body = append(body, l.st.Faint.Render("  no conference matches /"+model.DisplayN(l.query, 40)))
 		case l.showCompleted:
-			body = append(body, a.st.Faint.Render("  no conferences on this account"))
+			body = append(body, l.st.Faint.Render("  no conferences on this account"))
 		default:
-			body = append(body, a.st.Faint.Render("  no conference is in progress ("+keyName(a.keys.ShowCompleted)+" shows completed ones)"))
+			body = append(body, l.st.Faint.Render("  no conference is in progress ("+keyName(l.keys.ShowCompleted)+" shows completed ones)"))
 		}
 	}
 	end := min(l.offset+h, len(l.rows))
 	for i := l.offset; i < end; i++ {
-		body = append(body, a.conferenceRow(lay, l.rows[i], i == l.selIdx))
+		body = append(body, l.conferenceRow(lay, l.rows[i], i == l.selIdx))
 	}
 	lines = append(lines, padLines(body, h+1)...)
 	if l.filtering {
-		lines = append(lines, fitStyled(l.filter.View(), a.width))
+		lines = append(lines, fitStyled(l.filter.View(), l.width))
 	}
-	lines = append(lines, a.flashLine(), a.footer(a.listKeys()))
 	return strings.Join(lines, "\n")
 }
 
-func (a *App) conferenceRow(lay layout, c model.Conference, selected bool) string {
-	k := confRowKey{c: c, minutes: minutes(a.clock, c.Created), selected: selected, width: lay.width}
-	return a.list.cache.get(c.SID, k, func() string {
+func (l *confList) conferenceRow(lay layout, c model.Conference, selected bool) string {
+	k := confRowKey{c: c, minutes: minutes(l.clock, c.Created), selected: selected, width: lay.width}
+	return l.cache.get(c.SID, k, func() string {
 		sid := c.SID
 		if lay.widths[lcolSID] < len(sid) {
 			sid = shortSID(sid)
 		}
 		name := model.DisplayN(c.FriendlyName, 80)
 		cells := []cell{
-			lcolName:   {name, a.st.Cells.Text},
-			lcolSID:    {model.Display(sid), a.st.Cells.Faint},
-			lcolStatus: {model.DisplayN(string(c.Status), 12), conferenceStatusPaint(&a.st.Cells, c.Status)},
-			lcolRegion: {model.DisplayN(c.Region, 8), a.st.Cells.Faint},
-			lcolAge:    {coarseAge(a.clock, c.Created), a.st.Cells.Faint},
+			lcolName:   {name, l.st.Cells.Text},
+			lcolSID:    {model.Display(sid), l.st.Cells.Faint},
+			lcolStatus: {model.DisplayN(string(c.Status), 12), conferenceStatusPaint(&l.st.Cells, c.Status)},
+			lcolRegion: {model.DisplayN(c.Region, 8), l.st.Cells.Faint},
+			lcolAge:    {coarseAge(l.clock, c.Created), l.st.Cells.Faint},
 		}
-		return lay.row(cells, selected, a.st)
+		return lay.row(cells, selected, l.st)
 	})
 }
 
@@ -454,20 +501,21 @@ func countInProgress(cs []model.Conference) int {
 	return n
 }
 
-func (a *App) listKeys() []key.Binding {
-	k := a.keys
-	if a.list.filtering {
+// keyBindings are the keys the footer offers on the list.
+func (l *confList) keyBindings() []key.Binding {
+	k := l.keys
+	if l.filtering {
 		return []key.Binding{
 			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		}
 	}
 	var bs []key.Binding
-	if len(a.list.rows) > 0 {
+	if len(l.rows) > 0 {
 		bs = append(bs, k.Open)
 	}
 	bs = append(bs, k.ShowCompleted, k.Filter, k.Sort, k.Refresh)
-	if a.list.query != "" || a.waitFor != "" {
+	if l.query != "" || l.waitFor != "" {
 		bs = append(bs, k.Back)
 	}
 	return enabled(append(bs, k.Quit, k.Help)...)

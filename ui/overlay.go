@@ -164,7 +164,7 @@ func (a *App) closeInner() bool {
 	case inRoom && r.filtering:
 		*a, _ = a.filterKey(tea.KeyMsg{Type: tea.KeyEsc})
 	case !inRoom && a.list.filtering:
-		*a, _ = a.listKey(tea.KeyMsg{Type: tea.KeyEsc})
+		*a, _ = a.updateList(tea.KeyMsg{Type: tea.KeyEsc})
 	default:
 		return false
 	}

@@ -61,8 +61,10 @@ var (
 	perfCounts = []int{0, 1, 50, 250}
 )
 
-// withColor turns colours on (256 colours, as over most SSH sessions) for
-// the rest of the test; the package's tests otherwise run colourless.
+// withColor turns the global renderer's colours on (256 colours, as over
+// most SSH sessions) for the rest of the test, for the bubbles baseline,
+// whose default styles draw with it; the console's own styles take their
+// profile from Options.Renderer (see inColour).
 func withColor(tb testing.TB) {
 	tb.Helper()
 	prev := lipgloss.ColorProfile()
@@ -74,11 +76,10 @@ func withColor(tb testing.TB) {
 // participants at size sz, with colours, its first frame drawn.
 func perfRoom(tb testing.TB, n int, sz perfSize) (*harness, []model.Participant) {
 	tb.Helper()
-	withColor(tb)
 	svc := demoService()
 	ps := perfParticipants(n)
 	svc.setParticipants(confSID, ps...)
-	h := openRoom(tb, svc, nil)
+	h := openRoom(tb, svc, inColour)
 	h.send(tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
 	_ = h.app.View()
 	return h, ps

@@ -18,7 +18,7 @@ func pressPrompt(p Prompt, keys ...string) (Prompt, tea.Cmd) {
 }
 
 func TestPrompt(t *testing.T) {
-	st := NewFormStyles(MonoTheme())
+	st := NewFormStyles(plainRenderer(), MonoTheme())
 	tests := []struct {
 		name     string
 		validate func(string) error
@@ -68,7 +68,7 @@ func TestPrompt(t *testing.T) {
 }
 
 func TestPromptSendsOnce(t *testing.T) {
-	p := NewPrompt(NewFormStyles(MonoTheme()), "end", "End the conference?", "", nil)
+	p := NewPrompt(NewFormStyles(plainRenderer(), MonoTheme()), "end", "End the conference?", "", nil)
 	p, cmd := pressPrompt(p, "x", "enter")
 	if _, ok := formResult(cmd).(promptSubmitMsg); !ok {
 		t.Fatalf("first enter gave %#v", formResult(cmd))
@@ -83,7 +83,7 @@ func TestPromptSendsOnce(t *testing.T) {
 
 func TestPromptValidateSeesTheTextAsTyped(t *testing.T) {
 	var seen string
-	p := NewPrompt(NewFormStyles(MonoTheme()), "id", "t", "", func(s string) error {
+	p := NewPrompt(NewFormStyles(plainRenderer(), MonoTheme()), "id", "t", "", func(s string) error {
 		seen = s
 		return errors.New("no")
 	})
@@ -92,7 +92,7 @@ func TestPromptValidateSeesTheTextAsTyped(t *testing.T) {
 		t.Errorf("validate saw %q, value %q; want the text as typed", seen, p.Value())
 	}
 	// Invisible characters never get into the text.
-	p = NewPrompt(NewFormStyles(MonoTheme()), "id", "t", "", nil)
+	p = NewPrompt(NewFormStyles(plainRenderer(), MonoTheme()), "id", "t", "", nil)
 	p, _ = p.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("ab\u202ec\u200b"), Paste: true})
 	if p.Value() != "abc" {
 		t.Errorf("pasted text = %q, want abc", p.Value())
@@ -100,7 +100,7 @@ func TestPromptValidateSeesTheTextAsTyped(t *testing.T) {
 }
 
 func TestPromptViewIsInertAndFits(t *testing.T) {
-	p := NewPrompt(NewFormStyles(MonoTheme()), "end", "Type \x1b]0;x\x07 to end it", "", RequireCode("7f3a", "the code")).
+	p := NewPrompt(NewFormStyles(plainRenderer(), MonoTheme()), "end", "Type \x1b]0;x\x07 to end it", "", RequireCode("7f3a", "the code")).
 		WithDetail("name  \u202eroom\x1b[2J")
 	p, _ = pressPrompt(p, strings.Repeat("long text ", 30), "enter")
 	for _, size := range [][2]int{{80, 24}, {40, 10}} {

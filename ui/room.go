@@ -19,17 +19,17 @@ import (
 
 // room is the participants screen: one conference's live roster.
 type room struct {
-	conf     model.Conference
-	raw      []model.Participant // the last reply as Twilio sent it, to spot an unchanged one
-	roster   []model.Participant // stable order of first sight (model.Merge)
-	byID     map[string]model.Participant
-	rows     []model.Participant // what the table shows: filtered and sorted roster
-	selected string              // call SID: the selection follows the participant
-	selIdx   int                 // where the selection was, for when its participant leaves
-	offset   int                 // first row on screen
-	labelW   int                 // the widest label on the roster, for the layout
-	poll     poller
-	loaded   bool
+	conf   model.Conference
+	raw    []model.Participant // the last reply as Twilio sent it, to spot an unchanged one
+	roster []model.Participant // stable order of first sight (model.Merge)
+	byID   map[string]model.Participant
+	// listing has the rows the table shows (the roster filtered and
+	// sorted), the selection by call SID (it follows the participant), the
+	// window and the filter.
+	listing[model.Participant]
+	labelW int // the widest label on the roster, for the layout
+	poll   poller
+	loaded bool
 
 	pending map[string]pendingAction // by call SID
 	// mismatch holds actions Twilio accepted that the polls never showed,
@@ -39,11 +39,8 @@ type room struct {
 	feed     bool // the event feed is shown
 	feedSkip int  // how many of the newest events the feed is scrolled past; 0 shows the newest
 
-	sortKey   model.SortKey
-	sortDesc  bool
-	filter    *textinput.Model // a pointer: the model is copied on every message, and an input is big
-	query     string           // the applied filter
-	filtering bool
+	sortKey  model.SortKey
+	sortDesc bool
 
 	confirm   *confirmation
 	rec       model.RecordingStatus // "" when unknown or none
@@ -79,7 +76,7 @@ func newRoom(conf model.Conference, st *Styles) room {
 		pending:  map[string]pendingAction{},
 		mismatch: map[string]pendingAction{},
 		events:   model.NewEventLog(eventLogSize),
-		filter:   newFilterInput(st),
+		listing:  newListing(func(p model.Participant) string { return p.CallSID }, newFilterInput(st)),
 		cache:    newRowCache[participantRowKey](),
 	}
 }
@@ -101,7 +98,7 @@ func newFilterInput(st *Styles) *textinput.Model {
 // openRoom switches to the participants screen of conf and starts polling it.
 func (a App) openRoom(conf model.Conference) (App, tea.Cmd) {
 	a.list.poll.abandon()
-	a.waitFor = "" // the user chose a conference: no other opens under them
+	a.list.waitFor = "" // the user chose a conference: no other opens under them
 	a.screen = screenRoom
 	// Request numbers keep counting across rooms, so a late reply from a
 	// room closed earlier can never pass for one of this room's.
@@ -119,7 +116,8 @@ func (a App) leaveRoom() (App, tea.Cmd) {
 	a.room.poll.abandon()
 	a.screen = screenList
 	a.room = room{poll: poller{seq: a.room.poll.seq}}
-	return a, a.listRefetch()
+	a.list, _ = a.list.Update(tea.WindowSizeMsg{Width: a.width, Height: a.height})
+	return a, a.list.refetch()
 }
 
 // roomRefetch polls the participants now, or as soon as the poll in flight
@@ -290,37 +288,8 @@ func (a *App) rebuildRows() {
 		rows = model.Sorted(rows, r.sortKey)
 	}
 	r.rows = rows
-	r.selIdx = a.roomIndex(r.selected)
+	r.reselect()
 	r.cache.prune(func(id string) bool { _, ok := r.byID[id]; return ok })
-	a.fixScroll()
-}
-
-// roomIndex finds sid in the rows; when it is gone the selection moves to
-// the row now at its old place.
-func (a *App) roomIndex(sid string) int {
-	r := &a.room
-	for i, p := range r.rows {
-		if p.CallSID == sid {
-			return i
-		}
-	}
-	if len(r.rows) == 0 {
-		r.selected = ""
-		return 0
-	}
-	i := min(max(r.selIdx, 0), len(r.rows)-1)
-	r.selected = r.rows[i].CallSID
-	return i
-}
-
-func (a *App) roomSelect(i int) {
-	r := &a.room
-	if len(r.rows) == 0 {
-		return
-	}
-	i = min(max(i, 0), len(r.rows)-1)
-	r.selIdx = i
-	r.selected = r.rows[i].CallSID
 	a.fixScroll()
 }
 
@@ -339,23 +308,13 @@ func (a App) roomKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		return a.filterKey(msg)
 	}
 	k := a.keys
+	if r.move(msg, k, a.roomTableHeight()) {
+		return a, nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		a.roomSelect(r.selIdx - 1)
-	case key.Matches(msg, k.Down):
-		a.roomSelect(r.selIdx + 1)
-	case key.Matches(msg, k.PageUp):
-		a.roomSelect(r.selIdx - a.roomTableHeight())
-	case key.Matches(msg, k.PageDown):
-		a.roomSelect(r.selIdx + a.roomTableHeight())
-	case key.Matches(msg, k.Top):
-		a.roomSelect(0)
-	case key.Matches(msg, k.Bottom):
-		a.roomSelect(len(r.rows) - 1)
 	case key.Matches(msg, k.Back):
 		if r.query != "" {
-			r.query = ""
-			r.filter.SetValue("")
+			r.clearFilter()
 			a.rebuildRows()
 			return a, nil
 		}
@@ -363,10 +322,7 @@ func (a App) roomKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, k.Refresh):
 		return a, a.roomRefetch()
 	case key.Matches(msg, k.Filter):
-		r.filtering = true
-		r.filter.SetValue(r.query)
-		r.filter.CursorEnd()
-		return a, r.filter.Focus()
+		return a, r.startFilter()
 	case key.Matches(msg, k.Sort):
 		r.sortKey = r.sortKey.Next()
 		a.rebuildRows()
@@ -438,24 +394,8 @@ func (a *App) disabledByReadOnly(msg tea.KeyMsg) (key.Binding, bool) {
 // filterKey edits the filter as it is typed: the table narrows live, enter
 // keeps the filter, esc drops it.
 func (a App) filterKey(msg tea.KeyMsg) (App, tea.Cmd) {
-	r := &a.room
-	switch msg.Type {
-	case tea.KeyEnter:
-		r.filtering = false
-		r.filter.Blur()
-		return a, nil
-	case tea.KeyEsc:
-		r.filtering = false
-		r.filter.Blur()
-		r.filter.SetValue("")
-		r.query = ""
-		a.rebuildRows()
-		return a, nil
-	}
-	var cmd tea.Cmd
-	*r.filter, cmd = r.filter.Update(msg)
-	if v := r.filter.Value(); v != r.query {
-		r.query = v
+	changed, cmd := a.room.filterKey(msg)
+	if changed {
 		a.rebuildRows()
 	}
 	return a, cmd
@@ -564,8 +504,7 @@ func (a App) onAction(m actionMsg) (App, tea.Cmd) {
 	switch outcome {
 	case audit.OutcomeOK:
 		text := m.kind.done() + " " + m.name
-		switch m.kind {
-		case actAnnounceAll, actEnd:
+		if m.kind.spec().wholeConference {
 			text = m.kind.done()
 		}
 		if m.err != nil {
@@ -622,8 +561,7 @@ func unknownText(m actionMsg) string {
 	if !answered {
 		next = "the next polls will show which, so wait before trying again"
 	}
-	switch m.kind {
-	case actAnnounce, actAnnounceAll:
+	if m.kind.spec().unpolled {
 		next = "the polls cannot show an announcement, so repeat it only if it matters"
 	}
 	if !answered {

@@ -107,11 +107,9 @@ func (a *App) roomTableWidth() int {
 func (a *App) fixScroll() {
 	switch a.screen {
 	case screenRoom:
-		r := &a.room
-		r.offset = window(r.offset, r.selIdx, len(r.rows), a.roomTableHeight())
+		a.room.scroll(a.roomTableHeight())
 	case screenList:
-		l := &a.list
-		l.offset = window(l.offset, l.selIdx, len(l.rows), a.listTableHeight())
+		a.list.scroll(a.list.tableHeight())
 	}
 }
 
@@ -248,37 +246,57 @@ func joiningCounts(ps []model.Participant) string {
 	return strings.Join(parts, " · ")
 }
 
+// canvas is what drawing a screen's header lines needs, shared by the
+// screens: the styles, the memo of styled lines, the width, the clock and
+// the poll interval.
+type canvas struct {
+	st       *Styles
+	lines    memo
+	width    int
+	clock    time.Time
+	interval time.Duration
+}
+
+// canvas is what the console draws its lines with, as of now.
+func (a *App) canvas() canvas {
+	return canvas{st: a.st, lines: a.lines, width: a.width, clock: a.clock, interval: a.interval}
+}
+
+func (a *App) statusLine(counts string, p *poller) string { return a.canvas().statusLine(counts, p) }
+
+func (a *App) errorLines(err error, w int) []string { return a.canvas().errorLines(err, w) }
+
 // statusLine styles a header's second line: the counts, then how fresh the
 // data is, or that it is stale and why.
-func (a *App) statusLine(counts string, p *poller) string {
-	fresh, stale := a.freshness(p)
-	key := fmt.Sprint("status|", counts, "|", fresh, "|", stale, "|", a.width)
-	return a.lines.get(key, func() string {
-		st := a.st.Fresh
+func (c canvas) statusLine(counts string, p *poller) string {
+	fresh, stale := c.freshness(p)
+	key := fmt.Sprint("status|", counts, "|", fresh, "|", stale, "|", c.width)
+	return c.lines.get(key, func() string {
+		st := c.st.Fresh
 		if stale {
-			st = a.st.Stale
+			st = c.st.Stale
 		}
-		return fitStyled(a.st.Text.Render(counts)+"  "+st.Render(fresh), a.width)
+		return fitStyled(c.st.Text.Render(counts)+"  "+st.Render(fresh), c.width)
 	})
 }
 
 // freshness says how old the data is, and when a poll failed, that the
 // table is stale, why, and when the console tries again.
-func (a *App) freshness(p *poller) (text string, stale bool) {
+func (c canvas) freshness(p *poller) (text string, stale bool) {
 	if p.err == nil {
 		// While polls keep arriving on time the line says so and stays
 		// the same: a poll that changes nothing then draws nothing, and an
 		// idle console writes no bytes. A late reply shows its age.
-		if a.clock.Sub(p.updated) < 2*a.interval+time.Second {
+		if c.clock.Sub(p.updated) < 2*c.interval+time.Second {
 			return "live", false
 		}
-		return "updated " + ago(a.clock, p.updated), false
+		return "updated " + ago(c.clock, p.updated), false
 	}
 	what := "NOT LOADED"
 	if !p.updated.IsZero() {
-		what = "STALE (updated " + ago(a.clock, p.updated) + ")"
+		what = "STALE (updated " + ago(c.clock, p.updated) + ")"
 	}
-	if wait := p.nextAt.Sub(a.clock); wait >= time.Second && !p.inFlight {
+	if wait := p.nextAt.Sub(c.clock); wait >= time.Second && !p.inFlight {
 		what += " · retry in " + strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10) + "s"
 	}
 	return what + ": " + model.Display(shortCause(p.err)), true
@@ -286,13 +304,13 @@ func (a *App) freshness(p *poller) (text string, stale bool) {
 
 // errorLines spells out why nothing could be loaded, wrapped to w, for the
 // empty table: the header line may be too narrow for the whole advice.
-func (a *App) errorLines(err error, w int) []string {
+func (c canvas) errorLines(err error, w int) []string {
 	text := explain(err)
-	return strings.Split(a.lines.get(fmt.Sprint("errbody|", w, "|", text), func() string {
+	return strings.Split(c.lines.get(fmt.Sprint("errbody|", w, "|", text), func() string {
 		wrapped := ansi.Wordwrap("Nothing loaded yet: "+text, max(w-4, 20), " ")
 		var out []string
 		for _, l := range strings.Split(wrapped, "\n") {
-			out = append(out, a.st.Stale.Render("  "+l))
+			out = append(out, c.st.Stale.Render("  "+l))
 		}
 		return strings.Join(out, "\n")
 	}), "\n")
@@ -388,15 +406,8 @@ func (a *App) participantCells(lay layout, p model.Participant, pa, mismatch pen
 		if mismatch.kind != 0 {
 			c = cell{mismatch.mismatchWord(), st.Pending}
 		}
-		switch pa.kind {
-		case actMute, actUnmute:
-			cells[colMuted] = c
-		case actHold, actResume:
-			cells[colHold] = c
-		case actCoach, actStopCoach:
-			cells[colCoach] = c
-		case actRemove:
-			cells[colStatus] = c
+		if col := pa.kind.spec().cell; col != noCell {
+			cells[col] = c
 		}
 	}
 	return cells

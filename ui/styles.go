@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -147,7 +149,7 @@ func colorFGBGIsLight(v string) (light, ok bool) {
 }
 
 // Styles is every lipgloss style the console draws with, built once from a
-// Theme by NewStyles. Nothing outside this file creates a style or names a
+// Theme and a renderer by NewStyles. Nothing outside this file creates a style or names a
 // colour, so a theme change is one value.
 type Styles struct {
 	Theme Theme
@@ -224,16 +226,19 @@ type CellPaints struct {
 	Text, Faint, Connected, Ringing, Gone, Muted, Held, Coaching, Pending, Selected Paint
 }
 
-// faint is the style of secondary text.
-func (t Theme) faint() lipgloss.Style {
-	return lipgloss.NewStyle().Foreground(t.Faint).Faint(t.Dim)
+// faint is the style of secondary text, built from r.
+func (t Theme) faint(r *lipgloss.Renderer) lipgloss.Style {
+	return r.NewStyle().Foreground(t.Faint).Faint(t.Dim)
 }
 
-// NewStyles builds the console's styles from t.
-func NewStyles(t Theme) Styles {
-	base := lipgloss.NewStyle()
+// NewStyles builds the console's styles from t. Every style comes from r,
+// the renderer of the terminal they are drawn on, so its colour profile
+// decides the escape sequences: one terminal's profile never leaks into
+// another's (each SSH session has its own renderer).
+func NewStyles(r *lipgloss.Renderer, t Theme) Styles {
+	base := r.NewStyle()
 	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return base.Foreground(c) }
-	faint := t.faint()
+	faint := t.faint(r)
 	s := Styles{
 		Theme:     t,
 		Title:     fg(t.Accent).Bold(true),
@@ -282,4 +287,18 @@ func NewStyles(t Theme) Styles {
 		Coaching: paintOf(s.Coaching), Pending: paintOf(s.Pending), Selected: paintOf(s.Selected),
 	}
 	return s
+}
+
+// newRenderer is the renderer for a terminal written through out when the
+// caller did not give one: its colour profile comes from out and the
+// environment (NO_COLOR, TERM), as lipgloss decides it, and its background
+// is declared from the theme so that nothing ever asks the terminal (a
+// query some terminals and SSH relays never answer).
+func newRenderer(out io.Writer, t Theme) *lipgloss.Renderer {
+	if out == nil {
+		out = os.Stdout
+	}
+	r := lipgloss.NewRenderer(out)
+	r.SetHasDarkBackground(t.Name != "light")
+	return r
 }

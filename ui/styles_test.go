@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"bytes"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 )
@@ -44,7 +48,7 @@ func TestDetectTheme(t *testing.T) {
 }
 
 func TestSelectionIsMoreThanColour(t *testing.T) {
-	st := NewStyles(MonoTheme())
+	st := NewStyles(plainRenderer(), MonoTheme())
 	if st.Marker == "" || st.Marker == st.NoMarker {
 		t.Fatalf("selection marker %q must be a visible glyph distinct from %q", st.Marker, st.NoMarker)
 	}
@@ -84,10 +88,9 @@ func sgrParams(s string) []string {
 // light theme's rare warnings (ringing, on hold), drawn in brown because
 // yellow does not read on white.
 func TestTableRowsUseTheTerminalsColours(t *testing.T) {
-	withProfile(t, termenv.ANSI256)
 	for _, theme := range []string{"dark", "light"} {
 		t.Run(theme, func(t *testing.T) {
-			h := openRoom(t, demoService(), func(o *Options) { o.Theme = theme })
+			h := openRoom(t, demoService(), func(o *Options) { inColour(o); o.Theme = theme })
 			rows := 0
 			for _, l := range strings.Split(h.view(), "\n") {
 				plain := ansi.Strip(l)
@@ -128,6 +131,45 @@ func TestTableRowsUseTheTerminalsColours(t *testing.T) {
 			}
 			if rows != 4 {
 				t.Fatalf("found %d participant rows, want 4:\n%s", rows, h.view())
+			}
+		})
+	}
+}
+
+// TestStylesComeFromTheGivenRenderer holds that the console draws with the
+// renderer in Options, whatever lipgloss's global one says: two sessions on
+// different terminals each get their own profile. Without Renderer, the
+// console makes one for Out, whose profile (a buffer: no colour) is its own.
+func TestStylesComeFromTheGivenRenderer(t *testing.T) {
+	prev := lipgloss.ColorProfile()
+	t.Cleanup(func() { lipgloss.SetColorProfile(prev) })
+	coloured := func(v string) bool { return strings.Contains(v, "48;5;") }
+	tests := []struct {
+		name     string
+		global   termenv.Profile
+		renderer *lipgloss.Renderer
+		out      io.Writer
+		want     bool
+	}{
+		{"colour renderer, plain global", termenv.Ascii, testRenderer(termenv.ANSI256), nil, true},
+		{"plain renderer, colour global", termenv.ANSI256, plainRenderer(), nil, false},
+		{"no renderer, a buffer for Out, colour global", termenv.ANSI256, nil, &bytes.Buffer{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lipgloss.SetColorProfile(tt.global)
+			svc := demoService()
+			a := New(svc, Options{Keys: testKeyMap(), Theme: "dark", Conference: confSID, Renderer: tt.renderer, Out: tt.out, Now: func() time.Time { return testNow }})
+			// The styles are built in New; the view is drawn from them.
+			v := a.st.Selected.Render("x") + a.fst.ButtonOn.Render("x")
+			if got := coloured(v); got != tt.want {
+				t.Errorf("coloured = %v, want %v: %q", got, tt.want, v)
+			}
+			if tt.renderer != nil {
+				h := openRoom(t, svc, func(o *Options) { o.Renderer = tt.renderer })
+				if got := coloured(h.view()); got != tt.want {
+					t.Errorf("room screen coloured = %v, want %v", got, tt.want)
+				}
 			}
 		})
 	}

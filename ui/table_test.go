@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"io"
 	"strings"
 	"testing"
 
@@ -149,15 +150,24 @@ func TestHostileLabelsAreInert(t *testing.T) {
 	_ = model.Inert
 }
 
-// withProfile renders in colour for one test; TestMain pins plain text.
-func withProfile(t *testing.T, p termenv.Profile) {
-	lipgloss.SetColorProfile(p)
-	t.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })
+// testRenderer is a renderer with its colour profile pinned to p, writing
+// nowhere: the console's styles take their profile from it alone.
+func testRenderer(p termenv.Profile) *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(p)
+	r.SetHasDarkBackground(true)
+	return r
 }
 
+// plainRenderer renders plain text, as the goldens hold it.
+func plainRenderer() *lipgloss.Renderer { return testRenderer(termenv.Ascii) }
+
+// inColour has the console draw in 256 colours, as over most SSH sessions;
+// the harness otherwise draws plain text.
+func inColour(o *Options) { o.Renderer = testRenderer(termenv.ANSI256) }
+
 func TestColourAndNoColor(t *testing.T) {
-	withProfile(t, termenv.ANSI256)
-	coloured := openRoom(t, demoService(), nil)
+	coloured := openRoom(t, demoService(), inColour)
 	v := coloured.view()
 	rawRow := func(label string) string {
 		for _, l := range strings.Split(v, "\n") {
@@ -176,6 +186,7 @@ func TestColourAndNoColor(t *testing.T) {
 		t.Errorf("an unselected row looks selected: %q", other)
 	}
 	plain := openRoom(t, demoService(), func(o *Options) {
+		inColour(o)
 		o.Getenv = func(k string) string {
 			if k == "NO_COLOR" {
 				return "1"
