@@ -261,3 +261,46 @@ func TestSequencerBounded(t *testing.T) {
 		t.Error("the most recent conference was forgotten")
 	}
 }
+
+// TestReceiverBodyHash: a non-form body is bound to the signature by the
+// bodySHA256 query parameter Twilio adds; a changed body is refused.
+func TestReceiverBodyHash(t *testing.T) {
+	const body = `{"property": "value", "boolean": true}`
+	target := testURL + "?bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620"
+	for _, tt := range []struct {
+		body, why string
+	}{
+		{body, "AccountSid"}, // genuine, but carries no account: not a status callback
+		{body + " ", "does not match"},
+	} {
+		rc, log := newTestReceiver(t, nil)
+		r := httptest.NewRequest(http.MethodPost, target, strings.NewReader(tt.body))
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("X-Twilio-Signature", Signature(testToken, target, nil))
+		w := serve(rc, r)
+		if w.Code != http.StatusForbidden || !strings.Contains(log.String(), tt.why) {
+			t.Errorf("body %q: status %d, log %q, want 403 for %q", tt.body, w.Code, log, tt.why)
+		}
+	}
+}
+
+// TestReceiverCallStatus: a call's own StatusCallback (no ConferenceSid)
+// is typed as call-status and ordered per call, from 0.
+func TestReceiverCallStatus(t *testing.T) {
+	rc, _ := newTestReceiver(t, nil)
+	var evs []Event
+	for i, status := range []string{"initiated", "ringing", "ringing", "in-progress"} {
+		v := url.Values{"AccountSid": {testAccount}, "CallSid": {"CA9"}, "CallStatus": {status}, "SequenceNumber": {strconv.Itoa(min(i, 2))}}
+		if w := serve(rc, post(v)); w.Code != http.StatusNoContent {
+			t.Fatalf("%s: %d %s", status, w.Code, w.Body)
+		}
+		got, gaps := drain(rc)
+		if len(gaps) != 0 {
+			t.Errorf("gaps %v", gaps)
+		}
+		evs = append(evs, got...)
+	}
+	if len(evs) != 3 || evs[0].Name != "call-status" || evs[0].CallStatus != "initiated" || evs[0].Sequence != 0 || evs[2].CallStatus != "ringing" {
+		t.Errorf("events %+v", evs)
+	}
+}
