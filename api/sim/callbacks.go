@@ -46,6 +46,8 @@ func callbackSubscription(event string) string {
 		return "hold"
 	case "participant-modify":
 		return "modify"
+	case "participant-speech-start", "participant-speech-stop":
+		return "speaker"
 	case "announcement-end", "announcement-fail":
 		return "announcement"
 	}
@@ -65,6 +67,7 @@ type callback struct {
 	method string
 	token  string // the account's auth token, to sign with
 	params url.Values
+	fetch  *announceFetch // when set, an announcement to fetch instead
 }
 
 // emit queues event for c's callback URL, if c has one subscribed to it.
@@ -138,6 +141,10 @@ func (s *Server) sendCallbacks() {
 		cb := s.cbPending[0]
 		s.cbPending = s.cbPending[1:]
 		s.cbMu.Unlock()
+		if cb.fetch != nil {
+			s.runFetch(cb.token, cb.fetch)
+			continue
+		}
 		if err := s.sendCallback(cb); err != nil && s.logger != nil {
 			var ue *url.Error
 			if errors.As(err, &ue) {

@@ -113,7 +113,12 @@ func TestConferenceStatusCallbacks(t *testing.T) {
 	h.must(200, "POST", partPath(conf, "customer"), url.Values{"Hold": {"true"}, "Muted": {"false"}})
 	h.must(200, "POST", partPath(conf, "customer"), url.Values{"Hold": {"false"}})
 	h.must(200, "POST", partPath(conf, "agent"), url.Values{"EndConferenceOnExit": {"true"}})
-	h.must(200, "POST", confPath(conf), url.Values{"AnnounceUrl": {"https://example.com/a.mp3"}})
+	audio := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "audio/mpeg")
+	}))
+	defer audio.Close()
+	h.must(200, "POST", confPath(conf), url.Values{"AnnounceUrl": {audio.URL + "/a.mp3"}})
+	rcv.wait(9) // the announcement is fetched, then reported
 	h.clock.Advance(time.Minute)
 	h.must(200, "POST", confPath(conf), url.Values{"Status": {"completed"}})
 
@@ -149,7 +154,7 @@ func TestConferenceStatusCallbacks(t *testing.T) {
 	if end.Get("ReasonConferenceEnded") != "conference-ended-via-api" || end.Get("CallSidEndingConference") != "" {
 		t.Errorf("conference-end %v", end)
 	}
-	if got[8].params.Get("AnnounceUrl") != "https://example.com/a.mp3" {
+	if got[8].params.Get("AnnounceUrl") != audio.URL+"/a.mp3" {
 		t.Errorf("announcement-end %v", got[8].params)
 	}
 }

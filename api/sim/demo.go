@@ -89,9 +89,11 @@ func StartDemo(srv *Server, accountSID string, seed int64) (stop func(), err err
 		rooms:   demoRooms(),
 	}
 	now := srv.clock.Now()
+	talk := &talker{d: d, rng: rand.New(rand.NewPCG(uint64(seed)^0x7a1c, uint64(seed)))}
 	for _, r := range d.rooms {
 		d.open(r, now)
 		d.next(r, now)
+		talk.next(r, now)
 	}
 	return func() {
 		srv.mu.Lock()
@@ -200,11 +202,15 @@ func (d *demo) step(r *demoRoom, at time.Time) {
 	switch roll := d.rng.IntN(100); {
 	case roll < 30 && len(connected) > 0: // someone mutes or unmutes
 		p := connected[d.rng.IntN(len(connected))]
+		before := *p
 		p.muted, p.updated = !p.muted, at
+		d.s.emitChanges(c, &before, p, at, "", "")
 	case roll < 50 && len(customers) > 0: // a customer is held or taken off hold
 		p := customers[d.rng.IntN(len(customers))]
 		if p.status == model.ParticipantConnected {
+			before := *p
 			p.hold, p.updated = !p.hold, at
+			d.s.emitChanges(c, &before, p, at, "", "")
 		}
 	case roll < 68 && len(people) < demoMaxSize: // a new customer dials in
 		if label := d.freeCustomer(r, c); label != "" {
@@ -214,11 +220,13 @@ func (d *demo) step(r *demoRoom, at time.Time) {
 		p := customers[d.rng.IntN(len(customers))]
 		d.s.removeParticipant(c, p, at, false)
 	case roll < 93 && sup != nil: // the supervisor starts or stops coaching
+		before := *sup
 		if sup.coaching {
 			sup.coaching, sup.coachSID, sup.updated = false, "", at
 		} else if agent := d.agentIn(r, c); agent != nil && !agent.hold {
 			sup.coaching, sup.coachSID, sup.updated = true, agent.callSID, at
 		}
+		d.s.emitChanges(c, &before, sup, at, "", "")
 	case roll < 96 && len(people) < demoMaxSize: // a dial-out that cannot be routed
 		d.dial(c, "callback +1 500 555 0002", magicUnroutable, at)
 	case roll < 98: // the supervisor drops off or comes back

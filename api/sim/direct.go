@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"confconsole/model"
@@ -186,4 +187,30 @@ func (s *Server) lookup(accountSID, conferenceSID, id string) (*conference, *par
 		return nil, nil, fmt.Errorf("participant %q in conference %s: %w", id, conferenceSID, ErrNotFound)
 	}
 	return c, p, nil
+}
+
+// Subscribe points the conference's status callback at callbackURL (POST)
+// for the given ConferenceStatusCallbackEvent values (start, end, join,
+// leave, mute, hold, modify, speaker, announcement; none means Twilio's
+// default, start and end), as if its first participant had asked for them.
+// The demo's conferences are opened without one; this is how a receiver
+// hears them.
+func (s *Server) Subscribe(accountSID, conferenceSID, callbackURL string, events ...string) error {
+	s.mu.Lock()
+	defer s.unlock()
+	a := s.accounts[accountSID]
+	if a == nil {
+		return fmt.Errorf("subscribe %s: account %s: %w", conferenceSID, accountSID, ErrNotFound)
+	}
+	c := a.findConference(conferenceSID)
+	if c == nil {
+		return fmt.Errorf("subscribe %s: conference: %w", conferenceSID, ErrNotFound)
+	}
+	f := &formReader{v: url.Values{"ConferenceStatusCallback": {callbackURL}, "ConferenceStatusCallbackEvent": events}}
+	checkCreateExtras(f)
+	if f.err != nil {
+		return fmt.Errorf("subscribe %s: %s", conferenceSID, f.err.message)
+	}
+	c.callback = readCallbackConfig(f)
+	return nil
 }

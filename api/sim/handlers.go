@@ -141,6 +141,7 @@ func (s *Server) updateConference(a *account, req request) (int, any, *apiError)
 	_, end := f.oneOf("Status", CodeBadRequest, "completed")
 	announce, hasAnnounce := f.url("AnnounceUrl")
 	f.method("AnnounceMethod")
+	announceMethod, _ := f.str("AnnounceMethod")
 	if f.err != nil {
 		return 0, nil, f.err
 	}
@@ -150,8 +151,7 @@ func (s *Server) updateConference(a *account, req request) (int, any, *apiError)
 			return 0, nil, badRequest(CodeConferenceNotActive, "Conference %s is completed; it cannot play an announcement", c.sid)
 		}
 		c.updated = now
-		// The simulator plays nothing, so the announcement ends at once.
-		s.emit(c, "announcement-end", now, nil, "AnnounceUrl", announce)
+		s.announce(c, nil, announce, announceMethod)
 	}
 	if end && c.status != model.ConferenceCompleted {
 		s.endConference(c, now, model.ReasonEndedViaAPI, "")
@@ -264,6 +264,7 @@ func (s *Server) updateParticipant(a *account, req request) (int, any, *apiError
 	f.method("HoldMethod")
 	announce, _ := f.url("AnnounceUrl")
 	f.method("AnnounceMethod")
+	announceMethod, _ := f.str("AnnounceMethod")
 	f.url("WaitUrl")
 	f.method("WaitMethod")
 	beepOnExit := f.boolean("BeepOnExit")
@@ -308,14 +309,14 @@ func (s *Server) updateParticipant(a *account, req request) (int, any, *apiError
 	}
 	p.coaching, p.coachSID = wantCoach, target
 	p.updated = now
-	s.emitChanges(c, &before, p, now, announce)
+	s.emitChanges(c, &before, p, now, announce, announceMethod)
 	return http.StatusOK, renderParticipant(c, p, false), nil
 }
 
 // emitChanges reports what an update changed to the conference's callback:
-// mute, hold, other changes ("modify") and an announcement (which ends at
-// once: the simulator plays nothing).
-func (s *Server) emitChanges(c *conference, before, p *participant, at time.Time, announce string) {
+// mute, hold, other changes ("modify"); a participant muted or held stops
+// being heard; an announcement is fetched and then reported (see announce).
+func (s *Server) emitChanges(c *conference, before, p *participant, at time.Time, announce, announceMethod string) {
 	if before.muted != p.muted {
 		if p.muted {
 			s.emit(c, "participant-mute", at, p)
@@ -333,8 +334,11 @@ func (s *Server) emitChanges(c *conference, before, p *participant, at time.Time
 	if before.coaching != p.coaching || before.coachSID != p.coachSID || before.endOnExit != p.endOnExit {
 		s.emit(c, "participant-modify", at, p)
 	}
+	if p.muted || p.hold {
+		s.setSpeaking(c, p, false, at) // no longer heard
+	}
 	if announce != "" {
-		s.emit(c, "announcement-end", at, p, "AnnounceUrl", announce)
+		s.announce(c, p, announce, announceMethod)
 	}
 }
 
@@ -384,6 +388,7 @@ type createForm struct {
 	coachSID     string
 	hasCoach     bool
 	callback     *callbackConfig // the conference's status callback, if one is asked for
+	statusCB     *callbackConfig // the call's own StatusCallback, if one is asked for
 }
 
 // readCreateForm reads and checks everything in a CreateParticipant request
@@ -421,6 +426,7 @@ func readCreateForm(v url.Values) (createForm, *apiError) {
 		return c, f.err
 	}
 	c.callback = readCallbackConfig(f)
+	c.statusCB = readStatusCallback(f)
 	if c.timeout != nil && (*c.timeout < minTimeout || *c.timeout > maxTimeout) {
 		return c, badRequest(CodeBadRequest, "Timeout must be between %d and %d seconds, got %d", minTimeout, maxTimeout, *c.timeout)
 	}
@@ -586,6 +592,7 @@ func (s *Server) createParticipant(a *account, req request) (int, any, *apiError
 			endOnExit:    cf.endOnExit != nil && *cf.endOnExit,
 		},
 	}
+	p.statusCB = cf.statusCB
 	if cf.timeout != nil {
 		p.timeout = time.Duration(*cf.timeout) * time.Second
 	}

@@ -35,10 +35,14 @@
 // ConferenceStatusCallback reports the subscribed events to it
 // (conference-start, conference-end, participant-join, participant-leave,
 // participant-mute/unmute, participant-hold/unhold, participant-modify,
-// announcement-end), in order, numbered by SequenceNumber and signed with
-// X-Twilio-Signature (see Signature). Announcements end at once, since
-// nothing is played; speaker events never happen; a participant's own call
-// StatusCallback is checked but not called.
+// participant-speech-start/stop, announcement-end/fail), in order, numbered
+// by SequenceNumber and signed with X-Twilio-Signature (see Signature). An
+// announcement's AnnounceUrl is fetched, signed, and reported as ended or
+// failed by what it answered; nothing is played. A participant's own call
+// StatusCallback gets initiated, ringing, answered and completed as asked.
+//
+// Control API. Under /_sim/, authenticated like the rest, tests make a
+// participant speak or hang up (see serveControl).
 //
 // Faults. InjectFault queues faults that the next matching requests get (429
 // with or without Retry-After, 500, 503, a truncated or empty body after the
@@ -437,6 +441,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := r.URL.EscapedPath()
+	if rest, ok := strings.CutPrefix(path, controlPrefix); ok {
+		s.serveControl(w, r, acct, rest)
+		return
+	}
 	rt, ok := parseRoute(path)
 	if !ok {
 		writeError(w, notFound(path))

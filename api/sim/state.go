@@ -72,6 +72,14 @@ type participant struct {
 	timeout    time.Duration
 	outcome    outcome
 	queueTime  time.Duration
+	// speaking is whether the participant is heard talking now (speaker
+	// events); it is not part of the Participant resource.
+	speaking bool
+	// statusCB is the call's own StatusCallback (nil: none); statusSeq
+	// numbers its requests from 0, answered when the call connected.
+	statusCB  *callbackConfig
+	statusSeq int
+	answered  time.Time
 	// participantView holds the rest: every field a listed participant's
 	// JSON shows that can change, so that the cache below cannot miss one.
 	participantView
@@ -330,6 +338,7 @@ func (s *Server) addParticipant(c *conference, p *participant, at time.Time, con
 			return
 		}
 		p.status, p.updated = model.ParticipantConnecting, at
+		s.emitCall(c, p, "initiated", "initiated", at)
 		s.schedule(at.Add(t.Connect), func(at time.Time) {
 			if !c.present(p) || p.status != model.ParticipantConnecting {
 				return
@@ -339,6 +348,7 @@ func (s *Server) addParticipant(c *conference, p *participant, at time.Time, con
 				return
 			}
 			p.status, p.updated = model.ParticipantRinging, at
+			s.emitCall(c, p, "ringing", "ringing", at)
 			ring := t.Ring
 			if p.outcome == noAnswer || ring >= p.timeout {
 				s.schedule(at.Add(p.timeout), func(at time.Time) {
@@ -363,6 +373,8 @@ func (s *Server) addParticipant(c *conference, p *participant, at time.Time, con
 // two participants join", and a lone caller waits in an init conference.
 func (s *Server) connect(c *conference, p *participant, at time.Time) {
 	p.status, p.updated = model.ParticipantConnected, at
+	p.answered = at
+	s.emitCall(c, p, "answered", "in-progress", at)
 	s.emit(c, "participant-join", at, p)
 	if c.status != model.ConferenceInit {
 		return
@@ -378,6 +390,11 @@ func (s *Server) connect(c *conference, p *participant, at time.Time) {
 
 // fail marks p's call failed; it stays listed for Timings.Linger.
 func (s *Server) fail(c *conference, p *participant, at time.Time) {
+	callStatus := "failed"
+	if p.outcome == noAnswer || p.status == model.ParticipantRinging {
+		callStatus = "no-answer"
+	}
+	s.emitCall(c, p, "completed", callStatus, at)
 	p.status, p.updated = model.ParticipantFailed, at
 	s.schedule(at.Add(s.timings.Linger), func(at time.Time) {
 		if c.present(p) {
@@ -391,11 +408,20 @@ func (s *Server) fail(c *conference, p *participant, at time.Time) {
 // would: an end-conference-on-exit participant left, or nobody is left.
 func (s *Server) removeParticipant(c *conference, p *participant, at time.Time, kicked bool) {
 	wasConnected := p.status == model.ParticipantConnected
+	wasFailed := p.status == model.ParticipantFailed
+	s.setSpeaking(c, p, false, at)
 	delete(c.participants, p.callSID)
 	c.roster = nil
 	p.status = model.ParticipantComplete
 	if wasConnected {
-		s.emit(c, "participant-leave", at, p)
+		reason := ""
+		if !kicked {
+			reason = "participant_hung_up"
+		}
+		s.emit(c, "participant-leave", at, p, "ReasonParticipantLeft", reason, "ParticipantCallStatus", "completed")
+	}
+	if !wasFailed {
+		s.emitCallEnd(c, p, wasConnected, at)
 	}
 	for _, o := range c.participants {
 		if o.coachSID == p.callSID {
@@ -421,8 +447,13 @@ func (s *Server) removeParticipant(c *conference, p *participant, at time.Time, 
 // endConference completes c: every participant is gone and recordings finish.
 func (s *Server) endConference(c *conference, at time.Time, reason model.ReasonEnded, callSID string) {
 	for _, sid := range c.listOrder(s) {
-		if p := c.participants[sid]; p.status == model.ParticipantConnected {
-			s.emit(c, "participant-leave", at, p)
+		p := c.participants[sid]
+		s.setSpeaking(c, p, false, at)
+		if p.status == model.ParticipantConnected {
+			s.emit(c, "participant-leave", at, p, "ParticipantCallStatus", "completed")
+		}
+		if p.status != model.ParticipantFailed {
+			s.emitCallEnd(c, p, p.status == model.ParticipantConnected, at)
 		}
 	}
 	c.status, c.updated = model.ConferenceCompleted, at
