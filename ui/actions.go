@@ -224,7 +224,7 @@ func currentRecording(rs []model.Recording) model.RecordingStatus {
 
 // recordingCmd fetches, toggles or stops the conference recording, naming it
 // Twilio.CURRENT as Twilio allows rather than by SID.
-func recordingCmd(svc Service, sc auditScope, op recOp) tea.Cmd {
+func recordingCmd(svc roomService, sc auditScope, op recOp) tea.Cmd {
 	conference := sc.conferenceSID
 	done := func() {}
 	if op != recFetch {

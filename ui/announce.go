@@ -89,8 +89,8 @@ func (o announceOffer) remember(url string) announceOffer {
 
 // newAnnouncePrompt is the announce prompt with the offer shown under it
 // and completed by tab.
-func (a *App) newAnnouncePrompt(fst FormStyles, id, title string) Prompt {
-	offer := a.announce
+func (r *room) newAnnouncePrompt(fst FormStyles, id, title string) Prompt {
+	offer := r.announce
 	pr := NewPrompt(fst, id, title, "https://… TwiML or audio URL", func(s string) error {
 		_, err := offer.lookup(s)
 		return err
@@ -100,12 +100,12 @@ func (a *App) newAnnouncePrompt(fst FormStyles, id, title string) Prompt {
 }
 
 // announceURL resolves a submitted announce answer and remembers it.
-func (a *App) announceURL(answer string) string {
-	u, err := a.announce.lookup(answer)
+func (r *room) announceURL(answer string) string {
+	u, err := r.announce.lookup(answer)
 	if err != nil {
 		return answer // validated when submitted; keep the text as typed
 	}
-	a.announce = a.announce.remember(u)
+	r.announce = r.announce.remember(u)
 	return u
 }
 

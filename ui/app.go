@@ -179,6 +179,7 @@ type App struct {
 	auditErr error   // the open error or the first record that missed the file; never cleared
 	logView  logView // this session's audit records, when open
 
+	roomDeps roomDeps      // what every room shares with the console
 	flights  *flights      // actions sent and not yet answered; shared by every copy
 	quit     quitState     // on the way out?
 	quitWait time.Duration // how long quitting waits for actions in flight
@@ -247,6 +248,10 @@ func New(svc Service, opts Options) App {
 	if a.auditErr != nil {
 		a.setFlash("audit log not written: "+model.DisplayN(a.auditErr.Error(), 200)+"; actions are still sent but not recorded ("+keyName(a.keys.AuditLog)+" lists this session's)", true)
 	}
+	shared := a.opts
+	a.roomDeps = roomDeps{svc: svc, opts: &shared, keys: keys, st: &st, fst: &fst, timers: a.timers,
+		interval: a.interval, lines: a.lines, trail: a.trail, flights: a.flights}
+	a.room.roomDeps = a.roomDeps
 	a.list = newConfList(svc, keys, &st, a.timers, a.interval, a.lines)
 	a.list.width, a.list.height, a.list.clock = a.width, a.height, a.clock
 	if opts.Conference != "" {
@@ -292,11 +297,13 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 			// it scrolls for the size it is shown at, not every size between.
 			a.list, _ = a.list.Update(msg)
 		}
+		a.room, _ = a.room.Update(msg)
 		a.fixScroll()
 		return a, nil
 	case clockMsg:
 		a.clock = msg.t
 		a.list, _ = a.list.Update(msg)
+		a.room, _ = a.room.Update(msg)
 		if !a.flash.until.IsZero() && !a.clock.Before(a.flash.until) {
 			a.flash = flash{}
 		}
@@ -319,15 +326,79 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 		}
 		return a.updateList(msg)
 	case participantsMsg:
-		return a.onParticipants(msg)
+		if a.screen != screenRoom {
+			return a, nil // a reply for a room the user has left
+		}
+		return a.updateRoom(msg)
 	case pollMsg:
 		return a.onPoll(msg)
-	case actionMsg:
-		return a.onAction(msg)
-	case recordingMsg:
-		return a.onRecording(msg)
+	case actionMsg, recordingMsg:
+		// Answered after the room was left, it still has its flash and
+		// its audit records.
+		return a.updateRoom(msg)
 	}
-	return a.updateOverlay(msg)
+	if a.formActive() || isFormResult(msg) {
+		return a.updateRoom(msg)
+	}
+	return a, nil
+}
+
+// isFormResult reports whether msg is what a form sends when it closes.
+func isFormResult(msg tea.Msg) bool {
+	switch msg.(type) {
+	case formCancelMsg, addSubmitMsg, coachPickMsg, promptSubmitMsg:
+		return true
+	}
+	return false
+}
+
+// updateRoom hands msg to the room, lending it the flash line and the
+// announcements offered, and does what the room asks.
+func (a App) updateRoom(msg tea.Msg) (App, tea.Cmd) {
+	r := a.room
+	r.width, r.height, r.clock = a.width, a.height, a.clock
+	r.flash, r.announce = a.flash, a.announce
+	r, cmd := r.Update(msg)
+	a.flash, a.announce = r.flash, r.announce
+	out := r.out
+	r.out, r.flash, r.announce = roomOut{}, flash{}, announceOffer{}
+	a.room = r
+	if out.auditErr != nil {
+		a.auditErr = out.auditErr
+	}
+	if out.logChanged {
+		a.refreshLogView()
+	}
+	if out.leave {
+		return a.leaveRoom()
+	}
+	return a, cmd
+}
+
+// openRoom switches to the participants screen of conf and starts polling it.
+func (a App) openRoom(conf model.Conference) (App, tea.Cmd) {
+	a.list.poll.abandon()
+	a.list.waitFor = "" // the user chose a conference: no other opens under them
+	a.screen = screenRoom
+	// Request numbers keep counting across rooms, so a late reply from a
+	// room closed earlier can never pass for one of this room's.
+	last := a.room.poll.seq
+	a.room = newRoom(a.roomDeps, conf)
+	a.room.width, a.room.height, a.room.clock = a.width, a.height, a.clock
+	a.room.poll.seq = last
+	seq, _ := a.room.poll.begin()
+	// The recording state is asked for once the roster is in (see
+	// onParticipants): the console keeps one request to Twilio in flight.
+	return a, fetchParticipants(a.svc, conf.SID, seq, a.now)
+}
+
+// leaveRoom goes back to the conference list and polls it at once.
+func (a App) leaveRoom() (App, tea.Cmd) {
+	a.room.poll.abandon()
+	a.screen = screenList
+	a.room = room{roomDeps: a.roomDeps, poll: poller{seq: a.room.poll.seq}}
+	a.list, _ = a.list.Update(tea.WindowSizeMsg{Width: a.width, Height: a.height})
+	return a, a.list.refetch()
 }
 
 // setFlash shows text under the table for a while.
@@ -369,11 +440,11 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		return a.logViewKey(msg)
 	}
 	if a.overlayActive() {
-		return a.updateOverlay(msg)
+		return a.updateRoom(msg)
 	}
 	if a.screen == screenRoom {
 		if a.room.filtering || a.room.confirm != nil {
-			return a.roomKey(msg)
+			return a.updateRoom(msg)
 		}
 	}
 	if a.screen == screenList && a.list.filtering {
@@ -390,7 +461,7 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		return a, nil
 	}
 	if a.screen == screenRoom {
-		return a.roomKey(msg)
+		return a.updateRoom(msg)
 	}
 	return a.updateList(msg)
 }

@@ -54,7 +54,7 @@ func selectLabel(t *testing.T, h *harness, label string) {
 	t.Helper()
 	for i, p := range h.app.room.rows {
 		if p.Label == label {
-			h.app.room.selectRow(i, h.app.roomTableHeight())
+			h.app.room.selectRow(i, h.app.room.tableHeight())
 			return
 		}
 	}
@@ -605,7 +605,7 @@ func TestNavigationKeys(t *testing.T) {
 			t.Fatalf("after %s selection = %d, want %d", tc.key, h.app.room.selIdx, tc.want)
 		}
 		r := h.app.room
-		if r.selIdx < r.offset || r.selIdx >= r.offset+h.app.roomTableHeight() {
+		if r.selIdx < r.offset || r.selIdx >= r.offset+h.app.room.tableHeight() {
 			t.Fatalf("after %s the selection %d is off screen (offset %d)", tc.key, r.selIdx, r.offset)
 		}
 	}
@@ -613,7 +613,7 @@ func TestNavigationKeys(t *testing.T) {
 	if !strings.Contains(h.view(), "▶ "+h.app.room.rows[59].Label) {
 		t.Errorf("the last row should be on screen and marked")
 	}
-	if want := fmt.Sprintf("rows %d-60 of 60", 60-h.app.roomTableHeight()+1); !strings.Contains(h.view(), want) {
+	if want := fmt.Sprintf("rows %d-60 of 60", 60-h.app.room.tableHeight()+1); !strings.Contains(h.view(), want) {
 		t.Errorf("the header should say which rows are on screen (%q):\n%s", want, h.view())
 	}
 }
@@ -754,8 +754,8 @@ func TestSelectionStaysVisibleWhenAQuestionOpens(t *testing.T) {
 	for _, k := range []string{"x", "esc", "/", "esc", "e"} {
 		h.key(k)
 		r := h.app.room
-		if r.selIdx < r.offset || r.selIdx >= r.offset+h.app.roomTableHeight() {
-			t.Fatalf("after %s the selection %d is off screen (offset %d, height %d)", k, r.selIdx, r.offset, h.app.roomTableHeight())
+		if r.selIdx < r.offset || r.selIdx >= r.offset+h.app.room.tableHeight() {
+			t.Fatalf("after %s the selection %d is off screen (offset %d, height %d)", k, r.selIdx, r.offset, h.app.room.tableHeight())
 		}
 		if !strings.Contains(h.view(), "▶ ") {
 			t.Fatalf("after %s the marked row is not drawn:\n%s", k, h.view())

@@ -28,13 +28,13 @@ type auditScope struct {
 }
 
 // scope is the audit scope of the conference on screen.
-func (a *App) scope() auditScope {
+func (r *room) scope() auditScope {
 	return auditScope{
-		log:            a.trail,
-		account:        a.opts.AccountSID,
-		conferenceSID:  a.room.conf.SID,
-		conferenceName: a.room.conf.FriendlyName,
-		flights:        a.flights,
+		log:            r.trail,
+		account:        r.opts.AccountSID,
+		conferenceSID:  r.conf.SID,
+		conferenceName: r.conf.FriendlyName,
+		flights:        r.flights,
 	}
 }
 
@@ -182,7 +182,7 @@ func formOf(f func() (url.Values, error)) url.Values {
 }
 
 // updateParticipantCmd sends one participant update.
-func updateParticipantCmd(svc Service, sc auditScope, p model.Participant, name string, kind actionKind, u api.UpdateParticipant) tea.Cmd {
+func updateParticipantCmd(svc roomService, sc auditScope, p model.Participant, name string, kind actionKind, u api.UpdateParticipant) tea.Cmd {
 	return actionReq{
 		kind: kind, scope: sc, callSID: p.CallSID, label: p.Label, name: name, form: formOf(u.Form),
 		send: func(ctx context.Context) (string, error) {
@@ -193,7 +193,7 @@ func updateParticipantCmd(svc Service, sc auditScope, p model.Participant, name 
 }
 
 // removeParticipantCmd removes one participant.
-func removeParticipantCmd(svc Service, sc auditScope, p model.Participant, name string) tea.Cmd {
+func removeParticipantCmd(svc roomService, sc auditScope, p model.Participant, name string) tea.Cmd {
 	return actionReq{
 		kind: actRemove, scope: sc, callSID: p.CallSID, label: p.Label, name: name,
 		send: func(ctx context.Context) (string, error) {
@@ -203,7 +203,7 @@ func removeParticipantCmd(svc Service, sc auditScope, p model.Participant, name 
 }
 
 // addParticipantCmd dials a new participant into the conference.
-func addParticipantCmd(svc Service, sc auditScope, p api.CreateParticipant) tea.Cmd {
+func addParticipantCmd(svc roomService, sc auditScope, p api.CreateParticipant) tea.Cmd {
 	name := p.Label
 	if name == "" {
 		name = p.To
@@ -218,7 +218,7 @@ func addParticipantCmd(svc Service, sc auditScope, p api.CreateParticipant) tea.
 }
 
 // updateConferenceCmd announces into, or ends, the conference.
-func updateConferenceCmd(svc Service, sc auditScope, name string, kind actionKind, u api.ConferenceUpdate) tea.Cmd {
+func updateConferenceCmd(svc roomService, sc auditScope, name string, kind actionKind, u api.ConferenceUpdate) tea.Cmd {
 	return actionReq{
 		kind: kind, scope: sc, name: name, form: formOf(u.Form),
 		send: func(ctx context.Context) (string, error) {

@@ -93,22 +93,32 @@ func pollFailedText(what string, err error) string {
 // notePollFailure records a failed poll and, when polling starts to fail
 // or fails for a new reason, says so in full on the flash line, unless the
 // flash is showing an error of its own (an action's failure says more).
-func (a *App) notePollFailure(p *poller, what string, err error) {
+func (r *room) notePollFailure(p *poller, what string, err error) {
 	prev := p.err
 	p.failed(err)
-	a.flashPollFailure(prev, what, err)
+	if text, ok := pollFailureFlash(r.flash, prev, what, err); ok {
+		r.setFlash(text, true)
+	}
 }
 
 // flashPollFailure is notePollFailure's flash, for a poll that failed with
 // err after one that failed with prev (nil when it had not).
 func (a *App) flashPollFailure(prev error, what string, err error) {
+	if text, ok := pollFailureFlash(a.flash, prev, what, err); ok {
+		a.setFlash(text, true)
+	}
+}
+
+// pollFailureFlash is the flash for a poll that failed with err after one
+// that failed with prev, and whether to show it over cur.
+func pollFailureFlash(cur flash, prev error, what string, err error) (string, bool) {
 	if prev != nil && shortCause(prev) == shortCause(err) {
-		return
+		return "", false
 	}
-	if a.flash.text != "" && a.flash.isErr {
-		return
+	if cur.text != "" && cur.isErr {
+		return "", false
 	}
-	a.setFlash(pollFailedText(what, err), true)
+	return pollFailedText(what, err), true
 }
 
 // htmlCause names an error page that came from something between the

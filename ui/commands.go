@@ -118,7 +118,7 @@ const maxListed = 200
 
 // fetchParticipants lists the conference's participants. An empty list (or
 // a 404) may mean the conference ended, so it then asks the conference.
-func fetchParticipants(svc Service, conference string, seq int, now func() time.Time) tea.Cmd {
+func fetchParticipants(svc roomService, conference string, seq int, now func() time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()

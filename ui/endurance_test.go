@@ -84,7 +84,7 @@ func TestEnduranceShift(t *testing.T) {
 		h.send(clockMsg{t: h.clock})
 		h.poll()
 		if i%10 == 9 && len(h.app.room.rows) > 0 {
-			h.app.room.selectRow(i%len(h.app.room.rows), h.app.roomTableHeight())
+			h.app.room.selectRow(i%len(h.app.room.rows), h.app.room.tableHeight())
 			h.key("m")
 		}
 		if i == steps/2 {

@@ -225,8 +225,8 @@ func (a App) onPoll(m pollMsg) (App, tea.Cmd) {
 	switch {
 	case m.target == screenList && a.screen == screenList:
 		return a.updateList(m)
-	case m.target == screenRoom && a.screen == screenRoom && m.gen == a.room.poll.gen:
-		return a, a.roomRefetch()
+	case m.target == screenRoom && a.screen == screenRoom:
+		return a.updateRoom(m)
 	}
 	return a, nil
 }

@@ -37,56 +37,55 @@ func (a *App) overlayActive() bool { return a.formActive() }
 func (a *App) formActive() bool { return a.screen == screenRoom && a.room.form != formNone }
 
 // formKeys is the open form's own help, for the footer.
-func (a *App) formKeys() []key.Binding {
-	switch a.room.form {
+func (r *room) formKeys() []key.Binding {
+	switch r.form {
 	case formAdd:
-		return a.room.add.ShortHelp()
+		return r.add.ShortHelp()
 	case formPrompt:
-		return a.room.prompt.ShortHelp()
+		return r.prompt.ShortHelp()
 	case formCoach:
-		return a.room.coach.ShortHelp()
+		return r.coach.ShortHelp()
 	}
 	return nil
 }
 
 // formView is the open form drawn in a w x h area, or "" when none is open.
-func (a *App) formView(w, h int) string {
-	switch a.room.form {
+func (r *room) formView(w, h int) string {
+	switch r.form {
 	case formAdd:
-		return a.room.add.View(w, h)
+		return r.add.View(w, h)
 	case formPrompt:
-		return a.room.prompt.View(w, h)
+		return r.prompt.View(w, h)
 	case formCoach:
-		return a.room.coach.View(w, h)
+		return r.coach.View(w, h)
 	}
 	return ""
 }
 
-// roomFormKey opens the form a key asks for.
-func (a App) roomFormKey(msg tea.KeyMsg) (App, tea.Cmd) {
-	r := &a.room
-	k := a.keys
-	fst := *a.fst
+// formKey opens the form a key asks for.
+func (r room) formKey(msg tea.KeyMsg) (room, tea.Cmd) {
+	k := r.keys
+	fst := *r.fst
 	switch {
 	case key.Matches(msg, k.Coach):
-		p, ok := a.selectedParticipant()
+		p, ok := r.selectedParticipant()
 		if !ok {
-			return a, nil
+			return r, nil
 		}
 		c := NewCoachPicker(fst, p, r.roster)
 		r.coach = &c
 		r.form = formCoach
 	case key.Matches(msg, k.Announce):
-		p, ok := a.selectedParticipant()
+		p, ok := r.selectedParticipant()
 		if !ok {
-			return a, nil
+			return r, nil
 		}
-		pr := a.newAnnouncePrompt(fst, promptAnnounce, "Announce to "+participantName(p))
+		pr := r.newAnnouncePrompt(fst, promptAnnounce, "Announce to "+participantName(p))
 		r.prompt = &pr
 		r.promptTarget, r.promptName = p.CallSID, participantName(p)
 		r.form = formPrompt
 	case key.Matches(msg, k.AnnounceAll):
-		pr := a.newAnnouncePrompt(fst, promptAnnounceAll, "Announce to everyone in "+conferenceName(r.conf))
+		pr := r.newAnnouncePrompt(fst, promptAnnounceAll, "Announce to everyone in "+conferenceName(r.conf))
 		r.prompt = &pr
 		r.form = formPrompt
 	case key.Matches(msg, k.Add):
@@ -105,7 +104,7 @@ func (a App) roomFormKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		r.prompt = &pr
 		r.form = formPrompt
 	}
-	return a, nil
+	return r, nil
 }
 
 // sidCode is what the operator types to confirm an action on a resource:
@@ -124,25 +123,24 @@ func (r *room) here(sid string) bool {
 // refreshTargets hands a new roster to the open form, and closes a form or
 // question whose participant has left: an action goes to the participant
 // the operator chose or to nobody, never to whoever now sits in that row.
-func (a *App) refreshTargets() {
-	r := &a.room
+func (r *room) refreshTargets() {
 	switch r.form {
 	case formAdd:
 		r.add.SetParticipants(r.roster)
 	case formCoach:
 		if void := r.coach.SetParticipants(r.roster); void != "" {
 			r.closeForm()
-			a.setFlash(void, true)
+			r.setFlash(void, true)
 		}
 	case formPrompt:
 		if r.prompt.id == promptAnnounce && !r.here(r.promptTarget) {
 			r.closeForm()
-			a.setFlash(r.promptName+" left the conference; nothing was announced", true)
+			r.setFlash(r.promptName+" left the conference; nothing was announced", true)
 		}
 	}
 	if c := r.confirm; c != nil && !c.rec && !r.here(c.callSID) {
 		r.confirm = nil
-		a.setFlash(c.name+" left the conference; nothing was sent", true)
+		r.setFlash(c.name+" left the conference; nothing was sent", true)
 	}
 }
 
@@ -162,7 +160,7 @@ func (a *App) closeInner() bool {
 	case inRoom && r.confirm != nil:
 		r.confirm = nil
 	case inRoom && r.filtering:
-		*a, _ = a.filterKey(tea.KeyMsg{Type: tea.KeyEsc})
+		a.room, _ = a.room.onFilterKey(tea.KeyMsg{Type: tea.KeyEsc})
 	case !inRoom && a.list.filtering:
 		*a, _ = a.updateList(tea.KeyMsg{Type: tea.KeyEsc})
 	default:
@@ -180,33 +178,32 @@ func (r *room) closeForm() {
 }
 
 // updateOverlay gives the open form a key, or handles a form's result.
-func (a App) updateOverlay(msg tea.Msg) (App, tea.Cmd) {
-	r := &a.room
+func (r room) updateOverlay(msg tea.Msg) (room, tea.Cmd) {
 	switch msg := msg.(type) {
 	case formCancelMsg:
 		r.closeForm()
-		return a, nil
+		return r, nil
 	case addSubmitMsg:
-		if r.form != formAdd || a.screen != screenRoom {
-			return a, nil
+		if r.form != formAdd {
+			return r, nil
 		}
 		r.closeForm()
-		return a, addParticipantCmd(a.svc, a.scope(), msg.params)
+		return r, addParticipantCmd(r.svc, r.scope(), msg.params)
 	case coachPickMsg:
-		if r.form != formCoach || a.screen != screenRoom {
-			return a, nil
+		if r.form != formCoach {
+			return r, nil
 		}
 		r.closeForm()
-		return a.coachPicked(msg)
+		return r.coachPicked(msg)
 	case promptSubmitMsg:
-		if r.form != formPrompt || a.screen != screenRoom {
-			return a, nil
+		if r.form != formPrompt {
+			return r, nil
 		}
 		r.closeForm()
-		return a.promptAnswered(msg)
+		return r.promptAnswered(msg)
 	}
-	if !a.formActive() {
-		return a, nil
+	if r.form == formNone {
+		return r, nil
 	}
 	var cmd tea.Cmd
 	switch r.form {
@@ -220,57 +217,55 @@ func (a App) updateOverlay(msg tea.Msg) (App, tea.Cmd) {
 		p, c := r.coach.Update(msg)
 		r.coach, cmd = &p, c
 	}
-	return a, cmd
+	return r, cmd
 }
 
 // coachPicked starts or stops coaching as the picker chose, if the coach
 // and the one chosen are both still there.
-func (a App) coachPicked(m coachPickMsg) (App, tea.Cmd) {
-	r := &a.room
+func (r room) coachPicked(m coachPickMsg) (room, tea.Cmd) {
 	p, ok := r.byID[m.coachCallSID]
 	if !ok || !p.Status.Live() {
-		a.setFlash(a.coacheeName(m.coachCallSID)+" has already left the conference; nobody was coached", true)
-		return a, nil
+		r.setFlash(r.coacheeName(m.coachCallSID)+" has already left the conference; nobody was coached", true)
+		return r, nil
 	}
 	kind, u := actStopCoach, api.UpdateParticipant{Coaching: api.Bool(false)}
 	if m.targetCallSID != "" {
 		if !r.here(m.targetCallSID) {
-			a.setFlash(a.coacheeName(m.targetCallSID)+" has already left the conference; nobody was coached", true)
-			return a, nil
+			r.setFlash(r.coacheeName(m.targetCallSID)+" has already left the conference; nobody was coached", true)
+			return r, nil
 		}
 		kind, u = actCoach, api.UpdateParticipant{Coaching: api.Bool(true), CallSIDToCoach: m.targetCallSID}
 	}
-	if !a.startAction(p, pendingAction{kind: kind, target: m.targetCallSID}) {
-		return a, nil
+	if !r.startAction(p, pendingAction{kind: kind, target: m.targetCallSID}) {
+		return r, nil
 	}
 	name := participantName(p)
 	if kind == actCoach {
-		name += " → " + a.coacheeName(m.targetCallSID)
+		name += " → " + r.coacheeName(m.targetCallSID)
 	}
-	return a, updateParticipantCmd(a.svc, a.scope(), p, name, kind, u)
+	return r, updateParticipantCmd(r.svc, r.scope(), p, name, kind, u)
 }
 
 // promptAnswered acts on a prompt's validated answer.
-func (a App) promptAnswered(m promptSubmitMsg) (App, tea.Cmd) {
-	r := &a.room
+func (r room) promptAnswered(m promptSubmitMsg) (room, tea.Cmd) {
 	switch m.id {
 	case promptAnnounce:
 		p, ok := r.byID[r.promptTarget]
 		if !ok || !p.Status.Live() {
-			a.setFlash(r.promptName+" has already left the conference; nothing was announced", true)
-			return a, nil
+			r.setFlash(r.promptName+" has already left the conference; nothing was announced", true)
+			return r, nil
 		}
-		if !a.startAction(p, pendingAction{kind: actAnnounce}) {
-			return a, nil
+		if !r.startAction(p, pendingAction{kind: actAnnounce}) {
+			return r, nil
 		}
-		u := api.UpdateParticipant{AnnounceURL: a.announceURL(m.value)}
-		return a, updateParticipantCmd(a.svc, a.scope(), p, participantName(p), actAnnounce, u)
+		u := api.UpdateParticipant{AnnounceURL: r.announceURL(m.value)}
+		return r, updateParticipantCmd(r.svc, r.scope(), p, participantName(p), actAnnounce, u)
 	case promptAnnounceAll:
-		return a, updateConferenceCmd(a.svc, a.scope(), conferenceName(r.conf), actAnnounceAll, api.ConferenceUpdate{AnnounceURL: a.announceURL(m.value)})
+		return r, updateConferenceCmd(r.svc, r.scope(), conferenceName(r.conf), actAnnounceAll, api.ConferenceUpdate{AnnounceURL: r.announceURL(m.value)})
 	case promptEnd:
-		return a, updateConferenceCmd(a.svc, a.scope(), conferenceName(r.conf), actEnd, api.ConferenceUpdate{Status: string(model.ConferenceCompleted)})
+		return r, updateConferenceCmd(r.svc, r.scope(), conferenceName(r.conf), actEnd, api.ConferenceUpdate{Status: string(model.ConferenceCompleted)})
 	}
-	return a, nil
+	return r, nil
 }
 
 // helpView is the full key help, generated from the key map, flowed into

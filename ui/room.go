@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -17,8 +18,29 @@ import (
 	"confconsole/ui/audit"
 )
 
-// room is the participants screen: one conference's live roster.
+// roomService is what the participants screen needs from Twilio.
+type roomService interface {
+	FetchConference(ctx context.Context, sid string) (model.Conference, error)
+	UpdateConference(ctx context.Context, sid string, u api.ConferenceUpdate) (model.Conference, error)
+	ListParticipants(ctx context.Context, conferenceSID string, f api.ParticipantFilter) ([]model.Participant, error)
+	CreateParticipant(ctx context.Context, conference string, p api.CreateParticipant) (model.Participant, error)
+	UpdateParticipant(ctx context.Context, conferenceSID, callSIDOrLabel string, u api.UpdateParticipant) (model.Participant, error)
+	DeleteParticipant(ctx context.Context, conferenceSID, callSIDOrLabel string) error
+	ListRecordings(ctx context.Context, conferenceSID string) ([]model.Recording, error)
+	UpdateRecording(ctx context.Context, conferenceSID, recordingSID string, u api.RecordingUpdate) (model.Recording, error)
+}
+
+// room is the participants screen: one conference's live roster, a model
+// of its own like confList. The console around it draws the header's first
+// line, the flash and the footer, lends it the flash line and the offer of
+// announcements for each Update, and does what the room asks (roomOut).
 type room struct {
+	roomDeps
+	width, height int
+	clock         time.Time     // "now" as of the last clock tick; View reads only this
+	flash         flash         // the console's, lent for one Update
+	announce      announceOffer // the console's, lent for one Update
+
 	conf   model.Conference
 	raw    []model.Participant // the last reply as Twilio sent it, to spot an unchanged one
 	roster []model.Participant // stable order of first sight (model.Merge)
@@ -55,6 +77,80 @@ type room struct {
 	promptName   string // and its name, for when it has left
 
 	cache rowCache[participantRowKey]
+
+	out roomOut // what the last Update asks of the console
+}
+
+// roomDeps is what every room of one console shares and never changes.
+type roomDeps struct {
+	svc  roomService
+	opts *Options // read only
+	keys KeyMap
+	st   *Styles
+	fst  *FormStyles
+	*timers
+	interval time.Duration
+	lines    memo
+	trail    *audit.Log
+	flights  *flights
+}
+
+// roomOut is what an Update of the room asks of the console around it: to
+// go back to the list, or to note an audit record that missed the file and
+// show this session's records again.
+type roomOut struct {
+	leave      bool
+	auditErr   error
+	logChanged bool
+}
+
+// noteAudit asks the console to note an action's audit records.
+func (r *room) noteAudit(err error) {
+	r.out.logChanged = true
+	if err != nil {
+		r.out.auditErr = err
+	}
+}
+
+// setFlash shows text on the console's flash line for a while.
+func (r *room) setFlash(text string, isErr bool) {
+	d := flashInfoFor
+	if isErr {
+		d = flashErrFor
+	}
+	r.flash = flash{text: text, isErr: isErr, until: r.clock.Add(d)}
+}
+
+// Update handles one message for the room. What it needs of the console
+// around it is in r.out, which the console takes at once.
+func (r room) Update(msg tea.Msg) (room, tea.Cmd) {
+	r.out = roomOut{}
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		r.width, r.height = msg.Width, msg.Height
+		r.scroll(r.tableHeight())
+		return r, nil
+	case clockMsg:
+		r.clock = msg.t
+		return r, nil
+	case tea.KeyMsg:
+		if r.form != formNone {
+			return r.updateOverlay(msg)
+		}
+		return r.onKey(msg)
+	case participantsMsg:
+		return r.onParticipants(msg)
+	case pollMsg:
+		if msg.gen == r.poll.gen {
+			return r, r.refetch()
+		}
+		return r, nil
+	case actionMsg:
+		return r.onAction(msg)
+	case recordingMsg:
+		return r.onRecording(msg)
+	}
+	return r.updateOverlay(msg)
 }
 
 // eventLogSize bounds the event feed's memory however long the console runs.
@@ -69,14 +165,15 @@ type confirmation struct {
 	rec      bool // stop the recording rather than an action on a participant
 }
 
-func newRoom(conf model.Conference, st *Styles) room {
+func newRoom(deps roomDeps, conf model.Conference) room {
 	return room{
+		roomDeps: deps,
 		conf:     conf,
 		byID:     map[string]model.Participant{},
 		pending:  map[string]pendingAction{},
 		mismatch: map[string]pendingAction{},
 		events:   model.NewEventLog(eventLogSize),
-		listing:  newListing(func(p model.Participant) string { return p.CallSID }, newFilterInput(st)),
+		listing:  newListing(func(p model.Participant) string { return p.CallSID }, newFilterInput(deps.st)),
 		cache:    newRowCache[participantRowKey](),
 	}
 }
@@ -95,63 +192,37 @@ func newFilterInput(st *Styles) *textinput.Model {
 	return &ti
 }
 
-// openRoom switches to the participants screen of conf and starts polling it.
-func (a App) openRoom(conf model.Conference) (App, tea.Cmd) {
-	a.list.poll.abandon()
-	a.list.waitFor = "" // the user chose a conference: no other opens under them
-	a.screen = screenRoom
-	// Request numbers keep counting across rooms, so a late reply from a
-	// room closed earlier can never pass for one of this room's.
-	last := a.room.poll.seq
-	a.room = newRoom(conf, a.st)
-	a.room.poll.seq = last
-	seq, _ := a.room.poll.begin()
-	// The recording state is asked for once the roster is in (see
-	// onParticipants): the console keeps one request to Twilio in flight.
-	return a, fetchParticipants(a.svc, conf.SID, seq, a.now)
-}
-
-// leaveRoom goes back to the conference list and polls it at once.
-func (a App) leaveRoom() (App, tea.Cmd) {
-	a.room.poll.abandon()
-	a.screen = screenList
-	a.room = room{poll: poller{seq: a.room.poll.seq}}
-	a.list, _ = a.list.Update(tea.WindowSizeMsg{Width: a.width, Height: a.height})
-	return a, a.list.refetch()
-}
-
-// roomRefetch polls the participants now, or as soon as the poll in flight
+// refetch polls the participants now, or as soon as the poll in flight
 // lands.
-func (a *App) roomRefetch() tea.Cmd {
-	seq, ok := a.room.poll.begin()
+func (r *room) refetch() tea.Cmd {
+	seq, ok := r.poll.begin()
 	if !ok {
 		return nil
 	}
-	return fetchParticipants(a.svc, a.room.conf.SID, seq, a.now)
+	return fetchParticipants(r.svc, r.conf.SID, seq, r.now)
 }
 
-// roomNext schedules the next poll after a reply, or polls at once when a
+// next schedules the next poll after a reply, or polls at once when a
 // refetch was asked for meanwhile.
-func (a *App) roomNext() tea.Cmd {
-	p := &a.room.poll
+func (r *room) next() tea.Cmd {
+	p := &r.poll
 	if p.again {
 		p.again = false
-		return a.roomRefetch()
+		return r.refetch()
 	}
 	p.gen++
 	gen := p.gen
-	d := p.delay(a.interval, a.jitter)
-	p.nextAt = a.now().Add(d)
-	return a.sched(d, func(time.Time) tea.Msg {
+	d := p.delay(r.interval, r.jitter)
+	p.nextAt = r.now().Add(d)
+	return r.sched(d, func(time.Time) tea.Msg {
 		return pollMsg{target: screenRoom, gen: gen}
 	})
 }
 
-func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
-	if a.screen != screenRoom || m.conference != a.room.conf.SID || !a.room.poll.land(m.seq) {
-		return a, nil // a reply for a screen or a request that is gone
+func (r room) onParticipants(m participantsMsg) (room, tea.Cmd) {
+	if m.conference != r.conf.SID || !r.poll.land(m.seq) {
+		return r, nil // a reply for a screen or a request that is gone
 	}
-	r := &a.room
 	if m.ended {
 		name, sid := conferenceName(r.conf), r.conf.SID
 		reason := ""
@@ -160,8 +231,8 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 		}
 		// Anything open over the table goes with the room, unsent.
 		dropped := r.form != formNone || r.confirm != nil
-		prior := a.flash
-		a, cmd := a.leaveRoom()
+		prior := r.flash
+		r.out.leave = true
 		text := fmt.Sprintf("conference %s has ended%s", name, reason)
 		isErr := dropped
 		if m.gone {
@@ -180,19 +251,19 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 		if related {
 			text = prior.text + "; " + text
 		}
-		a.setFlash(text, isErr || related)
-		return a, cmd
+		r.setFlash(text, isErr || related)
+		return r, nil
 	}
 	if m.err != nil {
-		a.notePollFailure(&r.poll, "the participants", m.err)
-		return a, a.roomNext()
+		r.notePollFailure(&r.poll, "the participants", m.err)
+		return r, r.next()
 	}
 	r.poll.succeeded(m.at)
 	if r.loaded && slices.Equal(r.raw, m.participants) {
 		// The commonest reply: nothing changed. Nothing to merge, diff,
 		// filter or sort; only pending actions count the poll.
-		a.reconcilePending()
-		return a, a.roomNext()
+		r.reconcilePending()
+		return r, r.next()
 	}
 	r.raw = m.participants
 	first := !r.loaded
@@ -203,7 +274,7 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 		if r.feedSkip > 0 {
 			// A feed scrolled back keeps showing the same events while
 			// new ones arrive above them.
-			r.feedSkip = a.clampFeedSkip(r.feedSkip + len(es))
+			r.feedSkip = r.clampFeedSkip(r.feedSkip + len(es))
 		}
 	}
 	r.roster = merged
@@ -213,21 +284,20 @@ func (a App) onParticipants(m participantsMsg) (App, tea.Cmd) {
 	for _, p := range merged {
 		r.byID[p.CallSID] = p
 	}
-	a.reconcilePending()
-	a.rebuildRows()
-	a.refreshTargets()
+	r.reconcilePending()
+	r.rebuildRows()
+	r.refreshTargets()
 	if first {
 		// The room's first roster is in: now, and not beside it, ask for
 		// the recording state, so two requests are never out at once.
-		return a, tea.Batch(a.roomNext(), recordingCmd(a.svc, auditScope{conferenceSID: r.conf.SID}, recFetch))
+		return r, tea.Batch(r.next(), recordingCmd(r.svc, auditScope{conferenceSID: r.conf.SID}, recFetch))
 	}
-	return a, a.roomNext()
+	return r, r.next()
 }
 
 // reconcilePending clears the pending marks a poll has confirmed, and gives
 // up on those Twilio accepted but the polls keep not showing.
-func (a *App) reconcilePending() {
-	r := &a.room
+func (r *room) reconcilePending() {
 	for sid, pa := range r.pending {
 		p, present := r.byID[sid]
 		switch {
@@ -235,14 +305,14 @@ func (a *App) reconcilePending() {
 			// Twilio has not answered yet; the answer decides.
 		case !present, pa.satisfiedBy(p):
 			delete(r.pending, sid)
-			a.outdateWarning(pa, p, present, false)
+			r.outdateWarning(pa, p, present, false)
 		default:
 			pa.polls++
 			if pa.polls >= pendingPolls {
 				delete(r.pending, sid)
 				pa.warn = pa.mismatchText(participantName(p))
 				r.mismatch[sid] = pa
-				a.setFlash(pa.warn, true)
+				r.setFlash(pa.warn, true)
 				continue
 			}
 			r.pending[sid] = pa
@@ -251,7 +321,7 @@ func (a *App) reconcilePending() {
 	for sid, pa := range r.mismatch {
 		if p, present := r.byID[sid]; !present || pa.satisfiedBy(p) {
 			delete(r.mismatch, sid)
-			a.outdateWarning(pa, p, present, true)
+			r.outdateWarning(pa, p, present, true)
 		}
 	}
 }
@@ -259,22 +329,21 @@ func (a *App) reconcilePending() {
 // outdateWarning takes down the warning pa put on the flash line, if it is
 // still there, once a poll has settled the question: the participant shows
 // the action done, or has left.
-func (a *App) outdateWarning(pa pendingAction, p model.Participant, present, afterAll bool) {
-	if pa.warn == "" || a.flash.text != pa.warn {
+func (r *room) outdateWarning(pa pendingAction, p model.Participant, present, afterAll bool) {
+	if pa.warn == "" || r.flash.text != pa.warn {
 		return
 	}
 	switch {
 	case present || pa.kind == actRemove:
-		a.setFlash(pa.tookEffectText(pa.name, afterAll), false)
+		r.setFlash(pa.tookEffectText(pa.name, afterAll), false)
 	default:
-		a.setFlash(pa.name+" has left the conference", false)
+		r.setFlash(pa.name+" has left the conference", false)
 	}
 }
 
 // rebuildRows applies the filter and the sort to the roster and keeps the
 // selection on the same participant, or on its neighbour when it left.
-func (a *App) rebuildRows() {
-	r := &a.room
+func (r *room) rebuildRows() {
 	// The roster is replaced on every poll, never changed in place, so the
 	// common case (no filter, arrival order) shares it instead of copying.
 	rows := r.roster
@@ -290,99 +359,99 @@ func (a *App) rebuildRows() {
 	r.rows = rows
 	r.reselect()
 	r.cache.prune(func(id string) bool { _, ok := r.byID[id]; return ok })
-	a.fixScroll()
+	r.scroll(r.tableHeight())
 }
 
 // selectedParticipant is the participant under the cursor.
-func (a *App) selectedParticipant() (model.Participant, bool) {
-	p, ok := a.room.byID[a.room.selected]
-	return p, ok && a.room.selected != ""
+func (r *room) selectedParticipant() (model.Participant, bool) {
+	p, ok := r.byID[r.selected]
+	return p, ok && r.selected != ""
 }
 
-func (a App) roomKey(msg tea.KeyMsg) (App, tea.Cmd) {
-	r := &a.room
+func (r room) onKey(msg tea.KeyMsg) (room, tea.Cmd) {
 	if r.confirm != nil {
-		return a.answerConfirm(msg)
+		return r.answerConfirm(msg)
 	}
 	if r.filtering {
-		return a.filterKey(msg)
+		return r.onFilterKey(msg)
 	}
-	k := a.keys
-	if r.move(msg, k, a.roomTableHeight()) {
-		return a, nil
+	k := r.keys
+	if r.move(msg, k, r.tableHeight()) {
+		return r, nil
 	}
 	switch {
 	case key.Matches(msg, k.Back):
 		if r.query != "" {
 			r.clearFilter()
-			a.rebuildRows()
-			return a, nil
+			r.rebuildRows()
+			return r, nil
 		}
-		return a.leaveRoom()
+		r.out.leave = true
+		return r, nil
 	case key.Matches(msg, k.Refresh):
-		return a, a.roomRefetch()
+		return r, r.refetch()
 	case key.Matches(msg, k.Filter):
-		return a, r.startFilter()
+		return r, r.startFilter()
 	case key.Matches(msg, k.Sort):
 		r.sortKey = r.sortKey.Next()
-		a.rebuildRows()
-		a.setFlash("sorted "+sortedBy(r.sortKey.String(), r.sortDesc), false)
+		r.rebuildRows()
+		r.setFlash("sorted "+sortedBy(r.sortKey.String(), r.sortDesc), false)
 	case key.Matches(msg, k.SortReverse):
 		r.sortDesc = !r.sortDesc
-		a.rebuildRows()
-		a.setFlash("sorted "+sortedBy(r.sortKey.String(), r.sortDesc), false)
+		r.rebuildRows()
+		r.setFlash("sorted "+sortedBy(r.sortKey.String(), r.sortDesc), false)
 	case key.Matches(msg, k.Events):
 		r.feed = !r.feed
 		r.feedSkip = 0
-		a.fixScroll()
+		r.scroll(r.tableHeight())
 	case key.Matches(msg, k.FeedOlder, k.FeedNewer):
 		if !r.feed {
-			a.setFlash("the event feed is closed: "+keyName(k.Events)+" opens it", true)
-			return a, nil
+			r.setFlash("the event feed is closed: "+keyName(k.Events)+" opens it", true)
+			return r, nil
 		}
-		page := a.feedPage()
+		page := r.feedPage()
 		if key.Matches(msg, k.FeedNewer) {
 			page = -page
 		}
-		r.feedSkip = a.clampFeedSkip(r.feedSkip + page)
+		r.feedSkip = r.clampFeedSkip(r.feedSkip + page)
 	case key.Matches(msg, k.Mute):
-		return a.toggleMute()
+		return r.toggleMute()
 	case key.Matches(msg, k.Hold):
-		return a.toggleHold()
+		return r.toggleHold()
 	case key.Matches(msg, k.Remove):
-		return a.askRemove()
+		return r.askRemove()
 	case key.Matches(msg, k.Recording):
-		if !a.recordingFree() {
-			return a, nil
+		if !r.recordingFree() {
+			return r, nil
 		}
-		return a, recordingCmd(a.svc, a.scope(), recToggle)
+		return r, recordingCmd(r.svc, r.scope(), recToggle)
 	case key.Matches(msg, k.StopRecording):
 		if r.rec != model.RecordingInProgress && r.rec != model.RecordingPaused {
 			// The header shows no live recording, yet one may have started
 			// since it was asked: ask Twilio before asking the user.
 			r.stopAsked = true
-			return a, recordingCmd(a.svc, auditScope{conferenceSID: r.conf.SID}, recFetch)
+			return r, recordingCmd(r.svc, auditScope{conferenceSID: r.conf.SID}, recFetch)
 		}
-		a.askStopRecording()
+		r.askStopRecording()
 	default:
-		if b, off := a.disabledByReadOnly(msg); off {
+		if b, off := r.disabledByReadOnly(msg); off {
 			h := b.Help()
-			a.setFlash(fmt.Sprintf("read-only: %s (%s) is disabled", h.Key, h.Desc), true)
-			return a, nil
+			r.setFlash(fmt.Sprintf("read-only: %s (%s) is disabled", h.Key, h.Desc), true)
+			return r, nil
 		}
-		return a.roomFormKey(msg)
+		return r.formKey(msg)
 	}
-	return a, nil
+	return r, nil
 }
 
 // disabledByReadOnly finds the binding a key would have been in the key map
 // the console was given, when read-only mode took it away, so that the key
 // is answered rather than ignored.
-func (a *App) disabledByReadOnly(msg tea.KeyMsg) (key.Binding, bool) {
-	if !a.opts.ReadOnly {
+func (r *room) disabledByReadOnly(msg tea.KeyMsg) (key.Binding, bool) {
+	if !r.opts.ReadOnly {
 		return key.Binding{}, false
 	}
-	full := a.opts.Keys
+	full := r.opts.Keys
 	for _, b := range full.mutating() {
 		if key.Matches(msg, *b) {
 			return *b, true
@@ -393,109 +462,107 @@ func (a *App) disabledByReadOnly(msg tea.KeyMsg) (key.Binding, bool) {
 
 // filterKey edits the filter as it is typed: the table narrows live, enter
 // keeps the filter, esc drops it.
-func (a App) filterKey(msg tea.KeyMsg) (App, tea.Cmd) {
-	changed, cmd := a.room.filterKey(msg)
+func (r room) onFilterKey(msg tea.KeyMsg) (room, tea.Cmd) {
+	changed, cmd := r.filterKey(msg)
 	if changed {
-		a.rebuildRows()
+		r.rebuildRows()
 	}
-	return a, cmd
+	return r, cmd
 }
 
 // startAction marks the participant's row pending, or refuses when an
 // action for it is already on its way.
-func (a *App) startAction(p model.Participant, pa pendingAction) bool {
-	if cur, busy := a.room.pending[p.CallSID]; busy {
-		a.setFlash(fmt.Sprintf("still waiting for Twilio to %s %s", cur.kind.verb(), participantName(p)), true)
+func (r *room) startAction(p model.Participant, pa pendingAction) bool {
+	if cur, busy := r.pending[p.CallSID]; busy {
+		r.setFlash(fmt.Sprintf("still waiting for Twilio to %s %s", cur.kind.verb(), participantName(p)), true)
 		return false
 	}
 	if !p.Status.Live() {
-		a.setFlash(participantName(p)+" has already left the conference", true)
+		r.setFlash(participantName(p)+" has already left the conference", true)
 		return false
 	}
-	delete(a.room.mismatch, p.CallSID) // a new action supersedes the old question
-	a.room.pending[p.CallSID] = pa
+	delete(r.mismatch, p.CallSID) // a new action supersedes the old question
+	r.pending[p.CallSID] = pa
 	return true
 }
 
-func (a App) toggleMute() (App, tea.Cmd) {
-	p, ok := a.selectedParticipant()
+func (r room) toggleMute() (room, tea.Cmd) {
+	p, ok := r.selectedParticipant()
 	if !ok {
-		return a, nil
+		return r, nil
 	}
 	kind := actMute
 	if p.Muted {
 		kind = actUnmute
 	}
-	if !a.startAction(p, pendingAction{kind: kind}) {
-		return a, nil
+	if !r.startAction(p, pendingAction{kind: kind}) {
+		return r, nil
 	}
 	u := api.UpdateParticipant{Muted: api.Bool(kind == actMute)}
-	return a, updateParticipantCmd(a.svc, a.scope(), p, participantName(p), kind, u)
+	return r, updateParticipantCmd(r.svc, r.scope(), p, participantName(p), kind, u)
 }
 
-func (a App) toggleHold() (App, tea.Cmd) {
-	p, ok := a.selectedParticipant()
+func (r room) toggleHold() (room, tea.Cmd) {
+	p, ok := r.selectedParticipant()
 	if !ok {
-		return a, nil
+		return r, nil
 	}
 	kind := actHold
 	if p.Hold {
 		kind = actResume
 	}
-	if !a.startAction(p, pendingAction{kind: kind}) {
-		return a, nil
+	if !r.startAction(p, pendingAction{kind: kind}) {
+		return r, nil
 	}
 	u := api.UpdateParticipant{Hold: api.Bool(kind == actHold)}
-	if kind == actHold && a.opts.HoldURL != "" {
-		u.HoldURL = a.opts.HoldURL
+	if kind == actHold && r.opts.HoldURL != "" {
+		u.HoldURL = r.opts.HoldURL
 	}
-	return a, updateParticipantCmd(a.svc, a.scope(), p, participantName(p), kind, u)
+	return r, updateParticipantCmd(r.svc, r.scope(), p, participantName(p), kind, u)
 }
 
-func (a App) askRemove() (App, tea.Cmd) {
-	p, ok := a.selectedParticipant()
+func (r room) askRemove() (room, tea.Cmd) {
+	p, ok := r.selectedParticipant()
 	if !ok {
-		return a, nil
+		return r, nil
 	}
 	name := participantName(p)
-	a.room.confirm = &confirmation{
+	r.confirm = &confirmation{
 		question: fmt.Sprintf("Remove %s (%s) from the call?", name, shortSID(p.CallSID)),
 		kind:     actRemove, callSID: p.CallSID, name: name,
 	}
-	return a, nil
+	return r, nil
 }
 
 // answerConfirm acts on y and treats every other key as no: the safe answer
 // is the default.
-func (a App) answerConfirm(msg tea.KeyMsg) (App, tea.Cmd) {
-	r := &a.room
+func (r room) answerConfirm(msg tea.KeyMsg) (room, tea.Cmd) {
 	c := r.confirm
 	r.confirm = nil
-	if !key.Matches(msg, a.keys.Yes) {
-		a.setFlash("cancelled", false)
-		return a, nil
+	if !key.Matches(msg, r.keys.Yes) {
+		r.setFlash("cancelled", false)
+		return r, nil
 	}
 	if c.rec {
-		if !a.recordingFree() {
-			return a, nil
+		if !r.recordingFree() {
+			return r, nil
 		}
-		return a, recordingCmd(a.svc, a.scope(), recStop)
+		return r, recordingCmd(r.svc, r.scope(), recStop)
 	}
 	p, ok := r.byID[c.callSID]
 	if !ok {
-		a.setFlash(c.name+" has already left the conference", true)
-		return a, nil
+		r.setFlash(c.name+" has already left the conference", true)
+		return r, nil
 	}
-	if !a.startAction(p, pendingAction{kind: actRemove}) {
-		return a, nil
+	if !r.startAction(p, pendingAction{kind: actRemove}) {
+		return r, nil
 	}
-	return a, removeParticipantCmd(a.svc, a.scope(), p, c.name)
+	return r, removeParticipantCmd(r.svc, r.scope(), p, c.name)
 }
 
-func (a App) onAction(m actionMsg) (App, tea.Cmd) {
-	a.noteAuditErr(m.auditErr)
-	a.refreshLogView()
-	inRoom := a.screen == screenRoom && m.conference == a.room.conf.SID
+func (r room) onAction(m actionMsg) (room, tea.Cmd) {
+	r.noteAudit(m.auditErr)
+	inRoom := r.conf.SID != "" && m.conference == r.conf.SID
 	note := auditNote(m.auditErr)
 	outcome := m.outcome
 	if outcome == "" {
@@ -510,45 +577,45 @@ func (a App) onAction(m actionMsg) (App, tea.Cmd) {
 		if m.err != nil {
 			text += " (Twilio accepted it but its reply was unreadable: " + explain(m.err) + "; the next poll shows the result)"
 		}
-		a.setFlash(text+note, m.err != nil || m.auditErr != nil)
-		a.ackPending(inRoom, m.callSID, pendingAction{name: m.name})
+		r.setFlash(text+note, m.err != nil || m.auditErr != nil)
+		r.ackPending(inRoom, m.callSID, pendingAction{name: m.name})
 	case audit.OutcomeUnknown:
 		text := unknownText(m) + note
-		a.setFlash(text, true)
-		a.ackPending(inRoom, m.callSID, pendingAction{unsure: true, answer: errorAnswer(m.err), warn: text, name: m.name})
+		r.setFlash(text, true)
+		r.ackPending(inRoom, m.callSID, pendingAction{unsure: true, answer: errorAnswer(m.err), warn: text, name: m.name})
 	default:
 		if inRoom {
-			delete(a.room.pending, m.callSID) // the row rolls back to what Twilio last said
+			delete(r.pending, m.callSID) // the row rolls back to what Twilio last said
 		}
 		switch {
 		case isNotFound(m.err) && m.callSID != "":
-			a.setFlash(m.name+" had already left the conference; nothing was changed"+note, true)
-			a.flash.endedConf = m.conference
+			r.setFlash(m.name+" had already left the conference; nothing was changed"+note, true)
+			r.flash.endedConf = m.conference
 		case isNotFound(m.err):
-			a.setFlash("the conference has already ended"+note, true)
-			a.flash.endedConf = m.conference
+			r.setFlash("the conference has already ended"+note, true)
+			r.flash.endedConf = m.conference
 		case m.callSID != "" || m.kind == actAdd:
-			a.setFlash(fmt.Sprintf("%s %s failed: %s%s%s", m.kind.verb(), m.name, explain(m.err), nextStep(m.err), note), true)
+			r.setFlash(fmt.Sprintf("%s %s failed: %s%s%s", m.kind.verb(), m.name, explain(m.err), nextStep(m.err), note), true)
 		default:
-			a.setFlash(fmt.Sprintf("%s failed: %s%s%s", m.kind.verb(), explain(m.err), nextStep(m.err), note), true)
+			r.setFlash(fmt.Sprintf("%s failed: %s%s%s", m.kind.verb(), explain(m.err), nextStep(m.err), note), true)
 		}
 	}
 	if !inRoom {
-		return a, nil
+		return r, nil
 	}
-	return a, a.roomRefetch()
+	return r, r.refetch()
 }
 
 // ackPending marks the participant's pending action as answered, so the
 // polls now decide whether it shows; ack carries what the answer said.
-func (a *App) ackPending(inRoom bool, callSID string, ack pendingAction) {
+func (r *room) ackPending(inRoom bool, callSID string, ack pendingAction) {
 	if !inRoom {
 		return
 	}
-	if pa, ok := a.room.pending[callSID]; ok {
+	if pa, ok := r.pending[callSID]; ok {
 		pa.acked = true
 		pa.unsure, pa.answer, pa.warn, pa.name = ack.unsure, ack.answer, ack.warn, ack.name
-		a.room.pending[callSID] = pa
+		r.pending[callSID] = pa
 	}
 }
 
@@ -597,64 +664,63 @@ func nextStep(err error) string {
 	return "; nothing was changed"
 }
 
-func (a App) onRecording(m recordingMsg) (App, tea.Cmd) {
-	a.noteAuditErr(m.auditErr)
-	a.refreshLogView()
-	if a.screen != screenRoom || m.conference != a.room.conf.SID {
-		return a, nil
+func (r room) onRecording(m recordingMsg) (room, tea.Cmd) {
+	r.noteAudit(m.auditErr)
+	if r.conf.SID == "" || m.conference != r.conf.SID {
+		return r, nil
 	}
 	if m.op != recFetch {
-		a.room.recBusy = false
+		r.recBusy = false
 	}
-	stopAsked := m.op == recFetch && a.room.stopAsked
+	stopAsked := m.op == recFetch && r.stopAsked
 	if m.op == recFetch {
-		a.room.stopAsked = false
+		r.stopAsked = false
 	}
 	switch {
 	case m.err != nil && stopAsked:
-		a.setFlash("could not check the conference's recording: "+explain(m.err)+"; nothing was stopped", true)
-		return a, nil
+		r.setFlash("could not check the conference's recording: "+explain(m.err)+"; nothing was stopped", true)
+		return r, nil
 	case m.err != nil && m.op == recFetch:
-		return a, nil // the header just shows no recording state
+		return r, nil // the header just shows no recording state
 	case isNotFound(m.err) || errors.Is(m.err, errNoRecording):
 		// Twilio's 404 for Twilio.CURRENT: the recording ended or never was.
-		a.room.rec = ""
-		a.setFlash(errNoRecording.Error()+"; nothing was changed"+auditNote(m.auditErr), true)
-		return a, nil
+		r.rec = ""
+		r.setFlash(errNoRecording.Error()+"; nothing was changed"+auditNote(m.auditErr), true)
+		return r, nil
 	case m.err != nil && m.outcome == audit.OutcomeUnknown:
 		// The answer does not say whether the change was made: ask
 		// Twilio for the state instead of leaving the header's guess.
-		a.setFlash("recording: "+explain(m.err)+": it may have been changed; the header shows the state once Twilio answers"+auditNote(m.auditErr), true)
-		return a, recordingCmd(a.svc, auditScope{conferenceSID: m.conference}, recFetch)
+		r.setFlash("recording: "+explain(m.err)+": it may have been changed; the header shows the state once Twilio answers"+auditNote(m.auditErr), true)
+		return r, recordingCmd(r.svc, auditScope{conferenceSID: m.conference}, recFetch)
 	case m.err != nil:
-		a.setFlash("recording: "+explain(m.err)+auditNote(m.auditErr), true)
-		return a, nil
+		r.setFlash("recording: "+explain(m.err)+auditNote(m.auditErr), true)
+		return r, nil
 	}
-	a.room.rec = m.status
+	r.rec = m.status
 	switch {
 	case m.op == recToggle, m.op == recStop:
-		a.setFlash("recording "+recordingWord(m.status)+auditNote(m.auditErr), m.auditErr != nil)
+		r.setFlash("recording "+recordingWord(m.status)+auditNote(m.auditErr), m.auditErr != nil)
 	case stopAsked && m.status == "":
-		a.setFlash(errNoRecording.Error()+"; nothing to stop", true)
+		r.setFlash(errNoRecording.Error()+"; nothing to stop", true)
 	case stopAsked:
-		a.askStopRecording()
+		r.askStopRecording()
 	}
-	return a, nil
+	return r, nil
 }
 
 // askStopRecording asks before stopping the recording: a stopped recording
 // cannot be resumed.
-func (a *App) askStopRecording() {
-	a.room.confirm = &confirmation{question: "Stop recording this conference? A stopped recording cannot be resumed.", rec: true}
+func (r *room) askStopRecording() {
+	r.confirm = &confirmation{question: "Stop recording this conference? A stopped recording cannot be resumed.", rec: true}
 }
 
 // recordingFree marks a recording change as on its way, or says why not.
-func (a *App) recordingFree() bool {
-	if a.room.recBusy {
-		a.setFlash("still waiting for Twilio to change the recording", true)
+func (r *room) recordingFree() bool {
+	if r.recBusy {
+		r.setFlash("still waiting for Twilio to change the recording", true)
 		return false
 	}
-	a.room.recBusy = true
+	r.recBusy = true
 	return true
 }
 

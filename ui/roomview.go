@@ -79,27 +79,27 @@ const (
 
 // feedBelowRows is the height of the event feed under the table: at most
 // feedBelowRows, and never more than half of what the table and it share.
-func (a *App) feedBelowRows() int {
-	return max(min(feedBelowRows, (a.height-roomChrome)/2), 1)
+func (r *room) feedBelowRows() int {
+	return max(min(feedBelowRows, (r.height-roomChrome)/2), 1)
 }
 
-// roomTableHeight is the number of participant rows on screen.
-func (a *App) roomTableHeight() int {
-	h := a.height - roomChrome
-	if a.room.feed && a.width < feedSideMin {
-		h -= a.feedBelowRows()
+// tableHeight is the number of participant rows on screen.
+func (r *room) tableHeight() int {
+	h := r.height - roomChrome
+	if r.feed && r.width < feedSideMin {
+		h -= r.feedBelowRows()
 	}
-	if a.room.confirm != nil || a.room.filtering {
+	if r.confirm != nil || r.filtering {
 		h-- // the question or the filter line
 	}
 	return max(h, 1)
 }
 
-func (a *App) roomTableWidth() int {
-	if a.room.feed && a.width >= feedSideMin {
-		return a.width - feedSideWidth - 1
+func (r *room) tableWidth() int {
+	if r.feed && r.width >= feedSideMin {
+		return r.width - feedSideWidth - 1
 	}
-	return a.width
+	return r.width
 }
 
 // fixScroll keeps the selection on screen after anything moved it or resized
@@ -107,52 +107,62 @@ func (a *App) roomTableWidth() int {
 func (a *App) fixScroll() {
 	switch a.screen {
 	case screenRoom:
-		a.room.scroll(a.roomTableHeight())
+		a.room.scroll(a.room.tableHeight())
 	case screenList:
 		a.list.scroll(a.list.tableHeight())
 	}
 }
 
+// roomView is the participants screen with the console's header, flash
+// and footer around it.
 func (a *App) roomView() string {
-	r := &a.room
-	lines := make([]string, 0, a.height)
-	lines = append(lines, a.roomTitle(), a.roomStatus())
+	return strings.Join([]string{
+		a.roomTitle(),
+		a.room.View(),
+		a.flashLine(),
+		a.footer(a.room.keyBindings()),
+	}, "\n")
+}
 
-	tw := a.roomTableWidth()
-	lay := a.participantLayout(tw)
-	body := a.roomTable(lay, a.roomTableHeight())
+// View draws the room from its status line to its question or filter line.
+func (r *room) View() string {
+	lines := make([]string, 0, r.height)
+	lines = append(lines, r.roomStatus())
+
+	tw := r.tableWidth()
+	lay := r.participantLayout(tw)
+	body := r.roomTable(lay, r.tableHeight())
 	feed := r.feed
-	if f := a.formView(tw, a.height-roomChrome); f != "" {
+	if f := r.formView(tw, r.height-roomChrome); f != "" {
 		n := len(body)
-		if feed && a.width < feedSideMin {
+		if feed && r.width < feedSideMin {
 			// A form open over a feed under the table takes the feed's
 			// lines too, or its last fields and its keys would be hidden
 			// behind the feed; the feed comes back when the form closes.
-			n += a.feedBelowRows()
+			n += r.feedBelowRows()
 			feed = false
 		}
 		body = padLines(strings.Split(f, "\n"), n)
 	}
 	if feed {
-		if a.width >= feedSideMin {
+		if r.width >= feedSideMin {
 			// The feed takes whatever the table does not need.
 			used := min(lay.total(), tw)
-			feed := a.feedLines(a.width-used-1, len(body))
+			feed := r.feedLines(r.width-used-1, len(body))
 			for i := range body {
 				body[i] = padStyled(body[i], used) + " " + feed[i]
 			}
 		} else {
-			body = append(body, a.feedLines(a.width, a.feedBelowRows())...)
+			body = append(body, r.feedLines(r.width, r.feedBelowRows())...)
 		}
 	}
 	lines = append(lines, body...)
 	switch {
 	case r.confirm != nil:
-		lines = append(lines, a.st.Prompt.Render(fit(r.confirm.question+"  [y/N]", a.width)))
+		lines = append(lines, r.st.Prompt.Render(fit(r.confirm.question+"  [y/N]", r.width)))
 	case r.filtering:
-		lines = append(lines, fitStyled(r.filter.View(), a.width))
+		lines = append(lines, fitStyled(r.filter.View(), r.width))
 	}
-	lines = append(lines, a.flashLine(), a.footer(a.roomKeys()))
 	return strings.Join(lines, "\n")
 }
 
@@ -161,10 +171,10 @@ func (a *App) roomView() string {
 // it before the SID is shown whole; it grows past its usual most for a
 // longer label when the room is there (up to labelMax), and no further, so
 // that an event feed beside the table keeps the rest.
-func (a *App) participantLayout(tw int) layout {
+func (r *room) participantLayout(tw int) layout {
 	cols := participantColumns
-	cols[colLabel].roomy = a.room.labelW
-	cols[colLabel].max = max(cols[colLabel].max, a.room.labelW)
+	cols[colLabel].roomy = r.labelW
+	cols[colLabel].max = max(cols[colLabel].max, r.labelW)
 	return planLayout(cols[:], participantSteps[:], tw)
 }
 
@@ -197,23 +207,22 @@ func (a *App) roomTitle() string {
 }
 
 // roomStatus is the second header line: counts, freshness, the poll error.
-func (a *App) roomStatus() string {
-	r := &a.room
+func (r *room) roomStatus() string {
 	if !r.loaded && r.poll.err == nil {
-		return a.st.Faint.Render("loading participants…")
+		return r.st.Faint.Render("loading participants…")
 	}
 	t := model.Counts(r.roster)
 	counts := fmt.Sprintf("%d connected · %s · %d muted · %d held", t.Connected, joiningCounts(r.roster), t.Muted, t.Held)
 	if r.query != "" {
 		counts += fmt.Sprintf(" · showing %d of %d", len(r.rows), len(r.roster))
 	}
-	if h := a.roomTableHeight(); len(r.rows) > h {
+	if h := r.tableHeight(); len(r.rows) > h {
 		counts += fmt.Sprintf(" · rows %d-%d of %d", r.offset+1, min(r.offset+h, len(r.rows)), len(r.rows))
 	}
 	if r.sortKey != model.SortRoster || r.sortDesc {
 		counts += " · " + sortedBy(r.sortKey.String(), r.sortDesc)
 	}
-	return a.statusLine(counts, &r.poll)
+	return r.canvas().statusLine(counts, &r.poll)
 }
 
 // joiningCounts counts the calls on their way in by the word their rows
@@ -262,9 +271,10 @@ func (a *App) canvas() canvas {
 	return canvas{st: a.st, lines: a.lines, width: a.width, clock: a.clock, interval: a.interval}
 }
 
-func (a *App) statusLine(counts string, p *poller) string { return a.canvas().statusLine(counts, p) }
-
-func (a *App) errorLines(err error, w int) []string { return a.canvas().errorLines(err, w) }
+// canvas is what the room draws its lines with, as of now.
+func (r *room) canvas() canvas {
+	return canvas{st: r.st, lines: r.lines, width: r.width, clock: r.clock, interval: r.interval}
+}
 
 // statusLine styles a header's second line: the counts, then how fresh the
 // data is, or that it is stale and why.
@@ -331,45 +341,43 @@ func ago(now, t time.Time) string {
 
 // roomTable renders the column titles and the rows on screen, h rows tall,
 // every line padded so the screen is always fully drawn.
-func (a *App) roomTable(lay layout, h int) []string {
-	r := &a.room
+func (r *room) roomTable(lay layout, h int) []string {
 	out := make([]string, 0, h+1)
-	out = append(out, a.lines.get(fmt.Sprint("pheader|", lay.width, "|", lay.widths[colLabel], "|", lay.widths[colSID]), func() string { return lay.header(participantColumns[:], a.st) }))
+	out = append(out, r.lines.get(fmt.Sprint("pheader|", lay.width, "|", lay.widths[colLabel], "|", lay.widths[colSID]), func() string { return lay.header(participantColumns[:], r.st) }))
 	switch {
 	case !r.loaded && r.poll.err != nil:
-		out = append(out, a.errorLines(r.poll.err, lay.width)...)
+		out = append(out, r.canvas().errorLines(r.poll.err, lay.width)...)
 	case !r.loaded:
 	case len(r.rows) == 0 && r.query != "":
-		out = append(out, a.st.Faint.Render("  nobody matches /"+model.DisplayN(r.query, 40)+" (esc clears the filter)"))
+		out = append(out, r.st.Faint.Render("  nobody matches /"+model.DisplayN(r.query, 40)+" (esc clears the filter)"))
 	case len(r.rows) == 0:
-		out = append(out, a.st.Faint.Render("  nobody is in this conference"))
+		out = append(out, r.st.Faint.Render("  nobody is in this conference"))
 	}
 	end := min(r.offset+h, len(r.rows))
 	for i := r.offset; i < end; i++ {
 		p := r.rows[i]
-		out = append(out, a.participantRow(lay, p, i == r.selIdx))
+		out = append(out, r.participantRow(lay, p, i == r.selIdx))
 	}
 	return padLines(out, h+1)
 }
 
-func (a *App) participantRow(lay layout, p model.Participant, selected bool) string {
-	r := &a.room
+func (r *room) participantRow(lay layout, p model.Participant, selected bool) string {
 	pa := r.pending[p.CallSID]
 	mm := r.mismatch[p.CallSID]
-	k := participantRowKey{p: p, pend: pa.kind, mismatch: mm.kind, minutes: minutes(a.clock, p.Created), selected: selected,
+	k := participantRowKey{p: p, pend: pa.kind, mismatch: mm.kind, minutes: minutes(r.clock, p.Created), selected: selected,
 		width: lay.width, labelW: lay.widths[colLabel], sidW: lay.widths[colSID]}
 	if p.Coaching {
 		k.coachee = r.byID[p.CallSIDToCoach].Label
 	}
 	return r.cache.get(p.CallSID, k, func() string {
-		return lay.row(a.participantCells(lay, p, pa, mm), selected, a.st)
+		return lay.row(r.participantCells(lay, p, pa, mm), selected, r.st)
 	})
 }
 
 // participantCells spells every state in words, so the table reads the
 // same without colour.
-func (a *App) participantCells(lay layout, p model.Participant, pa, mismatch pendingAction) []cell {
-	st := &a.st.Cells
+func (r *room) participantCells(lay layout, p model.Participant, pa, mismatch pendingAction) []cell {
+	st := &r.st.Cells
 	cells := make([]cell, len(participantColumns))
 	label := model.DisplayN(p.Label, labelMax)
 	cells[colLabel] = cell{label, st.Text}
@@ -392,10 +400,10 @@ func (a *App) participantCells(lay layout, p model.Participant, pa, mismatch pen
 	}
 	cells[colCoach] = cell{"-", st.Faint}
 	if p.Coaching {
-		cells[colCoach] = cell{"→ " + a.coacheeName(p.CallSIDToCoach), st.Coaching}
+		cells[colCoach] = cell{"→ " + r.coacheeName(p.CallSIDToCoach), st.Coaching}
 	}
 	cells[colEnterExit] = cell{enterExit(p), st.Faint}
-	cells[colTime] = cell{coarseAge(a.clock, p.Created), st.Faint}
+	cells[colTime] = cell{coarseAge(r.clock, p.Created), st.Faint}
 	if mismatch.kind != 0 {
 		// Twilio accepted an action the polls never showed: say so in
 		// the cell it concerns rather than show either state as fact.
@@ -415,8 +423,8 @@ func (a *App) participantCells(lay layout, p model.Participant, pa, mismatch pen
 
 // coacheeName names whom a participant coaches: the label when that call is
 // in the roster, else a short SID.
-func (a *App) coacheeName(sid string) string {
-	if p, ok := a.room.byID[sid]; ok && p.Label != "" {
+func (r *room) coacheeName(sid string) string {
+	if p, ok := r.byID[sid]; ok && p.Label != "" {
 		return model.DisplayN(p.Label, 32)
 	}
 	if sid == "" {
@@ -449,59 +457,58 @@ func statusPaint(st *CellPaints, s model.ParticipantStatus) Paint {
 
 // feedPage is how many events the open feed shows at once: beside the
 // table, as tall as the table; under it, its own few lines. Less the title.
-func (a *App) feedPage() int {
-	if a.width >= feedSideMin {
-		return max(a.roomTableHeight(), 1)
+func (r *room) feedPage() int {
+	if r.width >= feedSideMin {
+		return max(r.tableHeight(), 1)
 	}
-	return max(a.feedBelowRows()-1, 1)
+	return max(r.feedBelowRows()-1, 1)
 }
 
 // clampFeedSkip keeps a feed scroll within the events held: never past the
 // newest, and never so far back that a page is less than full.
-func (a *App) clampFeedSkip(skip int) int {
-	return min(max(skip, 0), max(a.room.events.Len()-a.feedPage(), 0))
+func (r *room) clampFeedSkip(skip int) int {
+	return min(max(skip, 0), max(r.events.Len()-r.feedPage(), 0))
 }
 
 // feedLines renders the event feed, newest first, h lines tall, scrolled
 // back by the room's feedSkip. Each event line is kept in the memo, so an
 // unchanged feed costs lookups.
-func (a *App) feedLines(w, h int) []string {
+func (r *room) feedLines(w, h int) []string {
 	out := make([]string, 0, h)
-	n := a.room.events.Len()
-	skip := min(a.room.feedSkip, max(n-1, 0))
+	n := r.events.Len()
+	skip := min(r.feedSkip, max(n-1, 0))
 	shown := min(h-1, n-skip)
-	out = append(out, a.lines.get(fmt.Sprint("feedtitle|", n, "|", skip, "|", shown, "|", w), func() string {
+	out = append(out, r.lines.get(fmt.Sprint("feedtitle|", n, "|", skip, "|", shown, "|", w), func() string {
 		title := fmt.Sprintf("EVENTS (%d)", n)
 		if skip > 0 {
-			title = fmt.Sprintf("EVENTS %d-%d of %d, %s newer", skip+1, skip+shown, n, keyName(a.keys.FeedNewer))
+			title = fmt.Sprintf("EVENTS %d-%d of %d, %s newer", skip+1, skip+shown, n, keyName(r.keys.FeedNewer))
 		} else if n > shown {
-			title += fmt.Sprintf(", %s older", keyName(a.keys.FeedOlder))
+			title += fmt.Sprintf(", %s older", keyName(r.keys.FeedOlder))
 		}
-		return a.st.FeedTitle.Render(fit(title, w))
+		return r.st.FeedTitle.Render(fit(title, w))
 	}))
 	if n == 0 {
-		out = append(out, a.st.Faint.Render(fit("no changes seen yet", w)))
+		out = append(out, r.st.Faint.Render(fit("no changes seen yet", w)))
 	}
-	loc := a.clock.Location()
+	loc := r.clock.Location()
 	for i := range max(shown, 0) {
-		e, ok := a.room.events.At(skip + i)
+		e, ok := r.events.At(skip + i)
 		if !ok {
 			break
 		}
 		ts := e.At.In(loc).Format("15:04:05")
 		text := e.String()
-		out = append(out, a.lines.get(fmt.Sprint("feed|", w, "|", ts, "|", text), func() string {
-			return a.st.FeedTime.Render(ts) + " " + a.st.FeedText.Render(fit(text, max(w-9, 0)))
+		out = append(out, r.lines.get(fmt.Sprint("feed|", w, "|", ts, "|", text), func() string {
+			return r.st.FeedTime.Render(ts) + " " + r.st.FeedText.Render(fit(text, max(w-9, 0)))
 		}))
 	}
 	return padLines(out, h)
 }
 
-// roomKeys are the bindings that work on the participants screen right now,
+// keyBindings are the bindings that work on the participants screen right now,
 // for the footer.
-func (a *App) roomKeys() []key.Binding {
-	r := &a.room
-	k := a.keys
+func (r *room) keyBindings() []key.Binding {
+	k := r.keys
 	switch {
 	case r.confirm != nil:
 		return enabled(k.Yes, k.No)
@@ -510,11 +517,11 @@ func (a *App) roomKeys() []key.Binding {
 			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		}
-	case a.formActive():
-		return a.formKeys()
+	case r.form != formNone:
+		return r.formKeys()
 	}
 	var bs []key.Binding
-	if _, ok := a.selectedParticipant(); ok {
+	if _, ok := r.selectedParticipant(); ok {
 		bs = append(bs, k.Mute, k.Hold, k.Coach, k.Announce, k.Remove)
 	}
 	bs = append(bs, k.Add, k.Events)

@@ -93,7 +93,7 @@ func TestSimulatorActionsRoundTrip(t *testing.T) {
 	w := newSimWorld(t, simToken)
 	h := simHarness(t, w, nil)
 	h.key("enter")
-	sel, ok := h.app.selectedParticipant()
+	sel, ok := h.app.room.selectedParticipant()
 	if !ok {
 		t.Fatalf("no participant selected:\n%s", h.view())
 	}
