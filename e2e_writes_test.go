@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"confconsole/ui/audit"
+	"confconsole/api/audit"
 )
 
 // TestEndToEndWriteWithUnclearAnswer runs the built binary in a real

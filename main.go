@@ -20,9 +20,9 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"confconsole/api"
+	"confconsole/api/audit"
 	"confconsole/api/sim"
 	"confconsole/ui"
-	"confconsole/ui/audit"
 	_ "confconsole/ui/nostall" // before Bubble Tea's init: see the package
 )
 

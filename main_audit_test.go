@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"confconsole/api"
-	"confconsole/ui/audit"
+	"confconsole/api/audit"
 )
 
 func TestAuditLogFlag(t *testing.T) {

@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"confconsole/api"
+	"confconsole/api/audit"
 	"confconsole/ui"
-	"confconsole/ui/audit"
 	"confconsole/ui/config"
 )
 

@@ -8,8 +8,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"confconsole/api"
+	"confconsole/api/audit"
+	"confconsole/api/live"
 	"confconsole/model"
-	"confconsole/ui/audit"
 )
 
 // actionKind is one thing the console can ask Twilio to do.
@@ -39,9 +40,10 @@ type actionSpec struct {
 	// show the action ("Twilio accepted mute, but agent-7 is still unmuted");
 	// mismatch is its short form for the table cell.
 	still, mismatch string
-	now             string       // the state the action puts a participant in
-	audit           audit.Action // the trail's name for it
-	cell            int          // the table column the pending word replaces; noCell for none
+	now             string          // the state the action puts a participant in
+	audit           audit.Action    // the trail's name for it
+	live            live.ActionKind // the live state's kind for it; 0 for those sent directly (add)
+	cell            int             // the table column the pending word replaces; noCell for none
 	// wholeConference actions name no participant in their done flash.
 	wholeConference bool
 	// unpolled actions (announcements) leave nothing a poll can show.
@@ -58,32 +60,42 @@ const noCell = -1
 // constant table: nothing writes it.
 var actionSpecs = [...]actionSpec{
 	actMute: {verb: "mute", done: "muted", pending: "muting…", still: "still unmuted", mismatch: "⚠ unmuted", now: "muted",
+		live:  live.Mute,
 		audit: audit.ActionMute, cell: colMuted,
 		confirmed: func(p model.Participant, _ string) bool { return p.Muted }},
 	actUnmute: {verb: "unmute", done: "unmuted", pending: "unmuting…", still: "still muted", mismatch: "⚠ muted", now: "unmuted",
+		live:  live.Unmute,
 		audit: audit.ActionUnmute, cell: colMuted,
 		confirmed: func(p model.Participant, _ string) bool { return !p.Muted }},
 	actHold: {verb: "hold", done: "put on hold", pending: "holding…", still: "still not on hold", mismatch: "⚠ no hold", now: "on hold",
+		live:  live.Hold,
 		audit: audit.ActionHold, cell: colHold,
 		confirmed: func(p model.Participant, _ string) bool { return p.Hold }},
 	actResume: {verb: "resume", done: "resumed", pending: "resuming…", still: "still on hold", mismatch: "⚠ on hold", now: "off hold",
+		live:  live.Resume,
 		audit: audit.ActionResume, cell: colHold,
 		confirmed: func(p model.Participant, _ string) bool { return !p.Hold }},
 	actCoach: {verb: "start coaching", done: "now coaching", pending: "coaching…", still: "still not coaching", mismatch: "⚠ not coaching", now: "coaching",
+		live:  live.Coach,
 		audit: audit.ActionCoach, cell: colCoach,
 		confirmed: func(p model.Participant, target string) bool { return p.Coaching && p.CallSIDToCoach == target }},
 	actStopCoach: {verb: "stop coaching", done: "stopped coaching", pending: "stopping…", still: "still coaching", mismatch: "⚠ coaching", now: "not coaching",
+		live:  live.StopCoach,
 		audit: audit.ActionStopCoaching, cell: colCoach,
 		confirmed: func(p model.Participant, _ string) bool { return !p.Coaching }},
 	actRemove: {verb: "remove", done: "removed", pending: "removing…", still: "still in the conference", mismatch: "⚠ still in", now: "out of the conference",
+		live:  live.Remove,
 		audit: audit.ActionRemove, cell: colStatus,
 		confirmed: func(p model.Participant, _ string) bool { return !p.Status.Live() }},
 	actAnnounce: {verb: "announce to", done: "announcement playing to",
+		live:  live.Announce,
 		audit: audit.ActionAnnounce, unpolled: true},
 	actAnnounceAll: {verb: "announce to the conference", done: "announcement playing to the conference",
+		live:  live.AnnounceAll,
 		audit: audit.ActionAnnounceAll, wholeConference: true, unpolled: true},
 	actAdd: {verb: "add", done: "dialling", audit: audit.ActionAdd},
 	actEnd: {verb: "end the conference", done: "conference ended",
+		live:  live.EndConference,
 		audit: audit.ActionEndConference, wholeConference: true},
 }
 

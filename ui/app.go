@@ -19,8 +19,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"confconsole/api"
+	"confconsole/api/audit"
+	"confconsole/api/live"
 	"confconsole/model"
-	"confconsole/ui/audit"
 )
 
 // Service is what the console needs from Twilio; *api.Client satisfies it,
@@ -69,6 +70,17 @@ type Options struct {
 	Profile string
 	// Announcements are offered by name in the announce prompts.
 	Announcements []Announcement
+	// Live is the account's live state, shared by every console on it (the
+	// SSH server's sessions): actions are submitted to it on behalf of
+	// Operator, one at a time per participant across all of them. Nil
+	// makes one over the Service for this console alone; Run closes it.
+	Live *live.Hub
+	// Operator is who acts through this console, as the audit log and the
+	// other consoles' messages name them. Whoever starts the console sets
+	// it (the SSH server from the key that authenticated the session);
+	// the zero value means the OS user (live.LocalOperator).
+	Operator live.Operator
+
 	// Signals are the process's signals, for Run to own: SIGINT, SIGTERM
 	// and SIGHUP quit as q does, SIGQUIT or a second signal at once. Nil
 	// means none (ctx still stops the console).
@@ -91,6 +103,12 @@ const requestTimeout = 10 * time.Second
 // way. After a signal the error is a SignalError.
 func Run(ctx context.Context, svc Service, opts Options) error {
 	app := New(svc, opts)
+	if app.ownHub {
+		// The process is about to stop: an action Twilio has not answered
+		// yet is recorded as unknown below, and its request is not waited
+		// for, as it never was.
+		defer func() { go app.roomDeps.hub.Close() }()
+	}
 	p := tea.NewProgram(app, programOptions(ctx, opts)...)
 	sigs := watchSignals(p, opts.Signals, app.quitWait+time.Second)
 	_, err := p.Run()
@@ -181,6 +199,7 @@ type App struct {
 
 	roomDeps roomDeps      // what every room shares with the console
 	flights  *flights      // actions sent and not yet answered; shared by every copy
+	ownHub   bool          // the live state was made by New for this console alone
 	quit     quitState     // on the way out?
 	quitWait time.Duration // how long quitting waits for actions in flight
 }
@@ -248,9 +267,23 @@ func New(svc Service, opts Options) App {
 	if a.auditErr != nil {
 		a.setFlash("audit log not written: "+model.DisplayN(a.auditErr.Error(), 200)+"; actions are still sent but not recorded ("+keyName(a.keys.AuditLog)+" lists this session's)", true)
 	}
+	hub := opts.Live
+	if hub == nil {
+		hub = live.New(svc, live.Options{Interval: opts.Refresh, RequestTimeout: requestTimeout})
+		a.ownHub = true
+	}
+	operator := opts.Operator
+	var actor *audit.Actor
+	if operator == (live.Operator{}) {
+		// Locally the trail names the OS user as it always has (its own
+		// identity, with the SSH user of a shell reached over SSH).
+		operator = live.LocalOperator()
+	} else {
+		actor = &audit.Actor{Operator: operator.Name, SSHUser: operator.SSHUser, Fingerprint: operator.Fingerprint}
+	}
 	shared := a.opts
 	a.roomDeps = roomDeps{svc: svc, opts: &shared, keys: keys, st: &st, fst: &fst, timers: a.timers,
-		interval: a.interval, lines: a.lines, trail: a.trail, flights: a.flights}
+		interval: a.interval, lines: a.lines, trail: a.trail, flights: a.flights, hub: hub, operator: operator, actor: actor}
 	a.room.roomDeps = a.roomDeps
 	a.list = newConfList(svc, keys, &st, a.timers, a.interval, a.lines)
 	a.list.width, a.list.height, a.list.clock = a.width, a.height, a.clock

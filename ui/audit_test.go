@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"confconsole/api"
+	"confconsole/api/audit"
 	"confconsole/api/sim"
 	"confconsole/model"
-	"confconsole/ui/audit"
 )
 
 const bridge = "Support bridge"

@@ -9,8 +9,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"confconsole/api"
+	"confconsole/api/audit"
+	"confconsole/api/live"
 	"confconsole/model"
-	"confconsole/ui/audit"
 )
 
 // Every action the console sends goes through the audit trail: an intent
@@ -25,6 +26,9 @@ type auditScope struct {
 	conferenceSID  string
 	conferenceName string // as Twilio has it; the log makes it inert
 	flights        *flights
+	hub            *live.Hub     // the live state actions are submitted to
+	operator       live.Operator // who acts, set by whoever started the console
+	actor          *audit.Actor  // the same for the trail; nil: the trail's own identity (the OS user)
 }
 
 // scope is the audit scope of the conference on screen.
@@ -35,6 +39,9 @@ func (r *room) scope() auditScope {
 		conferenceSID:  r.conf.SID,
 		conferenceName: r.conf.FriendlyName,
 		flights:        r.flights,
+		hub:            r.hub,
+		operator:       r.operator,
+		actor:          r.actor,
 	}
 }
 
@@ -92,11 +99,17 @@ func sendAudited(ctx context.Context, sc auditScope, e audit.Entry, send func(co
 	if !sc.flights.begin() {
 		return sendResult{err: errQuitting, outcome: audit.OutcomeFailed}
 	}
+	if sc.actor != nil {
+		ctx = audit.WithActor(ctx, *sc.actor)
+	}
 	id, ierr := sc.log.Intent(ctx, e)
 	sc.flights.started(id, sc.log)
 	var info api.ResponseInfo
 	callSID, err := send(api.WithResponseInfo(ctx, &info))
 	res := sendResult{callSID: callSID, err: err, outcome: outcomeOf(err), auditErr: ierr}
+	if errors.Is(err, live.ErrBusy) || errors.Is(err, live.ErrClosed) {
+		res.outcome = audit.OutcomeFailed // refused before anything was sent
+	}
 	if err != nil && info.Status >= 200 && info.Status < 300 {
 		// The status arrived and said yes; only the body broke off.
 		res.outcome = audit.OutcomeOK
@@ -181,24 +194,48 @@ func formOf(f func() (url.Values, error)) url.Values {
 	return v
 }
 
-// updateParticipantCmd sends one participant update.
-func updateParticipantCmd(svc roomService, sc auditScope, p model.Participant, name string, kind actionKind, u api.UpdateParticipant) tea.Cmd {
+// submit sends an action through the live state, on behalf of the
+// session's operator, so that actions on one participant go one at a time
+// across every session and every session's feed says who did it.
+func (sc auditScope) submit(ctx context.Context, a live.Action) (string, error) {
+	return "", fromHub(sc.hub.Submit(ctx, sc.operator, sc.conferenceSID, a))
+}
+
+// fromHub is the client's own error inside the live state's wrapping, so the
+// screen explains Twilio's answer as it always has; the live state's own
+// refusals (another action pending, the console closing) stay as they are.
+func fromHub(err error) error {
+	if err == nil || errors.Is(err, live.ErrBusy) || errors.Is(err, live.ErrInvalidAction) || errors.Is(err, live.ErrClosed) {
+		return err
+	}
+	if inner := errors.Unwrap(err); inner != nil {
+		return inner
+	}
+	return err
+}
+
+// updateParticipantCmd sends one participant update. u is what the live
+// state sends for the kind, recorded in the trail as sent.
+func updateParticipantCmd(sc auditScope, p model.Participant, name string, kind actionKind, u api.UpdateParticipant) tea.Cmd {
+	a := live.Action{Kind: kind.spec().live, CallSID: p.CallSID, Label: p.Label, CoachCallSID: u.CallSIDToCoach}
+	switch kind {
+	case actHold:
+		a.URL = u.HoldURL
+	case actAnnounce:
+		a.URL = u.AnnounceURL
+	}
 	return actionReq{
 		kind: kind, scope: sc, callSID: p.CallSID, label: p.Label, name: name, form: formOf(u.Form),
-		send: func(ctx context.Context) (string, error) {
-			_, err := svc.UpdateParticipant(ctx, sc.conferenceSID, p.CallSID, u)
-			return "", err
-		},
+		send: func(ctx context.Context) (string, error) { return sc.submit(ctx, a) },
 	}.cmd()
 }
 
 // removeParticipantCmd removes one participant.
-func removeParticipantCmd(svc roomService, sc auditScope, p model.Participant, name string) tea.Cmd {
+func removeParticipantCmd(sc auditScope, p model.Participant, name string) tea.Cmd {
+	a := live.Action{Kind: live.Remove, CallSID: p.CallSID, Label: p.Label}
 	return actionReq{
 		kind: actRemove, scope: sc, callSID: p.CallSID, label: p.Label, name: name,
-		send: func(ctx context.Context) (string, error) {
-			return "", svc.DeleteParticipant(ctx, sc.conferenceSID, p.CallSID)
-		},
+		send: func(ctx context.Context) (string, error) { return sc.submit(ctx, a) },
 	}.cmd()
 }
 
@@ -218,13 +255,11 @@ func addParticipantCmd(svc roomService, sc auditScope, p api.CreateParticipant) 
 }
 
 // updateConferenceCmd announces into, or ends, the conference.
-func updateConferenceCmd(svc roomService, sc auditScope, name string, kind actionKind, u api.ConferenceUpdate) tea.Cmd {
+func updateConferenceCmd(sc auditScope, name string, kind actionKind, u api.ConferenceUpdate) tea.Cmd {
+	a := live.Action{Kind: kind.spec().live, URL: u.AnnounceURL}
 	return actionReq{
 		kind: kind, scope: sc, name: name, form: formOf(u.Form),
-		send: func(ctx context.Context) (string, error) {
-			_, err := svc.UpdateConference(ctx, sc.conferenceSID, u)
-			return "", err
-		},
+		send: func(ctx context.Context) (string, error) { return sc.submit(ctx, a) },
 	}.cmd()
 }
 

@@ -7,8 +7,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"confconsole/api/audit"
 	"confconsole/model"
-	"confconsole/ui/audit"
 )
 
 // logView lists this session's audit records over the current screen, so a

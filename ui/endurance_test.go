@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"confconsole/api"
+	"confconsole/api/audit"
 	"confconsole/api/sim"
-	"confconsole/ui/audit"
 )
 
 // usage is what a long session could leak.

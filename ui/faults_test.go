@@ -18,8 +18,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"confconsole/api"
+	"confconsole/api/audit"
 	"confconsole/api/sim"
-	"confconsole/ui/audit"
 )
 
 // The fault matrix: every way the network, Twilio or a proxy in the way can

@@ -243,7 +243,7 @@ func (r room) coachPicked(m coachPickMsg) (room, tea.Cmd) {
 	if kind == actCoach {
 		name += " → " + r.coacheeName(m.targetCallSID)
 	}
-	return r, updateParticipantCmd(r.svc, r.scope(), p, name, kind, u)
+	return r, updateParticipantCmd(r.scope(), p, name, kind, u)
 }
 
 // promptAnswered acts on a prompt's validated answer.
@@ -259,11 +259,11 @@ func (r room) promptAnswered(m promptSubmitMsg) (room, tea.Cmd) {
 			return r, nil
 		}
 		u := api.UpdateParticipant{AnnounceURL: r.announceURL(m.value)}
-		return r, updateParticipantCmd(r.svc, r.scope(), p, participantName(p), actAnnounce, u)
+		return r, updateParticipantCmd(r.scope(), p, participantName(p), actAnnounce, u)
 	case promptAnnounceAll:
-		return r, updateConferenceCmd(r.svc, r.scope(), conferenceName(r.conf), actAnnounceAll, api.ConferenceUpdate{AnnounceURL: r.announceURL(m.value)})
+		return r, updateConferenceCmd(r.scope(), conferenceName(r.conf), actAnnounceAll, api.ConferenceUpdate{AnnounceURL: r.announceURL(m.value)})
 	case promptEnd:
-		return r, updateConferenceCmd(r.svc, r.scope(), conferenceName(r.conf), actEnd, api.ConferenceUpdate{Status: string(model.ConferenceCompleted)})
+		return r, updateConferenceCmd(r.scope(), conferenceName(r.conf), actEnd, api.ConferenceUpdate{Status: string(model.ConferenceCompleted)})
 	}
 	return r, nil
 }

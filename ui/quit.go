@@ -14,7 +14,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"confconsole/ui/audit"
+	"confconsole/api/audit"
 )
 
 // Quitting never cuts an action off silently. When actions are on their way

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"confconsole/api"
+	"confconsole/api/audit"
 	"confconsole/model"
-	"confconsole/ui/audit"
 )
 
 // stalledService is the demo fake whose participant updates wait until

@@ -14,8 +14,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"confconsole/api"
+	"confconsole/api/audit"
+	"confconsole/api/live"
 	"confconsole/model"
-	"confconsole/ui/audit"
 )
 
 // roomService is what the participants screen needs from Twilio.
@@ -93,6 +94,9 @@ type roomDeps struct {
 	lines    memo
 	trail    *audit.Log
 	flights  *flights
+	hub      *live.Hub     // actions go through it
+	operator live.Operator // and are made in this operator's name
+	actor    *audit.Actor  // whom the trail names; nil: the trail's own identity
 }
 
 // roomOut is what an Update of the room asks of the console around it: to
@@ -499,7 +503,7 @@ func (r room) toggleMute() (room, tea.Cmd) {
 		return r, nil
 	}
 	u := api.UpdateParticipant{Muted: api.Bool(kind == actMute)}
-	return r, updateParticipantCmd(r.svc, r.scope(), p, participantName(p), kind, u)
+	return r, updateParticipantCmd(r.scope(), p, participantName(p), kind, u)
 }
 
 func (r room) toggleHold() (room, tea.Cmd) {
@@ -518,7 +522,7 @@ func (r room) toggleHold() (room, tea.Cmd) {
 	if kind == actHold && r.opts.HoldURL != "" {
 		u.HoldURL = r.opts.HoldURL
 	}
-	return r, updateParticipantCmd(r.svc, r.scope(), p, participantName(p), kind, u)
+	return r, updateParticipantCmd(r.scope(), p, participantName(p), kind, u)
 }
 
 func (r room) askRemove() (room, tea.Cmd) {
@@ -557,7 +561,7 @@ func (r room) answerConfirm(msg tea.KeyMsg) (room, tea.Cmd) {
 	if !r.startAction(p, pendingAction{kind: actRemove}) {
 		return r, nil
 	}
-	return r, removeParticipantCmd(r.svc, r.scope(), p, c.name)
+	return r, removeParticipantCmd(r.scope(), p, c.name)
 }
 
 func (r room) onAction(m actionMsg) (room, tea.Cmd) {
@@ -588,6 +592,10 @@ func (r room) onAction(m actionMsg) (room, tea.Cmd) {
 			delete(r.pending, m.callSID) // the row rolls back to what Twilio last said
 		}
 		switch {
+		case errors.Is(m.err, live.ErrBusy):
+			// Someone (in this session or another) acts on the same row:
+			// their message names who, and what they are waiting for.
+			r.setFlash(model.DisplayN(m.err.Error(), 300)+note, true)
 		case isNotFound(m.err) && m.callSID != "":
 			r.setFlash(m.name+" had already left the conference; nothing was changed"+note, true)
 			r.flash.endedConf = m.conference

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"confconsole/api"
+	"confconsole/api/audit"
 	"confconsole/api/sim"
-	"confconsole/ui/audit"
 )
 
 // TestCoachTargetLeavesOnTheSimulator is the scene over the real

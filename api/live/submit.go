@@ -10,7 +10,9 @@ import (
 )
 
 // Submit applies an action to the conference with this SID on behalf of
-// by, and returns when Twilio has answered (nil: accepted). Actions on one
+// by, and returns when Twilio has answered (nil: accepted; an error holding
+// an *api.Error of a 2xx status: accepted, but the answer could not be
+// read, which the caller may want to say). Actions on one
 // participant go one at a time whoever sends them: while one is pending,
 // another on the same participant is refused at once with a *BusyError
 // naming who has what pending (errors.Is(err, ErrBusy)); the conference-wide
@@ -93,7 +95,7 @@ func (h *Hub) Submit(ctx context.Context, by Operator, conferenceSID string, a A
 		}
 		h.publishRoom(r)
 	}
-	if err == nil || out == Done {
+	if err == nil {
 		return nil
 	}
 	switch {

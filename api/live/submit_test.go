@@ -370,3 +370,22 @@ func TestPollsConfirmActions(t *testing.T) {
 		})
 	}
 }
+
+// TestAcceptedButUnreadable: a 2xx whose body could not be read is done
+// (the feed says so and the participant is pending until a poll shows it),
+// and Submit still hands the caller the client's error, so a screen can
+// say the answer was unreadable.
+func TestAcceptedButUnreadable(t *testing.T) {
+	svc := newFake()
+	svc.reply = &api.Error{Status: 200, Message: "unexpected end of JSON input"}
+	h := newHub(svc, Options{Interval: interval})
+	defer h.Close()
+	err := h.Submit(t.Context(), alice, roomA, Action{Kind: Mute, CallSID: callX, Label: "customer-7"})
+	var ae *api.Error
+	if !errors.As(err, &ae) || ae.Status != 200 {
+		t.Fatalf("Submit = %v, want the client's 2xx error", err)
+	}
+	if outcomeOf(err) != Done {
+		t.Errorf("outcome of %v = %v, want Done", err, outcomeOf(err))
+	}
+}

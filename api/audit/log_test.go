@@ -236,6 +236,44 @@ func TestIdentityIsTheLogs(t *testing.T) {
 	}
 }
 
+// TestActorIsTheCallers checks that one log shared by several operators
+// names on each record the operator its caller set, with the key's
+// fingerprint, and never what the entry itself claims.
+func TestActorIsTheCallers(t *testing.T) {
+	alice := Actor{Operator: "alice", SSHUser: "support", Fingerprint: "SHA256:alicekey"}
+	cases := []struct {
+		name      string
+		intentCtx context.Context
+		resultCtx context.Context
+		want      Actor
+	}{
+		{"no actor: the log's identity", context.Background(), context.Background(), Actor{Operator: "bob", SSHUser: "carol"}},
+		{"actor on both", WithActor(context.Background(), alice), WithActor(context.Background(), alice), alice},
+		{"result without the actor names the intent's", WithActor(context.Background(), alice), context.Background(), alice},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			l := Disabled(WithIdentity(Identity{Operator: "bob", SSHUser: "carol", Host: "h"}))
+			e := muteEntry()
+			e.Operator, e.SSHUser, e.Fingerprint = "mallory", "mallory", "SHA256:forged"
+			id, err := l.Intent(tc.intentCtx, e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := Entry{Outcome: OutcomeOK, Operator: "mallory", Fingerprint: "SHA256:forged"}
+			if err := l.Result(tc.resultCtx, id, r); err != nil {
+				t.Fatal(err)
+			}
+			for _, got := range l.Session() {
+				if got.Operator != tc.want.Operator || got.SSHUser != tc.want.SSHUser || got.Fingerprint != tc.want.Fingerprint || got.Host != "h" {
+					t.Errorf("%s: actor %q/%q/%q host %q, want %q/%q/%q host h", got.Phase,
+						got.Operator, got.SSHUser, got.Fingerprint, got.Host, tc.want.Operator, tc.want.SSHUser, tc.want.Fingerprint)
+				}
+			}
+		})
+	}
+}
+
 func TestRedaction(t *testing.T) {
 	const (
 		sipPass   = "sip-pa55word-4711"

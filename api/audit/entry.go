@@ -108,7 +108,10 @@ type Entry struct {
 	ID       string `json:"id"`
 	Operator string `json:"operator"`           // the OS user running the console
 	SSHUser  string `json:"ssh_user,omitempty"` // the user of the SSH session, when there is one
-	Host     string `json:"host"`
+	// Fingerprint is the SHA256 fingerprint of the SSH key that
+	// authenticated the operator, when the console is served over SSH.
+	Fingerprint string `json:"key_fingerprint,omitempty"`
+	Host        string `json:"host"`
 
 	AccountSID     string `json:"account_sid"`
 	ConferenceSID  string `json:"conference_sid"`

@@ -71,6 +71,31 @@ func IdentityFromEnv(getenv func(string) string) Identity {
 	return id
 }
 
+// Actor is who acts for one action when one log serves several people (an
+// SSH server's sessions): set by the server from the key that authenticated
+// the session, never from what a client sends.
+type Actor struct {
+	Operator    string // the operator's name
+	SSHUser     string // the user name the SSH client asked for
+	Fingerprint string // the SHA256 fingerprint of the operator's key
+}
+
+type actorKey struct{}
+
+// WithActor returns a context whose Intent and Result records name a
+// instead of the Log's Identity (whose Host is still written).
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+func actorFrom(ctx context.Context) (Actor, bool) {
+	if ctx == nil {
+		return Actor{}, false
+	}
+	a, ok := ctx.Value(actorKey{}).(Actor)
+	return a, ok
+}
+
 // Option configures Open and Disabled.
 type Option func(*config)
 
@@ -231,7 +256,8 @@ func (l *Log) Intent(ctx context.Context, e Entry) (id string, err error) {
 	l.mu.Unlock()
 	e.Phase, e.ID = PhaseIntent, id
 	e.Outcome, e.ErrorCode, e.Error, e.RequestID, e.Attempts = "", 0, "", "", 0
-	return id, l.record(e, nil)
+	actor, _ := actorFrom(ctx)
+	return id, l.record(e, nil, actor)
 }
 
 // Result records what became of the action Intent returned id for. Empty
@@ -264,7 +290,13 @@ func (l *Log) Result(ctx context.Context, id string, e Entry) error {
 	if e.Outcome == "" {
 		e.Outcome = OutcomeUnknown
 	}
-	return l.record(e, secrets)
+	actor, has := actorFrom(ctx)
+	if !has && ok {
+		// A result written without the actor (the console quit while
+		// the action was on its way) names whoever the intent named.
+		actor = Actor{Operator: in.Operator, SSHUser: in.SSHUser, Fingerprint: in.Fingerprint}
+	}
+	return l.record(e, secrets, actor)
 }
 
 // findIntent looks for the intent line id among the session's records,
@@ -279,12 +311,18 @@ func (l *Log) findIntent(id string) (Entry, bool) {
 	return Entry{}, false
 }
 
-// record stamps, redacts (of extra secrets too), writes and keeps e.
-func (l *Log) record(e Entry, extra []string) error {
+// record stamps, redacts (of extra secrets too), writes and keeps e. Who
+// acted is actor when it names someone, else the Log's identity; never
+// what e says.
+func (l *Log) record(e Entry, extra []string, actor Actor) error {
 	l.writeMu.Lock()
 	defer l.writeMu.Unlock()
 	e.Time = l.now()
 	e.Operator, e.SSHUser, e.Host = l.identity.Operator, l.identity.SSHUser, l.identity.Host
+	e.Fingerprint = ""
+	if actor.Operator != "" || actor.Fingerprint != "" {
+		e.Operator, e.SSHUser, e.Fingerprint = actor.Operator, actor.SSHUser, actor.Fingerprint
+	}
 	e, found := redact(e, append(extra, l.secrets...))
 	err := l.write(e)
 	e.Written = err == nil && l.f != nil
