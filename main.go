@@ -21,6 +21,7 @@ import (
 
 	"confconsole/api"
 	"confconsole/api/audit"
+	"confconsole/api/live"
 	"confconsole/api/sim"
 	"confconsole/ui"
 	_ "confconsole/ui/nostall" // before Bubble Tea's init: see the package
@@ -250,10 +251,14 @@ func runWithSignals(ctx context.Context, sigs <-chan os.Signal, args []string, g
 			cfg.BaseURL = o.apiURL
 		}
 	}
-	client, err := api.New(cfg)
+	client, hub, err := connect(cfg, o.refresh)
 	if err != nil {
 		return err
 	}
+	// Not waited for: an action still unanswered when the console stops
+	// has its unknown result in the audit log already (see ui.Run), and
+	// its request is left to the process's end as it always was.
+	defer func() { go hub.Close() }()
 	trail, auditErr, err := openAudit(o, getenv, cfg)
 	if err != nil {
 		return err
@@ -277,7 +282,28 @@ func runWithSignals(ctx context.Context, sigs <-chan os.Signal, args []string, g
 		Profile:       st.creds.Profile,
 		Announcements: st.announcements(),
 		Signals:       sigs,
+		Live:          hub,
 	})
+}
+
+// connect makes the client and the live state of one account, both behind
+// one gate: the live state's requests queue there, and every HTTP attempt
+// the client makes (its own retries after a 429 too) goes through the
+// gate's transport, so one 429 pauses every request to the account and
+// actions go before polls.
+func connect(cfg api.Config, refresh time.Duration) (*api.Client, *live.Hub, error) {
+	gate := live.NewGate(0)
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = api.DefaultHTTPClient()
+	}
+	hc := *cfg.HTTPClient
+	hc.Transport = gate.Transport(hc.Transport)
+	cfg.HTTPClient = &hc
+	client, err := api.New(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return client, live.New(client, live.Options{Gate: gate, Interval: refresh, RequestTimeout: api.DefaultRequestTimeout}), nil
 }
 
 // needTerminal refuses to start the console when its input or output is a

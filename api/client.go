@@ -117,6 +117,11 @@ func nonEmpty(ss ...string) []string {
 	return out
 }
 
+// DefaultHTTPClient is the HTTP client New uses when Config.HTTPClient is
+// nil, a new one each call: for a caller that wraps its Transport (the live
+// state's gate) and keeps the rest.
+func DefaultHTTPClient() *http.Client { return defaultHTTPClient() }
+
 // defaultHTTPClient bounds each attempt and refuses redirects: a redirect
 // would either drop the credentials or carry them to another host, and
 // Twilio does not redirect its REST API.

@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"confconsole/api"
+	"confconsole/api/audit"
+	"confconsole/api/live"
+)
+
+// doorTransport holds every write at the door until the test lets it in,
+// so a test can act while another console's action is on its way.
+type doorTransport struct {
+	writes  atomic.Int32
+	entered chan struct{}
+	open    chan struct{}
+}
+
+func (d *doorTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method != http.MethodGet {
+		d.writes.Add(1)
+		d.entered <- struct{}{}
+		<-d.open
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestTwoConsolesOneLiveState runs two consoles, alice's and bob's, on one
+// live state over the simulator: while alice's mute of agent-7 is on its
+// way, bob's mute of the same participant is refused with a message naming
+// alice and what she waits for, and is never sent; alice's goes through,
+// and the audit log names each operator with their key.
+func TestTwoConsolesOneLiveState(t *testing.T) {
+	w := newLiveWorld(t, api.RetryPolicy{}, threePeople()...)
+	door := &doorTransport{entered: make(chan struct{}), open: make(chan struct{})}
+	client, err := api.New(api.Config{AccountSID: simAccount, AuthToken: simToken, BaseURL: w.url,
+		Retry: api.RetryPolicy{MaxAttempts: 1}, HTTPClient: &http.Client{Transport: door}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.client = client
+	hub := live.New(client, live.Options{Jitter: live.NoJitter})
+	defer hub.Close()
+	trail, path := openTrail(t)
+	alice := live.Operator{Name: "alice", Fingerprint: "SHA256:alice-key", SSHUser: "support"}
+	bob := live.Operator{Name: "bob", Fingerprint: "SHA256:bob-key", SSHUser: "support"}
+	ha := liveHarness(t, w, func(o *Options) { o.Live, o.Operator, o.Audit = hub, alice, trail })
+	hb := liveHarness(t, w, func(o *Options) { o.Live, o.Operator, o.Audit = hub, bob, trail })
+	selectLabel(t, ha, "agent-7")
+	selectLabel(t, hb, "agent-7")
+
+	// alice presses m; her request waits at the door.
+	m, cmd := ha.app.Update(keyMsg("m"))
+	ha.app = m.(App)
+	answer := make(chan tea.Msg, 1)
+	go func() { answer <- cmd() }()
+	<-door.entered
+
+	hb.key("m")
+	flash := hb.app.flash.text
+	for _, want := range []string{"alice", "is still waiting to mute agent-7"} {
+		if !strings.Contains(flash, want) {
+			t.Errorf("bob's flash %q does not say %q", flash, want)
+		}
+	}
+	if !hb.app.flash.isErr {
+		t.Errorf("bob's refusal is not shown as an error: %q", flash)
+	}
+	if _, pending := hb.app.room.pending[hb.app.room.selected]; pending {
+		t.Error("bob's row still shows his refused mute as pending")
+	}
+
+	close(door.open)
+	ha.send(<-answer)
+	if got := ha.app.flash.text; got != "muted agent-7" {
+		t.Errorf("alice's flash = %q, want %q", got, "muted agent-7")
+	}
+	if n := door.writes.Load(); n != 1 {
+		t.Errorf("%d writes reached Twilio, want alice's one", n)
+	}
+
+	es := readTrail(t, path)
+	var aliceOK, bobRefused bool
+	for _, e := range es {
+		switch {
+		case e.Operator == "alice" && e.Fingerprint == "SHA256:alice-key" && e.Phase == audit.PhaseResult:
+			aliceOK = e.Outcome == audit.OutcomeOK
+		case e.Operator == "bob" && e.Fingerprint == "SHA256:bob-key" && e.Phase == audit.PhaseResult:
+			bobRefused = e.Outcome == audit.OutcomeFailed && strings.Contains(e.Error, "alice")
+		}
+	}
+	if !aliceOK || !bobRefused {
+		t.Errorf("the trail should hold alice's mute done and bob's refused, each with the operator's key; got %+v", es)
+	}
+}
