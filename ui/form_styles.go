@@ -39,11 +39,15 @@ type FormStyles struct {
 	Plain lipgloss.Style
 }
 
-// NewFormStyles builds the forms' styles from t.
-func NewFormStyles(t Theme) FormStyles {
-	base := lipgloss.NewStyle()
+// NewFormStyles builds the forms' styles from t, for the process's own
+// terminal.
+func NewFormStyles(t Theme) FormStyles { return NewFormStylesOn(lipgloss.DefaultRenderer(), t) }
+
+// NewFormStylesOn builds the forms' styles from t for the terminal r draws on.
+func NewFormStylesOn(r *lipgloss.Renderer, t Theme) FormStyles {
+	base := r.NewStyle()
 	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return base.Foreground(c) }
-	faint := t.faint()
+	faint := t.faint(r)
 	return FormStyles{
 		Frame:    base.Border(lipgloss.RoundedBorder()).BorderForeground(t.Border).Padding(0, 1),
 		Title:    fg(t.Accent).Bold(true),

@@ -224,16 +224,22 @@ type CellPaints struct {
 	Text, Faint, Connected, Ringing, Gone, Muted, Held, Coaching, Pending, Selected Paint
 }
 
-// faint is the style of secondary text.
-func (t Theme) faint() lipgloss.Style {
-	return lipgloss.NewStyle().Foreground(t.Faint).Faint(t.Dim)
+// faint is the style of secondary text, drawn by r.
+func (t Theme) faint(r *lipgloss.Renderer) lipgloss.Style {
+	return r.NewStyle().Foreground(t.Faint).Faint(t.Dim)
 }
 
-// NewStyles builds the console's styles from t.
-func NewStyles(t Theme) Styles {
-	base := lipgloss.NewStyle()
+// NewStyles builds the console's styles from t, for the process's own
+// terminal (lipgloss's default renderer).
+func NewStyles(t Theme) Styles { return NewStylesOn(lipgloss.DefaultRenderer(), t) }
+
+// NewStylesOn builds the console's styles from t for the terminal r draws
+// on: its colour profile decides which colours reach the screen. An SSH
+// server gives each session its own.
+func NewStylesOn(r *lipgloss.Renderer, t Theme) Styles {
+	base := r.NewStyle()
 	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return base.Foreground(c) }
-	faint := t.faint()
+	faint := t.faint(r)
 	s := Styles{
 		Theme:     t,
 		Title:     fg(t.Accent).Bold(true),
