@@ -30,6 +30,10 @@ const (
 	DefaultStopWait = 15 * time.Second
 )
 
+// killWait bounds how long Shutdown waits for consoles it cut off to
+// write their last audit records.
+const killWait = 2 * time.Second
+
 // reloadEvery is how often the operators file is checked for changes.
 const reloadEvery = time.Second
 
@@ -287,7 +291,19 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	select {
 	case <-done:
 	case <-ctx.Done():
-		err = fmt.Errorf("stop the server: sessions still open after %v", s.cfg.StopWait)
+		// Time is up: the consoles left end now, and write what they sent
+		// without an answer as unknown (a local append: a moment).
+		s.mu.Lock()
+		n := len(s.sessions)
+		for se := range s.sessions {
+			se.kill()
+		}
+		s.mu.Unlock()
+		select {
+		case <-done:
+		case <-time.After(killWait):
+		}
+		err = fmt.Errorf("stop the server: %d sessions still busy after %v were cut off", n, s.cfg.StopWait)
 	}
 	if cerr := s.srv.Close(); cerr != nil && err == nil && !errors.Is(cerr, ssh.ErrServerClosed) {
 		err = fmt.Errorf("stop the server: %w", cerr)

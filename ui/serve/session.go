@@ -28,6 +28,32 @@ type session struct {
 	sigs     chan os.Signal // the console's signals: the server's stop
 	stopOnce sync.Once
 	stopping atomic.Bool
+
+	mu     sync.Mutex
+	cancel context.CancelCauseFunc // ends the console at once; nil until it starts
+	killed bool
+}
+
+// kill ends the console at once: the server's wait for it is over. Its
+// actions still in flight are written as unknown in the audit log.
+func (se *session) kill() {
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	se.killed = true
+	if se.cancel != nil {
+		se.cancel(errStopped)
+	}
+}
+
+// started records how to end the console, or ends it at once if the
+// server gave up on it before it started.
+func (se *session) started(cancel context.CancelCauseFunc) {
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	se.cancel = cancel
+	if se.killed {
+		cancel(errStopped)
+	}
 }
 
 // stop tells the console the server is stopping: it quits as on SIGTERM,
@@ -43,6 +69,7 @@ func (se *session) stop() {
 var (
 	errIdle       = errors.New("idle")
 	errClientGone = errors.New("the client closed its input")
+	errStopped    = errors.New("the server stopped")
 )
 
 // refuse tells the client in one line why there is no console for it and
@@ -91,6 +118,7 @@ func (s *Server) handle(sess ssh.Session) {
 func (s *Server) runConsole(sess ssh.Session, se *session, ptyReq ssh.Pty, winCh <-chan ssh.Window) string {
 	ctx, cancel := context.WithCancelCause(sess.Context())
 	defer cancel(nil)
+	se.started(cancel)
 
 	in := newIdleReader(sess, func() { cancel(errClientGone) })
 	go closeWhenIdle(ctx, cancel, in, s.cfg.IdleTimeout)
