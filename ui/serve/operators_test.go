@@ -26,7 +26,7 @@ func TestParseOperators(t *testing.T) {
 		name  string
 		file  string
 		want  []want // when the file parses
-		error string                   // a pattern, when it does not
+		error string // a pattern, when it does not
 	}{
 		{
 			name: "roles, default monitor, comments and blank lines",
