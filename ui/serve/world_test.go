@@ -54,7 +54,7 @@ func (b *syncBuffer) String() string {
 // world is a confconsole serve on loopback, its consoles talking to the
 // simulator (the demo scenario, real time) through one client.
 type world struct {
-	t         *testing.T
+	t         testing.TB
 	srv       *serve.Server
 	addr      string
 	simLog    *syncBuffer // one line per request the simulator got
@@ -92,7 +92,7 @@ func authorizedLine(role string, s gossh.Signer, name string) string {
 	return line + "\n"
 }
 
-func newWorld(t *testing.T, mod func(*serve.Config), gate func()) *world {
+func newWorld(t testing.TB, mod func(*serve.Config), gate func()) *world {
 	t.Helper()
 	dir := t.TempDir()
 	w := &world{t: t, simLog: &syncBuffer{}, serverLog: &syncBuffer{}, keys: map[string]gossh.Signer{},
