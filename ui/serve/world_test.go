@@ -67,10 +67,6 @@ type world struct {
 	postGate func()
 }
 
-// operators are the test's people: alice moderates, bob monitors, carol
-// moderates; eve's key is in no file.
-var testPeople = []string{"alice", "bob", "carol", "eve"}
-
 func newSigner(t testing.TB) gossh.Signer {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
@@ -97,7 +93,8 @@ func newWorld(t testing.TB, mod func(*serve.Config), gate func()) *world {
 	dir := t.TempDir()
 	w := &world{t: t, simLog: &syncBuffer{}, serverLog: &syncBuffer{}, keys: map[string]gossh.Signer{},
 		opsPath: filepath.Join(dir, "operators"), auditPath: filepath.Join(dir, "audit.jsonl"), postGate: gate}
-	for _, p := range testPeople {
+	// alice moderates, bob monitors, carol moderates; eve's key is in no file.
+	for _, p := range []string{"alice", "bob", "carol", "eve"} {
 		w.keys[p] = newSigner(t)
 	}
 	ops := "# the test's operators\n\n" + authorizedLine("moderator", w.keys["alice"], "alice") +
