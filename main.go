@@ -442,11 +442,19 @@ func runServe(ctx context.Context, sigs <-chan os.Signal, args []string, getenv 
 	if err := o.check(fs); err != nil {
 		return err
 	}
+	if o.version {
+		fmt.Fprintln(stdout, "confconsole", version)
+		return nil
+	}
 	st, err := resolveSettings(o, getenv)
 	if err != nil {
 		return err
 	}
 	o = st.apply(o)
+	// Read before anything is made, so a broken file leaves no trace.
+	if _, err := serve.LoadOperators(so.operators); err != nil {
+		return err
+	}
 
 	keyPath := so.hostKey
 	if keyPath == "" {

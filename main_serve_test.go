@@ -32,7 +32,7 @@ func TestServeRefusesToStart(t *testing.T) {
 		want  string
 	}{
 		{"no operators file", []string{"--demo"}, true, `--operators FILE is required`},
-		{"a missing operators file", []string{"--demo", "--operators", filepath.Join(dir, "nope")}, false, `operators file: .*no such file`},
+		{"a missing operators file", []string{"--demo", "--operators", filepath.Join(dir, "nope")}, false, `operators file: open .*nope: no such file`},
 		{"a line that does not parse", []string{"--demo", "--operators", bad, "--listen", "127.0.0.1:0"}, false, `operators file .*bad: line 4: not a public key`},
 		{"--conference", []string{"--demo", "--operators", good, "--conference", "x"}, true, `each operator names the conference when connecting`},
 		{"a short idle timeout", []string{"--demo", "--operators", good, "--idle-timeout", "10s"}, true, `--idle-timeout 10s is too short`},
@@ -52,6 +52,11 @@ func TestServeRefusesToStart(t *testing.T) {
 			var u usageError
 			if errors.As(err, &u) != tc.usage {
 				t.Errorf("usage error %v, want %v", errors.As(err, &u), tc.usage)
+			}
+			if tc.name != "a bad listen address" {
+				if _, err := os.Stat(filepath.Join(dir, "state")); err == nil {
+					t.Error("a refused start made a host key")
+				}
 			}
 		})
 	}
