@@ -1,13 +1,19 @@
 package serve_test
 
 import (
+	"io"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+
+	"confconsole/ui/serve"
 )
 
 var sgr = regexp.MustCompile("\x1b\\[([0-9;]*)m")
@@ -121,5 +127,100 @@ func BenchmarkFirstFrame(b *testing.B) {
 			time.Sleep(time.Millisecond)
 		}
 		c.Close()
+	}
+}
+
+// BenchmarkIdleSessions opens 50 sessions on the conference list and leaves
+// them idle: heap and goroutines per session, and the CPU the whole
+// process (server, consoles and the test's SSH clients) uses while they
+// sit there, in percent of one core. Run it with -benchtime 1x.
+func BenchmarkIdleSessions(b *testing.B) {
+	const n = 50
+	w := newWorld(b, func(c *serve.Config) {
+		c.Console.Refresh = time.Minute // idle: no polls while measuring
+		c.MaxPerOperator = n
+	}, nil)
+	for b.Loop() {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		g0 := runtime.NumGoroutine()
+		var open []*terminal
+		for range n {
+			c, err := w.dial("alice")
+			if err != nil {
+				b.Fatal(err)
+			}
+			open = append(open, openOn(b, c, termOpts{}))
+		}
+		for _, tm := range open {
+			for !listShown.MatchString(tm.text()) {
+				time.Sleep(time.Millisecond)
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(int64(after.HeapInuse)-int64(before.HeapInuse))/n, "heap-B/session")
+		b.ReportMetric(float64(runtime.NumGoroutine()-g0)/n, "goroutines/session")
+		cpu0, t0 := cpuTime(b), time.Now()
+		time.Sleep(5 * time.Second)
+		b.ReportMetric(100*float64(cpuTime(b)-cpu0)/float64(time.Since(t0)), "cpu-%")
+		for _, tm := range open {
+			tm.client.Close()
+		}
+	}
+}
+
+// cpuTime is the CPU the process has used, user and system.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// bareModel is the least a Bubble Tea program can be: one line, no ticks.
+type bareModel struct{}
+
+func (bareModel) Init() tea.Cmd                         { return nil }
+func (m bareModel) Update(tea.Msg) (tea.Model, tea.Cmd) { return m, nil }
+func (bareModel) View() string                          { return "idle" }
+
+// BenchmarkIdleBarePrograms is BenchmarkIdleSessions' baseline: 50 bare
+// Bubble Tea programs at the console's frame rate (20 fps), with no SSH and
+// nothing to draw, in the same process. Run it with -benchtime 1x.
+func BenchmarkIdleBarePrograms(b *testing.B) {
+	const n = 50
+	for b.Loop() {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		g0 := runtime.NumGoroutine()
+		var progs []*tea.Program
+		done := make(chan struct{}, n)
+		for range n {
+			in, _ := io.Pipe() // never written: input that waits, as an idle operator's
+			p := tea.NewProgram(bareModel{}, tea.WithInput(in), tea.WithOutput(io.Discard), tea.WithFPS(20), tea.WithoutSignalHandler())
+			progs = append(progs, p)
+			go func() {
+				p.Run() //nolint:errcheck // killed below
+				done <- struct{}{}
+			}()
+		}
+		time.Sleep(500 * time.Millisecond)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(int64(after.HeapInuse)-int64(before.HeapInuse))/n, "heap-B/program")
+		b.ReportMetric(float64(runtime.NumGoroutine()-g0)/n, "goroutines/program")
+		cpu0, t0 := cpuTime(b), time.Now()
+		time.Sleep(5 * time.Second)
+		b.ReportMetric(100*float64(cpuTime(b)-cpu0)/float64(time.Since(t0)), "cpu-%")
+		for _, p := range progs {
+			p.Kill()
+		}
+		for range n {
+			<-done
+		}
 	}
 }
