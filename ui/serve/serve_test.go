@@ -2,6 +2,8 @@ package serve_test
 
 import (
 	"errors"
+	"io"
+	"net"
 	"regexp"
 	"runtime"
 	"strings"
@@ -236,4 +238,26 @@ func TestSessionsDoNotLeak(t *testing.T) {
 	if n := w.srv.Sessions(); n != 0 {
 		t.Errorf("%d sessions still counted", n)
 	}
+}
+
+// TestLoginWait: a connection that never logs in is closed after
+// LoginWait; one that logs in stays past it.
+func TestLoginWait(t *testing.T) {
+	w := newWorld(t, func(c *serve.Config) { c.LoginWait = 500 * time.Millisecond }, nil)
+	alice := w.open("alice", termOpts{})
+	alice.waitFor("the list", listShown)
+
+	silent, err := net.Dial("tcp", w.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	silent.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.Copy(io.Discard, silent); err != nil {
+		t.Fatalf("the silent connection was not closed by the server: %v", err)
+	}
+
+	mark := alice.mark()
+	alice.send("c")
+	alice.waitAfter(mark, "alice's console still answering", regexp.MustCompile(`completed`))
 }

@@ -28,6 +28,9 @@ const (
 	// actions in flight (then writes them as unknown in the audit log),
 	// and a little more covers the audit writes and the goodbye.
 	DefaultStopWait = 15 * time.Second
+	// DefaultLoginWait bounds a connection's handshake and login, so that
+	// connections that never log in do not pile up.
+	DefaultLoginWait = 30 * time.Second
 )
 
 // killWait bounds how long Shutdown waits for consoles it cut off to
@@ -60,6 +63,7 @@ type Config struct {
 	MaxSessions    int           // sessions at once in all; 0 means DefaultMaxSessions
 	MaxPerOperator int           // sessions at once per operator; 0 means DefaultMaxPerOperator
 	StopWait       time.Duration // how long Shutdown lets sessions finish; 0 means DefaultStopWait
+	LoginWait      time.Duration // a connection not logged in by then is closed; 0 means DefaultLoginWait
 
 	// Log receives one line per event worth an administrator's eye: logins,
 	// refusals, reloads. Nil means nowhere.
@@ -105,6 +109,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.StopWait <= 0 {
 		cfg.StopWait = DefaultStopWait
 	}
+	if cfg.LoginWait <= 0 {
+		cfg.LoginWait = DefaultLoginWait
+	}
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
@@ -123,6 +130,7 @@ func New(cfg Config) (*Server, error) {
 	// the SSH library offers neither method.
 	s.srv, err = wish.NewServer(
 		func(srv *ssh.Server) error { srv.AddHostKey(cfg.HostKey); return nil },
+		ssh.WrapConn(s.onConnect),
 		wish.WithPublicKeyAuth(s.authorize),
 		wish.WithMiddleware(func(ssh.Handler) ssh.Handler { return s.handle }),
 	)
@@ -147,13 +155,46 @@ func (s *Server) Serve(ln net.Listener) error {
 	return nil
 }
 
+// loginTimerKey is where onConnect keeps a connection's login timer in
+// its context.
+type loginTimerKey struct{}
+
+// onConnect gives a new connection LoginWait to log in, then closes it.
+// (A deadline on the connection would not do: the SSH library resets
+// deadlines on every read.)
+func (s *Server) onConnect(ctx ssh.Context, c net.Conn) net.Conn {
+	lt := &loginTimer{}
+	lt.t = time.AfterFunc(s.cfg.LoginWait, func() { c.Close() })
+	ctx.SetValue(loginTimerKey{}, lt)
+	return c
+}
+
+// loginTimer closes a connection that takes too long to log in.
+type loginTimer struct {
+	once   sync.Once
+	t      *time.Timer
+	inTime bool
+}
+
+// loggedIn stops the timer; false means it had already fired.
+func (lt *loginTimer) loggedIn() bool {
+	lt.once.Do(func() { lt.inTime = lt.t.Stop() })
+	return lt.inTime
+}
+
 // authorize lets in the keys the operators file names, as it reads now.
 func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 	_, ok := s.operators().Lookup(key)
 	if !ok {
 		s.logf("refused key %s for user %q from %s: not in the operators file", gossh.FingerprintSHA256(key), ctx.User(), ctx.RemoteAddr())
+		return false
 	}
-	return ok
+	// Logged in: the session may last as long as it is used. Too late,
+	// and the connection is being closed.
+	if lt, isTimer := ctx.Value(loginTimerKey{}).(*loginTimer); isTimer && !lt.loggedIn() {
+		return false
+	}
+	return true
 }
 
 func (s *Server) operators() *Operators {
