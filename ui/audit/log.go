@@ -46,6 +46,9 @@ type Identity struct {
 	Operator string // the OS user running the console
 	SSHUser  string // the SSH session's user; empty when not over SSH
 	Host     string
+	// KeyFingerprint is the SHA256 fingerprint of the SSH key the operator
+	// logged in to confconsole serve with; empty for a local console.
+	KeyFingerprint string
 }
 
 // IdentityFromEnv works out who is at the console: the OS user (from the
@@ -285,6 +288,7 @@ func (l *Log) record(e Entry, extra []string) error {
 	defer l.writeMu.Unlock()
 	e.Time = l.now()
 	e.Operator, e.SSHUser, e.Host = l.identity.Operator, l.identity.SSHUser, l.identity.Host
+	e.KeyFingerprint = l.identity.KeyFingerprint
 	e, found := redact(e, append(extra, l.secrets...))
 	err := l.write(e)
 	e.Written = err == nil && l.f != nil
