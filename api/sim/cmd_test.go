@@ -177,10 +177,17 @@ func TestMainRejectsBadFlags(t *testing.T) {
 		{[]string{"--nope"}, "not defined"},
 		{[]string{"--no-answer", "555"}, "E.164"},
 		{[]string{"--no-answer", "+15551234567"}, "not a valid phone number"},
+		{[]string{"--callbacks-to", "hooks.example.net,https://hooks.example.net/cb"}, "not a host"},
+		{[]string{"--callbacks-to", "hooks.example.net:https"}, "a port is a number"},
 	}
 	var usage bytes.Buffer
 	if err := Main(context.Background(), []string{"--help"}, io.Discard, &usage); err != nil || !strings.Contains(usage.String(), "-listen") {
 		t.Errorf("--help: err %v, usage %q", err, usage.String())
+	}
+	for _, want := range []string{"429, 500, 503, 504, truncated", "-callbacks-to hosts", "only loopback addresses are called"} {
+		if !strings.Contains(usage.String(), want) {
+			t.Errorf("--help lacks %q:\n%s", want, usage.String())
+		}
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
