@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -75,6 +76,13 @@ const shutdownGrace = 5 * time.Second
 // the base URL and the credentials to use on stdout and one line per request
 // on stderr. Credentials not given by flags are generated.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return mainWith(ctx, args, stdout, stderr, nil)
+}
+
+// mainWith is Main taking local (nil: loopback) as the addresses callbacks
+// may reach without --callbacks-to; tests narrow it to stand a second
+// loopback address in for another host.
+func mainWith(ctx context.Context, args []string, stdout, stderr io.Writer, local func(netip.Addr) bool) error {
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8765", "`address` to listen on (port 0 picks a free port)")
@@ -137,7 +145,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		WithSeed(*seed),
 		WithTimings(Timings{Queue: *queue, Connect: *connect, Ring: *ring, Linger: *linger}),
 	}
-	client, err := OutboundClient(callbacksTo)
+	client, err := outboundClient(callbacksTo, nil, local)
 	if err != nil {
 		return fmt.Errorf("sim: --callbacks-to: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"strings"
 	"sync"
@@ -35,10 +36,16 @@ func (s *syncBuffer) String() string {
 // once the banner is printed.
 func startMain(t *testing.T, args ...string) (stdout, stderr *syncBuffer, stop func() error) {
 	t.Helper()
+	return startMainWith(t, nil, args...)
+}
+
+// startMainWith is startMain with mainWith's local.
+func startMainWith(t *testing.T, local func(netip.Addr) bool, args ...string) (stdout, stderr *syncBuffer, stop func() error) {
+	t.Helper()
 	stdout, stderr = &syncBuffer{}, &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Main(ctx, args, stdout, stderr) }()
+	go func() { done <- mainWith(ctx, args, stdout, stderr, local) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(stdout.String(), "try:") {
 		select {

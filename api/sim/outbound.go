@@ -61,6 +61,10 @@ type hostAllow struct {
 	anyPort  map[string]bool // "example.net", "192.0.2.1", "2001:db8::1"
 	onPort   map[string]bool // net.JoinHostPort form: "example.net:8080", "[2001:db8::1]:443"
 	resolver *net.Resolver   // nil for the system's
+	// local says which addresses need no allowing; nil means loopback.
+	// Tests narrow it, so a second loopback address can stand for another
+	// host without any packet going to an address that is not loopback.
+	local func(netip.Addr) bool
 }
 
 // parseHostAllow reads allowlist entries: host or host:port, an IPv6
@@ -116,17 +120,23 @@ func (a hostAllow) allows(host, port string) bool {
 // name or an IP address). It ignores proxy settings: a proxy would be the
 // only address checked, and could forward anywhere.
 func OutboundClient(allow []string) (*http.Client, error) {
-	return outboundClient(allow, nil)
+	return outboundClient(allow, nil, nil)
 }
 
 // outboundClient is OutboundClient resolving names with r (nil for the
-// system's resolver), so tests can make a name resolve where they need.
-func outboundClient(allow []string, r *net.Resolver) (*http.Client, error) {
+// system's resolver) and taking local (nil for loopback) as the addresses
+// that need no allowing, so tests can make a name resolve where they need
+// and stand a second loopback address in for another host.
+func outboundClient(allow []string, r *net.Resolver, local func(netip.Addr) bool) (*http.Client, error) {
 	a, err := parseHostAllow(allow)
 	if err != nil {
 		return nil, fmt.Errorf("callback hosts: %w", err)
 	}
 	a.resolver = r
+	a.local = local
+	if a.local == nil {
+		a.local = netip.Addr.IsLoopback
+	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.Proxy = nil
 	t.DialContext = a.dial
@@ -151,7 +161,7 @@ func (a hostAllow) dial(ctx context.Context, network, addr string) (net.Conn, er
 				return fmt.Errorf("callback address %q: %w", address, err)
 			}
 			ip := ap.Addr().Unmap()
-			if named || ip.IsLoopback() || a.allows(ip.String(), port) {
+			if named || a.local(ip) || a.allows(ip.String(), port) {
 				return nil
 			}
 			return &RefusedError{Host: host, IP: ip}

@@ -102,29 +102,22 @@ func newCountingServer(t *testing.T, ln net.Listener) *countingServer {
 	return cs
 }
 
-// hostAddress is a non-loopback address of this machine, for a server that
-// is not on loopback yet that no packet leaves the machine to reach; invalid
-// when there is none.
+// hostAddress is 127.0.0.2, which the tests' outbound clients treat as
+// another host (only 127.0.0.1 counts as local for them): a server that is
+// "elsewhere" for the check while every packet stays on loopback. Invalid
+// when the machine cannot listen there.
 func hostAddress(t *testing.T) (netip.Addr, net.Listener) {
-	addrs, err := net.InterfaceAddrs()
+	ip := netip.MustParseAddr("127.0.0.2")
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip.String(), "0"))
 	if err != nil {
 		return netip.Addr{}, nil
 	}
-	for _, a := range addrs {
-		n, ok := a.(*net.IPNet)
-		if !ok {
-			continue
-		}
-		ip, ok := netip.AddrFromSlice(n.IP)
-		if ip = ip.Unmap(); !ok || !ip.Is4() || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
-			continue
-		}
-		ln, err := net.Listen("tcp", net.JoinHostPort(ip.String(), "0"))
-		if err == nil {
-			return ip, ln
-		}
-	}
-	return netip.Addr{}, nil
+	return ip, ln
+}
+
+// onlyFirstLoopback is the tests' idea of local: 127.0.0.1 and ::1 alone.
+func onlyFirstLoopback(ip netip.Addr) bool {
+	return ip == netip.MustParseAddr("127.0.0.1") || ip == netip.IPv6Loopback()
 }
 
 // TestOutboundClientCallsOnlyLoopback: the simulator's own requests reach
@@ -200,11 +193,11 @@ func TestOutboundClientCallsOnlyLoopback(t *testing.T) {
 			srv := loop
 			if tc.to == toHost {
 				if host == nil {
-					t.Skip("this machine has no non-loopback IPv4 address to serve on")
+					t.Skip("this machine cannot listen on 127.0.0.2")
 				}
 				srv = host
 			}
-			client, err := outboundClient(tc.allow, fakeDNS(names))
+			client, err := outboundClient(tc.allow, fakeDNS(names), onlyFirstLoopback)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -313,7 +306,7 @@ func TestRefusedCallbacksAreReported(t *testing.T) {
 func TestMainCallbacksTo(t *testing.T) {
 	hostIP, ln := hostAddress(t)
 	if ln == nil {
-		t.Skip("this machine has no non-loopback IPv4 address to serve on")
+		t.Skip("this machine cannot listen on 127.0.0.2")
 	}
 	host := newCountingServer(t, ln)
 	announceURL := "http://" + net.JoinHostPort(hostIP.String(), host.port) + "/a.mp3"
@@ -329,7 +322,7 @@ func TestMainCallbacksTo(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			conns, reqs := host.conns.Load(), host.requests.Load()
 			rcv := newReceiver(t)
-			stdout, _, _ := startMain(t, append([]string{"--listen", "127.0.0.1:0", "--no-demo", "--quiet",
+			stdout, _, _ := startMainWith(t, onlyFirstLoopback, append([]string{"--listen", "127.0.0.1:0", "--no-demo", "--quiet",
 				"--account-sid", testAccount, "--auth-token", testToken,
 				"--ring-time", "0", "--queue-time", "0", "--connect-time", "0"}, tc.flags...)...)
 			base := bannerField(t, stdout.String(), "base URL")
