@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/term"
+	gossh "golang.org/x/crypto/ssh"
 
 	"confconsole/api"
 	"confconsole/api/audit"
@@ -25,6 +26,7 @@ import (
 	"confconsole/api/sim"
 	"confconsole/ui"
 	_ "confconsole/ui/nostall" // before Bubble Tea's init: see the package
+	"confconsole/ui/serve"
 )
 
 // version is the release this binary reports; builds may set it with
@@ -159,6 +161,7 @@ func newFlagSet(o *options) *flag.FlagSet {
   confconsole --demo         try it against the built-in simulator
   confconsole sim [flags]    run the Twilio-compatible simulator (see confconsole sim --help)
   confconsole config [flags] print the effective configuration and where each value came from
+  confconsole serve [flags]  serve the console to the team over SSH (see confconsole serve --help)
 
 Environment:
   TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN       account credentials, or
@@ -177,7 +180,7 @@ Flags:
 // do instead.
 func (o options) check(fs *flag.FlagSet) error {
 	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q; the subcommands are sim and config (see --help)", fs.Arg(0))}
+		return usageError{fmt.Errorf("unexpected argument %q; the subcommands are sim, config and serve (see --help)", fs.Arg(0))}
 	}
 	if o.refresh < minRefresh {
 		return usageError{fmt.Errorf("--refresh %v is too fast: use at least %v", o.refresh, minRefresh)}
@@ -217,6 +220,9 @@ func runWithSignals(ctx context.Context, sigs <-chan os.Signal, args []string, g
 	if len(args) > 0 && args[0] == "config" {
 		return runConfig(ctx, args[1:], getenv, stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "serve" {
+		return runServe(ctx, sigs, args[1:], getenv, stdout, stderr)
+	}
 	o, err := parseArgs(args, stderr)
 	if err != nil {
 		return err
@@ -234,31 +240,11 @@ func runWithSignals(ctx context.Context, sigs <-chan os.Signal, args []string, g
 		return err
 	}
 
-	var cfg api.Config
-	if o.demo {
-		stopDemo, demoCfg, err := startDemo(ctx)
-		if err != nil {
-			return err
-		}
-		defer stopDemo()
-		cfg = demoCfg
-	} else {
-		if st.credErr != nil {
-			return fmt.Errorf("%w\n(or try the console without an account: confconsole --demo)", st.credErr)
-		}
-		cfg = st.creds.Config
-		if o.apiURL != "" {
-			cfg.BaseURL = o.apiURL
-		}
-	}
-	client, hub, err := connect(cfg, o.refresh)
+	client, hub, cfg, stop, err := newClient(ctx, o, st)
 	if err != nil {
 		return err
 	}
-	// Not waited for: an action still unanswered when the console stops
-	// has its unknown result in the audit log already (see ui.Run), and
-	// its request is left to the process's end as it always was.
-	defer func() { go hub.Close() }()
+	defer stop()
 	trail, auditErr, err := openAudit(o, getenv, cfg)
 	if err != nil {
 		return err
@@ -286,11 +272,64 @@ func runWithSignals(ctx context.Context, sigs <-chan os.Signal, args []string, g
 	})
 }
 
-// connect makes the client and the live state of one account, both behind
-// one gate: the live state's requests queue there, and every HTTP attempt
-// the client makes (its own retries after a 429 too) goes through the
-// gate's transport, so one 429 pauses every request to the account and
-// actions go before polls.
+// newClient builds the Twilio client the options ask for (against the demo
+// simulator it starts, --api-url, or Twilio) and the account's live state,
+// both behind one gate: the live state's requests queue there, and every
+// HTTP attempt the client makes (its own retries after a 429 too) goes
+// through the gate's transport, so one 429 pauses every request to the
+// account and actions go before polls. stop ends both.
+func newClient(ctx context.Context, o options, st settings) (client *api.Client, hub *live.Hub, cfg api.Config, stop func(), err error) {
+	stop = func() {}
+	if o.demo {
+		stopDemo, demoCfg, err := startDemo(ctx)
+		if err != nil {
+			return nil, nil, cfg, stop, err
+		}
+		cfg, stop = demoCfg, stopDemo
+	} else {
+		if st.credErr != nil {
+			return nil, nil, cfg, stop, fmt.Errorf("%w\n(or try the console without an account: confconsole --demo)", st.credErr)
+		}
+		cfg = st.creds.Config
+		if o.apiURL != "" {
+			cfg.BaseURL = o.apiURL
+		}
+	}
+	client, hub, err = connect(cfg, o.refresh)
+	if err != nil {
+		stop()
+		return nil, nil, cfg, func() {}, err
+	}
+	stopSim := stop
+	stop = func() {
+		closeBounded(hub, hubCloseWait)
+		stopSim()
+	}
+	return client, hub, cfg, stop, nil
+}
+
+// hubCloseWait bounds how long stopping waits for the live state's actions
+// still on their way: by then each has its result in the audit log (an
+// unknown one when the console quit first), and the process is ending.
+const hubCloseWait = time.Second
+
+// closeBounded closes hub, waiting at most d for it.
+func closeBounded(hub *live.Hub, d time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		hub.Close()
+		close(done)
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
+}
+
+// connect makes the client and the live state of one account behind one
+// gate (see newClient).
 func connect(cfg api.Config, refresh time.Duration) (*api.Client, *live.Hub, error) {
 	gate := live.NewGate(0)
 	if cfg.HTTPClient == nil {
@@ -380,4 +419,175 @@ func startDemo(ctx context.Context) (stop func(), cfg api.Config, err error) {
 		defer cancel()
 		hs.Shutdown(shutdownCtx) //nolint:errcheck // nothing to tell the user on the way out
 	}, cfg, nil
+}
+
+// serveOptions are the flags only confconsole serve has.
+type serveOptions struct {
+	listen         string
+	operators      string
+	hostKey        string
+	idleTimeout    time.Duration
+	maxSessions    int
+	maxPerOperator int
+}
+
+// newServeFlagSet declares confconsole serve's flags: the console's own
+// (meaning the same) and the server's.
+func newServeFlagSet(o *options, so *serveOptions) *flag.FlagSet {
+	fs := newFlagSet(o)
+	fs.Init("confconsole serve", flag.ContinueOnError)
+	fs.StringVar(&so.listen, "listen", ":2222", "`address` to accept SSH connections on")
+	fs.StringVar(&so.operators, "operators", "", "the operators `file`, in authorized_keys format: role=\"moderator\" or role=\"monitor\" (the default) before each key, the operator's name after it (required)")
+	fs.StringVar(&so.hostKey, "host-key", "", "the server's SSH host key `file`, made on first run (default: $XDG_STATE_HOME/confconsole/ssh_host_ed25519_key, else ~/.local/state/confconsole/ssh_host_ed25519_key)")
+	fs.DurationVar(&so.idleTimeout, "idle-timeout", serve.DefaultIdleTimeout, "close a session after this long without a key")
+	fs.IntVar(&so.maxSessions, "max-sessions", serve.DefaultMaxSessions, "most sessions open at once, in all")
+	fs.IntVar(&so.maxPerOperator, "max-per-operator", serve.DefaultMaxPerOperator, "most sessions open at once per operator")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), `Usage:
+  confconsole serve --operators FILE [flags]
+
+Serves the console over SSH, one console per session, to the keys the
+operators file names. Connect with: ssh -t -p 2222 HOST ['conference name or CF SID']
+SIGHUP re-reads the operators file (so does any change to it); SIGTERM stops
+the server, letting actions in flight finish.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// runServe is confconsole serve: it runs until ctx ends or a signal stops
+// it; SIGHUP reloads the operators file.
+func runServe(ctx context.Context, sigs <-chan os.Signal, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var o options
+	var so serveOptions
+	fs := newServeFlagSet(&o, &so)
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fs.Usage()
+			return err
+		}
+		return usageError{fmt.Errorf("%w (see confconsole serve --help)", err)}
+	}
+	o.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	switch {
+	case fs.NArg() > 0:
+		return usageError{fmt.Errorf("unexpected argument %q (see confconsole serve --help)", fs.Arg(0))}
+	case o.set["conference"]:
+		return usageError{errors.New("--conference does not apply to serve: each operator names the conference when connecting (ssh -t HOST 'Support bridge')")}
+	case so.operators == "":
+		return usageError{errors.New("--operators FILE is required: the keys allowed in, one a line, in authorized_keys format (see the README)")}
+	case so.idleTimeout < time.Minute:
+		return usageError{fmt.Errorf("--idle-timeout %v is too short: use at least 1m", so.idleTimeout)}
+	case so.maxSessions < 1 || so.maxPerOperator < 1:
+		return usageError{errors.New("--max-sessions and --max-per-operator must be at least 1")}
+	}
+	if err := o.check(fs); err != nil {
+		return err
+	}
+	if o.version {
+		fmt.Fprintln(stdout, "confconsole", version)
+		return nil
+	}
+	st, err := resolveSettings(o, getenv)
+	if err != nil {
+		return err
+	}
+	o = st.apply(o)
+	// Read before anything is made, so a broken file leaves no trace.
+	if _, err := serve.LoadOperators(so.operators); err != nil {
+		return err
+	}
+
+	keyPath := so.hostKey
+	if keyPath == "" {
+		if keyPath, err = serve.DefaultHostKeyPath(getenv); err != nil {
+			return err
+		}
+	}
+	hostKey, created, err := serve.LoadOrCreateHostKey(keyPath)
+	if err != nil {
+		return err
+	}
+	made := ""
+	if created {
+		made = " (new)"
+	}
+	fmt.Fprintf(stdout, "host key %s%s: %s\n", keyPath, made, gossh.FingerprintSHA256(hostKey.PublicKey()))
+
+	client, hub, cfg, stop, err := newClient(ctx, o, st)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	auditPath := o.auditLog
+	if auditPath == "" && o.demo {
+		auditPath = audit.DisabledPath
+	}
+	if auditPath == "" {
+		if auditPath, err = audit.DefaultPath(getenv); err != nil {
+			return err
+		}
+	}
+	// Opened once now, so a path that cannot be written stops the server
+	// here instead of greeting every operator with the error.
+	probe, err := audit.Open(auditPath)
+	if err != nil {
+		return err
+	}
+	probe.Close() //nolint:errcheck // nothing was written
+
+	srv, err := serve.New(serve.Config{
+		OperatorsPath: so.operators,
+		HostKey:       hostKey,
+		Service:       client,
+		Live:          hub,
+		Console: ui.Options{
+			Keys:          st.keys,
+			Refresh:       o.refresh,
+			ReadOnly:      o.readOnly,
+			Demo:          o.demo,
+			Theme:         o.theme,
+			HoldURL:       o.holdURL,
+			AccountSID:    cfg.AccountSID,
+			Profile:       st.creds.Profile,
+			Announcements: st.announcements(),
+		},
+		Audit:          serve.OpenAudit(auditPath, audit.WithSecrets(cfg.AuthToken, cfg.APISecret)),
+		IdleTimeout:    so.idleTimeout,
+		MaxSessions:    so.maxSessions,
+		MaxPerOperator: so.maxPerOperator,
+		Log:            stderr,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", so.listen)
+	if err != nil {
+		return fmt.Errorf("--listen %s: %w", so.listen, err)
+	}
+	fmt.Fprintf(stdout, "confconsole serve: listening on %s\n", ln.Addr())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	for {
+		select {
+		case err := <-served:
+			srv.Shutdown(context.Background()) //nolint:errcheck // the serve error is the one to report
+			return err
+		case sig := <-sigs:
+			if sig == syscall.SIGHUP {
+				srv.Reload() //nolint:errcheck // Reload logs why; the previous operators stay
+				continue
+			}
+			fmt.Fprintf(stderr, "confconsole serve: %v: stopping\n", sig)
+			return srv.Shutdown(context.Background())
+		case <-ctx.Done():
+			return srv.Shutdown(context.Background())
+		}
+	}
 }

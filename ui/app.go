@@ -72,19 +72,32 @@ type Options struct {
 	Announcements []Announcement
 	// Live is the account's live state, shared by every console on it (the
 	// SSH server's sessions): actions are submitted to it on behalf of
-	// Operator, one at a time per participant across all of them. Nil
-	// makes one over the Service for this console alone; Run closes it.
+	// Operator (the OS user when that is zero), one at a time per
+	// participant across all of them. Nil makes one over the Service for
+	// this console alone; Run closes it.
 	Live *live.Hub
-	// Operator is who acts through this console, as the audit log and the
-	// other consoles' messages name them. Whoever starts the console sets
-	// it (the SSH server from the key that authenticated the session);
-	// the zero value means the OS user (live.LocalOperator).
-	Operator live.Operator
 
 	// Signals are the process's signals, for Run to own: SIGINT, SIGTERM
 	// and SIGHUP quit as q does, SIGQUIT or a second signal at once. Nil
 	// means none (ctx still stops the console).
 	Signals <-chan os.Signal
+
+	// Sizes gives the terminal's size when it is not the process's own (an
+	// SSH session's pty): the size at start, then every resize. Nil means
+	// Bubble Tea asks the terminal.
+	Sizes <-chan tea.WindowSizeMsg
+	// Operator is who sits at this console when a server says so (an SSH
+	// session); zero means the local user. It is named in the header.
+	Operator Operator
+}
+
+// Operator is the person at a console, as the server that started it
+// identified them: never what a client claims.
+type Operator struct {
+	Name        string // from the operators file: the key's comment
+	Role        string // "moderator" or "monitor"
+	Fingerprint string // the SSH key's SHA256 fingerprint
+	SSHUser     string // the user name the SSH client gave
 }
 
 // MinRefresh is the shortest poll interval the console uses: faster polling
@@ -111,7 +124,9 @@ func Run(ctx context.Context, svc Service, opts Options) error {
 	}
 	p := tea.NewProgram(app, programOptions(ctx, opts)...)
 	sigs := watchSignals(p, opts.Signals, app.quitWait+time.Second)
+	stopSizes := forwardSizes(p, opts.Sizes)
 	_, err := p.Run()
+	stopSizes()
 	sig := sigs.finish()
 	// Whatever is still in the air gets its result line now: the process
 	// is about to end, and the commands carrying them with it.
@@ -126,6 +141,30 @@ func Run(ctx context.Context, svc Service, opts Options) error {
 		return fmt.Errorf("run the console: %w", err)
 	}
 	return abandonErr
+}
+
+// forwardSizes hands the sizes from sizes to p until stop is called.
+func forwardSizes(p *tea.Program, sizes <-chan tea.WindowSizeMsg) (stop func()) {
+	if sizes == nil {
+		return func() {}
+	}
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			select {
+			case <-done:
+				return
+			case m := <-sizes:
+				// Send blocks until the program reads it, or returns once it has ended.
+				p.Send(m)
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
 }
 
 // frameRate caps how often Bubble Tea draws. Its renderer wakes on a ticker
@@ -272,7 +311,7 @@ func New(svc Service, opts Options) App {
 		hub = live.New(svc, live.Options{Interval: opts.Refresh, RequestTimeout: requestTimeout})
 		a.ownHub = true
 	}
-	operator := opts.Operator
+	operator := live.Operator{Name: opts.Operator.Name, Fingerprint: opts.Operator.Fingerprint, SSHUser: opts.Operator.SSHUser}
 	var actor *audit.Actor
 	if operator == (live.Operator{}) {
 		// Locally the trail names the OS user as it always has (its own
@@ -547,6 +586,9 @@ func (a *App) badges() []string {
 	}
 	if a.opts.Profile != "" {
 		out = append(out, a.st.Faint.Render("profile "+model.DisplayN(a.opts.Profile, 24)))
+	}
+	if op := a.opts.Operator; op.Name != "" {
+		out = append(out, a.st.Faint.Render(model.DisplayN(op.Name, 24)+" ("+op.Role+")"))
 	}
 	return out
 }

@@ -47,8 +47,8 @@ func TestTwoConsolesOneLiveState(t *testing.T) {
 	hub := live.New(client, live.Options{Jitter: live.NoJitter})
 	defer hub.Close()
 	trail, path := openTrail(t)
-	alice := live.Operator{Name: "alice", Fingerprint: "SHA256:alice-key", SSHUser: "support"}
-	bob := live.Operator{Name: "bob", Fingerprint: "SHA256:bob-key", SSHUser: "support"}
+	alice := Operator{Name: "alice", Role: "moderator", Fingerprint: "SHA256:alice-key", SSHUser: "support"}
+	bob := Operator{Name: "bob", Role: "moderator", Fingerprint: "SHA256:bob-key", SSHUser: "support"}
 	ha := liveHarness(t, w, func(o *Options) { o.Live, o.Operator, o.Audit = hub, alice, trail })
 	hb := liveHarness(t, w, func(o *Options) { o.Live, o.Operator, o.Audit = hub, bob, trail })
 	selectLabel(t, ha, "agent-7")
@@ -88,9 +88,9 @@ func TestTwoConsolesOneLiveState(t *testing.T) {
 	var aliceOK, bobRefused bool
 	for _, e := range es {
 		switch {
-		case e.Operator == "alice" && e.Fingerprint == "SHA256:alice-key" && e.Phase == audit.PhaseResult:
+		case e.Operator == "alice" && e.KeyFingerprint == "SHA256:alice-key" && e.Phase == audit.PhaseResult:
 			aliceOK = e.Outcome == audit.OutcomeOK
-		case e.Operator == "bob" && e.Fingerprint == "SHA256:bob-key" && e.Phase == audit.PhaseResult:
+		case e.Operator == "bob" && e.KeyFingerprint == "SHA256:bob-key" && e.Phase == audit.PhaseResult:
 			bobRefused = e.Outcome == audit.OutcomeFailed && strings.Contains(e.Error, "alice")
 		}
 	}

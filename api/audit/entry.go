@@ -100,7 +100,7 @@ func OutcomeOf(err error) Outcome {
 }
 
 // Entry is one line of the audit log. The Log fills Time, Phase, ID and the
-// identity fields (Operator, SSHUser, Host); the caller fills the rest.
+// identity fields (Operator, SSHUser, Host, KeyFingerprint); the caller fills the rest.
 type Entry struct {
 	Time  time.Time `json:"-"` // written as "time", RFC 3339 UTC with milliseconds
 	Phase Phase     `json:"phase"`
@@ -108,10 +108,10 @@ type Entry struct {
 	ID       string `json:"id"`
 	Operator string `json:"operator"`           // the OS user running the console
 	SSHUser  string `json:"ssh_user,omitempty"` // the user of the SSH session, when there is one
-	// Fingerprint is the SHA256 fingerprint of the SSH key that
-	// authenticated the operator, when the console is served over SSH.
-	Fingerprint string `json:"key_fingerprint,omitempty"`
-	Host        string `json:"host"`
+	Host     string `json:"host"`
+	// KeyFingerprint is the operator's SSH key (SHA256:...) when the
+	// action came through confconsole serve.
+	KeyFingerprint string `json:"key_fingerprint,omitempty"`
 
 	AccountSID     string `json:"account_sid"`
 	ConferenceSID  string `json:"conference_sid"`

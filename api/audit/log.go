@@ -46,6 +46,9 @@ type Identity struct {
 	Operator string // the OS user running the console
 	SSHUser  string // the SSH session's user; empty when not over SSH
 	Host     string
+	// KeyFingerprint is the SHA256 fingerprint of the SSH key the operator
+	// logged in to confconsole serve with; empty for a local console.
+	KeyFingerprint string
 }
 
 // IdentityFromEnv works out who is at the console: the OS user (from the
@@ -294,7 +297,7 @@ func (l *Log) Result(ctx context.Context, id string, e Entry) error {
 	if !has && ok {
 		// A result written without the actor (the console quit while
 		// the action was on its way) names whoever the intent named.
-		actor = Actor{Operator: in.Operator, SSHUser: in.SSHUser, Fingerprint: in.Fingerprint}
+		actor = Actor{Operator: in.Operator, SSHUser: in.SSHUser, Fingerprint: in.KeyFingerprint}
 	}
 	return l.record(e, secrets, actor)
 }
@@ -319,9 +322,9 @@ func (l *Log) record(e Entry, extra []string, actor Actor) error {
 	defer l.writeMu.Unlock()
 	e.Time = l.now()
 	e.Operator, e.SSHUser, e.Host = l.identity.Operator, l.identity.SSHUser, l.identity.Host
-	e.Fingerprint = ""
+	e.KeyFingerprint = l.identity.KeyFingerprint
 	if actor.Operator != "" || actor.Fingerprint != "" {
-		e.Operator, e.SSHUser, e.Fingerprint = actor.Operator, actor.SSHUser, actor.Fingerprint
+		e.Operator, e.SSHUser, e.KeyFingerprint = actor.Operator, actor.SSHUser, actor.Fingerprint
 	}
 	e, found := redact(e, append(extra, l.secrets...))
 	err := l.write(e)

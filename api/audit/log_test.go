@@ -255,19 +255,19 @@ func TestActorIsTheCallers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			l := Disabled(WithIdentity(Identity{Operator: "bob", SSHUser: "carol", Host: "h"}))
 			e := muteEntry()
-			e.Operator, e.SSHUser, e.Fingerprint = "mallory", "mallory", "SHA256:forged"
+			e.Operator, e.SSHUser, e.KeyFingerprint = "mallory", "mallory", "SHA256:forged"
 			id, err := l.Intent(tc.intentCtx, e)
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := Entry{Outcome: OutcomeOK, Operator: "mallory", Fingerprint: "SHA256:forged"}
+			r := Entry{Outcome: OutcomeOK, Operator: "mallory", KeyFingerprint: "SHA256:forged"}
 			if err := l.Result(tc.resultCtx, id, r); err != nil {
 				t.Fatal(err)
 			}
 			for _, got := range l.Session() {
-				if got.Operator != tc.want.Operator || got.SSHUser != tc.want.SSHUser || got.Fingerprint != tc.want.Fingerprint || got.Host != "h" {
+				if got.Operator != tc.want.Operator || got.SSHUser != tc.want.SSHUser || got.KeyFingerprint != tc.want.Fingerprint || got.Host != "h" {
 					t.Errorf("%s: actor %q/%q/%q host %q, want %q/%q/%q host h", got.Phase,
-						got.Operator, got.SSHUser, got.Fingerprint, got.Host, tc.want.Operator, tc.want.SSHUser, tc.want.Fingerprint)
+						got.Operator, got.SSHUser, got.KeyFingerprint, got.Host, tc.want.Operator, tc.want.SSHUser, tc.want.Fingerprint)
 				}
 			}
 		})

@@ -104,6 +104,10 @@ func (s *Server) fetchAnnouncement(token string, f *announceFetch) string {
 	req.Header.Set("User-Agent", "TwilioProxy/1.1")
 	resp, err := s.cbClient.Do(req)
 	if err != nil {
+		if why := refusedReason(err); why != "" {
+			s.logf("announcement fetch %s %s not sent: %s\n", f.method, redactURL(f.url), why)
+			return "AnnounceUrl's host " + why
+		}
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err // without the URL, whose query may hold secrets

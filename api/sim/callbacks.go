@@ -146,13 +146,15 @@ func (s *Server) sendCallbacks() {
 			continue
 		}
 		if err := s.sendCallback(cb); err != nil && s.logger != nil {
+			if why := refusedReason(err); why != "" {
+				s.logf("callback %s %s not sent: %s\n", cb.method, redactURL(cb.url), why)
+				continue
+			}
 			var ue *url.Error
 			if errors.As(err, &ue) {
 				err = ue.Err // without the URL, whose query may hold secrets
 			}
-			s.logMu.Lock()
-			fmt.Fprintf(s.logger, "callback %s %s failed: %v\n", cb.method, redactURL(cb.url), err)
-			s.logMu.Unlock()
+			s.logf("callback %s %s failed: %v\n", cb.method, redactURL(cb.url), err)
 		}
 	}
 }

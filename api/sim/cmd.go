@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -44,6 +45,25 @@ func (l *stringList) Set(v string) error {
 	return nil
 }
 
+// hostList collects --callbacks-to: comma-separated, repeatable, each entry
+// checked as it is given.
+type hostList []string
+
+func (l *hostList) String() string { return strings.Join(*l, ",") }
+
+func (l *hostList) Set(v string) error {
+	entries := strings.Split(v, ",")
+	if _, err := parseHostAllow(entries); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e = strings.TrimSpace(e); e != "" {
+			*l = append(*l, e)
+		}
+	}
+	return nil
+}
+
 // advanceEvery is how often Main brings the world up to date by itself.
 const advanceEvery = 100 * time.Millisecond
 
@@ -56,6 +76,13 @@ const shutdownGrace = 5 * time.Second
 // the base URL and the credentials to use on stdout and one line per request
 // on stderr. Credentials not given by flags are generated.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return mainWith(ctx, args, stdout, stderr, nil)
+}
+
+// mainWith is Main taking local (nil: loopback) as the addresses callbacks
+// may reach without --callbacks-to; tests narrow it to stand a second
+// loopback address in for another host.
+func mainWith(ctx context.Context, args []string, stdout, stderr io.Writer, local func(netip.Addr) bool) error {
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8765", "`address` to listen on (port 0 picks a free port)")
@@ -76,7 +103,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var noAnswer stringList
 	fs.Var(&noAnswer, "no-answer", "a phone `number` that rings until the participant's Timeout and then fails (repeatable)")
 	var faults faultFlags
-	fs.Var(&faults, "fault", "inject a fault: `KIND[xN][,every=N][,method=M][,path=P][,retry-after=D][,latency=D]`, KIND one of latency, 429, 500, 503, truncated, html, empty, drop (repeatable)")
+	fs.Var(&faults, "fault", "inject a fault: `KIND[xN][,every=N][,method=M][,path=P][,retry-after=D][,latency=D]`, KIND one of latency, 429, 500, 503, 504, truncated, html, empty, drop (repeatable)")
+	var callbacksTo hostList
+	fs.Var(&callbacksTo, "callbacks-to", "also send status callbacks and announcement fetches to these `hosts`: comma-separated host or host:port (repeatable); by default only loopback addresses are called")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil // the usage went to stderr; asking for it is not a failure
@@ -116,6 +145,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		WithSeed(*seed),
 		WithTimings(Timings{Queue: *queue, Connect: *connect, Ring: *ring, Linger: *linger}),
 	}
+	client, err := outboundClient(callbacksTo, nil, local)
+	if err != nil {
+		return fmt.Errorf("sim: --callbacks-to: %w", err)
+	}
+	opts = append(opts, WithHTTPClient(client))
 	if len(noAnswer) > 0 {
 		opts = append(opts, WithNoAnswer(noAnswer...))
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"strings"
 	"sync"
@@ -35,10 +36,16 @@ func (s *syncBuffer) String() string {
 // once the banner is printed.
 func startMain(t *testing.T, args ...string) (stdout, stderr *syncBuffer, stop func() error) {
 	t.Helper()
+	return startMainWith(t, nil, args...)
+}
+
+// startMainWith is startMain with mainWith's local.
+func startMainWith(t *testing.T, local func(netip.Addr) bool, args ...string) (stdout, stderr *syncBuffer, stop func() error) {
+	t.Helper()
 	stdout, stderr = &syncBuffer{}, &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Main(ctx, args, stdout, stderr) }()
+	go func() { done <- mainWith(ctx, args, stdout, stderr, local) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(stdout.String(), "try:") {
 		select {
@@ -177,10 +184,17 @@ func TestMainRejectsBadFlags(t *testing.T) {
 		{[]string{"--nope"}, "not defined"},
 		{[]string{"--no-answer", "555"}, "E.164"},
 		{[]string{"--no-answer", "+15551234567"}, "not a valid phone number"},
+		{[]string{"--callbacks-to", "hooks.example.net,https://hooks.example.net/cb"}, "not a host"},
+		{[]string{"--callbacks-to", "hooks.example.net:https"}, "a port is a number"},
 	}
 	var usage bytes.Buffer
 	if err := Main(context.Background(), []string{"--help"}, io.Discard, &usage); err != nil || !strings.Contains(usage.String(), "-listen") {
 		t.Errorf("--help: err %v, usage %q", err, usage.String())
+	}
+	for _, want := range []string{"429, 500, 503, 504, truncated", "-callbacks-to hosts", "only loopback addresses are called"} {
+		if !strings.Contains(usage.String(), want) {
+			t.Errorf("--help lacks %q:\n%s", want, usage.String())
+		}
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

@@ -25,7 +25,7 @@ func FuzzCreateParticipantForm(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, conf, body string) {
 		// A fresh simulator per input keeps runs independent and fast.
-		srv := New(WithSeed(1), WithHTTPClient(loopbackOnly()))
+		srv := New(WithSeed(1))
 		if err := srv.AddAccount(testAccount, testToken); err != nil {
 			t.Fatal(err)
 		}

@@ -113,9 +113,9 @@ func WithSeed(seed int64) Option {
 // path, status, duration and any injected fault. Credentials are never logged.
 func WithLogger(w io.Writer) Option { return func(cfg *config) { cfg.logger = w } }
 
-// WithHTTPClient sets the client that sends conference status callbacks
-// (the default has a 5-second timeout). Tests give one that only reaches
-// loopback.
+// WithHTTPClient sets the client that sends status callbacks and fetches
+// announcements. The default, OutboundClient(nil), connects only to loopback
+// addresses and gives up after 5 seconds; give another to reach other hosts.
 func WithHTTPClient(c *http.Client) Option { return func(cfg *config) { cfg.client = c } }
 
 // WithNoAnswer names phone numbers that ring until the participant's Timeout
@@ -178,7 +178,7 @@ func New(opts ...Option) *Server {
 	}
 	s.cbClient = cfg.client
 	if s.cbClient == nil {
-		s.cbClient = &http.Client{Timeout: callbackTimeout}
+		s.cbClient, _ = OutboundClient(nil) // an empty allowlist cannot be wrong
 	}
 	s.chunks.New = func() any {
 		b := make([]byte, 0, streamChunk)

@@ -1,0 +1,190 @@
+package serve_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"confconsole/ui/serve"
+)
+
+func TestParseOperators(t *testing.T) {
+	a, b := newSigner(t), newSigner(t)
+	keyA := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(a.PublicKey())))
+	keyB := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(b.PublicKey())))
+	type want struct {
+		key  gossh.PublicKey
+		name string
+		role serve.Role
+	}
+	for _, tc := range []struct {
+		name  string
+		file  string
+		want  []want // when the file parses
+		error string // a pattern, when it does not
+	}{
+		{
+			name: "roles, default monitor, comments and blank lines",
+			file: "# team\n\n" + `role="moderator" ` + keyA + " alice\n" + keyB + " bob smith\n",
+			want: []want{{a.PublicKey(), "alice", serve.Moderator}, {b.PublicKey(), "bob smith", serve.Monitor}},
+		},
+		{
+			name: "an explicit monitor",
+			file: `role="monitor" ` + keyA + " alice\n",
+			want: []want{{a.PublicKey(), "alice", serve.Monitor}},
+		},
+		{
+			name:  "a key that does not parse, after a good one",
+			file:  keyA + " alice\n\n" + `role="moderator" ssh-ed25519 AAAAnotbase64 bob` + "\n" + keyB + " carol\n",
+			error: `^line 3: not a public key`,
+		},
+		{
+			name:  "no comment",
+			file:  keyA + "\n",
+			error: `^line 1: the key has no comment; add the operator's name`,
+		},
+		{
+			name:  "an unknown role",
+			file:  "\n" + `role="admin" ` + keyA + " alice\n",
+			error: `^line 2: role "admin" is not a role; use role="moderator" or role="monitor"`,
+		},
+		{
+			name:  "another option",
+			file:  `no-pty ` + keyA + " alice\n",
+			error: `^line 1: option "no-pty" is not understood`,
+		},
+		{
+			name:  "the same key twice",
+			file:  keyA + " alice\n" + keyA + " alice2\n",
+			error: `^line 2: the same key as line 1 \(alice\)`,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ops, err := serve.ParseOperators(strings.NewReader(tc.file))
+			if tc.error != "" {
+				if err == nil || !regexp.MustCompile(tc.error).MatchString(err.Error()) {
+					t.Fatalf("error %v, want %s", err, tc.error)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ops.Len() != len(tc.want) {
+				t.Errorf("%d operators, want %d", ops.Len(), len(tc.want))
+			}
+			for _, w := range tc.want {
+				k := w.key
+				op, ok := ops.Lookup(k)
+				if !ok || op.Name != w.name || op.Role != w.role {
+					t.Errorf("lookup %s: %+v %v, want %+v", gossh.FingerprintSHA256(k), op, ok, w)
+				}
+				if op.Fingerprint != gossh.FingerprintSHA256(k) {
+					t.Errorf("fingerprint %q", op.Fingerprint)
+				}
+			}
+			if _, ok := ops.Lookup(newSigner(t).PublicKey()); ok {
+				t.Error("an unknown key was found")
+			}
+		})
+	}
+}
+
+// TestOperatorsReload: a key added to the file can log in without a
+// restart, by the file's change alone or by Reload (SIGHUP); a broken file
+// keeps the operators there were; a removed key is refused.
+func TestOperatorsReload(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	if _, err := w.dial("eve"); err == nil {
+		t.Fatal("eve logged in before being added")
+	}
+	original, err := os.ReadFile(w.opsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withEve := append(append([]byte(nil), original...), authorizedLine("monitor", w.keys["eve"], "eve")...)
+	if err := os.WriteFile(w.opsPath, withEve, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The file's change alone: checked once a second.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c, err := w.dial("eve")
+		if err == nil {
+			tm := openOn(t, c, termOpts{})
+			tm.waitFor("eve's list", listShown)
+			tm.waitFor("eve named", regexp.MustCompile(`eve \(monitor\)`))
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("eve still refused after the file changed: %v\n%s", err, w.serverLog)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	// A broken file is not taken: everyone there was stays.
+	if err := os.WriteFile(w.opsPath, append(withEve, "ssh-ed25519 broken\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.srv.Reload(); err == nil || !strings.Contains(err.Error(), "line 7") {
+		t.Errorf("reload of a broken file: %v, want an error naming line 7", err)
+	}
+	if c, err := w.dial("eve"); err != nil {
+		t.Errorf("eve refused after a broken reload: %v", err)
+	} else {
+		c.Close()
+	}
+
+	// Removed, and reloaded at once (as SIGHUP does).
+	if err := os.WriteFile(w.opsPath, original, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.srv.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := w.dial("eve"); err == nil {
+		c.Close()
+		t.Error("eve logged in after being removed")
+	}
+}
+
+func TestHostKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state", "confconsole", "host_key")
+	first, created, err := serve.LoadOrCreateHostKey(path)
+	if err != nil || !created {
+		t.Fatalf("first run: created %v, %v", created, err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	again, created, err := serve.LoadOrCreateHostKey(path)
+	if err != nil || created {
+		t.Fatalf("second run: created %v, %v", created, err)
+	}
+	if gossh.FingerprintSHA256(again.PublicKey()) != gossh.FingerprintSHA256(first.PublicKey()) {
+		t.Error("the second run has another key")
+	}
+	env := map[string]string{"XDG_STATE_HOME": "/var/lib/x", "HOME": "/home/u"}
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{env, "/var/lib/x/confconsole/ssh_host_ed25519_key"},
+		{map[string]string{"XDG_STATE_HOME": "rel", "HOME": "/home/u"}, "/home/u/.local/state/confconsole/ssh_host_ed25519_key"},
+		{map[string]string{}, ""},
+	} {
+		got, err := serve.DefaultHostKeyPath(func(k string) string { return tc.env[k] })
+		if got != tc.want || (tc.want == "") != (err != nil) {
+			t.Errorf("%v: %q, %v; want %q", tc.env, got, err, tc.want)
+		}
+	}
+}
