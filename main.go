@@ -342,7 +342,7 @@ func connect(cfg api.Config, refresh time.Duration) (*api.Client, *live.Hub, err
 	if err != nil {
 		return nil, nil, err
 	}
-	return client, live.New(client, live.Options{Gate: gate, Interval: refresh, RequestTimeout: api.DefaultRequestTimeout}), nil
+	return client, live.New(client, live.Options{Gate: gate, Interval: refresh, RequestTimeout: ui.RequestTimeout}), nil
 }
 
 // needTerminal refuses to start the console when its input or output is a

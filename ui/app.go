@@ -111,6 +111,11 @@ const DefaultRefresh = 2 * time.Second
 // as a stale screen with an error, not a console that waits forever.
 const requestTimeout = 10 * time.Second
 
+// RequestTimeout is requestTimeout for whoever makes the live state the
+// console is given (Options.Live), so an action sent through it waits for
+// Twilio no longer than the console's own requests do.
+const RequestTimeout = requestTimeout
+
 // Run runs the console on the terminal (alternate screen) until the user
 // quits, a signal stops it or ctx ends; the terminal is restored either
 // way. After a signal the error is a SignalError.
