@@ -107,8 +107,8 @@ func sendAudited(ctx context.Context, sc auditScope, e audit.Entry, send func(co
 	var info api.ResponseInfo
 	callSID, err := send(api.WithResponseInfo(ctx, &info))
 	res := sendResult{callSID: callSID, err: err, outcome: outcomeOf(err), auditErr: ierr}
-	if errors.Is(err, live.ErrBusy) || errors.Is(err, live.ErrClosed) {
-		res.outcome = audit.OutcomeFailed // refused before anything was sent
+	if errors.Is(err, live.ErrBusy) || errors.Is(err, live.ErrNotSent) {
+		res.outcome = audit.OutcomeFailed // refused or never sent: Twilio has not seen it
 	}
 	if err != nil && info.Status >= 200 && info.Status < 300 {
 		// The status arrived and said yes; only the body broke off.
@@ -203,9 +203,10 @@ func (sc auditScope) submit(ctx context.Context, a live.Action) (string, error) 
 
 // fromHub is the client's own error inside the live state's wrapping, so the
 // screen explains Twilio's answer as it always has; the live state's own
-// refusals (another action pending, the console closing) stay as they are.
+// refusals (another action pending, an action that never got its turn)
+// stay as they are.
 func fromHub(err error) error {
-	if err == nil || errors.Is(err, live.ErrBusy) || errors.Is(err, live.ErrInvalidAction) || errors.Is(err, live.ErrClosed) {
+	if err == nil || errors.Is(err, live.ErrBusy) || errors.Is(err, live.ErrInvalidAction) || errors.Is(err, live.ErrNotSent) {
 		return err
 	}
 	if inner := errors.Unwrap(err); inner != nil {

@@ -592,6 +592,12 @@ func (r room) onAction(m actionMsg) (room, tea.Cmd) {
 			delete(r.pending, m.callSID) // the row rolls back to what Twilio last said
 		}
 		switch {
+		case errors.Is(m.err, live.ErrNotSent):
+			why := "its turn to reach Twilio did not come in time (Twilio asked this account to slow down)"
+			if errors.Is(m.err, live.ErrClosed) {
+				why = "the console was closing"
+			}
+			r.setFlash(fmt.Sprintf("%s %s was not sent: %s; nothing was changed, try again shortly%s", m.kind.verb(), m.name, why, note), true)
 		case errors.Is(m.err, live.ErrBusy):
 			// Someone (in this session or another) acts on the same row:
 			// their message names who, and what they are waiting for.

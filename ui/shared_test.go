@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -96,5 +98,30 @@ func TestTwoConsolesOneLiveState(t *testing.T) {
 	}
 	if !aliceOK || !bobRefused {
 		t.Errorf("the trail should hold alice's mute done and bob's refused, each with the operator's key; got %+v", es)
+	}
+}
+
+// TestNotSentIsFailed: an action whose turn at the account's gate never
+// came (the gate paused by a 429 for longer than the action may wait) was
+// never sent: the trail records it failed, not unknown, and the flash says
+// it was not sent and may be tried again, and the row is free.
+func TestNotSentIsFailed(t *testing.T) {
+	notSent := fmt.Errorf("mute agent-7: %w: wait for a turn: %w", live.ErrNotSent, context.DeadlineExceeded)
+	res := sendAudited(context.Background(), auditScope{log: audit.Disabled()}, audit.Entry{Action: audit.ActionMute},
+		func(context.Context) (string, error) { return "", notSent })
+	if res.outcome != audit.OutcomeFailed {
+		t.Errorf("outcome %s for an action never sent, want failed", res.outcome)
+	}
+
+	h := openRoom(t, demoService(), nil)
+	selectLabel(t, h, "agent-7")
+	p, _ := h.app.room.selectedParticipant()
+	h.app.room.pending[p.CallSID] = pendingAction{kind: actMute}
+	h.send(actionMsg{kind: actMute, conference: confSID, callSID: p.CallSID, name: "agent-7", err: notSent, outcome: res.outcome})
+	if got := h.app.flash.text; !strings.HasPrefix(got, "mute agent-7 was not sent: ") || !strings.Contains(got, "try again") {
+		t.Errorf("flash %q, want it to say the mute was not sent and may be tried again", got)
+	}
+	if _, pending := h.app.room.pending[p.CallSID]; pending {
+		t.Error("the row still shows the mute pending")
 	}
 }

@@ -100,12 +100,18 @@ func (h *Hub) Submit(ctx context.Context, by Operator, conferenceSID string, a A
 	}
 	switch {
 	case !sent && h.ctx.Err() != nil && ctx.Err() == nil:
-		return fmt.Errorf("%s: not sent: %w", a.attempt(), ErrClosed)
+		return fmt.Errorf("%s: %w: %w", a.attempt(), ErrNotSent, ErrClosed)
 	case !sent:
-		return fmt.Errorf("%s: not sent: %w", a.attempt(), err)
+		return fmt.Errorf("%s: %w: %w", a.attempt(), ErrNotSent, err)
 	}
 	return &actionError{what: a.attempt(), err: err}
 }
+
+// ErrNotSent is matched (errors.Is) by Submit's error for an action that
+// never left: its turn at the gate did not come before its context ended or
+// the Hub closed. Twilio has not seen it, so it failed, and trying again is
+// safe.
+var ErrNotSent = errors.New("not sent")
 
 // actionError reads "mute customer-7: twilio 20404 (HTTP 404): ..."
 // rather than repeating the request's own operation and call SID, and

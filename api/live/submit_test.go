@@ -253,7 +253,7 @@ func TestSubmitGivesUpWaitingForItsTurn(t *testing.T) {
 		defer cancel()
 		err := h.Submit(ctx, alice, roomA, Action{Kind: Mute, CallSID: callX, Label: "customer-7"})
 		if err == nil || !strings.HasPrefix(err.Error(), "mute customer-7: not sent: wait for a turn to call twilio (action)") ||
-			!errors.Is(err, context.DeadlineExceeded) {
+			!errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ErrNotSent) {
 			t.Fatalf("got %v", err)
 		}
 		if n := svc.count("update participant", roomA); n != 0 {
@@ -284,7 +284,7 @@ func TestCloseDoesNotWaitForUnsentActions(t *testing.T) {
 		synctest.Wait()
 		h.Close()
 		err := <-result
-		if !errors.Is(err, ErrClosed) || err.Error() != "mute customer-7: not sent: the live state is closed" {
+		if !errors.Is(err, ErrClosed) || !errors.Is(err, ErrNotSent) || err.Error() != "mute customer-7: not sent: the live state is closed" {
 			t.Fatalf("the waiting action: %v", err)
 		}
 		if waited := time.Since(start); waited != 0 {
