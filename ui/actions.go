@@ -234,6 +234,17 @@ func currentRecording(rs []model.Recording) model.RecordingStatus {
 	return cur.Status
 }
 
+// recordingKind is the live state's action setting the recording to status.
+func recordingKind(status string) live.ActionKind {
+	switch model.RecordingStatus(status) {
+	case model.RecordingPaused:
+		return live.PauseRecording
+	case model.RecordingInProgress:
+		return live.ResumeRecording
+	}
+	return live.StopRecording
+}
+
 // recordingCmd fetches, toggles or stops the conference recording, naming it
 // Twilio.CURRENT as Twilio allows rather than by SID.
 func recordingCmd(svc roomService, sc auditScope, op recOp) tea.Cmd {
@@ -271,13 +282,10 @@ func recordingCmd(svc roomService, sc auditScope, op recOp) tea.Cmd {
 				return msg
 			}
 		}
-		var rec model.Recording
 		u := api.RecordingUpdate{Status: want}
 		res := sendAudited(ctx, sc, audit.Entry{Action: recordingAction(want), Params: audit.FormParams(formOf(u.Form))},
 			func(ctx context.Context) (string, error) {
-				var err error
-				rec, err = svc.UpdateRecording(ctx, conference, api.CurrentRecording, u)
-				return "", err
+				return sc.submit(ctx, live.Action{Kind: recordingKind(want)})
 			})
 		err := res.err
 		msg.auditErr, msg.outcome = res.auditErr, res.outcome
@@ -285,10 +293,7 @@ func recordingCmd(svc roomService, sc auditScope, op recOp) tea.Cmd {
 			msg.err = err
 			return msg
 		}
-		msg.status = rec.Status
-		if msg.status == "" {
-			msg.status = model.RecordingStatus(want)
-		}
+		msg.status = model.RecordingStatus(want) // what Twilio accepted
 		return msg
 	}
 }

@@ -241,7 +241,7 @@ func removeParticipantCmd(sc auditScope, p model.Participant, name string) tea.C
 }
 
 // addParticipantCmd dials a new participant into the conference.
-func addParticipantCmd(svc roomService, sc auditScope, p api.CreateParticipant) tea.Cmd {
+func addParticipantCmd(sc auditScope, p api.CreateParticipant) tea.Cmd {
 	name := p.Label
 	if name == "" {
 		name = p.To
@@ -249,8 +249,8 @@ func addParticipantCmd(svc roomService, sc auditScope, p api.CreateParticipant) 
 	return actionReq{
 		kind: actAdd, scope: sc, label: p.Label, name: model.DisplayN(name, 64), form: formOf(p.Form),
 		send: func(ctx context.Context) (string, error) {
-			created, err := svc.CreateParticipant(ctx, sc.conferenceSID, p)
-			return created.CallSID, err
+			created, err := sc.hub.Add(ctx, sc.operator, sc.conferenceSID, p)
+			return created.CallSID, fromHub(err)
 		},
 	}.cmd()
 }

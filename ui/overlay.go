@@ -188,7 +188,7 @@ func (r room) updateOverlay(msg tea.Msg) (room, tea.Cmd) {
 			return r, nil
 		}
 		r.closeForm()
-		return r, addParticipantCmd(r.svc, r.scope(), msg.params)
+		return r, addParticipantCmd(r.scope(), msg.params)
 	case coachPickMsg:
 		if r.form != formCoach {
 			return r, nil

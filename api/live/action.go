@@ -25,6 +25,10 @@ const (
 	Remove    // hang the participant up
 	AnnounceAll
 	EndConference
+	PauseRecording  // pause the conference's recording in progress
+	ResumeRecording // resume its paused recording
+	StopRecording   // stop its recording for good
+	AddParticipant  // dial Action.To into the conference (see Hub.Add)
 )
 
 // actionSpec is everything that differs between kinds, in one table rather
@@ -37,6 +41,7 @@ type actionSpec struct {
 	participant bool   // acts on one participant, and waits behind that participant's other action
 	needsURL    bool
 	needsCoach  bool
+	needsTo     bool
 	apply       func(ctx context.Context, svc Service, conf string, a Action) error
 	// shows reports whether a poll's participant (present false: not
 	// listed) shows the action done; nil for actions no poll can see.
@@ -56,6 +61,15 @@ func setParticipant(u func(a Action) api.UpdateParticipant) func(context.Context
 func setConference(u func(a Action) api.ConferenceUpdate) func(context.Context, Service, string, Action) error {
 	return func(ctx context.Context, svc Service, conf string, a Action) error {
 		_, err := svc.UpdateConference(ctx, conf, u(a))
+		return err
+	}
+}
+
+// setRecording applies an action that sets the conference's current
+// recording (Twilio.CURRENT) to status.
+func setRecording(status model.RecordingStatus) func(context.Context, Service, string, Action) error {
+	return func(ctx context.Context, svc Service, conf string, _ Action) error {
+		_, err := svc.UpdateRecording(ctx, conf, api.CurrentRecording, api.RecordingUpdate{Status: string(status)})
 		return err
 	}
 }
@@ -117,6 +131,18 @@ func (k ActionKind) spec() (actionSpec, bool) {
 			apply: setConference(func(Action) api.ConferenceUpdate {
 				return api.ConferenceUpdate{Status: string(model.ConferenceCompleted)}
 			})}, true
+	case PauseRecording:
+		return actionSpec{name: "pause recording", try: "pause the recording", done: "paused the recording",
+			apply: setRecording(model.RecordingPaused)}, true
+	case ResumeRecording:
+		return actionSpec{name: "resume recording", try: "resume the recording", done: "resumed the recording",
+			apply: setRecording(model.RecordingInProgress)}, true
+	case StopRecording:
+		return actionSpec{name: "stop recording", try: "stop the recording", done: "stopped the recording",
+			apply: setRecording(model.RecordingStopped)}, true
+	case AddParticipant:
+		// Sent by Hub.Add, which keeps the participant Twilio created.
+		return actionSpec{name: "add participant", try: "add {who}", done: "added {who}", needsTo: true}, true
 	}
 	return actionSpec{}, false
 }
@@ -144,11 +170,18 @@ type Action struct {
 	// CoachCallSID is whom the participant coaches, for Coach;
 	// CoachLabel names it.
 	CoachCallSID, CoachLabel string
+	// To is the number or client dialled, for AddParticipant.
+	To string
 }
 
-// target is what the action is queued behind: its participant, or the
-// conference itself for the conference-wide kinds.
-func (a Action) target() string { return a.CallSID }
+// target is what the action is queued behind: its participant, the number
+// an add dials, or the conference itself for the conference-wide kinds.
+func (a Action) target() string {
+	if a.Kind == AddParticipant {
+		return "add " + a.To
+	}
+	return a.CallSID
+}
 
 // fill puts the action's names into one of its spec's phrases.
 func (a Action) fill(phrase string) string {
@@ -158,6 +191,8 @@ func (a Action) fill(phrase string) string {
 		who = model.InertN(a.Label, 64)
 	case a.CallSID != "":
 		who = a.CallSID
+	case a.To != "":
+		who = model.InertN(a.To, 64)
 	}
 	coach := a.CoachCallSID
 	if a.CoachLabel != "" {
@@ -195,6 +230,10 @@ func (a Action) check() error {
 		return fmt.Errorf("%w: %s needs the URL of an announcement", ErrInvalidAction, a.attempt())
 	case s.needsCoach && a.CoachCallSID == "":
 		return fmt.Errorf("%w: %s needs the call SID of the participant to coach", ErrInvalidAction, a.Kind)
+	case s.needsTo && a.To == "":
+		return fmt.Errorf("%w: %s needs the number to dial", ErrInvalidAction, a.Kind)
+	case s.apply == nil:
+		return fmt.Errorf("%w: %s is sent with Hub.Add", ErrInvalidAction, a.Kind)
 	}
 	return nil
 }

@@ -159,6 +159,24 @@ func (f *fakeService) DeleteParticipant(ctx context.Context, conf, call string) 
 	return f.wait(ctx, "delete participant", conf)
 }
 
+func (f *fakeService) CreateParticipant(ctx context.Context, conf string, p api.CreateParticipant) (model.Participant, error) {
+	if err := f.wait(ctx, "create participant", conf); err != nil {
+		return model.Participant{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	created := model.Participant{CallSID: fmt.Sprintf("CA%032x", len(f.rooms[conf])+1), ConferenceSID: conf, Label: p.Label, Status: model.ParticipantQueued}
+	f.rooms[conf] = append(f.rooms[conf], created)
+	return created, nil
+}
+
+func (f *fakeService) UpdateRecording(ctx context.Context, conf, rec string, u api.RecordingUpdate) (model.Recording, error) {
+	if err := f.wait(ctx, "update recording", conf); err != nil {
+		return model.Recording{}, err
+	}
+	return model.Recording{ConferenceSID: conf, Status: model.RecordingStatus(u.Status)}, nil
+}
+
 // wait records a write and holds it until the test lets it go.
 func (f *fakeService) wait(ctx context.Context, op, conf string) error {
 	if err := f.record(op, conf); err != nil {

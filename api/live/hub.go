@@ -22,6 +22,8 @@ type Service interface {
 	ListParticipants(ctx context.Context, conferenceSID string, f api.ParticipantFilter) ([]model.Participant, error)
 	UpdateParticipant(ctx context.Context, conferenceSID, callSIDOrLabel string, u api.UpdateParticipant) (model.Participant, error)
 	DeleteParticipant(ctx context.Context, conferenceSID, callSIDOrLabel string) error
+	CreateParticipant(ctx context.Context, conference string, p api.CreateParticipant) (model.Participant, error)
+	UpdateRecording(ctx context.Context, conferenceSID, recordingSID string, u api.RecordingUpdate) (model.Recording, error)
 }
 
 // Defaults of Options.

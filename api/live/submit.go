@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"confconsole/api"
 	"confconsole/model"
 )
 
@@ -39,6 +40,34 @@ func (h *Hub) Submit(ctx context.Context, by Operator, conferenceSID string, a A
 	if err := a.check(); err != nil {
 		return err
 	}
+	spec, _ := a.Kind.spec()
+	return h.submit(ctx, by, conferenceSID, a, func(ctx context.Context) error {
+		return spec.apply(ctx, h.svc, conferenceSID, a)
+	})
+}
+
+// Add dials p.To into the conference with this SID on behalf of by, as
+// Submit applies an action (one add of a number at a time, sent once, an
+// event every watcher sees), and returns the participant Twilio created.
+func (h *Hub) Add(ctx context.Context, by Operator, conferenceSID string, p api.CreateParticipant) (model.Participant, error) {
+	a := Action{Kind: AddParticipant, Label: p.Label, To: p.To}
+	if err := checkConference(conferenceSID); err != nil {
+		return model.Participant{}, fmt.Errorf("%s: %w", a.attempt(), err)
+	}
+	if p.To == "" {
+		return model.Participant{}, fmt.Errorf("%w: %s needs the number to dial", ErrInvalidAction, a.Kind)
+	}
+	var created model.Participant
+	err := h.submit(ctx, by, conferenceSID, a, func(ctx context.Context) error {
+		var err error
+		created, err = h.svc.CreateParticipant(ctx, conferenceSID, p)
+		return err
+	})
+	return created, err
+}
+
+// submit sends a checked action with apply; see Submit.
+func (h *Hub) submit(ctx context.Context, by Operator, conferenceSID string, a Action, apply func(context.Context) error) error {
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -71,7 +100,7 @@ func (h *Hub) Submit(ctx context.Context, by Operator, conferenceSID string, a A
 		sent = true
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(turn), h.opts.RequestTimeout)
 		defer cancel()
-		return spec.apply(rctx, h.svc, conferenceSID, a)
+		return apply(rctx)
 	})
 
 	h.mu.Lock()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"confconsole/api"
+	"confconsole/model"
 )
 
 var (
@@ -388,4 +389,67 @@ func TestAcceptedButUnreadable(t *testing.T) {
 	if outcomeOf(err) != Done {
 		t.Errorf("outcome of %v = %v, want Done", err, outcomeOf(err))
 	}
+}
+
+// TestAddAndRecording: adding a participant and changing the recording go
+// through the live state like any action: sent once in the operator's name,
+// told to every watcher, one at a time per target (the number dialled, or
+// the conference), and Add hands back the participant Twilio created.
+func TestAddAndRecording(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		svc := newFake()
+		svc.hold = make(chan struct{})
+		h := newHub(svc, Options{Interval: interval})
+		defer h.Close()
+		s, err := h.WatchRoom(t.Context(), roomA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		synctest.Wait()
+
+		added := make(chan model.Participant, 1)
+		go func() {
+			p, err := h.Add(t.Context(), alice, roomA, api.CreateParticipant{To: "+14155550100", From: "+14155550111", Label: "agent-9"})
+			if err != nil {
+				t.Errorf("Add: %v", err)
+			}
+			added <- p
+		}()
+		paused := make(chan error, 1)
+		go func() { paused <- h.Submit(t.Context(), alice, roomA, Action{Kind: PauseRecording}) }()
+		synctest.Wait()
+		if _, err := h.Add(t.Context(), bob, roomA, api.CreateParticipant{To: "+14155550100", From: "+14155550111"}); !errors.Is(err, ErrBusy) ||
+			!strings.Contains(err.Error(), "alice is still waiting to add agent-9") {
+			t.Errorf("bob's add of the same number: %v, want refused naming alice", err)
+		}
+		if err := h.Submit(t.Context(), bob, roomA, Action{Kind: StopRecording}); !errors.Is(err, ErrBusy) {
+			t.Errorf("bob's stop while alice's pause is on its way: %v, want refused", err)
+		}
+		close(svc.hold)
+		if p := <-added; p.Label != "agent-9" || p.CallSID == "" {
+			t.Errorf("Add returned %+v, want the created agent-9", p)
+		}
+		if err := <-paused; err != nil {
+			t.Errorf("pause: %v", err)
+		}
+		synctest.Wait()
+		if n, m := svc.count("create participant", roomA), svc.count("update recording", roomA); n != 1 || m != 1 {
+			t.Errorf("%d creates and %d recording updates sent, want 1 and 1", n, m)
+		}
+		snap, _ := drain(s)
+		var texts []string
+		for _, e := range snap.Events {
+			texts = append(texts, e.String())
+		}
+		all := strings.Join(texts, "\n")
+		for _, want := range []string{"alice added agent-9", "alice paused the recording"} {
+			if !strings.Contains(all, want) {
+				t.Errorf("the feed does not say %q:\n%s", want, all)
+			}
+		}
+		if err := h.Submit(t.Context(), alice, roomA, Action{Kind: AddParticipant, To: "+1"}); !errors.Is(err, ErrInvalidAction) {
+			t.Errorf("an add through Submit: %v, want refused as invalid (Add sends it)", err)
+		}
+	})
 }
