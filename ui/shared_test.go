@@ -7,12 +7,14 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"confconsole/api"
 	"confconsole/api/audit"
 	"confconsole/api/live"
+	"confconsole/model"
 )
 
 // doorTransport holds every write at the door until the test lets it in,
@@ -123,5 +125,59 @@ func TestNotSentIsFailed(t *testing.T) {
 	}
 	if _, pending := h.app.room.pending[p.CallSID]; pending {
 		t.Error("the row still shows the mute pending")
+	}
+}
+
+// TestTwoConsolesOneRecording: the recording is the conference's, so while
+// alice's pause is on its way, bob's stop (asked and confirmed) is refused
+// with a message naming alice, and only her change reaches Twilio.
+func TestTwoConsolesOneRecording(t *testing.T) {
+	w := newLiveWorld(t, api.RetryPolicy{})
+	if _, err := w.client.CreateParticipant(context.Background(), bridge, api.CreateParticipant{
+		From: "+15005550006", To: "+14155550123", Label: "recorder", ConferenceRecord: "record-from-start",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Advance(time.Minute)
+	for _, j := range threePeople() {
+		p, err := w.srv.JoinConnected(simAccount, bridge, j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.conf = p.ConferenceSID
+	}
+	door := &doorTransport{entered: make(chan struct{}), open: make(chan struct{})}
+	client, err := api.New(api.Config{AccountSID: simAccount, AuthToken: simToken, BaseURL: w.url,
+		Retry: api.RetryPolicy{MaxAttempts: 1}, HTTPClient: &http.Client{Transport: door}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.client = client
+	hub := live.New(client, live.Options{Jitter: live.NoJitter})
+	defer hub.Close()
+	ha := liveHarness(t, w, func(o *Options) { o.Live, o.Operator = hub, Operator{Name: "alice", Role: "moderator"} })
+	hb := liveHarness(t, w, func(o *Options) { o.Live, o.Operator = hub, Operator{Name: "bob", Role: "moderator"} })
+	if ha.app.room.rec != model.RecordingInProgress || hb.app.room.rec != model.RecordingInProgress {
+		t.Fatalf("no recording running (alice sees %q, bob %q)", ha.app.room.rec, hb.app.room.rec)
+	}
+
+	m, cmd := ha.app.Update(keyMsg("p"))
+	ha.app = m.(App)
+	answer := make(chan tea.Msg, 1)
+	go func() { answer <- cmd() }()
+	<-door.entered
+
+	hb.key("P")
+	hb.key("y")
+	if got := hb.app.flash.text; !strings.Contains(got, "alice is still waiting to pause the recording") {
+		t.Errorf("bob's flash %q does not name alice's pause", got)
+	}
+	close(door.open)
+	ha.send(<-answer)
+	if got := ha.app.flash.text; got != "recording paused" {
+		t.Errorf("alice's flash = %q, want %q", got, "recording paused")
+	}
+	if n := door.writes.Load(); n != 1 {
+		t.Errorf("%d writes reached Twilio, want alice's one", n)
 	}
 }
