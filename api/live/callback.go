@@ -208,7 +208,7 @@ func (r *room) applyRoster(h *Hub, next []model.Participant, c Callback, at, now
 	} else {
 		r.newer[c.CallSID] = at
 	}
-	changes := model.Diff(r.participants, next, now)
+	changes := r.diff(next, c, now)
 	if len(changes) == 0 {
 		return false
 	}
@@ -220,6 +220,30 @@ func (r *room) applyRoster(h *Hub, next []model.Participant, c Callback, at, now
 	r.participants = next
 	r.pruneSpeech()
 	return true
+}
+
+// diff is what next changes in the roster. A participant event changes
+// one participant, so only that one is compared (a whole roster's Diff
+// builds maps of everyone), and a coaching target is named from the room.
+func (r *room) diff(next []model.Participant, c Callback, now time.Time) []model.Event {
+	if c.Kind == CallbackEnd {
+		return model.Diff(r.participants, next, now)
+	}
+	pick := func(ps []model.Participant) []model.Participant {
+		for i := range ps {
+			if ps[i].CallSID == c.CallSID {
+				return ps[i : i+1 : i+1]
+			}
+		}
+		return nil
+	}
+	changes := model.Diff(pick(r.participants), pick(next), now)
+	for i := range changes {
+		if ch := &changes[i]; ch.Target != "" && ch.TargetLabel == "" {
+			ch.TargetLabel = labelOf(next, ch.Target)
+		}
+	}
+	return changes
 }
 
 // olderThan reports whether an event stamped at happened before a poll
