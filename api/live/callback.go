@@ -18,9 +18,14 @@ import (
 //
 // Which is newer, a poll or an event? A poll shows the room as it was at
 // some moment between the request being sent and its answer; an event
-// carries Twilio's Timestamp, to the second. An event is older than a poll
-// only when its Timestamp plus that second is not after the moment the poll
-// was sent; anything else may be newer and wins. So an event that arrives
+// carries Twilio's Timestamp, to the second, by Twilio's clock. The room
+// turns Timestamps into this machine's time with the smallest difference
+// seen between an event's arrival and its Timestamp (the clocks' skew plus
+// the quickest delivery), so a clock a few seconds off does not make every
+// event look old, and an event delivered late still looks as old as it is.
+// An event is older than a poll only when that time plus Twilio's second is
+// not after the moment the poll was sent; anything else may be newer and
+// wins. So an event that arrives
 // late, after a poll that was sent after it happened, changes nothing (the
 // poll already showed it or something newer), and a poll that was sent
 // before an event and answers after it does not undo the event for that
@@ -58,8 +63,8 @@ type Callback struct {
 	Kind       CallbackKind
 	CallSID    string
 	Label      string
-	// At is Twilio's Timestamp (whole seconds); zero means when it
-	// arrived.
+	// At is Twilio's Timestamp (whole seconds, Twilio's clock); zero
+	// means when it arrived.
 	At time.Time
 	// HasState says the callback carried the participant's whole state
 	// (Muted, Hold, Coaching...), as participant events do.
@@ -122,10 +127,6 @@ func (a Announcement) String() string {
 // as the webhook receiver delivers them.
 func (h *Hub) ApplyCallback(c Callback) {
 	now := time.Now()
-	at := c.At
-	if at.IsZero() {
-		at = now
-	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -135,6 +136,7 @@ func (h *Hub) ApplyCallback(c Callback) {
 	if r == nil || r.ended {
 		return
 	}
+	at := r.local(c.At, now)
 	changed := false
 	if !r.resyncing {
 		r.lastEvent = now
@@ -244,6 +246,18 @@ func (r *room) diff(next []model.Participant, c Callback, now time.Time) []model
 		}
 	}
 	return changes
+}
+
+// local turns a Timestamp of Twilio's clock into this machine's time (see
+// the rule above); a zero Timestamp is the arrival. Called with h.mu held.
+func (r *room) local(ts, arrived time.Time) time.Time {
+	if ts.IsZero() {
+		return arrived
+	}
+	if d := arrived.Sub(ts); !r.skewKnown || d < r.skew {
+		r.skew, r.skewKnown = d, true
+	}
+	return ts.Add(r.skew)
 }
 
 // olderThan reports whether an event stamped at happened before a poll

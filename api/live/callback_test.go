@@ -217,28 +217,49 @@ func TestPollConfirmsOrCorrectsCallback(t *testing.T) {
 	}
 }
 
-// TestOlderCallbackDoesNotRegress: an event stamped before the last poll
-// was sent (by more than Twilio's one-second precision) is older than what
-// the poll showed, and changes nothing.
+// TestOlderCallbackDoesNotRegress: an event that happened before the last
+// poll was sent (by more than Twilio's one-second precision) is older than
+// what the poll showed, and changes nothing; how old it is comes from its
+// Timestamp against the others', so a clock that differs from Twilio's by
+// seconds neither drops fresh events nor takes late ones for fresh.
 func TestOlderCallbackDoesNotRegress(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		svc := newFake()
-		svc.rooms[roomA][0].Muted = true
-		h, s, first := watched(t, svc, Options{Interval: interval})
-		defer h.Close()
-		defer s.Close()
-		time.Sleep(interval / 4)
-		late := callback(CallbackUnmute, callX)
-		late.At = time.Now().Add(-2 * time.Second) // happened before the poll, delivered after it
-		h.ApplyCallback(late)
-		snap, _ := drain(s)
-		if p, _ := participant(snap, callX); !p.Muted {
-			t.Fatal("a callback older than the poll unmuted customer-7")
-		}
-		if evs := newEvents(first, snap); len(evs) != 0 {
-			t.Fatalf("a stale callback made events: %q", eventTexts(evs))
-		}
-	})
+	for _, tc := range []struct {
+		name    string
+		skew    time.Duration // how far Twilio's clock is behind ours
+		late    time.Duration // how long the unmute took to arrive
+		applied bool
+	}{
+		{"late", 0, 2 * time.Second, false},
+		{"on time", 0, 0, true},
+		{"late, Twilio's clock behind", 5 * time.Second, 2 * time.Second, false},
+		{"on time, Twilio's clock behind", 5 * time.Second, 0, true},
+		{"late, Twilio's clock ahead", -5 * time.Second, 2 * time.Second, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				svc := newFake()
+				svc.rooms[roomA][0].Muted = true
+				h, s, first := watched(t, svc, Options{Interval: interval})
+				defer h.Close()
+				defer s.Close()
+				twilio := func() time.Time { return time.Now().Add(-tc.skew) }
+				start := callback(CallbackOther, "")
+				start.At = twilio() // conference-start, delivered at once
+				h.ApplyCallback(start)
+				time.Sleep(interval / 4)
+				unmute := callback(CallbackUnmute, callX)
+				unmute.At = twilio().Add(-tc.late)
+				h.ApplyCallback(unmute)
+				snap, _ := drain(s)
+				if p, _ := participant(snap, callX); p.Muted == tc.applied {
+					t.Fatalf("customer-7 muted %v after the unmute; want the unmute applied: %v", p.Muted, tc.applied)
+				}
+				if evs := newEvents(first, snap); (len(evs) != 0) != tc.applied {
+					t.Fatalf("the feed got %q", eventTexts(evs))
+				}
+			})
+		})
+	}
 }
 
 // TestPollSentBeforeCallbackDoesNotUndoIt: a poll sent before an event and

@@ -27,6 +27,8 @@ type room struct {
 	polledFrom time.Time            // when the last good poll was sent
 	newer      map[string]time.Time // call SID -> Timestamp of an event a poll may not show yet
 	speech     map[string]Speech    // by call SID; replaced, never modified
+	skew       time.Duration        // arrival minus Timestamp, the least seen
+	skewKnown  bool
 }
 
 // WatchRoom subscribes to the conference with this SID. The first watcher

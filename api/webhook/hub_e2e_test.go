@@ -125,9 +125,9 @@ func TestSimulatorCallbacksMoveTheHub(t *testing.T) {
 		t.Fatalf("no mute from an event in the feed: %v", latest.Events)
 	}
 
-	// The next poll, sent a second after the event's Timestamp (Twilio
-	// stamps whole seconds), is newer than it; a gap asks for it now.
-	time.Sleep(time.Until(shown.Truncate(time.Second).Add(time.Second + 10*time.Millisecond)))
+	// A poll sent more than a second (Twilio stamps whole seconds) after
+	// the event arrived is newer than it; a gap asks for one now.
+	time.Sleep(time.Until(shown.Add(time.Second + 10*time.Millisecond)))
 	h.Resync(conf)
 	polled := await(t, s, "a second poll", func(v live.RoomSnapshot) bool { return v.Poll.Updated.After(first.Poll.Updated) })
 	if m, _ := mutedIn(polled, customer.CallSID); !m {
