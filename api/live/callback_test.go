@@ -458,3 +458,39 @@ func TestCallbackForUnwatchedRoomIsDropped(t *testing.T) {
 		}
 	})
 }
+
+// TestCallbacksDuringResyncAreNotLive: after a gap, callbacks that arrive
+// before the poll it asked for has answered are applied, but the room is
+// not live again until one arrives after that poll.
+func TestCallbacksDuringResyncAreNotLive(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		svc := newFake()
+		var h *Hub
+		svc.onList = func(conf string, ps []model.Participant) []model.Participant {
+			if svc.counts["list participants "+conf] == 2 { // the poll the gap asked for
+				h.ApplyCallback(Callback{Conference: roomA, Kind: CallbackHold, CallSID: callY, At: time.Now()})
+			}
+			return ps
+		}
+		h = newHub(svc, Options{Interval: interval, Reconcile: reconcile})
+		defer h.Close()
+		s, err := h.WatchRoom(t.Context(), roomA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		synctest.Wait()
+		time.Sleep(interval / 4)
+		h.ApplyCallback(callback(CallbackOther, ""))
+		h.Resync(roomA)
+		synctest.Wait()
+		snap, _ := drain(s)
+		if p, _ := participant(snap, callY); !p.Hold || snap.EventsLive {
+			t.Fatalf("after the gap's poll: agent-2 held %v (want true), events live %v (want false)", p.Hold, snap.EventsLive)
+		}
+		h.ApplyCallback(callback(CallbackUnhold, callY))
+		if snap, _ = drain(s); !snap.EventsLive {
+			t.Fatal("a callback after the gap's poll does not make the room live again")
+		}
+	})
+}
