@@ -1,6 +1,7 @@
 package live
 
 import (
+	"maps"
 	"time"
 
 	"confconsole/model"
@@ -174,7 +175,9 @@ func (h *Hub) ApplyCallback(c Callback) {
 }
 
 // Resync says callbacks of the conference were missed: the room is polled
-// at once, and its events count as live again only after that poll.
+// at once, and its events count as live again only after that poll. A
+// missed speech-stop cannot be polled for, so no one is shown speaking
+// until the next speech-start (when each last spoke is kept).
 func (h *Hub) Resync(conferenceSID string) {
 	now := time.Now()
 	h.mu.Lock()
@@ -187,6 +190,7 @@ func (h *Hub) Resync(conferenceSID string) {
 		return
 	}
 	r.live, r.resyncing, r.gapAt = false, true, now
+	r.silence()
 	signal(r.kick)
 	h.publishRoom(r)
 }
@@ -379,6 +383,24 @@ func (r *room) setSpeech(call string, speaking bool, now time.Time) {
 	}
 	m[call] = Speech{Speaking: speaking, LastSpoke: now}
 	r.speech = m
+}
+
+// silence marks no one speaking, keeping when each last spoke. Called
+// with h.mu held.
+func (r *room) silence() {
+	var m map[string]Speech
+	for k, v := range r.speech {
+		if v.Speaking {
+			if m == nil {
+				m = maps.Clone(r.speech)
+			}
+			v.Speaking = false
+			m[k] = v
+		}
+	}
+	if m != nil {
+		r.speech = m
+	}
 }
 
 // pruneSpeech forgets the speech of participants no longer in the roster.

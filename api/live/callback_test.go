@@ -494,3 +494,25 @@ func TestCallbacksDuringResyncAreNotLive(t *testing.T) {
 		}
 	})
 }
+
+// TestGapSilencesSpeakers: a gap may have lost a speech-stop, which no
+// poll can show, so after it no one is marked speaking; when each last
+// spoke stays.
+func TestGapSilencesSpeakers(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		svc := newFake()
+		h, s, _ := watched(t, svc, Options{Interval: 30 * time.Second})
+		defer h.Close()
+		defer s.Close()
+		time.Sleep(time.Second)
+		spoke := time.Now()
+		h.ApplyCallback(callback(CallbackSpeechStart, callX))
+		time.Sleep(time.Second)
+		h.Resync(roomA)
+		synctest.Wait()
+		snap, _ := drain(s)
+		if got := snap.Speech[callX]; got.Speaking || !got.LastSpoke.Equal(spoke) {
+			t.Fatalf("after a gap: %+v, want not speaking, last spoke %v", got, spoke)
+		}
+	})
+}
