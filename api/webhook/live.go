@@ -9,7 +9,7 @@ import "confconsole/api/live"
 // receiver to the state it feeds (webhook -> live -> api -> model), and
 // the live state knows nothing of HTTP or signatures.
 type Hub struct {
-	Live *live.Hub
+	Live *live.Hub // must be set
 }
 
 var _ Consumer = Hub{}
