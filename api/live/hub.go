@@ -29,6 +29,7 @@ const (
 	DefaultInterval       = 2 * time.Second
 	DefaultGrace          = 10 * time.Second
 	DefaultRequestTimeout = 20 * time.Second
+	DefaultReconcile      = 15 * time.Second
 )
 
 // Back-off of a failing poller: slower and slower, never rarer than
@@ -52,6 +53,11 @@ type Options struct {
 	// EventCapacity is how many events a room snapshot keeps
 	// (model.DefaultEventLogCapacity).
 	EventCapacity int
+	// Reconcile is the time between two polls of a room while its status
+	// callbacks arrive (DefaultReconcile): the callbacks move the roster,
+	// and the poll only confirms it. The room goes back to Interval once
+	// no callback has come for Reconcile, or after a gap.
+	Reconcile time.Duration
 	// Gate is the account's gate; nil makes one with NewGate(0). Share one
 	// Gate between everything that calls the same account.
 	Gate *Gate
@@ -80,6 +86,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = DefaultRequestTimeout
+	}
+	if o.Reconcile <= 0 {
+		o.Reconcile = DefaultReconcile
 	}
 	if o.EventCapacity <= 0 {
 		o.EventCapacity = model.DefaultEventLogCapacity
