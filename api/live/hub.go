@@ -65,6 +65,10 @@ type Options struct {
 	// opened together do not poll in lockstep; nil means that. Tests pass
 	// NoJitter.
 	Jitter func(d time.Duration) time.Duration
+	// BatchConcurrency is how many requests of one batch may be on their
+	// way at once (DefaultBatchConcurrency); the Gate still bounds the
+	// account as a whole.
+	BatchConcurrency int
 }
 
 // NoJitter is an Options.Jitter that adds nothing.
@@ -120,6 +124,7 @@ type Hub struct {
 	rooms   map[string]*room     // by conference SID
 	list    *confFeed            // nil while nobody watches the list
 	pending map[string][]Pending // by conference SID, oldest first
+	bulk    bulk                 // batches and what each operator may undo (batch.go, undo.go)
 }
 
 // New returns a Hub calling svc. It starts nothing: the first watcher of a

@@ -174,5 +174,6 @@ func (h *Hub) publishRoom(r *room) {
 		Ended:        r.ended,
 		EventsLive:   r.live,
 		Speech:       r.speech,
+		Batches:      h.batchesOf(r.conf),
 	})
 }

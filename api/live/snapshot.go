@@ -36,6 +36,9 @@ type RoomSnapshot struct {
 	// last spoke, from the speech callbacks; nil before any. Speaking
 	// changes publish a snapshot but do not change Participants.
 	Speech map[string]Speech
+	// Batches are the bulk actions on this conference, running or
+	// finished, at most one per operator (the latest), oldest first.
+	Batches []BatchProgress
 }
 
 // PendingOn returns the action pending on the participant with this call

@@ -31,6 +31,11 @@ import (
 // does not say whether the action was done (no answer, or a 5xx) is
 // returned as an error, and the polls tell the rest.
 func (h *Hub) Submit(ctx context.Context, by Operator, conferenceSID string, a Action) error {
+	return h.submit(ctx, by, conferenceSID, a, submitOpts{remember: true})
+}
+
+// submit is Submit, with the extras a batch and undo need (submitOpts).
+func (h *Hub) submit(ctx context.Context, by Operator, conferenceSID string, a Action, o submitOpts) error {
 	if err := checkConference(conferenceSID); err != nil {
 		return fmt.Errorf("%s: %w", a.attempt(), err)
 	}
@@ -48,6 +53,13 @@ func (h *Hub) Submit(ctx context.Context, by Operator, conferenceSID string, a A
 			return &BusyError{Tried: a, Pending: p}
 		}
 	}
+	if o.inState != nil {
+		if err := o.inState(h.rooms[conferenceSID]); err != nil {
+			h.mu.Unlock()
+			return fmt.Errorf("%s: %w", a.attempt(), err)
+		}
+	}
+	prior := h.priorCoach(conferenceSID, a)
 	mine := Pending{By: by, Action: a, Since: time.Now()}
 	h.pending[conferenceSID] = append(h.pending[conferenceSID], mine)
 	h.wg.Add(1) // Close waits for this action
@@ -92,6 +104,9 @@ func (h *Hub) Submit(ctx context.Context, by Operator, conferenceSID string, a A
 			signal(r.kick)
 		}
 		h.publishRoom(r)
+	}
+	if o.remember && sent && (out == Done || out == Unclear) {
+		h.rememberAction(by, conferenceSID, a, prior)
 	}
 	if err == nil || out == Done {
 		return nil
