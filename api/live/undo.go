@@ -171,6 +171,14 @@ func (h *Hub) Undo(ctx context.Context, by Operator) (Undone, error) {
 		a.URL = ""
 	}
 	if err := h.submit(ctx, by, e.conf, a, submitOpts{}); err != nil {
+		var sent *actionError
+		if !errors.As(err, &sent) { // nothing sent: the undo can be tried again
+			h.mu.Lock()
+			if _, acted := h.bulk.undo[operatorKey(by)]; !acted {
+				h.setUndo(by, e)
+			}
+			h.mu.Unlock()
+		}
 		return Undone{}, fmt.Errorf("undo: %w", err)
 	}
 	return Undone{What: a.attempt()}, nil
