@@ -274,3 +274,79 @@ func BenchmarkBulkMute200(b *testing.B) {
 			n, worst, budget, n, live.DefaultBatchConcurrency, median)
 	}
 }
+
+// TestCancelThenUndoAgainstTheSimulator: a bulk mute cancelled half-way
+// sends nothing more (the simulator's log shows one accepted POST per
+// participant counted as muted, none for those cancelled), and undoing it
+// unmutes exactly those it muted.
+func TestCancelThenUndoAgainstTheSimulator(t *testing.T) {
+	const n = 100
+	gate := live.NewGate(4)
+	var log requestLog
+	srv, client, ps := simRoom(t, n, gate, &log)
+	conf := ps[0].ConferenceSID
+	srv.SetLatency(5 * time.Millisecond)
+	h := live.New(client, live.Options{Interval: 50 * time.Millisecond, Gate: gate})
+	defer h.Close()
+	ctx := t.Context()
+	s, err := h.WatchRoom(ctx, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	next(t, s, func(s live.RoomSnapshot) bool { return len(s.Participants) == n })
+
+	alice := live.Operator{Name: "alice"}
+	id, err := h.StartBatch(ctx, alice, conf, live.BatchRequest{Kind: live.Mute, Targets: targets(ps)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next(t, s, func(s live.RoomSnapshot) bool { return len(s.Batches) == 1 && s.Batches[0].Processed() >= 20 })
+	if err := h.Cancel(id); err != nil {
+		t.Fatal(err)
+	}
+	got, err := h.WaitBatch(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Cancelled == 0 || got.Done+got.Cancelled != n {
+		t.Fatalf("cancelled batch: %s; want some muted, the rest cancelled", got.Summary())
+	}
+	muted := map[string]bool{}
+	for _, p := range srv.Participants(simAccount, conf) {
+		muted[p.CallSID] = p.Muted
+	}
+	posts := log.posts()
+	var mutedNow int
+	for _, p := range ps {
+		if muted[p.CallSID] {
+			mutedNow++
+		}
+		if want := map[bool]int{true: 1, false: 0}[muted[p.CallSID]]; len(posts[p.CallSID]) != want {
+			t.Errorf("%s: muted %v after %d POSTs, want %d", p.Label, muted[p.CallSID], len(posts[p.CallSID]), want)
+		}
+	}
+	if mutedNow != got.Done {
+		t.Fatalf("%d muted in the simulator, the batch says %d", mutedNow, got.Done)
+	}
+
+	// Let the polls confirm the mutes, then undo the batch.
+	next(t, s, func(s live.RoomSnapshot) bool { return len(s.Pending) == 0 })
+	undone, err := h.Undo(ctx, alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := h.WaitBatch(ctx, undone.Batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Kind != live.Unmute || inv.Total != got.Done || inv.Done != got.Done {
+		t.Fatalf("the undo: %s of %d; want %d unmuted", inv.Summary(), inv.Total, got.Done)
+	}
+	posts = log.posts()
+	for _, p := range srv.Participants(simAccount, conf) {
+		if want := map[bool]int{true: 2, false: 0}[muted[p.CallSID]]; p.Muted || len(posts[p.CallSID]) != want {
+			t.Errorf("%s: muted %v after %d POSTs, want unmuted after %d", p.Label, p.Muted, len(posts[p.CallSID]), want)
+		}
+	}
+}
