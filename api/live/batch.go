@@ -221,10 +221,11 @@ var ErrNoBatch = errors.New("no such batch")
 // Options.BatchConcurrency requests of the batch are on their way at once,
 // and all of them queue at the account's Gate as actions.
 //
-// The batch stops sending when Cancel is called with its ID, when ctx
-// ends, or when the Hub closes; what was not sent by then is counted as
-// cancelled, and requests already sent run to their answers.
-func (h *Hub) StartBatch(ctx context.Context, by Operator, conferenceSID string, req BatchRequest) (string, error) {
+// The batch stops sending when Cancel is called with its ID or when the
+// Hub closes; what was not sent by then is counted as cancelled, and requests already sent run to their answers.
+// It takes no context: it outlives the screen's request that started it,
+// as an action once sent does, and only Cancel stops it.
+func (h *Hub) StartBatch(by Operator, conferenceSID string, req BatchRequest) (string, error) {
 	_, ok := batchSpecs[req.Kind]
 	switch {
 	case !ok:
@@ -247,7 +248,7 @@ func (h *Hub) StartBatch(ctx context.Context, by Operator, conferenceSID string,
 			targets = append(targets, t)
 		}
 	}
-	b, err := h.startBatch(ctx, by, conferenceSID, req.Kind, targets, req.URL, req.OnResult, true)
+	b, err := h.startBatch(by, conferenceSID, req.Kind, targets, req.URL, req.OnResult, true)
 	if err != nil {
 		return "", err
 	}
@@ -256,8 +257,8 @@ func (h *Hub) StartBatch(ctx context.Context, by Operator, conferenceSID string,
 
 // startBatch registers and starts a batch of valid targets; an undoable
 // one becomes by's last action, for Undo.
-func (h *Hub) startBatch(ctx context.Context, by Operator, conf string, kind ActionKind, targets []Target, url string, onResult func(BatchResult), undoable bool) (*batchRun, error) {
-	bctx, cancel := context.WithCancel(ctx)
+func (h *Hub) startBatch(by Operator, conf string, kind ActionKind, targets []Target, url string, onResult func(BatchResult), undoable bool) (*batchRun, error) {
+	bctx, cancel := context.WithCancel(h.ctx)
 	b := &batchRun{
 		prog: BatchProgress{ID: newBatchID(), By: by, Conference: conf, Kind: kind,
 			Started: time.Now(), Total: len(targets)},
@@ -289,11 +290,7 @@ func (h *Hub) startBatch(ctx context.Context, by Operator, conf string, kind Act
 		h.publishRoom(r)
 	}
 	h.mu.Unlock()
-	stop := context.AfterFunc(h.ctx, cancel)
-	go func() {
-		defer stop()
-		h.runBatch(b)
-	}()
+	go h.runBatch(b)
 	return b, nil
 }
 
@@ -422,9 +419,9 @@ func (h *Hub) batchItem(b *batchRun, t Target) {
 		h.batchResult(b, a, ItemUnclear, true, err)
 	case errors.As(err, &ae):
 		h.batchResult(b, a, ItemFailed, true, err)
-	case b.ctx.Err() != nil && h.ctx.Err() == nil:
+	case b.ctx.Err() != nil: // cancelled, or the Hub closed, before it was sent
 		h.batchResult(b, a, ItemCancelled, false, nil)
-	default: // not sent: the Hub closed, or something else stopped it
+	default: // not sent, and not for a cancel
 		h.batchResult(b, a, ItemFailed, false, err)
 	}
 }

@@ -138,7 +138,7 @@ func TestBulkMuteAgainstTheSimulator(t *testing.T) {
 		mu      sync.Mutex
 		results []live.BatchResult
 	)
-	id, err := h.StartBatch(ctx, live.Operator{Name: "alice"}, conf, live.BatchRequest{Kind: live.Mute, Targets: targets(ps),
+	id, err := h.StartBatch(live.Operator{Name: "alice"}, conf, live.BatchRequest{Kind: live.Mute, Targets: targets(ps),
 		OnResult: func(r live.BatchResult) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -252,7 +252,7 @@ func BenchmarkBulkMute200(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		start := time.Now()
-		id, err := h.StartBatch(ctx, live.Operator{Name: "bench"}, conf, live.BatchRequest{Kind: kinds[i%2], Targets: targets(ps)})
+		id, err := h.StartBatch(live.Operator{Name: "bench"}, conf, live.BatchRequest{Kind: kinds[i%2], Targets: targets(ps)})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -297,7 +297,7 @@ func TestCancelThenUndoAgainstTheSimulator(t *testing.T) {
 	next(t, s, func(s live.RoomSnapshot) bool { return len(s.Participants) == n })
 
 	alice := live.Operator{Name: "alice"}
-	id, err := h.StartBatch(ctx, alice, conf, live.BatchRequest{Kind: live.Mute, Targets: targets(ps)})
+	id, err := h.StartBatch(alice, conf, live.BatchRequest{Kind: live.Mute, Targets: targets(ps)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -158,7 +158,7 @@ func TestBatchCountsEveryOutcome(t *testing.T) {
 		defer s.Close()
 
 		var rs results
-		id, err := h.StartBatch(t.Context(), alice, roomA, BatchRequest{Kind: Mute, Targets: targetsOf(ps), OnResult: rs.add})
+		id, err := h.StartBatch(alice, roomA, BatchRequest{Kind: Mute, Targets: targetsOf(ps), OnResult: rs.add})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,7 +217,7 @@ func TestBatchRefusesWhatCannotBeSent(t *testing.T) {
 			{BatchRequest{Kind: Mute, Targets: ts}, "support", "is not a conference SID"},
 			{BatchRequest{Kind: Mute, Targets: []Target{{Label: "x"}}}, roomA, "mute needs a participant's call SID"},
 		} {
-			_, err := h.StartBatch(t.Context(), alice, c.conf, c.req)
+			_, err := h.StartBatch(alice, c.conf, c.req)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("%+v: %v, want it to say %q", c.req, err, c.want)
 			}
@@ -247,7 +247,7 @@ func TestBatchBusyParticipant(t *testing.T) {
 		}()
 		synctest.Wait()
 
-		id, err := h.StartBatch(t.Context(), bob, roomA, BatchRequest{Kind: Hold, Targets: targetsOf(ps)})
+		id, err := h.StartBatch(bob, roomA, BatchRequest{Kind: Hold, Targets: targetsOf(ps)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -285,7 +285,7 @@ func TestBatchConcurrencyBound(t *testing.T) {
 				svc.latency = 20 * time.Millisecond
 				h := newHub(svc, Options{BatchConcurrency: c.batch, Gate: NewGate(c.gate)})
 				defer h.Close()
-				id, err := h.StartBatch(t.Context(), alice, roomA, BatchRequest{Kind: Mute, Targets: targetsOf(ps)})
+				id, err := h.StartBatch(alice, roomA, BatchRequest{Kind: Mute, Targets: targetsOf(ps)})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -314,7 +314,7 @@ func TestBatchCancel(t *testing.T) {
 		s := watch(t, h)
 		defer s.Close()
 		var rs results
-		id, err := h.StartBatch(t.Context(), alice, roomA, BatchRequest{Kind: Mute, Targets: targetsOf(ps), OnResult: rs.add})
+		id, err := h.StartBatch(alice, roomA, BatchRequest{Kind: Mute, Targets: targetsOf(ps), OnResult: rs.add})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -359,13 +359,13 @@ func TestTwoBatchesOverlap(t *testing.T) {
 		defer h.Close()
 		s := watch(t, h)
 		defer s.Close()
-		a, err := h.StartBatch(t.Context(), alice, roomA, BatchRequest{Kind: Mute, Targets: targetsOf(ps[:20])})
+		a, err := h.StartBatch(alice, roomA, BatchRequest{Kind: Mute, Targets: targetsOf(ps[:20])})
 		if err != nil {
 			t.Fatal(err)
 		}
 		back := targetsOf(ps[10:])
 		slices.Reverse(back) // bob starts from the other end
-		b, err := h.StartBatch(t.Context(), bob, roomA, BatchRequest{Kind: Mute, Targets: back})
+		b, err := h.StartBatch(bob, roomA, BatchRequest{Kind: Mute, Targets: back})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -388,6 +388,38 @@ func TestTwoBatchesOverlap(t *testing.T) {
 		snap, _ := drain(s)
 		if len(snap.Batches) != 2 {
 			t.Errorf("the snapshot shows %d batches, want alice's and bob's", len(snap.Batches))
+		}
+	})
+}
+
+// TestBatchStopsWithTheHub: closing the Hub mid-batch sends nothing more;
+// Close waits for the requests on their way, the rest are cancelled, and
+// no goroutine is left behind (the bubble would not end otherwise).
+func TestBatchStopsWithTheHub(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ps := roster(10)
+		svc := newBatchFake(ps)
+		svc.holdAll = make(chan struct{})
+		h := newHub(svc, Options{})
+		id, err := h.StartBatch(alice, roomA, BatchRequest{Kind: Mute, Targets: targetsOf(ps)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		closed := make(chan struct{})
+		go func() { h.Close(); close(closed) }()
+		synctest.Wait()
+		close(svc.holdAll)
+		<-closed
+		got, err := h.WaitBatch(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Done != DefaultBatchConcurrency || got.Cancelled != 10-DefaultBatchConcurrency || svc.total() != DefaultBatchConcurrency {
+			t.Fatalf("%s, %d sent; want the %d on their way muted and the rest cancelled", got.Summary(), svc.total(), DefaultBatchConcurrency)
+		}
+		if _, err := h.StartBatch(alice, roomA, BatchRequest{Kind: Mute, Targets: targetsOf(ps)}); !errors.Is(err, ErrClosed) {
+			t.Fatalf("a batch after Close: %v", err)
 		}
 	})
 }

@@ -154,7 +154,7 @@ func (h *Hub) Undo(ctx context.Context, by Operator) (Undone, error) {
 	h.mu.Unlock()
 
 	if e.batch != nil {
-		b, err := h.startBatch(context.WithoutCancel(ctx), by, e.conf, inv, e.targets, e.batch.url, e.batch.onResult, false)
+		b, err := h.startBatch(by, e.conf, inv, e.targets, e.batch.url, e.batch.onResult, false)
 		if err != nil {
 			return Undone{}, fmt.Errorf("undo %s: %w", e.what(), err)
 		}

@@ -123,7 +123,7 @@ func TestUndoBatch(t *testing.T) {
 		s := watch(t, h)
 		defer s.Close()
 		svc.holdAll = make(chan struct{})
-		id, err := h.StartBatch(t.Context(), alice, roomA, BatchRequest{Kind: Mute, Targets: targetsOf(ps)})
+		id, err := h.StartBatch(alice, roomA, BatchRequest{Kind: Mute, Targets: targetsOf(ps)})
 		if err != nil {
 			t.Fatal(err)
 		}
