@@ -27,7 +27,9 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -35,7 +37,7 @@ import (
 const apiVersion = "/2010-04-01"
 
 // Client calls Twilio. It is safe for concurrent use: nothing in it changes
-// after New.
+// after New but the cache of list pages, which has its own lock.
 type Client struct {
 	base    *url.URL
 	account string
@@ -46,6 +48,7 @@ type Client struct {
 	maxBody int64
 	retry   RetryPolicy
 	logf    func(format string, args ...any)
+	pages   *pageCache
 
 	// Seams for tests, so retries run without real sleeping or randomness.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -101,6 +104,7 @@ func New(cfg Config) (*Client, error) {
 		maxBody: maxBody,
 		retry:   cfg.Retry.withDefaults(),
 		logf:    cfg.Logf,
+		pages:   &pageCache{},
 		sleep:   sleepCtx,
 		rand:    rand.Float64,
 		now:     time.Now,
@@ -404,11 +408,71 @@ func (cl *call) handle(resp *http.Response, out any) *Error {
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return nil
 	}
-	if err := decodeJSON(resp.Header.Get("Content-Type"), data, out, cl.allSecrets()); err != nil {
+	decode := decodeJSON
+	if d, ok := out.(bodyDecoder); ok {
+		decode = func(contentType string, data []byte, _ any, secrets []string) error {
+			return d.decodeBody(contentType, data, secrets)
+		}
+	}
+	if err := decode(resp.Header.Get("Content-Type"), data, out, cl.allSecrets()); err != nil {
 		e.Err = err
 		return e
 	}
 	return nil
+}
+
+// bodyDecoder is an out value for do that decodes a good reply's body
+// itself: a list page, which reuses what the same bytes decoded to last
+// time.
+type bodyDecoder interface {
+	decodeBody(contentType string, data []byte, secrets []string) error
+}
+
+// pageCacheSize bounds the pages remembered: a console polls the
+// conference list, one roster and its recordings, one page each.
+const pageCacheSize = 8
+
+// pageCache remembers the last few list pages read, by URL: the raw body,
+// its content type, and the items and next-page URI it decoded to. A poll
+// of an idle conference returns the same bytes every time; comparing them
+// costs a small fraction of decoding them again. The items stored are
+// never handed out: readers copy them, so nobody can change what the next
+// reader gets.
+type pageCache struct {
+	mu      sync.Mutex
+	entries []pageEntry // oldest first
+}
+
+type pageEntry struct {
+	url, contentType string
+	body             []byte
+	items            any // a []M for the list's model type M
+	next             string
+}
+
+// get returns the entry for url if its last body was exactly data with the
+// same content type.
+func (pc *pageCache) get(url, contentType string, data []byte) (pageEntry, bool) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	for _, e := range pc.entries {
+		if e.url == url {
+			return e, e.contentType == contentType && bytes.Equal(e.body, data)
+		}
+	}
+	return pageEntry{}, false
+}
+
+// put records what url's body decoded to, replacing its last entry and
+// dropping the oldest when full.
+func (pc *pageCache) put(e pageEntry) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	pc.entries = slices.DeleteFunc(pc.entries, func(old pageEntry) bool { return old.url == e.url })
+	if len(pc.entries) >= pageCacheSize {
+		pc.entries = slices.Delete(pc.entries, 0, 1)
+	}
+	pc.entries = append(pc.entries, e)
 }
 
 // readLimited reads at most limit bytes of the body; tooLarge says there was

@@ -1,0 +1,185 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// bodies is a transport that answers every request with the current body,
+// which a test can swap between calls.
+type bodies struct {
+	mu          sync.Mutex
+	body        []byte
+	contentType string
+}
+
+func (b *bodies) set(body []byte, contentType string) {
+	b.mu.Lock()
+	b.body, b.contentType = body, contentType
+	b.mu.Unlock()
+}
+
+func (b *bodies) RoundTrip(r *http.Request) (*http.Response, error) {
+	b.mu.Lock()
+	body, ct := b.body, b.contentType
+	b.mu.Unlock()
+	return &http.Response{
+		StatusCode: 200, Header: http.Header{"Content-Type": {ct}},
+		Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: r,
+	}, nil
+}
+
+func newBodiesClient(t *testing.T, body []byte) (*Client, *bodies) {
+	t.Helper()
+	tr := &bodies{body: body, contentType: "application/json"}
+	c, err := New(Config{AccountSID: testAccount, AuthToken: testToken, HTTPClient: &http.Client{Transport: tr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, tr
+}
+
+// TestIdenticalPageIsNotDecodedAgain: an idle conference answers every poll
+// with the same bytes, and the client must not decode them again. Decoding
+// a page of 1000 participants costs about 9 allocations each; a reply
+// identical to the last one costs the HTTP exchange and one copy of the
+// result, well under one allocation per participant.
+func TestIdenticalPageIsNotDecodedAgain(t *testing.T) {
+	const n = 1000
+	page := participantsPage(n)
+	tests := []struct {
+		name    string
+		next    func(i int) []byte // the body of the i-th poll
+		atMost  float64            // allocations per participant
+		atLeast float64
+	}{
+		{"identical reply", func(int) []byte { return page }, 1, 0},
+		// The same size and shape, one participant's mute flipped: it must
+		// be decoded, and costs what decoding costs.
+		{"changed reply", func(i int) []byte {
+			return bytes.Replace(page, []byte(`"muted":true`), []byte(fmt.Sprintf(`"muted":%v`, i%2 == 0)), 1)
+		}, 20, 5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, tr := newBodiesClient(t, page)
+			ctx := ctxT(t)
+			if _, err := c.ListParticipants(ctx, testConf, ParticipantFilter{}); err != nil {
+				t.Fatal(err)
+			}
+			// Bodies are made before counting, so only the client's work counts.
+			var polls [][]byte
+			for i := range 10 {
+				polls = append(polls, tc.next(i+1))
+			}
+			i := 0
+			allocs := testing.AllocsPerRun(5, func() {
+				tr.set(polls[i%len(polls)], "application/json")
+				i++
+				ps, err := c.ListParticipants(ctx, testConf, ParticipantFilter{})
+				if err != nil || len(ps) != n {
+					t.Fatalf("%d participants, %v", len(ps), err)
+				}
+			})
+			per := allocs / n
+			t.Logf("%s: %.0f allocations for %d participants (%.2f each)", tc.name, allocs, n, per)
+			if per > tc.atMost || per < tc.atLeast {
+				t.Errorf("%.2f allocations per participant, want between %v and %v", per, tc.atLeast, tc.atMost)
+			}
+		})
+	}
+}
+
+// TestPageCacheSeesEveryChange: a reply that differs from the last in any
+// byte, or in its content type, is decoded afresh.
+func TestPageCacheSeesEveryChange(t *testing.T) {
+	muted := []byte(listBody("participants", participantBody))
+	unmuted := bytes.Replace(muted, []byte(`"muted":true`), []byte(`"muted":false`), 1)
+	c, tr := newBodiesClient(t, muted)
+	ctx := ctxT(t)
+	steps := []struct {
+		body        []byte
+		contentType string
+		wantMuted   bool
+		wantErr     error
+	}{
+		{muted, "application/json", true, nil},
+		{muted, "application/json", true, nil},
+		{unmuted, "application/json", false, nil},
+		{muted, "application/json", true, nil},
+		{muted, "text/html", false, ErrBadResponse}, // same bytes, not JSON any more
+		{muted, "application/json", true, nil},
+	}
+	for i, s := range steps {
+		tr.set(s.body, s.contentType)
+		ps, err := c.ListParticipants(ctx, testConf, ParticipantFilter{})
+		if s.wantErr != nil {
+			if !errors.Is(err, s.wantErr) {
+				t.Errorf("step %d: error %v, want %v", i, err, s.wantErr)
+			}
+			continue
+		}
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("step %d: %d participants, %v", i, len(ps), err)
+		}
+		if ps[0].Muted != s.wantMuted {
+			t.Errorf("step %d: muted %v, want %v", i, ps[0].Muted, s.wantMuted)
+		}
+	}
+}
+
+// TestPageCacheHandsOutCopies: a caller that changes the list it got does
+// not change what the next poll returns.
+func TestPageCacheHandsOutCopies(t *testing.T) {
+	c, _ := newBodiesClient(t, []byte(listBody("participants", participantBody)))
+	ctx := ctxT(t)
+	for i := range 3 {
+		ps, err := c.ListParticipants(ctx, testConf, ParticipantFilter{})
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("poll %d: %d participants, %v", i, len(ps), err)
+		}
+		if ps[0].Label != "agent-7" || !ps[0].Muted {
+			t.Fatalf("poll %d: got %+v after the caller changed an earlier result", i, ps[0])
+		}
+		ps[0].Label, ps[0].Muted = "changed by the caller", false
+	}
+}
+
+// TestPageCacheRemembersNoFailure: a reply without the list is an error on
+// every poll, not only the first.
+func TestPageCacheRemembersNoFailure(t *testing.T) {
+	c, _ := newBodiesClient(t, []byte(`{"conferences":[],"next_page_uri":null}`))
+	for i := range 2 {
+		_, err := c.ListParticipants(ctxT(t), testConf, ParticipantFilter{})
+		if !errors.Is(err, ErrBadResponse) || !strings.Contains(err.Error(), `no "participants" list`) {
+			t.Errorf("poll %d: %v, want a missing-list error", i, err)
+		}
+	}
+}
+
+// TestPageCacheIsBounded: however many pages are read, only the last few
+// are remembered.
+func TestPageCacheIsBounded(t *testing.T) {
+	var pc pageCache
+	for i := range 3 * pageCacheSize {
+		url := fmt.Sprintf("/p%d.json", i)
+		pc.put(pageEntry{url: url, body: []byte("{}"), items: []int{i}})
+		pc.put(pageEntry{url: url, body: []byte("{}"), items: []int{i}}) // twice: one entry
+	}
+	if len(pc.entries) != pageCacheSize {
+		t.Errorf("%d pages remembered, want %d", len(pc.entries), pageCacheSize)
+	}
+	last := fmt.Sprintf("/p%d.json", 3*pageCacheSize-1)
+	if _, ok := pc.get(last, "", []byte("{}")); !ok {
+		t.Errorf("the last page read, %s, was forgotten", last)
+	}
+	if _, ok := pc.get("/p0.json", "", []byte("{}")); ok {
+		t.Error("the first page read is still remembered")
+	}
+}
