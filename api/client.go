@@ -482,7 +482,28 @@ func readLimited(resp *http.Response, limit int64, refuse bool) (data []byte, to
 	if refuse && resp.ContentLength > limit {
 		return nil, true, nil
 	}
-	data, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if resp.ContentLength > 0 && resp.ContentLength <= limit {
+		// The size is known: one buffer of it, read in a few large reads,
+		// rather than ReadAll's doubling from 512 bytes (a dozen buffers and
+		// as many copies for a 250-participant roster, on every poll). One
+		// byte more shows a body longer than declared as an error.
+		data = make([]byte, 0, resp.ContentLength+1)
+		for {
+			n, rerr := resp.Body.Read(data[len(data):cap(data)])
+			data = data[:len(data)+n]
+			if rerr == io.EOF {
+				return data, false, nil
+			}
+			if rerr != nil {
+				return data, false, rerr
+			}
+			if len(data) == cap(data) {
+				break // longer than declared: let ReadAll find how much
+			}
+		}
+	}
+	rest, err := io.ReadAll(io.LimitReader(resp.Body, limit+1-int64(len(data))))
+	data = append(data, rest...)
 	if int64(len(data)) > limit {
 		return data[:limit], true, nil
 	}

@@ -183,3 +183,78 @@ func TestPageCacheIsBounded(t *testing.T) {
 		t.Error("the first page read is still remembered")
 	}
 }
+
+// chunky is a body that hands out data a few bytes per Read, then err.
+type chunky struct {
+	data []byte
+	step int
+	err  error
+}
+
+func (c *chunky) Read(p []byte) (int, error) {
+	if len(c.data) == 0 {
+		return 0, c.err
+	}
+	n := min(len(p), c.step, len(c.data))
+	copy(p, c.data[:n])
+	c.data = c.data[n:]
+	return n, nil
+}
+
+func (c *chunky) Close() error { return nil }
+
+// TestReadLimited: a body whose length is declared is read into one buffer
+// of that size; any body, declared or not, is read whole up to the limit.
+func TestReadLimited(t *testing.T) {
+	body := bytes.Repeat([]byte("0123456789"), 100) // 1000 bytes
+	broken := errors.New("connection reset")
+	tests := []struct {
+		name         string
+		declared     int64 // Content-Length; -1 unknown
+		data         []byte
+		err          error
+		limit        int64
+		refuse       bool
+		want         int // bytes returned
+		wantTooLarge bool
+		wantErr      error
+	}{
+		{"declared", 1000, body, io.EOF, 4096, true, 1000, false, nil},
+		{"unknown length", -1, body, io.EOF, 4096, true, 1000, false, nil},
+		{"declared over the limit, refused unread", 1000, body, io.EOF, 500, true, 0, true, nil},
+		{"declared over the limit, error page read in part", 1000, body, io.EOF, 500, false, 500, true, nil},
+		{"longer than declared", 600, body, io.EOF, 4096, true, 1000, false, nil},
+		{"longer than declared and the limit", 600, body, io.EOF, 800, true, 800, true, nil},
+		{"unknown length over the limit", -1, body, io.EOF, 800, true, 800, true, nil},
+		{"broken off", 1000, body[:300], broken, 4096, true, 300, false, broken},
+		{"broken off, unknown length", -1, body[:300], broken, 4096, true, 300, false, broken},
+	}
+	for _, tc := range tests {
+		resp := &http.Response{ContentLength: tc.declared, Body: &chunky{data: tc.data, step: 7, err: tc.err}}
+		data, tooLarge, err := readLimited(resp, tc.limit, tc.refuse)
+		if len(data) != tc.want || tooLarge != tc.wantTooLarge || !errors.Is(err, tc.wantErr) {
+			t.Errorf("%s: %d bytes, too large %v, error %v; want %d, %v, %v", tc.name, len(data), tooLarge, err, tc.want, tc.wantTooLarge, tc.wantErr)
+			continue
+		}
+		if !bytes.Equal(data, body[:len(data)]) {
+			t.Errorf("%s: the bytes read differ from the body", tc.name)
+		}
+	}
+}
+
+// TestReadLimitedDeclaredLengthIsOneBuffer: a 700 KB roster with its
+// Content-Length costs one allocation, not the dozen buffers of doubling.
+func TestReadLimitedDeclaredLengthIsOneBuffer(t *testing.T) {
+	body := participantsPage(1000)
+	allocs := testing.AllocsPerRun(10, func() {
+		resp := &http.Response{ContentLength: int64(len(body)), Body: io.NopCloser(bytes.NewReader(body))}
+		data, _, err := readLimited(resp, DefaultMaxBodyBytes, true)
+		if err != nil || len(data) != len(body) {
+			t.Fatal(len(data), err)
+		}
+	})
+	// The response and the reader made here cost two or three allocations.
+	if allocs > 4 {
+		t.Errorf("%.0f allocations to read a %d-byte body of declared length, want at most 4", allocs, len(body))
+	}
+}
