@@ -391,7 +391,13 @@ func (cl *call) handle(resp *http.Response, out any) *Error {
 	if !ok && limit > 64<<10 {
 		limit = 64 << 10 // an error document is small; keep only what a snippet needs
 	}
-	data, tooLarge, err := readLimited(resp, limit, ok)
+	data, tooLarge, err := readLimited(resp, limit, ok, cl.c.pages.buffer())
+	kept := false // the page cache took data; otherwise it is free again after this call
+	defer func() {
+		if !kept {
+			cl.c.pages.release(data)
+		}
+	}()
 	switch {
 	case err != nil && ok:
 		// The status arrived but the body broke off: report it as a
@@ -408,13 +414,12 @@ func (cl *call) handle(resp *http.Response, out any) *Error {
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return nil
 	}
-	decode := decodeJSON
 	if d, ok := out.(bodyDecoder); ok {
-		decode = func(contentType string, data []byte, _ any, secrets []string) error {
-			return d.decodeBody(contentType, data, secrets)
-		}
+		kept, err = d.decodeBody(resp.Header.Get("Content-Type"), data, cl.allSecrets())
+	} else {
+		err = decodeJSON(resp.Header.Get("Content-Type"), data, out, cl.allSecrets())
 	}
-	if err := decode(resp.Header.Get("Content-Type"), data, out, cl.allSecrets()); err != nil {
+	if err != nil {
 		e.Err = err
 		return e
 	}
@@ -423,9 +428,10 @@ func (cl *call) handle(resp *http.Response, out any) *Error {
 
 // bodyDecoder is an out value for do that decodes a good reply's body
 // itself: a list page, which reuses what the same bytes decoded to last
-// time.
+// time. kept says data now belongs to the page cache; otherwise nothing
+// may hold on to it after decodeBody returns.
 type bodyDecoder interface {
-	decodeBody(contentType string, data []byte, secrets []string) error
+	decodeBody(contentType string, data []byte, secrets []string) (kept bool, err error)
 }
 
 // pageCacheSize bounds the pages remembered: a console polls the
@@ -438,9 +444,16 @@ const pageCacheSize = 8
 // costs a small fraction of decoding them again. The items stored are
 // never handed out: readers copy them, so nobody can change what the next
 // reader gets.
+//
+// It also lends the buffers bodies are read into, and takes back the ones
+// it no longer needs: a poll answered with the same roster then allocates
+// nothing large. A fresh 200 KB buffer on every poll is freed, returned to
+// the operating system and faulted back in page by page, and those page
+// faults cost an idle console more than the poll itself.
 type pageCache struct {
 	mu      sync.Mutex
 	entries []pageEntry // oldest first
+	free    sync.Pool   // of *[]byte: read buffers nobody holds
 }
 
 type pageEntry struct {
@@ -450,35 +463,59 @@ type pageEntry struct {
 	next             string
 }
 
-// get returns the entry for url if its last body was exactly data with the
-// same content type.
-func (pc *pageCache) get(url, contentType string, data []byte) (pageEntry, bool) {
+// get returns the items and next-page URI remembered for url if its last
+// body was exactly data with the same content type.
+func (pc *pageCache) get(url, contentType string, data []byte) (items any, next string, ok bool) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	for _, e := range pc.entries {
 		if e.url == url {
-			return e, e.contentType == contentType && bytes.Equal(e.body, data)
+			if e.contentType == contentType && bytes.Equal(e.body, data) {
+				return e.items, e.next, true
+			}
+			break
 		}
 	}
-	return pageEntry{}, false
+	return nil, "", false
 }
 
 // put records what url's body decoded to, replacing its last entry and
-// dropping the oldest when full.
+// dropping the oldest when full. The cache owns e.body from now on.
 func (pc *pageCache) put(e pageEntry) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	pc.entries = slices.DeleteFunc(pc.entries, func(old pageEntry) bool { return old.url == e.url })
-	if len(pc.entries) >= pageCacheSize {
-		pc.entries = slices.Delete(pc.entries, 0, 1)
+	i := slices.IndexFunc(pc.entries, func(old pageEntry) bool { return old.url == e.url })
+	if i < 0 && len(pc.entries) >= pageCacheSize {
+		i = 0
+	}
+	if i >= 0 {
+		pc.release(pc.entries[i].body)
+		pc.entries = slices.Delete(pc.entries, i, i+1)
 	}
 	pc.entries = append(pc.entries, e)
+}
+
+// buffer lends an empty buffer to read a body into (nil when none is free).
+func (pc *pageCache) buffer() []byte {
+	if b, ok := pc.free.Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	return nil
+}
+
+// release takes back a buffer that nothing holds any more.
+func (pc *pageCache) release(b []byte) {
+	if cap(b) == 0 {
+		return
+	}
+	pc.free.Put(&b)
 }
 
 // readLimited reads at most limit bytes of the body; tooLarge says there was
 // more. With refuse, a declared Content-Length over the limit is refused
 // without reading (an error page is read in part instead, for its snippet).
-func readLimited(resp *http.Response, limit int64, refuse bool) (data []byte, tooLarge bool, err error) {
+// A body of declared length is read into buf when buf is large enough.
+func readLimited(resp *http.Response, limit int64, refuse bool, buf []byte) (data []byte, tooLarge bool, err error) {
 	if refuse && resp.ContentLength > limit {
 		return nil, true, nil
 	}
@@ -486,10 +523,15 @@ func readLimited(resp *http.Response, limit int64, refuse bool) (data []byte, to
 		// The size is known: one buffer of it, read in a few large reads,
 		// rather than ReadAll's doubling from 512 bytes (a dozen buffers and
 		// as many copies for a 250-participant roster, on every poll). One
-		// byte more shows a body longer than declared as an error.
-		data = make([]byte, 0, resp.ContentLength+1)
+		// byte more shows a body longer than declared.
+		end := int(resp.ContentLength + 1)
+		if cap(buf) >= end {
+			data = buf[:0]
+		} else {
+			data = make([]byte, 0, end)
+		}
 		for {
-			n, rerr := resp.Body.Read(data[len(data):cap(data)])
+			n, rerr := resp.Body.Read(data[len(data):end])
 			data = data[:len(data)+n]
 			if rerr == io.EOF {
 				return data, false, nil
@@ -497,7 +539,7 @@ func readLimited(resp *http.Response, limit int64, refuse bool) (data []byte, to
 			if rerr != nil {
 				return data, false, rerr
 			}
-			if len(data) == cap(data) {
+			if len(data) == end {
 				break // longer than declared: let ReadAll find how much
 			}
 		}

@@ -305,21 +305,21 @@ type pageRead[W any, M any] struct {
 	next    string
 }
 
-func (r *pageRead[W, M]) decodeBody(contentType string, data []byte, secrets []string) error {
-	if e, ok := r.cache.get(r.url, contentType, data); ok {
-		if items, ok := e.items.([]M); ok {
-			r.present, r.items, r.next = true, items, e.next
-			return nil
+func (r *pageRead[W, M]) decodeBody(contentType string, data []byte, secrets []string) (kept bool, err error) {
+	if v, next, ok := r.cache.get(r.url, contentType, data); ok {
+		if items, ok := v.([]M); ok {
+			r.present, r.items, r.next = true, items, next
+			return false, nil
 		}
 	}
 	var page listPage[W]
 	decoded := page.expect(r.key)
 	if err := decodeJSON(contentType, data, &page, secrets); err != nil {
-		return err
+		return false, err
 	}
 	ws, ok := decoded()
 	if !ok {
-		return nil // listAll reports the missing list; nothing is remembered
+		return false, nil // listAll reports the missing list; nothing is remembered
 	}
 	items := make([]M, len(ws))
 	for i, w := range ws {
@@ -327,7 +327,7 @@ func (r *pageRead[W, M]) decodeBody(contentType string, data []byte, secrets []s
 	}
 	r.present, r.items, r.next = true, items, page.NextPageURI
 	r.cache.put(pageEntry{url: r.url, contentType: contentType, body: data, items: items, next: page.NextPageURI})
-	return nil
+	return true, nil
 }
 
 // badList reports a list reply that arrived (HTTP 2xx) but is not a list.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -58,13 +59,17 @@ func TestIdenticalPageIsNotDecodedAgain(t *testing.T) {
 		next    func(i int) []byte // the body of the i-th poll
 		atMost  float64            // allocations per participant
 		atLeast float64
+		// bytes allocated per poll at most, as a share of the body: an
+		// identical reply is read into a buffer lent by the cache, so only
+		// the copy of the result is new.
+		bodyShare float64
 	}{
-		{"identical reply", func(int) []byte { return page }, 1, 0},
+		{"identical reply", func(int) []byte { return page }, 1, 0, 0.5},
 		// The same size and shape, one participant's mute flipped: it must
 		// be decoded, and costs what decoding costs.
 		{"changed reply", func(i int) []byte {
 			return bytes.Replace(page, []byte(`"muted":true`), []byte(fmt.Sprintf(`"muted":%v`, i%2 == 0)), 1)
-		}, 20, 5},
+		}, 20, 5, 10},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -79,18 +84,26 @@ func TestIdenticalPageIsNotDecodedAgain(t *testing.T) {
 				polls = append(polls, tc.next(i+1))
 			}
 			i := 0
+			var bytesPerPoll uint64
 			allocs := testing.AllocsPerRun(5, func() {
 				tr.set(polls[i%len(polls)], "application/json")
 				i++
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
 				ps, err := c.ListParticipants(ctx, testConf, ParticipantFilter{})
+				runtime.ReadMemStats(&after)
 				if err != nil || len(ps) != n {
 					t.Fatalf("%d participants, %v", len(ps), err)
 				}
+				bytesPerPoll = after.TotalAlloc - before.TotalAlloc
 			})
 			per := allocs / n
-			t.Logf("%s: %.0f allocations for %d participants (%.2f each)", tc.name, allocs, n, per)
+			t.Logf("%s: %.0f allocations for %d participants (%.2f each), %d bytes for a %d-byte body", tc.name, allocs, n, per, bytesPerPoll, len(page))
 			if per > tc.atMost || per < tc.atLeast {
 				t.Errorf("%.2f allocations per participant, want between %v and %v", per, tc.atLeast, tc.atMost)
+			}
+			if limit := tc.bodyShare * float64(len(page)); float64(bytesPerPoll) > limit {
+				t.Errorf("%d bytes allocated by a poll, want at most %.0f (%.1f times the body)", bytesPerPoll, limit, tc.bodyShare)
 			}
 		})
 	}
@@ -176,10 +189,10 @@ func TestPageCacheIsBounded(t *testing.T) {
 		t.Errorf("%d pages remembered, want %d", len(pc.entries), pageCacheSize)
 	}
 	last := fmt.Sprintf("/p%d.json", 3*pageCacheSize-1)
-	if _, ok := pc.get(last, "", []byte("{}")); !ok {
+	if _, _, ok := pc.get(last, "", []byte("{}")); !ok {
 		t.Errorf("the last page read, %s, was forgotten", last)
 	}
-	if _, ok := pc.get("/p0.json", "", []byte("{}")); ok {
+	if _, _, ok := pc.get("/p0.json", "", []byte("{}")); ok {
 		t.Error("the first page read is still remembered")
 	}
 }
@@ -231,7 +244,7 @@ func TestReadLimited(t *testing.T) {
 	}
 	for _, tc := range tests {
 		resp := &http.Response{ContentLength: tc.declared, Body: &chunky{data: tc.data, step: 7, err: tc.err}}
-		data, tooLarge, err := readLimited(resp, tc.limit, tc.refuse)
+		data, tooLarge, err := readLimited(resp, tc.limit, tc.refuse, nil)
 		if len(data) != tc.want || tooLarge != tc.wantTooLarge || !errors.Is(err, tc.wantErr) {
 			t.Errorf("%s: %d bytes, too large %v, error %v; want %d, %v, %v", tc.name, len(data), tooLarge, err, tc.want, tc.wantTooLarge, tc.wantErr)
 			continue
@@ -248,7 +261,7 @@ func TestReadLimitedDeclaredLengthIsOneBuffer(t *testing.T) {
 	body := participantsPage(1000)
 	allocs := testing.AllocsPerRun(10, func() {
 		resp := &http.Response{ContentLength: int64(len(body)), Body: io.NopCloser(bytes.NewReader(body))}
-		data, _, err := readLimited(resp, DefaultMaxBodyBytes, true)
+		data, _, err := readLimited(resp, DefaultMaxBodyBytes, true, nil)
 		if err != nil || len(data) != len(body) {
 			t.Fatal(len(data), err)
 		}
