@@ -453,8 +453,16 @@ const pageCacheSize = 8
 type pageCache struct {
 	mu      sync.Mutex
 	entries []pageEntry // oldest first
-	free    sync.Pool   // of *[]byte: read buffers nobody holds
+	free    [][]byte    // read buffers nobody holds, at most maxFreeBuffers
 }
+
+// maxFreeBuffers and maxFreeBufferBytes bound what the page cache keeps
+// for reuse: a buffer for each read that may be in flight at once, none
+// larger than a big page (an unusually large body is left to the GC).
+const (
+	maxFreeBuffers     = 2
+	maxFreeBufferBytes = 2 << 20
+)
 
 type pageEntry struct {
 	url, contentType string
@@ -489,7 +497,7 @@ func (pc *pageCache) put(e pageEntry) {
 		i = 0
 	}
 	if i >= 0 {
-		pc.release(pc.entries[i].body)
+		pc.releaseLocked(pc.entries[i].body)
 		pc.entries = slices.Delete(pc.entries, i, i+1)
 	}
 	pc.entries = append(pc.entries, e)
@@ -497,18 +505,33 @@ func (pc *pageCache) put(e pageEntry) {
 
 // buffer lends an empty buffer to read a body into (nil when none is free).
 func (pc *pageCache) buffer() []byte {
-	if b, ok := pc.free.Get().(*[]byte); ok {
-		return (*b)[:0]
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	n := len(pc.free)
+	if n == 0 {
+		return nil
 	}
-	return nil
+	b := pc.free[n-1]
+	pc.free[n-1] = nil
+	pc.free = pc.free[:n-1]
+	return b[:0]
 }
 
 // release takes back a buffer that nothing holds any more.
 func (pc *pageCache) release(b []byte) {
-	if cap(b) == 0 {
+	if cap(b) == 0 || cap(b) > maxFreeBufferBytes {
 		return
 	}
-	pc.free.Put(&b)
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	pc.releaseLocked(b)
+}
+
+func (pc *pageCache) releaseLocked(b []byte) {
+	if cap(b) == 0 || cap(b) > maxFreeBufferBytes || len(pc.free) >= maxFreeBuffers {
+		return
+	}
+	pc.free = append(pc.free, b)
 }
 
 // readLimited reads at most limit bytes of the body; tooLarge says there was

@@ -283,7 +283,12 @@ func listAll[W any, M any](cl *call, first, key string, max int, conv func(W) M)
 			return nil, cl.badList(fmt.Errorf("%w: the reply has no %q list", ErrBadResponse, key))
 		}
 		// A copy: page.items may be the cache's, shared with later reads.
-		out = append(slices.Grow(out, len(page.items)), page.items...)
+		if out == nil && len(page.items) > 0 {
+			out = make([]M, 0, len(page.items)) // one allocation, with -race too
+		} else {
+			out = slices.Grow(out, len(page.items))
+		}
+		out = append(out, page.items...)
 		if max > 0 && len(out) >= max {
 			return out[:max], nil
 		}
