@@ -52,7 +52,8 @@ type options struct {
 	benchtime  string
 	runs       int
 	only       string
-	ticker     int // internal: run the bare Bubble Tea baseline at this frame rate
+	ticker     int  // internal: run the bare Bubble Tea baseline at this frame rate
+	screen     bool // internal: the baseline draws a full screen and ticks a clock
 }
 
 // parts are the report's sections, in the order they run; -only picks some.
@@ -87,11 +88,12 @@ func run(args []string, stdout io.Writer) error {
 	fs.StringVar(&o.benchtime, "benchtime", "1s", "go test -benchtime for the benchmarks")
 	fs.IntVar(&o.runs, "runs", 5, "start-up runs (the best counts)")
 	fs.IntVar(&o.ticker, "baseline-ticker", 0, "run a bare Bubble Tea program at this frame rate (used by the report itself)")
+	fs.BoolVar(&o.screen, "baseline-screen", false, "with -baseline-ticker: draw a 120x40 screen and tick a clock once a second, as the console does")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if o.ticker > 0 {
-		return bareProgram(o.ticker)
+		return bareProgram(o.ticker, o.screen)
 	}
 	want, err := selected(o.only)
 	if err != nil {
@@ -453,14 +455,16 @@ func measureIdle(r *report, bin string, d time.Duration, rounds int) error {
 		}
 		return cpu, nil
 	}
-	bare := func() (float64, error) {
-		cpu, _, err := idleRun(self, []string{"-baseline-ticker", strconv.Itoa(idleFPS)}, nil, "idle", d)
-		if err != nil {
-			return 0, fmt.Errorf("idle baseline: %w", err)
+	baseline := func(args ...string) func() (float64, error) {
+		return func() (float64, error) {
+			cpu, _, err := idleRun(self, append([]string{"-baseline-ticker", strconv.Itoa(idleFPS)}, args...), nil, "idle", d)
+			if err != nil {
+				return 0, fmt.Errorf("idle baseline: %w", err)
+			}
+			return cpu, nil
 		}
-		return cpu, nil
 	}
-	ours, base, ratios, err := interleave(rounds, console, bare)
+	ours, base, ratios, err := interleave(rounds, console, baseline())
 	if err != nil {
 		return err
 	}
@@ -469,6 +473,17 @@ func measureIdle(r *report, bin string, d time.Duration, rounds int) error {
 		fmt.Sprintf("%.2fx (median of %d; each %s)", ratio, rounds, ratioList(ratios)),
 		fmt.Sprintf("ours %.2f %%, bare Bubble Tea at %d fps %.2f %% of a core (medians)", median(ours), idleFPS, median(base)),
 		ratio <= idleBudget, true)
+	// The same comparison against a bare program that also draws a full
+	// screen and ticks a clock once a second: what is left is what polling
+	// and the console's own logic cost, apart from the renderer and clock.
+	ours, base, ratios, err = interleave(rounds, console, baseline("-baseline-screen"))
+	if err != nil {
+		return err
+	}
+	r.add("CPU while idle, ratio to bare drawing 120x40 with a 1 s clock", "",
+		fmt.Sprintf("%.2fx (median of %d; each %s)", median(ratios), rounds, ratioList(ratios)),
+		fmt.Sprintf("ours %.2f %%, that program %.2f %% of a core (medians)", median(ours), median(base)),
+		true, false)
 	cpu1, bps, err := idleRun(bin, append(args, "--refresh", "1s"), env, "LABEL", d)
 	if err != nil {
 		return fmt.Errorf("idle console, 1 s polls: %w", err)
@@ -528,20 +543,46 @@ func ratioList(xs []float64) string {
 }
 
 // bare is the least a Bubble Tea program can be: a still view, nothing
-// scheduled. What it costs idle is the renderer's ticker.
-type bare struct{}
+// scheduled. What it costs idle is the renderer's ticker. With screen, it
+// also fills a 120x40 terminal and ticks a clock once a second, the two
+// costs every idle console has whatever it polls: Bubble Tea's renderer
+// copies and compares the whole view on every frame.
+type bare struct {
+	view  string
+	clock bool
+}
 
-func (bare) Init() tea.Cmd { return nil }
+// clockMsg is the bare program's once-a-second tick.
+type clockMsg struct{}
+
+func (b bare) Init() tea.Cmd {
+	if !b.clock {
+		return nil
+	}
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return clockMsg{} })
+}
+
 func (b bare) Update(m tea.Msg) (tea.Model, tea.Cmd) {
-	if k, ok := m.(tea.KeyMsg); ok && k.String() == "q" {
-		return b, tea.Quit
+	switch m := m.(type) {
+	case tea.KeyMsg:
+		if m.String() == "q" {
+			return b, tea.Quit
+		}
+	case clockMsg:
+		return b, b.Init()
 	}
 	return b, nil
 }
-func (bare) View() string { return "idle" }
 
-func bareProgram(fps int) error {
-	_, err := tea.NewProgram(bare{}, tea.WithAltScreen(), tea.WithFPS(fps)).Run()
+func (b bare) View() string { return b.view }
+
+func bareProgram(fps int, screen bool) error {
+	b := bare{view: "idle"}
+	if screen {
+		// 39 lines of 119 columns under the word the report waits for.
+		b.view, b.clock = "idle"+strings.Repeat("\n"+strings.Repeat("x", 119), 39), true
+	}
+	_, err := tea.NewProgram(b, tea.WithAltScreen(), tea.WithFPS(fps)).Run()
 	return err
 }
 
