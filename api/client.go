@@ -447,9 +447,9 @@ const pageCacheSize = 8
 //
 // It also lends the buffers bodies are read into, and takes back the ones
 // it no longer needs: a poll answered with the same roster then allocates
-// nothing large. A fresh 200 KB buffer on every poll is freed, returned to
-// the operating system and faulted back in page by page, and those page
-// faults cost an idle console more than the poll itself.
+// nothing large: less garbage for the collector, fewer fresh pages to fault
+// in. (Measured on the idle console, this was small beside what Bubble Tea's
+// renderer allocates on every frame.)
 type pageCache struct {
 	mu      sync.Mutex
 	entries []pageEntry // oldest first
