@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,16 +20,32 @@ type tmuxSession struct {
 	name   string
 }
 
-// needTmux skips the real-terminal test where tmux is missing, except in CI,
-// which installs it and must run the test.
+// needTmux skips the real-terminal test where tmux is missing, with a
+// message that says so and how to run it, except in CI, which installs tmux
+// and must run the test: there it fails.
 func needTmux(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is not installed; .ci/run must install it")
-		}
-		t.Skip("tmux is not installed")
+	_, err := exec.LookPath("tmux")
+	switch fail, msg := tmuxVerdict(err == nil, os.Getenv("CI")); {
+	case msg == "":
+	case fail:
+		t.Fatal(msg)
+	default:
+		t.Skip(msg)
 	}
+}
+
+// tmuxVerdict says what the end-to-end test does given whether tmux is
+// installed and the value of CI: run (no message), skip with msg, or fail
+// with msg. CI services set CI=true; "false" or "0" means not in CI.
+func tmuxVerdict(haveTmux bool, ci string) (fail bool, msg string) {
+	if haveTmux {
+		return false, ""
+	}
+	if inCI, err := strconv.ParseBool(ci); err == nil && inCI {
+		return true, "tmux is not installed, and CI must run the end-to-end test: install tmux (bash .ci/run does)"
+	}
+	return false, "SKIPPED: the end-to-end test needs tmux, which is not installed; install tmux to run it (with CI=true this is a failure)"
 }
 
 // buildBinary compiles the command once per test into a temporary folder.
@@ -223,4 +240,32 @@ func TestEndToEndRemappedKey(t *testing.T) {
 
 	s.keys("q")
 	s.waitFor("the program to exit", regexp.MustCompile(`EXITED 0`))
+}
+
+// TestTmuxVerdict pins what happens without tmux: a loud skip on a
+// developer's machine, a failure in CI.
+func TestTmuxVerdict(t *testing.T) {
+	tests := []struct {
+		have     bool
+		ci       string
+		wantFail bool
+		wantMsg  bool
+	}{
+		{have: true, ci: "", wantFail: false, wantMsg: false},
+		{have: true, ci: "true", wantFail: false, wantMsg: false},
+		{have: false, ci: "", wantFail: false, wantMsg: true},
+		{have: false, ci: "false", wantFail: false, wantMsg: true},
+		{have: false, ci: "0", wantFail: false, wantMsg: true},
+		{have: false, ci: "true", wantFail: true, wantMsg: true},
+		{have: false, ci: "1", wantFail: true, wantMsg: true},
+	}
+	for _, tc := range tests {
+		fail, msg := tmuxVerdict(tc.have, tc.ci)
+		if fail != tc.wantFail || (msg != "") != tc.wantMsg {
+			t.Errorf("tmux installed %v, CI=%q: fail %v, message %q; want fail %v, a message %v", tc.have, tc.ci, fail, msg, tc.wantFail, tc.wantMsg)
+		}
+		if msg != "" && !strings.Contains(msg, "install tmux") {
+			t.Errorf("CI=%q: the message %q does not say to install tmux", tc.ci, msg)
+		}
+	}
 }

@@ -272,28 +272,67 @@ func listAll[W any, M any](cl *call, first, key string, max int, conv func(W) M)
 			return nil, cl.badList(fmt.Errorf("%w: next_page_uri repeats a page already read", ErrBadResponse))
 		}
 		seen[next] = true
-		var page listPage[W]
-		decoded := page.expect(key)
-		if err := cl.do(http.MethodGet, next, nil, &page); err != nil {
+		page := &pageRead[W, M]{cache: cl.c.pages, url: next, key: key, conv: conv}
+		if err := cl.do(http.MethodGet, next, nil, page); err != nil {
 			return nil, err
 		}
 		if cl.info != nil {
 			cl.info.Pages++
 		}
-		items, ok := decoded()
-		if !ok {
+		if !page.present {
 			return nil, cl.badList(fmt.Errorf("%w: the reply has no %q list", ErrBadResponse, key))
 		}
-		out = slices.Grow(out, len(items))
-		for _, w := range items {
-			out = append(out, conv(w))
+		// A copy: page.items may be the cache's, shared with later reads.
+		if out == nil && len(page.items) > 0 {
+			out = make([]M, 0, len(page.items)) // one allocation, with -race too
+		} else {
+			out = slices.Grow(out, len(page.items))
 		}
+		out = append(out, page.items...)
 		if max > 0 && len(out) >= max {
 			return out[:max], nil
 		}
-		next = page.NextPageURI
+		next = page.next
 	}
 	return out, nil
+}
+
+// pageRead decodes one page of a list into model values, or takes them
+// from the cache when the body is the same as the last one read from url.
+// items then belongs to the cache: copy it, never change it.
+type pageRead[W any, M any] struct {
+	cache   *pageCache
+	url     string
+	key     string
+	conv    func(W) M
+	present bool // the reply had the list under key (null counts: no items)
+	items   []M
+	next    string
+}
+
+func (r *pageRead[W, M]) decodeBody(contentType string, data []byte, secrets []string) (kept bool, err error) {
+	if v, next, ok := r.cache.get(r.url, contentType, data); ok {
+		if items, ok := v.([]M); ok {
+			r.present, r.items, r.next = true, items, next
+			return false, nil
+		}
+	}
+	var page listPage[W]
+	decoded := page.expect(r.key)
+	if err := decodeJSON(contentType, data, &page, secrets); err != nil {
+		return false, err
+	}
+	ws, ok := decoded()
+	if !ok {
+		return false, nil // listAll reports the missing list; nothing is remembered
+	}
+	items := make([]M, len(ws))
+	for i, w := range ws {
+		items[i] = r.conv(w)
+	}
+	r.present, r.items, r.next = true, items, page.NextPageURI
+	r.cache.put(pageEntry{url: r.url, contentType: contentType, body: data, items: items, next: page.NextPageURI})
+	return true, nil
 }
 
 // badList reports a list reply that arrived (HTTP 2xx) but is not a list.

@@ -232,8 +232,6 @@ func (a Action) check() error {
 		return fmt.Errorf("%w: %s needs the call SID of the participant to coach", ErrInvalidAction, a.Kind)
 	case s.needsTo && a.To == "":
 		return fmt.Errorf("%w: %s needs the number to dial", ErrInvalidAction, a.Kind)
-	case s.apply == nil:
-		return fmt.Errorf("%w: %s is sent with Hub.Add", ErrInvalidAction, a.Kind)
 	}
 	return nil
 }

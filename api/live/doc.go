@@ -56,6 +56,20 @@
 // client's own retries, and any caller outside the Hub, obey the same pause
 // and the first 429 of any attempt stops everyone at once.
 //
+// # Bulk actions and undo
+//
+// StartBatch applies one kind of action (mute, unmute, hold, resume,
+// remove, announce) to a set of participants: each goes through Submit's
+// rules, so a participant with an action pending from anyone is counted
+// busy, one already in the target state is skipped, one who left is
+// counted as left, and none is sent two requests. A few requests of the
+// batch are in flight at once (Options.BatchConcurrency), all queued at
+// the account's Gate, so two operators' batches share one queue. Progress
+// and the final summary ride in the room's snapshots; Cancel stops what
+// has not been sent. Undo sends the inverse of an operator's last
+// reversible action or batch within UndoWindow, and says plainly when
+// there is none or it cannot be undone.
+//
 // Every call that waits takes a context.Context; Close stops every poller
 // and waits for them and for the actions in flight, leaving no goroutine
 // behind.

@@ -31,6 +31,7 @@ const (
 	DefaultInterval       = 2 * time.Second
 	DefaultGrace          = 10 * time.Second
 	DefaultRequestTimeout = 20 * time.Second
+	DefaultReconcile      = 15 * time.Second
 )
 
 // Back-off of a failing poller: slower and slower, never rarer than
@@ -54,6 +55,11 @@ type Options struct {
 	// EventCapacity is how many events a room snapshot keeps
 	// (model.DefaultEventLogCapacity).
 	EventCapacity int
+	// Reconcile is the time between two polls of a room while its status
+	// callbacks arrive (DefaultReconcile): the callbacks move the roster,
+	// and the poll only confirms it. The room goes back to Interval once
+	// no callback has come for Reconcile, or after a gap.
+	Reconcile time.Duration
 	// Gate is the account's gate; nil makes one with NewGate(0). Share one
 	// Gate between everything that calls the same account.
 	Gate *Gate
@@ -61,6 +67,10 @@ type Options struct {
 	// opened together do not poll in lockstep; nil means that. Tests pass
 	// NoJitter.
 	Jitter func(d time.Duration) time.Duration
+	// BatchConcurrency is how many requests of one batch may be on their
+	// way at once (DefaultBatchConcurrency); the Gate still bounds the
+	// account as a whole.
+	BatchConcurrency int
 }
 
 // NoJitter is an Options.Jitter that adds nothing.
@@ -82,6 +92,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = DefaultRequestTimeout
+	}
+	if o.Reconcile <= 0 {
+		o.Reconcile = DefaultReconcile
 	}
 	if o.EventCapacity <= 0 {
 		o.EventCapacity = model.DefaultEventLogCapacity
@@ -113,6 +126,7 @@ type Hub struct {
 	rooms   map[string]*room     // by conference SID
 	list    *confFeed            // nil while nobody watches the list
 	pending map[string][]Pending // by conference SID, oldest first
+	bulk    bulk                 // batches and what each operator may undo (batch.go, undo.go)
 }
 
 // New returns a Hub calling svc. It starts nothing: the first watcher of a

@@ -18,6 +18,17 @@ type room struct {
 	polled       bool                // a poll has succeeded: later ones make events
 	ended        bool
 	events       []Event // oldest first; only appended to, see addEvents
+
+	// Status callbacks (callback.go).
+	live       bool      // callbacks are arriving: poll every Options.Reconcile
+	lastEvent  time.Time // when the last one arrived
+	resyncing  bool      // a gap at gapAt: not live until a poll sent after it
+	gapAt      time.Time
+	polledFrom time.Time            // when the last good poll was sent
+	newer      map[string]time.Time // call SID -> Timestamp of an event a poll may not show yet
+	speech     map[string]Speech    // by call SID; replaced, never modified
+	skew       time.Duration        // arrival minus Timestamp, the least seen
+	skewKnown  bool
 }
 
 // WatchRoom subscribes to the conference with this SID. The first watcher
@@ -54,6 +65,7 @@ func (h *Hub) WatchRoom(ctx context.Context, conferenceSID string) (*Subscriptio
 // pollRoom fetches the participants once, publishes the new snapshot and
 // says when to poll next (false: the conference ended, poll no more).
 func (h *Hub) pollRoom(r *room) (time.Duration, bool) {
+	sent := time.Now()
 	ctx, cancel := context.WithTimeout(h.ctx, h.opts.RequestTimeout)
 	ps, ended, err := h.fetchRoom(ctx, r.conf)
 	cancel()
@@ -69,7 +81,7 @@ func (h *Hub) pollRoom(r *room) (time.Duration, bool) {
 		r.status.Failures++
 	} else {
 		r.status.Updated, r.status.Err, r.status.Failures = now, nil, 0
-		merged := model.Merge(r.participants, ps)
+		merged := model.Merge(r.participants, r.preferNewer(ps, ended, sent))
 		if r.polled {
 			var evs []Event
 			for _, c := range model.Diff(r.participants, merged, now) {
@@ -78,12 +90,17 @@ func (h *Hub) pollRoom(r *room) (time.Duration, bool) {
 			r.addEvents(h.opts.EventCapacity, evs...)
 		}
 		r.participants, r.polled, r.ended = merged, true, ended
+		r.polledFrom = sent
+		if r.resyncing && !sent.Before(r.gapAt) {
+			r.resyncing = false
+		}
+		r.pruneSpeech()
 		r.confirm(h, merged, now)
 		if ended {
 			h.dropAnswered(r.conf)
 		}
 	}
-	d := delay(h.opts.Interval, r.status.Failures, err, h.opts.Jitter)
+	d := delay(r.nextInterval(h, now), r.status.Failures, err, h.opts.Jitter)
 	r.status.Next = now.Add(d)
 	if r.ended {
 		r.status.Next = time.Time{}
@@ -155,5 +172,8 @@ func (h *Hub) publishRoom(r *room) {
 		Poll:         r.status,
 		Events:       evs[:len(evs):len(evs)],
 		Ended:        r.ended,
+		EventsLive:   r.live,
+		Speech:       r.speech,
+		Batches:      h.batchesOf(r.conf),
 	})
 }

@@ -29,6 +29,16 @@ type RoomSnapshot struct {
 	// Ended is set once a poll found the conference completed (or gone);
 	// the room is then no longer polled.
 	Ended bool
+	// EventsLive says status callbacks are arriving for this conference
+	// (the header's "events live"); false is polling only.
+	EventsLive bool
+	// Speech says, by call SID, who is talking and when each participant
+	// last spoke, from the speech callbacks; nil before any. Speaking
+	// changes publish a snapshot but do not change Participants.
+	Speech map[string]Speech
+	// Batches are the bulk actions on this conference, running or
+	// finished, at most one per operator (the latest), oldest first.
+	Batches []BatchProgress
 }
 
 // PendingOn returns the action pending on the participant with this call
@@ -109,17 +119,60 @@ type Event struct {
 	// Err is why the action failed or is unclear; nil when Twilio
 	// accepted it.
 	Err error
+	// Callback is set when a status callback reported the change (or the
+	// announcement) rather than a poll.
+	Callback bool
+	// Announced is the end or failure of an announcement, from a
+	// callback; nil for every other event.
+	Announced *Announcement
 }
 
 // IsAction reports whether the event is an operator's action rather than
-// a change seen by a poll.
-func (e Event) IsAction() bool { return e.Change.Kind == 0 }
+// a change seen by a poll or a callback.
+func (e Event) IsAction() bool { return e.Change.Kind == 0 && e.Announced == nil }
+
+// Origin says where an event came from, for the feed to say so.
+type Origin int
+
+// The origins of an event.
+const (
+	FromPoll     Origin = iota + 1 // a poll saw the change
+	FromCallback                   // Twilio's status callback reported it
+	FromAction                     // an operator's action
+)
+
+// String names the origin in a word: "poll", "event", "action".
+func (o Origin) String() string {
+	switch o {
+	case FromPoll:
+		return "poll"
+	case FromCallback:
+		return "event"
+	case FromAction:
+		return "action"
+	}
+	return "unknown"
+}
+
+// Origin says where the event came from.
+func (e Event) Origin() Origin {
+	switch {
+	case e.IsAction():
+		return FromAction
+	case e.Callback:
+		return FromCallback
+	}
+	return FromPoll
+}
 
 // String says what happened in a short sentence without its time: "alice
 // muted customer-7", "alice could not remove customer-7: twilio 20404 ...",
 // or the change's own wording ("customer-7 joined (connected)"). Names in it
 // are made inert, so it is safe to print.
 func (e Event) String() string {
+	if e.Announced != nil {
+		return e.Announced.String()
+	}
 	if !e.IsAction() {
 		return e.Change.String()
 	}

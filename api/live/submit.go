@@ -34,40 +34,36 @@ import (
 // does not say whether the action was done (no answer, or a 5xx) is
 // returned as an error, and the polls tell the rest.
 func (h *Hub) Submit(ctx context.Context, by Operator, conferenceSID string, a Action) error {
-	if err := checkConference(conferenceSID); err != nil {
-		return fmt.Errorf("%s: %w", a.attempt(), err)
+	if a.Kind == AddParticipant {
+		return fmt.Errorf("%w: %s is sent with Hub.Add, which returns the participant created", ErrInvalidAction, a.Kind)
 	}
-	if err := a.check(); err != nil {
-		return err
-	}
-	spec, _ := a.Kind.spec()
-	return h.submit(ctx, by, conferenceSID, a, func(ctx context.Context) error {
-		return spec.apply(ctx, h.svc, conferenceSID, a)
-	})
+	return h.submit(ctx, by, conferenceSID, a, submitOpts{remember: true, unreadable: true})
 }
 
 // Add dials p.To into the conference with this SID on behalf of by, as
 // Submit applies an action (one add of a number at a time, sent once, an
 // event every watcher sees), and returns the participant Twilio created.
 func (h *Hub) Add(ctx context.Context, by Operator, conferenceSID string, p api.CreateParticipant) (model.Participant, error) {
-	a := Action{Kind: AddParticipant, Label: p.Label, To: p.To}
-	if err := checkConference(conferenceSID); err != nil {
-		return model.Participant{}, fmt.Errorf("%s: %w", a.attempt(), err)
-	}
-	if p.To == "" {
-		return model.Participant{}, fmt.Errorf("%w: %s needs the number to dial", ErrInvalidAction, a.Kind)
-	}
 	var created model.Participant
-	err := h.submit(ctx, by, conferenceSID, a, func(ctx context.Context) error {
-		var err error
-		created, err = h.svc.CreateParticipant(ctx, conferenceSID, p)
-		return err
+	err := h.submit(ctx, by, conferenceSID, Action{Kind: AddParticipant, Label: p.Label, To: p.To}, submitOpts{
+		unreadable: true,
+		apply: func(ctx context.Context) error {
+			var err error
+			created, err = h.svc.CreateParticipant(ctx, conferenceSID, p)
+			return err
+		},
 	})
 	return created, err
 }
 
-// submit sends a checked action with apply; see Submit.
-func (h *Hub) submit(ctx context.Context, by Operator, conferenceSID string, a Action, apply func(context.Context) error) error {
+// submit is Submit, with the extras a batch and undo need (submitOpts).
+func (h *Hub) submit(ctx context.Context, by Operator, conferenceSID string, a Action, o submitOpts) error {
+	if err := checkConference(conferenceSID); err != nil {
+		return fmt.Errorf("%s: %w", a.attempt(), err)
+	}
+	if err := a.check(); err != nil {
+		return err
+	}
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -79,6 +75,13 @@ func (h *Hub) submit(ctx context.Context, by Operator, conferenceSID string, a A
 			return &BusyError{Tried: a, Pending: p}
 		}
 	}
+	if o.inState != nil {
+		if err := o.inState(h.rooms[conferenceSID]); err != nil {
+			h.mu.Unlock()
+			return fmt.Errorf("%s: %w", a.attempt(), err)
+		}
+	}
+	prior := h.priorCoach(conferenceSID, a)
 	mine := Pending{By: by, Action: a, Since: time.Now()}
 	h.pending[conferenceSID] = append(h.pending[conferenceSID], mine)
 	h.wg.Add(1) // Close waits for this action
@@ -100,7 +103,10 @@ func (h *Hub) submit(ctx context.Context, by Operator, conferenceSID string, a A
 		sent = true
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(turn), h.opts.RequestTimeout)
 		defer cancel()
-		return apply(rctx)
+		if o.apply != nil {
+			return o.apply(rctx)
+		}
+		return spec.apply(rctx, h.svc, conferenceSID, a)
 	})
 
 	h.mu.Lock()
@@ -124,7 +130,10 @@ func (h *Hub) submit(ctx context.Context, by Operator, conferenceSID string, a A
 		}
 		h.publishRoom(r)
 	}
-	if err == nil {
+	if o.remember && sent && (out == Done || out == Unclear) {
+		h.rememberAction(by, conferenceSID, a, prior)
+	}
+	if err == nil || (out == Done && !o.unreadable) {
 		return nil
 	}
 	switch {

@@ -51,3 +51,64 @@ func TestReadsTestFigures(t *testing.T) {
 		t.Errorf("view ratio read as %q", r)
 	}
 }
+
+func TestSelectedSections(t *testing.T) {
+	tests := []struct {
+		only    string
+		want    []string
+		wantErr bool
+	}{
+		{"", parts, false},
+		{"idle", []string{"idle"}, false},
+		{"startup, benchmarks", []string{"startup", "benchmarks"}, false},
+		{"idle,cpu", nil, true},
+	}
+	for _, tc := range tests {
+		got, err := selected(tc.only)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("-only %q: error %v, want an error %v", tc.only, err, tc.wantErr)
+			continue
+		}
+		if err != nil {
+			if !strings.Contains(err.Error(), "choose from") {
+				t.Errorf("-only %q: the error %q does not list the sections", tc.only, err)
+			}
+			continue
+		}
+		if len(got) != len(tc.want) {
+			t.Errorf("-only %q: sections %v, want %v", tc.only, got, tc.want)
+		}
+		for _, p := range tc.want {
+			if !got[p] {
+				t.Errorf("-only %q: section %s not selected", tc.only, p)
+			}
+		}
+	}
+}
+
+// The idle comparison alternates which program runs first and reports the
+// median of the per-round ratios.
+func TestInterleaveAndMedian(t *testing.T) {
+	var order []string
+	a := []float64{1.0, 3.0, 1.2}
+	b := []float64{1.0, 1.0, 1.0}
+	var ia, ib int
+	ours, base, ratios, err := interleave(3,
+		func() (float64, error) { order = append(order, "a"); ia++; return a[ia-1], nil },
+		func() (float64, error) { order = append(order, "b"); ib++; return b[ib-1], nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(order, ""); got != "abbaab" {
+		t.Errorf("order %s, want abbaab", got)
+	}
+	if len(ours) != 3 || len(base) != 3 || len(ratios) != 3 {
+		t.Fatalf("figures %v %v %v", ours, base, ratios)
+	}
+	if m := median(ratios); m != 1.2 {
+		t.Errorf("median ratio %v, want 1.2", m)
+	}
+	if m := median([]float64{4, 1, 3, 2}); m != 2.5 {
+		t.Errorf("median of four %v, want 2.5", m)
+	}
+}

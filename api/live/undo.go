@@ -1,0 +1,190 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// UndoWindow is how long an action or batch can still be undone.
+const UndoWindow = 60 * time.Second
+
+// Undo's refusals, matched with errors.Is; their messages say why.
+var (
+	ErrNothingToUndo = errors.New("nothing to undo")
+	ErrCannotUndo    = errors.New("cannot be undone")
+	ErrUndoExpired   = errors.New("too late to undo")
+)
+
+// inverses are the reversible kinds and what undoes each. Coach is undone
+// by StopCoach; StopCoach by coaching again whom the participant coached.
+var inverses = map[ActionKind]ActionKind{
+	Mute: Unmute, Unmute: Mute, Hold: Resume, Resume: Hold, Coach: StopCoach, StopCoach: Coach,
+}
+
+// undoEntry is an operator's last action or batch. Guarded by Hub.mu.
+type undoEntry struct {
+	conf    string
+	action  Action // a single action; for a batch, its kind
+	batch   *batchRun
+	running bool     // the batch has not finished
+	targets []Target // a finished batch: those it changed
+	at      time.Time
+}
+
+// what names the entry in messages: "mute customer-7", "the bulk mute".
+func (e undoEntry) what() string {
+	if e.batch != nil {
+		return "the bulk " + e.action.Kind.String()
+	}
+	return e.action.attempt()
+}
+
+// operatorKey tells operators apart: by SSH key when there is one.
+func operatorKey(o Operator) string {
+	if o.Fingerprint != "" {
+		return "key:" + o.Fingerprint
+	}
+	return "name:" + o.Name + "\x00" + o.SSHUser
+}
+
+func sameOperator(a, b Operator) bool { return operatorKey(a) == operatorKey(b) }
+
+func (h *Hub) setUndo(by Operator, e undoEntry) {
+	if h.bulk.undo == nil {
+		h.bulk.undo = make(map[string]undoEntry)
+	}
+	h.bulk.undo[operatorKey(by)] = e
+}
+
+// noteRunning makes a batch just started its operator's last action.
+// Called with h.mu held.
+func (h *Hub) noteRunning(by Operator, b *batchRun) {
+	h.setUndo(by, undoEntry{conf: b.prog.Conference, action: Action{Kind: b.prog.Kind}, batch: b, running: true, at: time.Now()})
+}
+
+// rememberBatch records a finished batch as its operator's last action,
+// unless the operator has acted since. Called with h.mu held.
+func (h *Hub) rememberBatch(b *batchRun) {
+	e, ok := h.bulk.undo[operatorKey(b.prog.By)]
+	if !ok || e.batch != b {
+		return
+	}
+	e.running, e.targets, e.at = false, b.changed, time.Now()
+	h.setUndo(b.prog.By, e)
+}
+
+// rememberAction records an answered single action as by's last one;
+// prior is whom a StopCoach's participant coached before, to undo it.
+// Called with h.mu held.
+func (h *Hub) rememberAction(by Operator, conf string, a Action, prior Target) {
+	if a.Kind == StopCoach {
+		a.CoachCallSID, a.CoachLabel = prior.CallSID, prior.Label
+	}
+	h.setUndo(by, undoEntry{conf: conf, action: a, at: time.Now()})
+}
+
+// priorCoach is, for a StopCoach, whom its participant coaches according
+// to the latest poll. Called with h.mu held.
+func (h *Hub) priorCoach(conf string, a Action) Target {
+	r := h.rooms[conf]
+	if a.Kind != StopCoach || r == nil {
+		return Target{}
+	}
+	var t Target
+	for _, p := range r.participants {
+		if p.CallSID == a.CallSID && p.Coaching {
+			t.CallSID = p.CallSIDToCoach
+		}
+	}
+	for _, p := range r.participants {
+		if t.CallSID != "" && p.CallSID == t.CallSID {
+			t.Label = p.Label
+		}
+	}
+	return t
+}
+
+// Undone says what Undo did.
+type Undone struct {
+	// What is the inverse sent, as the flash says it: "unmute customer-7",
+	// "bulk unmute of 35 participants".
+	What string
+	// Batch is the ID of the inverse batch when a batch was undone; its
+	// progress shows in the room's snapshots like any batch's.
+	Batch string
+}
+
+// Undo undoes by's last action or batch, if it can be: a mute, unmute,
+// hold, resume, coach or stop coaching (single or bulk) answered less
+// than UndoWindow ago. It submits the inverse on by's behalf: for a single
+// action it returns when Twilio has answered, as Submit does; for a batch
+// it starts the inverse batch over the participants the batch actually
+// changed and returns its ID at once. An undo is not itself remembered, so
+// a second Undo finds nothing to undo.
+//
+// It refuses, saying why, when there is nothing to undo, when the last
+// action cannot be undone ("remove cannot be undone"), when it is older
+// than UndoWindow, or while the batch is still running.
+func (h *Hub) Undo(ctx context.Context, by Operator) (Undone, error) {
+	h.mu.Lock()
+	e, ok := h.bulk.undo[operatorKey(by)]
+	switch {
+	case !ok:
+		h.mu.Unlock()
+		return Undone{}, fmt.Errorf("%w: you have not changed anything in the last %s", ErrNothingToUndo, words(UndoWindow))
+	case e.running:
+		h.mu.Unlock()
+		return Undone{}, fmt.Errorf("%s is still running: cancel it or let it finish, then undo", e.what())
+	}
+	inv, reversible := inverses[e.action.Kind]
+	switch {
+	case !reversible:
+		h.mu.Unlock()
+		return Undone{}, fmt.Errorf("%s %w", e.action.Kind, ErrCannotUndo)
+	case time.Since(e.at) > UndoWindow:
+		h.mu.Unlock()
+		return Undone{}, fmt.Errorf("%w: %s was more than %s ago", ErrUndoExpired, e.what(), words(UndoWindow))
+	case e.batch != nil && len(e.targets) == 0:
+		h.mu.Unlock()
+		return Undone{}, fmt.Errorf("%w: %s changed no one", ErrNothingToUndo, e.what())
+	}
+	delete(h.bulk.undo, operatorKey(by)) // taken: a second undo finds nothing
+	h.mu.Unlock()
+
+	if e.batch != nil {
+		b, err := h.startBatch(by, e.conf, inv, e.targets, e.batch.url, e.batch.onResult, false)
+		if err != nil {
+			return Undone{}, fmt.Errorf("undo %s: %w", e.what(), err)
+		}
+		return Undone{What: fmt.Sprintf("bulk %s of %d participants", inv, len(e.targets)), Batch: b.prog.ID}, nil
+	}
+	a := Action{Kind: inv, CallSID: e.action.CallSID, Label: e.action.Label, URL: e.action.URL}
+	switch e.action.Kind {
+	case StopCoach:
+		if e.action.CoachCallSID == "" {
+			return Undone{}, fmt.Errorf("%w: whom %s coached before is not known", ErrCannotUndo, a.fill("{who}"))
+		}
+		a.CoachCallSID, a.CoachLabel = e.action.CoachCallSID, e.action.CoachLabel
+	case Unmute, Resume:
+		a.URL = ""
+	}
+	if err := h.submit(ctx, by, e.conf, a, submitOpts{}); err != nil {
+		var sent *actionError
+		if !errors.As(err, &sent) { // nothing sent: the undo can be tried again
+			h.mu.Lock()
+			if _, acted := h.bulk.undo[operatorKey(by)]; !acted {
+				h.setUndo(by, e)
+			}
+			h.mu.Unlock()
+		}
+		return Undone{}, fmt.Errorf("undo: %w", err)
+	}
+	return Undone{What: a.attempt()}, nil
+}
+
+// words says a whole number of seconds or minutes: "60 seconds".
+func words(d time.Duration) string {
+	return fmt.Sprintf("%d seconds", int(d/time.Second))
+}

@@ -1,0 +1,172 @@
+package live
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// TestUndoSingle: Undo sends the inverse of the operator's last reversible
+// action, once; it refuses, saying why, when there is nothing, when the
+// action cannot be undone, and when it is older than the window. Each
+// operator undoes only their own.
+func TestUndoSingle(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		do     []Action // alice's actions, in order
+		by     Operator // who undoes
+		wait   time.Duration
+		want   string // Undone.What
+		err    error
+		errSay string
+		sent   int // updates and deletes in all, the undo's included
+	}{
+		{name: "mute", do: []Action{{Kind: Mute, CallSID: callX, Label: "customer-7"}}, by: alice,
+			want: "unmute customer-7", sent: 2},
+		{name: "resume", do: []Action{{Kind: Hold, CallSID: callX, Label: "customer-7"}, {Kind: Resume, CallSID: callX, Label: "customer-7"}}, by: alice,
+			want: "put customer-7 on hold", sent: 3},
+		{name: "the last one only", do: []Action{{Kind: Mute, CallSID: callX, Label: "customer-7"}, {Kind: Hold, CallSID: callY, Label: "agent-2"}}, by: alice,
+			want: "take agent-2 off hold", sent: 3},
+		{name: "remove", do: []Action{{Kind: Remove, CallSID: callX, Label: "customer-7"}}, by: alice,
+			err: ErrCannotUndo, errSay: "remove cannot be undone", sent: 1},
+		{name: "announce", do: []Action{{Kind: Announce, CallSID: callX, URL: "https://example.com/a.mp3"}}, by: alice,
+			err: ErrCannotUndo, errSay: "announce cannot be undone", sent: 1},
+		{name: "end", do: []Action{{Kind: EndConference}}, by: alice,
+			err: ErrCannotUndo, errSay: "end conference cannot be undone", sent: 1},
+		{name: "nothing", by: alice, err: ErrNothingToUndo, errSay: "nothing to undo: you have not changed anything in the last 60 seconds"},
+		{name: "someone else's", do: []Action{{Kind: Mute, CallSID: callX}}, by: bob, err: ErrNothingToUndo, sent: 1},
+		{name: "too old", do: []Action{{Kind: Mute, CallSID: callX, Label: "customer-7"}}, by: alice, wait: UndoWindow + time.Second,
+			err: ErrUndoExpired, errSay: "too late to undo: mute customer-7 was more than 60 seconds ago", sent: 1},
+		{name: "just in time", do: []Action{{Kind: Mute, CallSID: callX, Label: "customer-7"}}, by: alice, wait: UndoWindow - time.Second,
+			want: "unmute customer-7", sent: 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				svc := newBatchFake(roster(0))
+				svc.rooms[roomA] = newFake().rooms[roomA]
+				h := newHub(svc, Options{})
+				defer h.Close()
+				for _, a := range c.do {
+					if err := h.Submit(t.Context(), alice, roomA, a); err != nil {
+						t.Fatal(err)
+					}
+				}
+				time.Sleep(c.wait)
+				got, err := h.Undo(t.Context(), c.by)
+				switch {
+				case c.err != nil && (!errors.Is(err, c.err) || !strings.Contains(err.Error(), c.errSay)):
+					t.Fatalf("undo: %v, want %v saying %q", err, c.err, c.errSay)
+				case c.err == nil && err != nil:
+					t.Fatalf("undo: %v", err)
+				case got.What != c.want:
+					t.Fatalf("undid %q, want %q", got.What, c.want)
+				}
+				if n := svc.total() + svc.count("delete participant", roomA) + svc.count("update conference", roomA); n != c.sent {
+					t.Fatalf("%d requests sent, want %d", n, c.sent)
+				}
+				if c.err == nil {
+					if _, err := h.Undo(t.Context(), c.by); !errors.Is(err, ErrNothingToUndo) {
+						t.Fatalf("a second undo: %v, want nothing to undo", err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestUndoStopCoach: stopping a coach is undone by coaching the same
+// participant again, as the last poll showed it; an undo refused before
+// anything was sent can be tried again.
+func TestUndoStopCoach(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ps := roster(2)
+		ps[0].Coaching, ps[0].CallSIDToCoach = true, ps[1].CallSID
+		svc := newBatchFake(ps)
+		h := newHub(svc, Options{})
+		defer h.Close()
+		s := watch(t, h)
+		defer s.Close()
+		if err := h.Submit(t.Context(), alice, roomA, Action{Kind: StopCoach, CallSID: ps[0].CallSID, Label: "p0"}); err != nil {
+			t.Fatal(err)
+		}
+		// Until a poll shows it, the stop is pending: the undo is refused
+		// and kept for when it has.
+		if _, err := h.Undo(t.Context(), alice); !errors.Is(err, ErrBusy) {
+			t.Fatalf("undo while the stop is pending: %v, want busy", err)
+		}
+		svc.fakeService.mu.Lock()
+		svc.rooms[roomA][0].Coaching = false
+		svc.fakeService.mu.Unlock()
+		time.Sleep(DefaultInterval)
+		synctest.Wait()
+		got, err := h.Undo(t.Context(), alice)
+		if err != nil || got.What != "have p0 coach p1" {
+			t.Fatalf("undo: %q, %v; want have p0 coach p1", got.What, err)
+		}
+	})
+}
+
+// TestUndoBatch: undoing a bulk mute unmutes exactly those it muted, not
+// those that were muted already nor those it could not reach; undo is
+// refused while the batch runs, and the inverse batch is not undoable in
+// its turn.
+func TestUndoBatch(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ps := roster(6)
+		ps[1].Muted = true // muted before: stays muted
+		svc := newBatchFake(ps)
+		svc.answer[ps[5].CallSID] = errors.New("connection refused")
+		h := newHub(svc, Options{})
+		defer h.Close()
+		s := watch(t, h)
+		defer s.Close()
+		svc.holdAll = make(chan struct{})
+		id, err := h.StartBatch(alice, roomA, BatchRequest{Kind: Mute, Targets: targetsOf(ps)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if _, err := h.Undo(t.Context(), alice); err == nil || !strings.Contains(err.Error(), "the bulk mute is still running") {
+			t.Fatalf("undo of a running batch: %v", err)
+		}
+		close(svc.holdAll)
+		if _, err := h.WaitBatch(t.Context(), id); err != nil {
+			t.Fatal(err)
+		}
+		svc.mu.Lock()
+		svc.holdAll = nil
+		svc.mu.Unlock()
+		synctest.Wait()
+		got, err := h.Undo(t.Context(), alice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.What != "bulk unmute of 4 participants" || got.Batch == "" {
+			t.Fatalf("undone %+v, want a bulk unmute of the 4 muted", got)
+		}
+		inv, err := h.WaitBatch(t.Context(), got.Batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inv.Kind != Unmute || inv.Done != 4 || inv.Total != 4 {
+			t.Fatalf("the inverse batch: %s", inv.Summary())
+		}
+		for i, n := range []int{2, 0, 2, 2, 2, 1} {
+			if sent := svc.sent(ps[i].CallSID); sent != n {
+				t.Errorf("p%d was sent %d updates, want %d", i, sent, n)
+			}
+		}
+		svc.fakeService.mu.Lock()
+		for _, p := range svc.rooms[roomA] {
+			if p.Muted != (p.CallSID == ps[1].CallSID) {
+				t.Errorf("%s muted %v after the undo", p.Label, p.Muted)
+			}
+		}
+		svc.fakeService.mu.Unlock()
+		if _, err := h.Undo(t.Context(), alice); !errors.Is(err, ErrNothingToUndo) {
+			t.Fatalf("undo after undoing the batch: %v, want nothing to undo", err)
+		}
+	})
+}
