@@ -52,10 +52,11 @@ func (h *Hub) pollList(l *confFeed) time.Duration {
 		return err
 	})
 	cancel()
-	now := time.Now()
+	now := h.now()
 
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	l.status.Polls++
 	if err != nil {
 		l.status.Err = err
 		l.status.Failures++

@@ -17,7 +17,9 @@ type room struct {
 	participants []model.Participant // display order; replaced, never modified
 	polled       bool                // a poll has succeeded: later ones make events
 	ended        bool
-	events       []Event // oldest first; only appended to, see addEvents
+	gone         bool             // ended, and Twilio no longer knows it
+	record       model.Conference // the conference as last fetched
+	events       []Event          // oldest first; only appended to, see addEvents
 
 	// Status callbacks (callback.go).
 	live       bool      // callbacks are arriving: poll every Options.Reconcile
@@ -65,17 +67,23 @@ func (h *Hub) WatchRoom(ctx context.Context, conferenceSID string) (*Subscriptio
 // pollRoom fetches the participants once, publishes the new snapshot and
 // says when to poll next (false: the conference ended, poll no more).
 func (h *Hub) pollRoom(r *room) (time.Duration, bool) {
-	sent := time.Now()
+	sent := h.now()
 	ctx, cancel := context.WithTimeout(h.ctx, h.opts.RequestTimeout)
-	ps, ended, err := h.fetchRoom(ctx, r.conf)
+	f, err := h.fetchRoom(ctx, r.conf)
+	ps, ended := f.participants, f.ended
 	cancel()
-	now := time.Now()
+	now := h.now()
 
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.ctx.Err() != nil {
 		return 0, false
 	}
+	r.status.Polls++
+	if f.record.SID != "" {
+		r.record = f.record
+	}
+	r.gone = f.gone
 	if err != nil {
 		r.status.Err = err
 		r.status.Failures++
@@ -109,20 +117,28 @@ func (h *Hub) pollRoom(r *room) (time.Duration, bool) {
 	return d, !r.ended
 }
 
+// fetched is what one poll of a room found.
+type fetched struct {
+	participants []model.Participant
+	ended, gone  bool             // completed; gone: not known at all
+	record       model.Conference // when the poll fetched the conference
+}
+
 // fetchRoom lists the participants. An empty list (or a 404) may mean the
 // conference ended, so it then asks the conference, as a second request
 // through the gate.
-func (h *Hub) fetchRoom(ctx context.Context, conf string) (ps []model.Participant, ended bool, err error) {
-	err = h.call(ctx, PriorityPoll, func(ctx context.Context) error {
+func (h *Hub) fetchRoom(ctx context.Context, conf string) (fetched, error) {
+	var ps []model.Participant
+	err := h.call(ctx, PriorityPoll, func(ctx context.Context) error {
 		var err error
 		ps, err = h.svc.ListParticipants(ctx, conf, api.ParticipantFilter{})
 		return err
 	})
 	if err == nil && len(ps) > 0 {
-		return ps, false, nil
+		return fetched{participants: ps}, nil
 	}
 	if err != nil && !isNotFound(err) {
-		return nil, false, err
+		return fetched{}, err
 	}
 	var c model.Conference
 	cerr := h.call(ctx, PriorityPoll, func(ctx context.Context) error {
@@ -131,14 +147,16 @@ func (h *Hub) fetchRoom(ctx context.Context, conf string) (ps []model.Participan
 		return err
 	})
 	switch {
-	case cerr == nil && c.Status == model.ConferenceCompleted, cerr != nil && isNotFound(cerr):
-		return nil, true, nil
+	case cerr == nil && c.Status == model.ConferenceCompleted:
+		return fetched{ended: true, record: c}, nil
+	case cerr != nil && isNotFound(cerr):
+		return fetched{ended: true, gone: true}, nil
 	case err != nil:
-		return nil, false, err
+		return fetched{}, err
 	case cerr != nil:
-		return nil, false, cerr
+		return fetched{}, cerr
 	}
-	return ps, false, nil
+	return fetched{participants: ps, record: c}, nil
 }
 
 // addEvents appends es to the feed. Snapshots hold slices of r.events
@@ -172,6 +190,8 @@ func (h *Hub) publishRoom(r *room) {
 		Poll:         r.status,
 		Events:       evs[:len(evs):len(evs)],
 		Ended:        r.ended,
+		Gone:         r.ended && r.gone,
+		Record:       r.record,
 		EventsLive:   r.live,
 		Speech:       r.speech,
 		Batches:      h.batchesOf(r.conf),

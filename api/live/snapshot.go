@@ -29,6 +29,15 @@ type RoomSnapshot struct {
 	// Ended is set once a poll found the conference completed (or gone);
 	// the room is then no longer polled.
 	Ended bool
+	// Gone is set with Ended when Twilio no longer knows the conference at
+	// all (deleted, or a server that restarted) rather than saying it
+	// completed.
+	Gone bool
+	// Record is the conference as Twilio last described it (its friendly
+	// name, and once it ended its status and ReasonEnded); zero until a
+	// poll has had to fetch it, which happens when the roster comes back
+	// empty.
+	Record model.Conference
 	// EventsLive says status callbacks are arriving for this conference
 	// (the header's "events live"); false is polling only.
 	EventsLive bool
@@ -71,6 +80,9 @@ type PollStatus struct {
 	Err error
 	// Failures counts the polls that failed in a row.
 	Failures int
+	// Polls counts the polls finished, good or bad, so a watcher can tell
+	// a snapshot a poll made from one an action or a callback made.
+	Polls uint64
 	// Next is when the next poll is due, to say "retrying in 8s".
 	Next time.Time
 }
