@@ -121,6 +121,11 @@ const RequestTimeout = requestTimeout
 // way. After a signal the error is a SignalError.
 func Run(ctx context.Context, svc Service, opts Options) error {
 	app := New(svc, opts)
+	// The screens' watches of the live state end with the program.
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	defer stopWatching()
+	app.roomDeps.ctx = watchCtx
+	app.room.roomDeps = app.roomDeps
 	if app.ownHub {
 		// The process is about to stop: an action Twilio has not answered
 		// yet is recorded as unknown below, and its request is not waited
@@ -206,6 +211,18 @@ type timers struct {
 	now    func() time.Time
 	sched  scheduler
 	jitter func(time.Duration) time.Duration
+	// park, when set, replaces the command that waits for a live-state
+	// snapshot: tests hold it and deliver the snapshot when they have
+	// made the poll they want. Nil in the program.
+	park func(wait func() tea.Msg) tea.Cmd
+}
+
+// receive is the command that waits for a screen's next snapshot.
+func (t *timers) receive(wait func() tea.Msg) tea.Cmd {
+	if t.park != nil {
+		return t.park(wait)
+	}
+	return wait
 }
 
 type screen int
@@ -313,7 +330,7 @@ func New(svc Service, opts Options) App {
 	}
 	hub := opts.Live
 	if hub == nil {
-		hub = live.New(svc, live.Options{Interval: opts.Refresh, RequestTimeout: requestTimeout})
+		hub = live.New(svc, live.Options{Interval: opts.Refresh, RequestTimeout: requestTimeout, EventCapacity: eventLogSize, Now: opts.Now})
 		a.ownHub = true
 	}
 	operator := live.Operator{Name: opts.Operator.Name, Fingerprint: opts.Operator.Fingerprint, SSHUser: opts.Operator.SSHUser}
@@ -327,7 +344,7 @@ func New(svc Service, opts Options) App {
 	}
 	shared := a.opts
 	a.roomDeps = roomDeps{svc: svc, opts: &shared, keys: keys, st: &st, fst: &fst, timers: a.timers,
-		interval: a.interval, lines: a.lines, trail: a.trail, flights: a.flights, hub: hub, operator: operator, actor: actor}
+		interval: a.interval, lines: a.lines, trail: a.trail, flights: a.flights, hub: hub, ctx: context.Background(), operator: operator, actor: actor}
 	a.room.roomDeps = a.roomDeps
 	a.list = newConfList(svc, keys, &st, a.timers, a.interval, a.lines)
 	a.list.width, a.list.height, a.list.clock = a.width, a.height, a.clock
@@ -402,9 +419,9 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 			return a, nil // a reply for a list the user has left
 		}
 		return a.updateList(msg)
-	case participantsMsg:
+	case roomSnapMsg:
 		if a.screen != screenRoom {
-			return a, nil // a reply for a room the user has left
+			return a, nil // a snapshot for a room the user has left
 		}
 		return a.updateRoom(msg)
 	case pollMsg:
@@ -456,24 +473,24 @@ func (a App) updateRoom(msg tea.Msg) (App, tea.Cmd) {
 func (a App) openRoom(conf model.Conference) (App, tea.Cmd) {
 	a.list.poll.abandon()
 	a.list.waitFor = "" // the user chose a conference: no other opens under them
+	r := newRoom(a.roomDeps, conf)
+	if err := r.watch(); err != nil {
+		a.setFlash("could not open "+conferenceName(conf)+": "+explain(err), true)
+		return a, a.list.refetch()
+	}
 	a.screen = screenRoom
-	// Request numbers keep counting across rooms, so a late reply from a
-	// room closed earlier can never pass for one of this room's.
-	last := a.room.poll.seq
-	a.room = newRoom(a.roomDeps, conf)
+	a.room = r
 	a.room.width, a.room.height, a.room.clock = a.width, a.height, a.clock
-	a.room.poll.seq = last
-	seq, _ := a.room.poll.begin()
 	// The recording state is asked for once the roster is in (see
-	// onParticipants): the console keeps one request to Twilio in flight.
-	return a, fetchParticipants(a.svc, conf.SID, seq, a.now)
+	// onSnapshot).
+	return a, a.room.receive()
 }
 
 // leaveRoom goes back to the conference list and polls it at once.
 func (a App) leaveRoom() (App, tea.Cmd) {
-	a.room.poll.abandon()
+	a.room.unwatch()
 	a.screen = screenList
-	a.room = room{roomDeps: a.roomDeps, poll: poller{seq: a.room.poll.seq}}
+	a.room = room{roomDeps: a.roomDeps}
 	a.list, _ = a.list.Update(tea.WindowSizeMsg{Width: a.width, Height: a.height})
 	return a, a.list.refetch()
 }

@@ -79,7 +79,7 @@ func TestEnduranceShift(t *testing.T) {
 			w.srv.InjectFault(sim.Fault{Kind: sim.FaultUnavailable, Method: "GET"})
 		}
 		w.clock.Advance(step)
-		h.clock = w.clock.Now()
+		h.setClock(w.clock.Now())
 		h.scheduled = keepNewestPoll(h.scheduled)
 		h.send(clockMsg{t: h.clock})
 		h.poll()

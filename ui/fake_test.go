@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"confconsole/api"
+	"confconsole/api/live"
 	"confconsole/model"
 )
 
@@ -25,6 +27,23 @@ type fakeService struct {
 	recs  map[string][]model.Recording
 	fail  map[string][]error // method name -> errors to return, in order
 	calls []string
+	hold  chan struct{} // when set, participant lists wait until it is closed
+}
+
+// holdPolls makes the participant lists wait until release is called.
+func (f *fakeService) holdPolls() (release func()) {
+	c := make(chan struct{})
+	f.mu.Lock()
+	f.hold = c
+	f.mu.Unlock()
+	return func() {
+		f.mu.Lock()
+		if f.hold == c {
+			f.hold = nil
+		}
+		f.mu.Unlock()
+		close(c)
+	}
 }
 
 func newFakeService() *fakeService {
@@ -128,6 +147,16 @@ func (f *fakeService) UpdateConference(ctx context.Context, sid string, u api.Co
 }
 
 func (f *fakeService) ListParticipants(ctx context.Context, conf string, flt api.ParticipantFilter) ([]model.Participant, error) {
+	f.mu.Lock()
+	hold := f.hold
+	f.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.record("ListParticipants", conf); err != nil {
@@ -282,7 +311,46 @@ type harness struct {
 	svc       *fakeService
 	scheduled []scheduledMsg
 	quit      bool
-	clock     time.Time
+	clock     time.Time // written by setClock only: the live state reads it
+	clockMu   sync.Mutex
+	gateAt    time.Time // the account gate's time: the last poll's due time, or clock
+	hub       *live.Hub
+	// parked are the commands waiting for a live-state snapshot, newest
+	// last: the harness runs them when it has made the poll it wants.
+	parked []func() tea.Msg
+}
+
+// awaitPollMsg has the harness deliver the room's snapshots up to the
+// one of the live state's nth poll.
+type awaitPollMsg struct{ n uint64 }
+
+// parkedMsg is a snapshot receive the harness holds (timers.park).
+type parkedMsg struct{ wait func() tea.Msg }
+
+// now is the harness's clock, for the console and its live state.
+func (h *harness) now() time.Time {
+	h.clockMu.Lock()
+	defer h.clockMu.Unlock()
+	return h.clock
+}
+
+// gateNow is the account gate's clock: a poll the harness makes comes when
+// it was due, so a pause Twilio asked for (Retry-After) is over by then, as
+// it is for the live state's own schedule.
+func (h *harness) gateNow() time.Time {
+	h.clockMu.Lock()
+	defer h.clockMu.Unlock()
+	if h.gateAt.After(h.clock) {
+		return h.gateAt
+	}
+	return h.clock
+}
+
+// setClock sets the harness's clock.
+func (h *harness) setClock(t time.Time) {
+	h.clockMu.Lock()
+	defer h.clockMu.Unlock()
+	h.clock = t
 }
 
 func newHarness(t testing.TB, svc *fakeService, mod func(*Options)) *harness {
@@ -295,10 +363,25 @@ func newHarness(t testing.TB, svc *fakeService, mod func(*Options)) *harness {
 func newHarnessFor(t testing.TB, svc Service, fake *fakeService, now time.Time, mod func(*Options)) *harness {
 	t.Helper()
 	h := &harness{t: t, svc: fake, clock: now}
-	opts := Options{Keys: testKeyMap(), Refresh: 2 * time.Second, Now: func() time.Time { return h.clock }, Theme: "dark"}
+	opts := Options{Keys: testKeyMap(), Refresh: 2 * time.Second, Now: h.now, Theme: "dark"}
 	if mod != nil {
 		mod(&opts)
 	}
+	if opts.Live == nil {
+		// The live state's pollers wait on timers nobody fires: the
+		// harness polls when a test says (poll, or after an action), so
+		// every request a test counts is one it asked for.
+		interval := opts.Refresh
+		if interval == 0 {
+			interval = DefaultRefresh
+		}
+		opts.Live = live.New(svc, live.Options{
+			Interval: max(interval, MinRefresh), RequestTimeout: RequestTimeout, EventCapacity: eventLogSize,
+			Jitter: live.NoJitter, Now: h.now, NewTimer: live.NewFakeClock(now).NewTimer, Gate: live.NewGateClock(0, h.gateNow),
+		})
+		t.Cleanup(opts.Live.Close)
+	}
+	h.hub = opts.Live
 	if opts.Renderer == nil {
 		opts.Renderer = plainRenderer()
 	}
@@ -307,6 +390,9 @@ func newHarnessFor(t testing.TB, svc Service, fake *fakeService, now time.Time, 
 		return func() tea.Msg { return scheduledMsg{d: d, msg: fn(h.clock)} }
 	}
 	a.jitter = func(time.Duration) time.Duration { return 0 }
+	a.park = func(wait func() tea.Msg) tea.Cmd {
+		return func() tea.Msg { return parkedMsg{wait: wait} }
+	}
 	h.app = a
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 	h.run(a.Init())
@@ -316,9 +402,25 @@ func newHarnessFor(t testing.TB, svc Service, fake *fakeService, now time.Time, 
 // send delivers msg and everything its commands produce.
 func (h *harness) send(msg tea.Msg) {
 	h.t.Helper()
+	n := h.app.room.polls
 	m, cmd := h.app.Update(msg)
 	h.app = m.(App)
 	h.run(cmd)
+	if h.kicked(msg) {
+		h.awaitRoom(n + 1) // the live state polls at once after an action it sent
+	}
+}
+
+// kicked reports whether msg answers an action the live state sent on the
+// room shown, so that it polls the room at once.
+func (h *harness) kicked(msg tea.Msg) bool {
+	switch m := msg.(type) {
+	case actionMsg:
+		return h.inRoom(m.conference) && reachedTwilio(m.err)
+	case recordingMsg:
+		return m.op != recFetch && m.outcome != "" && h.inRoom(m.conference) && reachedTwilio(m.err)
+	}
+	return false
 }
 
 func (h *harness) run(cmd tea.Cmd) {
@@ -344,8 +446,65 @@ func (h *harness) run(cmd tea.Cmd) {
 		h.quit = true
 	case scheduledMsg:
 		h.scheduled = append(h.scheduled, msg)
+	case awaitPollMsg:
+		h.awaitRoom(msg.n)
+	case parkedMsg:
+		h.parked = append(h.parked, msg.wait)
+		if h.app.screen == screenRoom && h.app.room.polls == 0 {
+			h.awaitRoom(1) // a room just opened shows its first roster
+		}
 	default:
 		h.send(msg)
+	}
+}
+
+// inRoom reports whether the console shows the room of conference.
+func (h *harness) inRoom(conference string) bool {
+	return h.app.screen == screenRoom && h.app.room.sub != nil && conference != "" && h.app.room.conf.SID == conference
+}
+
+// reachedTwilio reports whether an action answered with err was sent, so
+// that the live state polls after it.
+func reachedTwilio(err error) bool {
+	return !errors.Is(err, live.ErrNotSent) && !errors.Is(err, live.ErrBusy)
+}
+
+// passGate moves the account gate's clock to at, or past the pause
+// Twilio asked for if that ends later, and lets the requests waiting for
+// it go: the harness's polls come when they are due, as the live state's
+// own would.
+func (h *harness) passGate(at time.Time) {
+	gate := h.hub.Gate()
+	if until := gate.PausedUntil(); until.After(at) {
+		at = until
+	}
+	h.clockMu.Lock()
+	if at.After(h.gateAt) {
+		h.gateAt = at
+	}
+	h.clockMu.Unlock()
+	gate.PauseUntil(time.Time{}) // a no-op pause that dispatches the waiting requests
+}
+
+// awaitRoom delivers the room's snapshots until one comes from the live
+// state's nth poll of it (or the room is left).
+func (h *harness) awaitRoom(n uint64) {
+	h.t.Helper()
+	h.passGate(time.Time{})
+	for h.app.screen == screenRoom && h.app.room.sub != nil && h.app.room.polls < n {
+		if len(h.parked) == 0 {
+			h.t.Fatal("the room waits for no snapshot")
+		}
+		wait := h.parked[len(h.parked)-1]
+		h.parked = h.parked[:len(h.parked)-1]
+		done := make(chan tea.Msg, 1)
+		go func() { done <- wait() }()
+		select {
+		case msg := <-done:
+			h.send(msg)
+		case <-time.After(5 * time.Second):
+			h.t.Fatalf("no snapshot of poll %d came from the live state", n)
+		}
 	}
 }
 
@@ -393,9 +552,17 @@ func (h *harness) typeText(s string) {
 	}
 }
 
-// poll delivers the last scheduled poll tick, as if the interval passed.
+// poll makes the screen's next poll, as if the interval passed: the room's
+// through the live state, the list's by its scheduled tick.
 func (h *harness) poll() {
 	h.t.Helper()
+	if h.app.screen == screenRoom && h.app.room.sub != nil {
+		n := h.app.room.polls
+		h.passGate(h.app.room.poll.nextAt)
+		h.hub.Refresh(h.app.room.conf.SID)
+		h.awaitRoom(n + 1)
+		return
+	}
 	for i := len(h.scheduled) - 1; i >= 0; i-- {
 		if pm, ok := h.scheduled[i].msg.(pollMsg); ok {
 			h.scheduled = append(h.scheduled[:i], h.scheduled[i+1:]...)
@@ -406,9 +573,13 @@ func (h *harness) poll() {
 	h.t.Fatal("no poll is scheduled")
 }
 
-// lastPollDelay is the delay of the newest scheduled poll.
+// lastPollDelay is the delay of the newest scheduled poll: the room's as
+// the live state set it at the harness's now.
 func (h *harness) lastPollDelay() time.Duration {
 	h.t.Helper()
+	if h.app.screen == screenRoom {
+		return h.app.room.poll.nextAt.Sub(h.clock)
+	}
 	for i := len(h.scheduled) - 1; i >= 0; i-- {
 		if _, ok := h.scheduled[i].msg.(pollMsg); ok {
 			return h.scheduled[i].d
@@ -445,4 +616,12 @@ func openRoom(t testing.TB, svc *fakeService, mod func(*Options)) *harness {
 			mod(o)
 		}
 	})
+}
+
+// snapshotOf is the room's next snapshot as a poll that found ps would
+// make it, for tests that time the screen's side alone.
+func snapshotOf(h *harness, ps []model.Participant) roomSnapMsg {
+	r := h.app.room
+	return roomSnapMsg{sub: r.sub, ok: true, snap: live.RoomSnapshot{Conference: r.conf.SID, Participants: ps,
+		Poll: live.PollStatus{Updated: h.clock, Polls: r.polls + 1}, Events: r.events, EventsAdded: r.eventsAdded}}
 }

@@ -222,11 +222,8 @@ func (l *confList) next() tea.Cmd {
 // onPoll polls the screen whose scheduled poll msg is, unless a refetch or
 // a screen change replaced that schedule.
 func (a App) onPoll(m pollMsg) (App, tea.Cmd) {
-	switch {
-	case m.target == screenList && a.screen == screenList:
+	if m.target == screenList && a.screen == screenList {
 		return a.updateList(m)
-	case m.target == screenRoom && a.screen == screenRoom:
-		return a.updateRoom(m)
 	}
 	return a, nil
 }

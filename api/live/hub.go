@@ -60,7 +60,7 @@ type Options struct {
 	// and the poll only confirms it. The room goes back to Interval once
 	// no callback has come for Reconcile, or after a gap.
 	Reconcile time.Duration
-	// Gate is the account's gate; nil makes one with NewGate(0). Share one
+	// Gate is the account's gate; nil makes one with NewGateClock(0, Now). Share one
 	// Gate between everything that calls the same account.
 	Gate *Gate
 	// Jitter returns a random extra delay up to a tenth of d, so rooms
@@ -123,14 +123,14 @@ func (o Options) withDefaults() Options {
 	if o.EventCapacity <= 0 {
 		o.EventCapacity = model.DefaultEventLogCapacity
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	if o.Gate == nil {
-		o.Gate = NewGate(0)
+		o.Gate = NewGateClock(0, o.Now)
 	}
 	if o.Jitter == nil {
 		o.Jitter = defaultJitter
-	}
-	if o.Now == nil {
-		o.Now = time.Now
 	}
 	if o.NewTimer == nil {
 		o.NewTimer = newRealTimer
@@ -348,7 +348,12 @@ func delay(interval time.Duration, failures int, err error, jitter func(time.Dur
 			d *= 2
 		}
 		d = min(d, maxBackoff)
-		d = max(d, ae.RetryAfter())
+		// A Retry-After anywhere in the chain counts, not only the
+		// client's own.
+		var ra interface{ RetryAfter() time.Duration }
+		if errors.As(err, &ra) {
+			d = max(d, ra.RetryAfter())
+		}
 	}
 	return d + jitter(d)
 }

@@ -20,6 +20,7 @@ type room struct {
 	gone         bool             // ended, and Twilio no longer knows it
 	record       model.Conference // the conference as last fetched
 	events       []Event          // oldest first; only appended to, see addEvents
+	eventsAdded  uint64           // every event ever added
 
 	// Status callbacks (callback.go).
 	live       bool      // callbacks are arriving: poll every Options.Reconcile
@@ -161,17 +162,19 @@ func (h *Hub) fetchRoom(ctx context.Context, conf string) (fetched, error) {
 
 // addEvents appends es to the feed. Snapshots hold slices of r.events
 // capped at their length, so appending never changes what they see; once
-// the buffer holds twice the capacity, the newest capacity events move to
-// a fresh one (old snapshots keep the old one), which keeps appends O(1)
-// amortised and memory bounded.
+// the buffer holds a quarter more than the capacity, the newest capacity
+// events move to a fresh one (old snapshots keep the old one), which keeps
+// appends O(1) amortised and memory within a quarter of the bound.
 func (r *room) addEvents(capacity int, es ...Event) {
-	if len(r.events)+len(es) > 2*capacity {
+	limit := capacity + max(capacity/4, 1)
+	if len(r.events)+len(es) > limit {
 		keep := min(len(r.events), capacity)
-		fresh := make([]Event, keep, 2*capacity)
+		fresh := make([]Event, keep, max(limit, keep+len(es)))
 		copy(fresh, r.events[len(r.events)-keep:])
 		r.events = fresh
 	}
 	r.events = append(r.events, es...)
+	r.eventsAdded += uint64(len(es))
 }
 
 // publishRoom builds the room's snapshot and offers it to its watchers.
@@ -189,6 +192,7 @@ func (h *Hub) publishRoom(r *room) {
 		Pending:      append([]Pending(nil), h.pending[r.conf]...),
 		Poll:         r.status,
 		Events:       evs[:len(evs):len(evs)],
+		EventsAdded:  r.eventsAdded,
 		Ended:        r.ended,
 		Gone:         r.ended && r.gone,
 		Record:       r.record,

@@ -26,6 +26,10 @@ type RoomSnapshot struct {
 	// Events are the newest changes and actions, oldest first, at most
 	// Options.EventCapacity of them.
 	Events []Event
+	// EventsAdded counts every event the room has had, so a watcher can
+	// tell how many of Events are new since a snapshot it drew, even once
+	// the oldest have been dropped.
+	EventsAdded uint64
 	// Ended is set once a poll found the conference completed (or gone);
 	// the room is then no longer polled.
 	Ended bool
