@@ -1,0 +1,133 @@
+package ui
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"confconsole/api"
+	"confconsole/api/live"
+	"confconsole/api/sim"
+)
+
+// watchWorld is the simulator with its request log, a conference of
+// three, and one live state whose pollers run on a fake clock: the test
+// moves it one interval at a time and counts what reached the simulator.
+type watchWorld struct {
+	srv    *sim.Server
+	log    *syncBuffer
+	conf   string
+	clock  *live.FakeClock
+	hub    *live.Hub
+	client *api.Client
+}
+
+func newWatchWorld(t *testing.T) watchWorld {
+	t.Helper()
+	log := &syncBuffer{}
+	srv := sim.New(sim.WithClock(sim.NewFakeClock(testNow)), sim.WithSeed(11), sim.WithLogger(log))
+	if err := srv.AddAccount(simAccount, simToken); err != nil {
+		t.Fatal(err)
+	}
+	var conf string
+	for _, j := range threePeople() {
+		p, err := srv.JoinConnected(simAccount, bridge, j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conf = p.ConferenceSID
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	client, err := api.New(api.Config{AccountSID: simAccount, AuthToken: simToken, BaseURL: hs.URL, Retry: api.RetryPolicy{MaxAttempts: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := live.NewFakeClock(testNow)
+	hub := live.New(client, live.Options{Interval: 2 * time.Second, Jitter: live.NoJitter, Now: clock.Now, NewTimer: clock.NewTimer})
+	t.Cleanup(hub.Close)
+	return watchWorld{srv: srv, log: log, conf: conf, clock: clock, hub: hub, client: client}
+}
+
+// participantLists counts the participant lists the simulator answered.
+func (w watchWorld) participantLists() int {
+	return strings.Count(w.log.String(), "GET /2010-04-01/Accounts/"+simAccount+"/Conferences/"+w.conf+"/Participants.json")
+}
+
+// console opens a console for who on the world's conference, watching the
+// world's live state.
+func (w watchWorld) console(t *testing.T, who string) *harness {
+	t.Helper()
+	h := newHarnessFor(t, w.client, nil, testNow, func(o *Options) {
+		o.Live, o.Conference, o.AccountSID = w.hub, w.conf, simAccount
+		o.Operator = Operator{Name: who, Role: "moderator", Fingerprint: "SHA256:" + who + "-key"}
+	})
+	if h.app.screen != screenRoom || len(h.app.room.roster) != 3 {
+		t.Fatalf("%s's console did not open the conference:\n%s", who, h.view())
+	}
+	return h
+}
+
+// TestConsolesShareOnePoller: two consoles watching one room cost one
+// participant list per poll interval between them, not one each; an
+// action one operator takes appears in the other's feed naming them; and
+// a third console that never takes its snapshots (a stalled session)
+// delays neither.
+func TestConsolesShareOnePoller(t *testing.T) {
+	w := newWatchWorld(t)
+	alice := w.console(t, "alice")
+	bob := w.console(t, "bob")
+	carol := w.console(t, "carol") // from now on never reads
+	if got := w.participantLists(); got != 1 {
+		t.Fatalf("three consoles opening the room made %d participant lists, want 1", got)
+	}
+
+	const intervals = 5
+	for i := 1; i <= intervals; i++ {
+		w.clock.Advance(2 * time.Second)
+		polls := uint64(i + 1)
+		alice.awaitRoom(polls)
+		bob.awaitRoom(polls)
+		if got := w.participantLists(); got != i+1 {
+			t.Fatalf("after %d intervals with three consoles: %d participant lists, want %d", i, got, i+1)
+		}
+	}
+
+	// alice mutes agent-7; bob's console, on its next snapshot, says so.
+	selectLabel(t, alice, "agent-7")
+	alice.key("m")
+	if got := alice.app.flash.text; got != "muted agent-7" {
+		t.Fatalf("alice's flash = %q", got)
+	}
+	bob.awaitRoom(alice.app.room.polls)
+	var seen bool
+	for i := range bob.app.room.events.Len() {
+		if e, _ := bob.app.room.events.At(i); e.String() == "alice muted agent-7" {
+			seen = true
+		}
+	}
+	if !seen {
+		t.Errorf("bob's feed does not say alice muted agent-7: %q", feedTexts(bob))
+	}
+	if p, _ := bob.app.room.byID[alice.app.room.selected]; !p.Muted {
+		t.Errorf("bob's roster does not show agent-7 muted")
+	}
+	bob.key("e")
+	if !strings.Contains(bob.view(), "alice muted agent-7") {
+		t.Errorf("bob's open feed does not show alice's mute:\n%s", bob.view())
+	}
+	if carol.app.room.polls != 1 {
+		t.Fatalf("carol's console read snapshots it was not given: %d polls seen", carol.app.room.polls)
+	}
+}
+
+// feedTexts is a console's feed, newest first.
+func feedTexts(h *harness) []string {
+	var out []string
+	for i := range h.app.room.events.Len() {
+		e, _ := h.app.room.events.At(i)
+		out = append(out, e.String())
+	}
+	return out
+}
