@@ -126,6 +126,7 @@ func Run(ctx context.Context, svc Service, opts Options) error {
 	defer stopWatching()
 	app.roomDeps.ctx = watchCtx
 	app.room.roomDeps = app.roomDeps
+	app.list.ctx = watchCtx
 	if app.ownHub {
 		// The process is about to stop: an action Twilio has not answered
 		// yet is recorded as unknown below, and its request is not waited
@@ -249,7 +250,7 @@ type App struct {
 	room          room
 	showHelp      bool
 	flash         flash
-	start         tea.Cmd // the first fetch, begun in New because Init cannot change the model
+	start         tea.Cmd // the first step: the named conference's lookup, or watching the list
 	lines         memo    // styled header, footer and flash lines by their plain text
 
 	announce announceOffer // saved and recent announcements for the prompts
@@ -346,14 +347,29 @@ func New(svc Service, opts Options) App {
 	a.roomDeps = roomDeps{svc: svc, opts: &shared, keys: keys, st: &st, fst: &fst, timers: a.timers,
 		interval: a.interval, lines: a.lines, trail: a.trail, flights: a.flights, hub: hub, ctx: context.Background(), operator: operator, actor: actor}
 	a.room.roomDeps = a.roomDeps
-	a.list = newConfList(svc, keys, &st, a.timers, a.interval, a.lines)
+	a.list = newConfList(hub, keys, &st, a.timers, a.interval, a.lines)
 	a.list.width, a.list.height, a.list.clock = a.width, a.height, a.clock
 	if opts.Conference != "" {
 		a.start = resolveConference(svc, opts.Conference)
 	} else {
-		a.start = a.list.refetch()
+		a.start = func() tea.Msg { return watchListMsg{} }
 	}
 	return a
+}
+
+// watchListMsg has the console start watching the list: the watch belongs
+// to the model the program runs, which Init cannot change.
+type watchListMsg struct{}
+
+// watchList has the list watch the live state's conferences, saying on the
+// flash line when it cannot.
+func (a *App) watchList() (App, tea.Cmd) {
+	cmd := a.list.watch()
+	if out := a.list.out; out.flash != "" {
+		a.setFlash(out.flash, out.flashErr)
+	}
+	a.list.out = listOut{}
+	return *a, cmd
 }
 
 // Init starts the clock and the first fetch: the named conference, or the
@@ -414,9 +430,14 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 		return a, nil
 	case resolvedMsg:
 		return a.onResolved(msg)
-	case conferencesMsg:
+	case watchListMsg:
 		if a.screen != screenList {
-			return a, nil // a reply for a list the user has left
+			return a, nil
+		}
+		return a.watchList()
+	case listSnapMsg:
+		if a.screen != screenList {
+			return a, nil // a snapshot of a list the user has left
 		}
 		return a.updateList(msg)
 	case roomSnapMsg:
@@ -424,8 +445,6 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 			return a, nil // a snapshot for a room the user has left
 		}
 		return a.updateRoom(msg)
-	case pollMsg:
-		return a.onPoll(msg)
 	case actionMsg, recordingMsg:
 		// Answered after the room was left, it still has its flash and
 		// its audit records.
@@ -471,12 +490,12 @@ func (a App) updateRoom(msg tea.Msg) (App, tea.Cmd) {
 
 // openRoom switches to the participants screen of conf and starts polling it.
 func (a App) openRoom(conf model.Conference) (App, tea.Cmd) {
-	a.list.poll.abandon()
+	a.list.unwatch()
 	a.list.waitFor = "" // the user chose a conference: no other opens under them
 	r := newRoom(a.roomDeps, conf)
 	if err := r.watch(); err != nil {
 		a.setFlash("could not open "+conferenceName(conf)+": "+explain(err), true)
-		return a, a.list.refetch()
+		return a.watchList()
 	}
 	a.screen = screenRoom
 	a.room = r
@@ -492,7 +511,7 @@ func (a App) leaveRoom() (App, tea.Cmd) {
 	a.screen = screenList
 	a.room = room{roomDeps: a.roomDeps}
 	a.list, _ = a.list.Update(tea.WindowSizeMsg{Width: a.width, Height: a.height})
-	return a, a.list.refetch()
+	return a.watchList()
 }
 
 // setFlash shows text under the table for a while.

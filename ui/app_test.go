@@ -446,16 +446,6 @@ type retryAfterErr struct {
 func (e retryAfterErr) RetryAfter() time.Duration { return e.d }
 func (e retryAfterErr) Unwrap() error             { return e.error }
 
-func TestBackoffIsCapped(t *testing.T) {
-	p := poller{}
-	for i := 0; i < 20; i++ {
-		p.failed(twilioErr(api.OpListParticipants, "", 500, 0, ""))
-	}
-	if d := p.delay(2*time.Second, func(time.Duration) time.Duration { return 0 }); d != maxBackoff {
-		t.Errorf("delay after 20 failures = %v, want %v", d, maxBackoff)
-	}
-}
-
 func TestConferenceEnded(t *testing.T) {
 	svc := demoService()
 	h := openRoom(t, svc, nil)

@@ -25,21 +25,6 @@ type resolvedMsg struct {
 	err        error
 }
 
-// conferencesMsg is the reply to one conference-list fetch.
-type conferencesMsg struct {
-	seq   int
-	confs []model.Conference
-	at    time.Time
-	err   error
-}
-
-// pollMsg says a screen's poll interval has passed; gen ties it to the
-// schedule that set it, so a tick overtaken by a refetch is ignored.
-type pollMsg struct {
-	target screen
-	gen    int
-}
-
 // isConferenceSID reports whether s looks like a conference SID rather than
 // a friendly name.
 func isConferenceSID(s string) bool {
@@ -82,25 +67,6 @@ func resolveConference(svc Service, query string) tea.Cmd {
 		return resolvedMsg{query: query, conf: cs[0]}
 	}
 }
-
-// fetchConferences lists in-progress conferences, or every recent one when
-// all is set.
-func fetchConferences(svc conferenceLister, all bool, seq int, now func() time.Time) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
-		defer cancel()
-		f := api.ConferenceFilter{Status: string(model.ConferenceInProgress)}
-		if all {
-			f = api.ConferenceFilter{MaxItems: maxListed}
-		}
-		cs, err := svc.ListConferences(ctx, f)
-		return conferencesMsg{seq: seq, confs: cs, at: now(), err: err}
-	}
-}
-
-// maxListed caps the list with completed conferences shown: an account has
-// years of them, and the newest are the ones worth a glance.
-const maxListed = 200
 
 // defaultJitter adds up to a tenth of d, so consoles started together do not
 // poll Twilio in lockstep.

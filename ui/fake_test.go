@@ -450,8 +450,8 @@ func (h *harness) run(cmd tea.Cmd) {
 		h.awaitRoom(msg.n)
 	case parkedMsg:
 		h.parked = append(h.parked, msg.wait)
-		if h.app.screen == screenRoom && h.app.room.polls == 0 {
-			h.awaitRoom(1) // a room just opened shows its first roster
+		if h.watching() && h.polls() == 0 {
+			h.await(1) // a screen just opened shows its first poll
 		}
 	default:
 		h.send(msg)
@@ -486,12 +486,39 @@ func (h *harness) passGate(at time.Time) {
 	gate.PauseUntil(time.Time{}) // a no-op pause that dispatches the waiting requests
 }
 
+// watching reports whether the screen shown watches the live state.
+func (h *harness) watching() bool {
+	if h.app.screen == screenRoom {
+		return h.app.room.sub != nil
+	}
+	return h.app.list.sub != nil
+}
+
+// polls is the live state's poll count as of the shown screen's last
+// snapshot.
+func (h *harness) polls() uint64 {
+	if h.app.screen == screenRoom {
+		return h.app.room.polls
+	}
+	return h.app.list.polls
+}
+
 // awaitRoom delivers the room's snapshots until one comes from the live
 // state's nth poll of it (or the room is left).
 func (h *harness) awaitRoom(n uint64) {
 	h.t.Helper()
+	if h.app.screen == screenRoom {
+		h.await(n)
+	}
+}
+
+// await delivers the shown screen's snapshots until one comes from the
+// live state's nth poll of its feed (or the screen changes).
+func (h *harness) await(n uint64) {
+	h.t.Helper()
 	h.passGate(time.Time{})
-	for h.app.screen == screenRoom && h.app.room.sub != nil && h.app.room.polls < n {
+	screen := h.app.screen
+	for h.app.screen == screen && h.watching() && h.polls() < n {
 		if len(h.parked) == 0 {
 			h.t.Fatal("the room waits for no snapshot")
 		}
@@ -552,8 +579,8 @@ func (h *harness) typeText(s string) {
 	}
 }
 
-// poll makes the screen's next poll, as if the interval passed: the room's
-// through the live state, the list's by its scheduled tick.
+// poll has the live state poll the shown screen's feed, as if the
+// interval passed, and delivers the snapshot.
 func (h *harness) poll() {
 	h.t.Helper()
 	if h.app.screen == screenRoom && h.app.room.sub != nil {
@@ -563,30 +590,24 @@ func (h *harness) poll() {
 		h.awaitRoom(n + 1)
 		return
 	}
-	for i := len(h.scheduled) - 1; i >= 0; i-- {
-		if pm, ok := h.scheduled[i].msg.(pollMsg); ok {
-			h.scheduled = append(h.scheduled[:i], h.scheduled[i+1:]...)
-			h.send(pm)
-			return
-		}
+	if h.app.screen == screenList && h.app.list.sub != nil {
+		n := h.app.list.polls
+		h.passGate(h.app.list.poll.nextAt)
+		h.hub.RefreshList()
+		h.await(n + 1)
+		return
 	}
-	h.t.Fatal("no poll is scheduled")
+	h.t.Fatal("no screen watches the live state")
 }
 
-// lastPollDelay is the delay of the newest scheduled poll: the room's as
-// the live state set it at the harness's now.
+// lastPollDelay is how long after the harness's now the live state will
+// poll the shown screen's feed again.
 func (h *harness) lastPollDelay() time.Duration {
 	h.t.Helper()
 	if h.app.screen == screenRoom {
 		return h.app.room.poll.nextAt.Sub(h.clock)
 	}
-	for i := len(h.scheduled) - 1; i >= 0; i-- {
-		if _, ok := h.scheduled[i].msg.(pollMsg); ok {
-			return h.scheduled[i].d
-		}
-	}
-	h.t.Fatal("no poll is scheduled")
-	return 0
+	return h.app.list.poll.nextAt.Sub(h.clock)
 }
 
 func (h *harness) view() string { return h.app.View() }

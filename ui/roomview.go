@@ -306,7 +306,7 @@ func (c canvas) freshness(p *poller) (text string, stale bool) {
 	if !p.updated.IsZero() {
 		what = "STALE (updated " + ago(c.clock, p.updated) + ")"
 	}
-	if wait := p.nextAt.Sub(c.clock); wait >= time.Second && !p.inFlight {
+	if wait := p.nextAt.Sub(c.clock); wait >= time.Second {
 		what += " · retry in " + strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10) + "s"
 	}
 	return what + ": " + model.Display(shortCause(p.err)), true

@@ -155,6 +155,7 @@ type Hub struct {
 	closed  bool
 	rooms   map[string]*room     // by conference SID
 	list    *confFeed            // nil while nobody watches the list
+	recent  *confFeed            // the same for the recent conferences
 	pending map[string][]Pending // by conference SID, oldest first
 	bulk    bulk                 // batches and what each operator may undo (batch.go, undo.go)
 }
@@ -183,13 +184,15 @@ func (h *Hub) Refresh(conferenceSID string) {
 	}
 }
 
-// RefreshList asks the conference list's poller to poll now, as Refresh
-// does for a room.
+// RefreshList asks the conference lists' pollers (in progress, and
+// recent) to poll now, as Refresh does for a room.
 func (h *Hub) RefreshList() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.list != nil && !h.closed {
-		signal(h.list.kick)
+	for _, l := range []*confFeed{h.list, h.recent} {
+		if l != nil && !h.closed {
+			signal(l.kick)
+		}
 	}
 }
 
@@ -206,8 +209,10 @@ func (h *Hub) Close() {
 		for _, r := range h.rooms {
 			r.endAll()
 		}
-		if h.list != nil {
-			h.list.endAll()
+		for _, l := range []*confFeed{h.list, h.recent} {
+			if l != nil {
+				l.endAll()
+			}
 		}
 	}
 	h.mu.Unlock()
