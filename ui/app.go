@@ -1,6 +1,7 @@
 // Package ui is confconsole's terminal interface: a Bubble Tea program with a
 // conference list, a live participants screen, an event feed and the forms
-// that act on calls. It talks to Twilio only through Service.
+// that act on calls. Its screens watch the account's live state (api/live),
+// which polls Twilio through Service for every console at once.
 package ui
 
 import (

@@ -512,6 +512,24 @@ func (h *harness) awaitRoom(n uint64) {
 	}
 }
 
+// next delivers the shown screen's next snapshot, whatever made it.
+func (h *harness) next() {
+	h.t.Helper()
+	if len(h.parked) == 0 {
+		h.t.Fatal("the screen waits for no snapshot")
+	}
+	wait := h.parked[len(h.parked)-1]
+	h.parked = h.parked[:len(h.parked)-1]
+	done := make(chan tea.Msg, 1)
+	go func() { done <- wait() }()
+	select {
+	case msg := <-done:
+		h.send(msg)
+	case <-time.After(5 * time.Second):
+		h.t.Fatal("no snapshot came from the live state")
+	}
+}
+
 // await delivers the shown screen's snapshots until one comes from the
 // live state's nth poll of its feed (or the screen changes).
 func (h *harness) await(n uint64) {
@@ -519,19 +537,7 @@ func (h *harness) await(n uint64) {
 	h.passGate(time.Time{})
 	screen := h.app.screen
 	for h.app.screen == screen && h.watching() && h.polls() < n {
-		if len(h.parked) == 0 {
-			h.t.Fatal("the room waits for no snapshot")
-		}
-		wait := h.parked[len(h.parked)-1]
-		h.parked = h.parked[:len(h.parked)-1]
-		done := make(chan tea.Msg, 1)
-		go func() { done <- wait() }()
-		select {
-		case msg := <-done:
-			h.send(msg)
-		case <-time.After(5 * time.Second):
-			h.t.Fatalf("no snapshot of poll %d came from the live state", n)
-		}
+		h.next()
 	}
 }
 

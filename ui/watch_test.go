@@ -131,3 +131,30 @@ func feedTexts(h *harness) []string {
 	}
 	return out
 }
+
+// TestCallbackReachesTheScreen: a status callback the live state applies
+// to a watched room reaches the screen without a poll: the row changes,
+// the feed says so, and no participant list is sent for it.
+func TestCallbackReachesTheScreen(t *testing.T) {
+	w := newWatchWorld(t)
+	h := w.console(t, "alice")
+	selectLabel(t, h, "agent-7")
+	p, _ := h.app.room.selectedParticipant()
+	if p.Muted {
+		t.Fatal("agent-7 starts muted")
+	}
+	lists := w.participantLists()
+	polls := h.app.room.polls
+	w.hub.ApplyCallback(live.Callback{Conference: w.conf, Kind: live.CallbackMute, CallSID: p.CallSID, Label: "agent-7",
+		HasState: true, Muted: true})
+	h.next()
+	if got, _ := h.app.room.byID[p.CallSID]; !got.Muted {
+		t.Errorf("the row does not show the mute the callback reported:\n%s", h.view())
+	}
+	if e, ok := h.app.room.events.At(0); !ok || e.Origin() != live.FromCallback || !strings.Contains(e.String(), "agent-7") {
+		t.Errorf("the feed's newest event is %q (%v), want the callback's mute of agent-7", e.String(), e.Origin())
+	}
+	if w.participantLists() != lists || h.app.room.polls != polls {
+		t.Errorf("the callback's change took a poll")
+	}
+}
