@@ -57,6 +57,9 @@ type room struct {
 	loaded bool
 
 	pending map[string]pendingAction // by call SID
+	// others are the actions other operators have pending, by call SID,
+	// from the live state: the row shows them as its own would be.
+	others map[string]actionKind
 	// mismatch holds actions Twilio accepted that the polls never showed,
 	// by call SID: the row says so until a poll agrees or a new action.
 	mismatch    map[string]pendingAction
@@ -271,6 +274,7 @@ func (r room) onSnapshot(m roomSnapMsg) (room, tea.Cmd) {
 		return r.ended(s), nil
 	}
 	r.takeEvents(s)
+	r.takeOthers(s.Pending)
 	if s.Poll.Err != nil && polled > 0 {
 		r.notePollFailure(&r.poll, "the participants", s.Poll.Err)
 	}
@@ -304,6 +308,23 @@ func (r room) onSnapshot(m roomSnapMsg) (room, tea.Cmd) {
 		return r, tea.Batch(r.receive(), recordingCmd(r.svc, auditScope{conferenceSID: r.conf.SID}, recFetch))
 	}
 	return r, r.receive()
+}
+
+// takeOthers notes the participant actions other operators have pending.
+func (r *room) takeOthers(ps []live.Pending) {
+	var others map[string]actionKind
+	for _, p := range ps {
+		if p.By == r.operator || p.Action.CallSID == "" {
+			continue
+		}
+		if k, ok := kindOfLive(p.Action.Kind); ok {
+			if others == nil {
+				others = make(map[string]actionKind, len(ps))
+			}
+			others[p.Action.CallSID] = k
+		}
+	}
+	r.others = others
 }
 
 // takeEvents makes the snapshot's events the feed's; a feed scrolled back

@@ -362,7 +362,10 @@ func (r *room) roomTable(lay layout, h int) []string {
 }
 
 func (r *room) participantRow(lay layout, p model.Participant, selected bool) string {
-	pa := r.pending[p.CallSID]
+	pa, mine := r.pending[p.CallSID]
+	if k, theirs := r.others[p.CallSID]; theirs && !mine {
+		pa = pendingAction{kind: k} // another operator's action on its way
+	}
 	mm := r.mismatch[p.CallSID]
 	k := participantRowKey{p: p, pend: pa.kind, mismatch: mm.kind, minutes: minutes(r.clock, p.Created), selected: selected,
 		width: lay.width, labelW: lay.widths[colLabel], sidW: lay.widths[colSID]}

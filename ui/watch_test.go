@@ -1,10 +1,14 @@
 package ui
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"confconsole/api"
 	"confconsole/api/live"
@@ -23,7 +27,11 @@ type watchWorld struct {
 	client *api.Client
 }
 
-func newWatchWorld(t *testing.T) watchWorld {
+func newWatchWorld(t *testing.T) watchWorld { return newWatchWorldHeld(t, nil) }
+
+// newWatchWorldHeld is newWatchWorld with every write held until hold is
+// closed (nil holds none).
+func newWatchWorldHeld(t *testing.T, hold chan struct{}) watchWorld {
 	t.Helper()
 	log := &syncBuffer{}
 	srv := sim.New(sim.WithClock(sim.NewFakeClock(testNow)), sim.WithSeed(11), sim.WithLogger(log))
@@ -38,7 +46,12 @@ func newWatchWorld(t *testing.T) watchWorld {
 		}
 		conf = p.ConferenceSID
 	}
-	hs := httptest.NewServer(srv)
+	hs := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && hold != nil {
+			<-hold
+		}
+		srv.ServeHTTP(rw, r)
+	}))
 	t.Cleanup(hs.Close)
 	client, err := api.New(api.Config{AccountSID: simAccount, AuthToken: simToken, BaseURL: hs.URL, Retry: api.RetryPolicy{MaxAttempts: 1}})
 	if err != nil {
@@ -156,5 +169,32 @@ func TestCallbackReachesTheScreen(t *testing.T) {
 	}
 	if w.participantLists() != lists || h.app.room.polls != polls {
 		t.Errorf("the callback's change took a poll")
+	}
+}
+
+// TestOthersPendingActionMarksTheRow: while alice's mute of agent-7 is on
+// its way, bob's row for agent-7 says it is being muted, as alice's does;
+// once it is done both show agent-7 muted.
+func TestOthersPendingActionMarksTheRow(t *testing.T) {
+	hold := make(chan struct{})
+	var once sync.Once
+	release := func() { once.Do(func() { close(hold) }) }
+	t.Cleanup(release)
+	w := newWatchWorldHeld(t, hold)
+	alice := w.console(t, "alice")
+	bob := w.console(t, "bob")
+	selectLabel(t, alice, "agent-7")
+	cmd := alice.pressOnly("m")
+	answer := make(chan tea.Msg, 1)
+	go func() { answer <- cmd() }()
+	bob.next() // the live state tells every watcher of the pending mute
+	if row := rowOf(t, bob.view(), "agent-7"); !strings.Contains(row, "muting…") {
+		t.Errorf("bob's row while alice's mute is on its way: %q, want it to say muting…", row)
+	}
+	release()
+	alice.send(<-answer)
+	bob.awaitRoom(alice.app.room.polls)
+	if row := rowOf(t, bob.view(), "agent-7"); strings.Contains(row, "muting…") || !strings.Contains(row, "muted") {
+		t.Errorf("bob's row after alice's mute: %q, want muted", row)
 	}
 }
