@@ -206,13 +206,12 @@ func programOptions(ctx context.Context, opts Options) []tea.ProgramOption {
 // recording in tests so that no test sleeps.
 type scheduler func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 
-// timers are the console's clock and how it delays and spreads its polls.
+// timers are the console's clock and how it delays its messages.
 // One value is shared by App and its screens, so that a test replacing the
 // scheduler on App replaces it for every screen.
 type timers struct {
-	now    func() time.Time
-	sched  scheduler
-	jitter func(time.Duration) time.Duration
+	now   func() time.Time
+	sched scheduler
 	// park, when set, replaces the command that waits for a live-state
 	// snapshot: tests hold it and deliver the snapshot when they have
 	// made the poll they want. Nil in the program.
@@ -312,7 +311,7 @@ func New(svc Service, opts Options) App {
 		keys:     keys,
 		st:       &st,
 		fst:      &fst,
-		timers:   &timers{now: opts.Now, sched: tea.Tick, jitter: defaultJitter},
+		timers:   &timers{now: opts.Now, sched: tea.Tick},
 		interval: opts.Refresh,
 		width:    80,
 		height:   24,

@@ -241,7 +241,6 @@ func launch(t *testing.T, client *api.Client, srv *sim.Server, clock *sim.FakeCl
 	inColour(&opts)
 	app := New(client, opts)
 	app.sched = timers.schedule
-	app.jitter = func(time.Duration) time.Duration { return 0 }
 	c := &liveConsole{
 		t: t, out: out, timers: timers, seen: make(chan tea.Msg, 4096), last: &atomic.Pointer[string]{}, state: &atomic.Pointer[App]{},
 		srv: srv, clock: clock, client: client, conf: conf, sz: sz, hub: hub,

@@ -3,9 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -66,13 +64,4 @@ func resolveConference(svc Service, query string) tea.Cmd {
 		}
 		return resolvedMsg{query: query, conf: cs[0]}
 	}
-}
-
-// defaultJitter adds up to a tenth of d, so consoles started together do not
-// poll Twilio in lockstep.
-func defaultJitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 0
-	}
-	return rand.N(d/10 + 1)
 }

@@ -389,7 +389,6 @@ func newHarnessFor(t testing.TB, svc Service, fake *fakeService, now time.Time, 
 	a.sched = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
 		return func() tea.Msg { return scheduledMsg{d: d, msg: fn(h.clock)} }
 	}
-	a.jitter = func(time.Duration) time.Duration { return 0 }
 	a.park = func(wait func() tea.Msg) tea.Cmd {
 		return func() tea.Msg { return parkedMsg{wait: wait} }
 	}

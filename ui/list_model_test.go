@@ -20,9 +20,8 @@ func listAlone(t *testing.T, svc live.Service) (confList, *live.Hub) {
 	t.Helper()
 	st := NewStyles(plainRenderer(), DarkTheme())
 	tm := &timers{
-		now:    func() time.Time { return testNow },
-		sched:  func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil },
-		jitter: func(time.Duration) time.Duration { return 0 },
+		now:   func() time.Time { return testNow },
+		sched: func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil },
 	}
 	hub := live.New(svc, live.Options{Jitter: live.NoJitter, Now: tm.now, NewTimer: live.NewFakeClock(testNow).NewTimer})
 	t.Cleanup(hub.Close)
