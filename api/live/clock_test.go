@@ -104,3 +104,38 @@ func TestEndedRoomCarriesTheConference(t *testing.T) {
 		}
 	})
 }
+
+// TestUnchangedPollKeepsTheRoster: a poll that finds what the last one
+// found neither merges nor diffs: the snapshot shares the last roster (so
+// a screen's equality check is its only cost); a change is merged as
+// ever.
+func TestUnchangedPollKeepsTheRoster(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clock := NewFakeClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+		svc := newFake()
+		h := New(svc, Options{Interval: interval, Jitter: NoJitter, Now: clock.Now, NewTimer: clock.NewTimer})
+		defer h.Close()
+		s, err := h.WatchRoom(t.Context(), roomA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		synctest.Wait()
+		first, _ := drain(s)
+		h.Refresh(roomA)
+		synctest.Wait()
+		same, _ := drain(s)
+		if same.Poll.Polls != 2 || !sameSlice(first.Participants, same.Participants) {
+			t.Fatalf("an unchanged poll made a new roster (polls %d)", same.Poll.Polls)
+		}
+		svc.mu.Lock()
+		svc.rooms[roomA] = svc.rooms[roomA][:1]
+		svc.mu.Unlock()
+		h.Refresh(roomA)
+		synctest.Wait()
+		changed, _ := drain(s)
+		if len(changed.Participants) != 1 || len(changed.Events) != 1 {
+			t.Fatalf("after agent-2 left: %d participants, events %q", len(changed.Participants), eventTexts(changed.Events))
+		}
+	})
+}

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"confconsole/api"
@@ -15,6 +16,8 @@ type room struct {
 	feed[RoomSnapshot]
 	conf         string
 	participants []model.Participant // display order; replaced, never modified
+	raw          []model.Participant // the last good poll's list as Twilio sent it
+	fromPoll     []model.Participant // the participants that poll made, to tell a callback's change since
 	polled       bool                // a poll has succeeded: later ones make events
 	ended        bool
 	gone         bool             // ended, and Twilio no longer knows it
@@ -90,14 +93,21 @@ func (h *Hub) pollRoom(r *room) (time.Duration, bool) {
 		r.status.Failures++
 	} else {
 		r.status.Updated, r.status.Err, r.status.Failures = now, nil, 0
-		merged := model.Merge(r.participants, r.preferNewer(ps, ended, sent))
-		if r.polled {
-			var evs []Event
-			for _, c := range model.Diff(r.participants, merged, now) {
-				evs = append(evs, Event{At: now, Change: c})
+		merged := r.participants
+		// The commonest poll finds what the last one found, with nothing
+		// changed since (no callback): nothing to merge or diff.
+		unchanged := r.polled && !ended && len(r.newer) == 0 && sameSlice(r.participants, r.fromPoll) && slices.Equal(r.raw, ps)
+		if !unchanged {
+			merged = model.Merge(r.participants, r.preferNewer(ps, ended, sent))
+			if r.polled {
+				var evs []Event
+				for _, c := range model.Diff(r.participants, merged, now) {
+					evs = append(evs, Event{At: now, Change: c})
+				}
+				r.addEvents(h.opts.EventCapacity, evs...)
 			}
-			r.addEvents(h.opts.EventCapacity, evs...)
 		}
+		r.raw, r.fromPoll = ps, merged
 		r.participants, r.polled, r.ended = merged, true, ended
 		r.polledFrom = sent
 		if r.resyncing && !sent.Before(r.gapAt) {
@@ -158,6 +168,11 @@ func (h *Hub) fetchRoom(ctx context.Context, conf string) (fetched, error) {
 		return fetched{}, cerr
 	}
 	return fetched{participants: ps, record: c}, nil
+}
+
+// sameSlice reports whether a and b are the same slice (not merely equal).
+func sameSlice(a, b []model.Participant) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // addEvents appends es to the feed. Snapshots hold slices of r.events
