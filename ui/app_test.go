@@ -231,8 +231,7 @@ func TestPendingGivesUpWhenPollsNeverShowIt(t *testing.T) {
 	selectLabel(t, h, "agent-7")
 	cmd := h.pressOnly("m")
 	// Twilio says yes but the call never shows it (the fake forgets).
-	msg := cmd()
-	svc.edit(confSID, callSID(1), func(p *model.Participant) { p.Muted = false })
+	msg := h.answerHeld(cmd, func() { svc.edit(confSID, callSID(1), func(p *model.Participant) { p.Muted = false }) })
 	h.send(msg)
 	// The refetch after Twilio's answer was the first poll.
 	for i := 1; i < pendingPolls; i++ {

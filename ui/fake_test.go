@@ -320,6 +320,19 @@ type harness struct {
 	parked []func() tea.Msg
 }
 
+// answerHeld runs an action's command with the live state's polls held
+// (it polls at once after the action), then meanwhile, which changes the
+// call behind Twilio's answer, then lets the polls go; it returns the
+// answer for send, which delivers that poll.
+func (h *harness) answerHeld(cmd tea.Cmd, meanwhile func()) tea.Msg {
+	h.t.Helper()
+	release := h.svc.holdPolls()
+	msg := cmd()
+	meanwhile()
+	release()
+	return msg
+}
+
 // awaitPollMsg has the harness deliver the room's snapshots up to the
 // one of the live state's nth poll.
 type awaitPollMsg struct{ n uint64 }
