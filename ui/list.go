@@ -291,7 +291,7 @@ func (l confList) onSnapshot(m listSnapMsg) (confList, tea.Cmd) {
 		l.out.prevErr = l.poll.err
 		l.out.pollErr = s.Poll.Err
 	}
-	l.poll.updated, l.poll.nextAt, l.poll.failures, l.poll.err = s.Poll.Updated, s.Poll.Next, s.Poll.Failures, s.Poll.Err
+	l.poll.updated, l.poll.nextAt, l.poll.err = s.Poll.Updated, s.Poll.Next, s.Poll.Err
 	if s.Poll.Err != nil || s.Poll.Updated.IsZero() {
 		return l, l.receive()
 	}

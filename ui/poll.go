@@ -6,17 +6,9 @@ import "time"
 // the screen shows the data's age, and when polls fail, why and when the
 // next one comes.
 type poller struct {
-	failures int // consecutive failures
-
 	updated time.Time // when the last successful poll returned
 	err     error     // the last failure; nil after a success
 	nextAt  time.Time // when the next poll is due, to say "retrying in Ns"
-}
-
-// failed records a failed poll.
-func (p *poller) failed(err error) {
-	p.err = err
-	p.failures++
 }
 
 // authBackoff is how long the live state waits before polling again with

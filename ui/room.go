@@ -276,9 +276,9 @@ func (r room) onSnapshot(m roomSnapMsg) (room, tea.Cmd) {
 	r.takeEvents(s)
 	r.takeOthers(s.Pending)
 	if s.Poll.Err != nil && polled > 0 {
-		r.notePollFailure(&r.poll, "the participants", s.Poll.Err)
+		r.notePollFailure(r.poll.err, "the participants", s.Poll.Err)
 	}
-	r.poll.updated, r.poll.nextAt, r.poll.failures, r.poll.err = s.Poll.Updated, s.Poll.Next, s.Poll.Failures, s.Poll.Err
+	r.poll.updated, r.poll.nextAt, r.poll.err = s.Poll.Updated, s.Poll.Next, s.Poll.Err
 	if s.Poll.Err != nil {
 		return r, r.receive()
 	}
