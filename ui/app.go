@@ -70,6 +70,9 @@ type Options struct {
 	Profile string
 	// Announcements are offered by name in the announce prompts.
 	Announcements []Announcement
+	// Webhook is set when Twilio's status callbacks reach this console (see
+	// Webhook); nil means polling only.
+	Webhook *Webhook
 	// Live is the account's live state, shared by every console on it (the
 	// SSH server's sessions): actions are submitted to it on behalf of
 	// Operator (the OS user when that is zero), one at a time per
