@@ -20,7 +20,8 @@ import (
 )
 
 // webhookStopWait bounds how long stopping the receiver waits for the
-// requests it is answering and for its goroutines.
+// requests it is answering, then for its goroutines (a forward on its way
+// is cancelled).
 const webhookStopWait = time.Second
 
 // demoSubscribeEvery is how often the demo's new conferences are pointed at
@@ -112,16 +113,20 @@ func startWebhooks(ctx context.Context, f webhook.Flags, cfg api.Config, hub *li
 	stop := func() {
 		shutdownCtx, done := context.WithTimeout(context.Background(), webhookStopWait)
 		defer done()
-		hs.Shutdown(shutdownCtx) //nolint:errcheck // unanswered requests are Twilio's to retry
+		if hs.Shutdown(shutdownCtx) != nil {
+			hs.Close() //nolint:errcheck // a request still unread is dropped: Twilio retries it
+		}
 		cancel()
 		finished := make(chan struct{})
 		go func() {
 			wg.Wait()
 			close(finished)
 		}()
+		t := time.NewTimer(webhookStopWait)
+		defer t.Stop()
 		select {
 		case <-finished:
-		case <-shutdownCtx.Done():
+		case <-t.C:
 		}
 	}
 	return &receiver{

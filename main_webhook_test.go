@@ -13,12 +13,15 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"confconsole/api"
+	"confconsole/api/live"
 	"confconsole/api/sim"
 	"confconsole/api/webhook"
 	"confconsole/ui"
@@ -437,4 +440,80 @@ func TestServeStartsItsReceiver(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// TestWebhookStopLeavesNothing: stopping the receiver (with a forwarder and
+// the demo's subscriber running, and a client holding a request open)
+// returns within its bound, closes the port and leaves no goroutine.
+func TestWebhookStopLeavesNothing(t *testing.T) {
+	before := runtime.NumGoroutine()
+	w := newHookWorld(t)
+	hub := live.New(nil, live.Options{Interval: time.Hour})
+	defer hub.Close()
+	cfg := api.Config{AccountSID: hookAccount, AuthToken: hookToken}
+	f := webhook.Flags{Listen: "127.0.0.1:0", Forward: w.fwdURL}
+	r, err := startWebhooks(context.Background(), f, cfg, hub, w.srv, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := r.addr.String()
+	tr := &http.Transport{DisableKeepAlives: true}
+	cl := &http.Client{Transport: tr}
+	event := url.Values{"AccountSid": {hookAccount}, "ConferenceSid": {w.confSID}, "StatusCallbackEvent": {"conference-start"}, "SequenceNumber": {"1"}}
+	req, _ := http.NewRequest(http.MethodPost, r.hook.URL, strings.NewReader(event.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Twilio-Signature", webhook.Signature(hookToken, r.hook.URL, event))
+	resp, err := cl.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("a signed callback got %d", resp.StatusCode)
+	}
+	waitUntil(t, "the event forwarded", func() bool {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		return len(w.forwards) > 0
+	})
+	// A client that sends headers and never the body it announced.
+	held, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	fmt.Fprintf(held, "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nAccount", addr)
+	time.Sleep(50 * time.Millisecond) // let the server take the connection
+
+	stopped := make(chan struct{})
+	go func() {
+		r.stop()
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+	case <-time.After(5 * time.Second):
+		t.Fatal("stopping the receiver did not return within 5s with a request held open")
+	}
+	if c, err := net.Dial("tcp", addr); err == nil {
+		c.Close()
+		t.Error("the receiver's port still accepts connections after stop")
+	}
+	hub.Close()
+	tr.CloseIdleConnections()
+	http.DefaultClient.CloseIdleConnections()
+	if n := settleGoroutines(before + 2); n > before+2 { // the test's own servers' listeners
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines after stop, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// settleGoroutines waits (boundedly: it measures nothing) for the goroutine
+// count to fall to at most want, and returns the count it saw last.
+func settleGoroutines(want int) int {
+	n := runtime.NumGoroutine()
+	for end := time.Now().Add(5 * time.Second); n > want && time.Now().Before(end); n = runtime.NumGoroutine() {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return n
 }
