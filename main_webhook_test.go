@@ -517,3 +517,37 @@ func settleGoroutines(want int) int {
 	}
 	return n
 }
+
+// TestReconcileReachesTheLiveState: --reconcile is the wait between polls
+// of a conference while its events arrive (connect hands it to the live
+// state): after an event, the next poll is due a reconcile interval later,
+// not a refresh.
+func TestReconcileReachesTheLiveState(t *testing.T) {
+	w := newHookWorld(t)
+	_, hub, err := connect(api.Config{AccountSID: hookAccount, AuthToken: hookToken, BaseURL: w.apiURL}, time.Second, 40*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hub.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	sub, err := hub.WatchRoom(ctx, w.confSID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	var sent time.Time
+	for snap := range sub.Updates() {
+		switch {
+		case sent.IsZero() && !snap.Poll.Updated.IsZero():
+			sent = time.Now()
+			hub.ApplyCallback(webhook.Callback(webhook.Event{ConferenceSID: w.confSID, Name: "conference-start", Timestamp: sent}))
+		case !sent.IsZero() && snap.Poll.Updated.After(sent):
+			if wait := snap.Poll.Next.Sub(snap.Poll.Updated); wait < 30*time.Second {
+				t.Errorf("with events arriving the next poll is due in %v, want the --reconcile of 40s", wait)
+			}
+			return
+		}
+	}
+	t.Fatal("no poll after the event")
+}
