@@ -120,7 +120,7 @@ func (m *manualTimers) fire(match func(tea.Msg) bool) int {
 	return n
 }
 
-func isPoll(m tea.Msg) bool  { _, ok := m.(pollMsg); return ok }
+func isPoll(m tea.Msg) bool { _, ok := m.(pollMsg); return ok }
 
 // probe is the console's model as the program runs it, telling the test
 // which messages it handled and which frame it drew for each. A message is
