@@ -24,6 +24,7 @@ import (
 	"confconsole/api/audit"
 	"confconsole/api/live"
 	"confconsole/api/sim"
+	"confconsole/api/webhook"
 	"confconsole/ui"
 	_ "confconsole/ui/nostall" // before Bubble Tea's init: see the package
 	"confconsole/ui/serve"
@@ -90,6 +91,8 @@ type options struct {
 	profile    string          // a twilio-cli profile by name
 	configPath string          // the config file; "" means the default path
 	set        map[string]bool // the flags given on the command line
+	webhook    webhook.Flags   // --webhook-listen, --webhook-url, --webhook-forward
+	reconcile  time.Duration   // the poll interval while status callbacks arrive
 }
 
 // parseArgs reads the console's flags. Help goes to stderr and returns
@@ -155,6 +158,9 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.StringVar(&o.profile, "profile", "", "use this twilio-cli profile (from ~/.twilio-cli/config.json) instead of the environment or the active profile")
 	fs.StringVar(&o.configPath, "config", "", "configuration file (default: $XDG_CONFIG_HOME/confconsole/config.toml, else ~/.config/confconsole/config.toml)")
+	o.webhook.Register(fs)
+	o.reconcile = live.DefaultReconcile
+	fs.Var(refreshFlag{&o.reconcile}, "reconcile", "how often to poll a conference while its status callbacks arrive, as a `duration` (events move the screen; the poll confirms them)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), `Usage:
   confconsole [flags]        moderate live conferences (credentials from the environment)
@@ -184,6 +190,12 @@ func (o options) check(fs *flag.FlagSet) error {
 	}
 	if o.refresh < minRefresh {
 		return usageError{fmt.Errorf("--refresh %v is too fast: use at least %v", o.refresh, minRefresh)}
+	}
+	if o.reconcile < minRefresh {
+		return usageError{fmt.Errorf("--reconcile %v is too fast: use at least %v", o.reconcile, minRefresh)}
+	}
+	if o.set["reconcile"] && o.reconcile < o.refresh {
+		return usageError{fmt.Errorf("--reconcile %v is shorter than --refresh %v: it is the slower poll used while events arrive, so make it at least %v", o.reconcile, o.refresh, o.refresh)}
 	}
 	switch o.theme {
 	case "auto", "dark", "light":
@@ -240,11 +252,23 @@ func runWithSignals(ctx context.Context, sigs <-chan os.Signal, args []string, g
 		return err
 	}
 
-	client, hub, cfg, stop, err := newClient(ctx, o, st)
+	client, hub, cfg, demo, stop, err := newClient(ctx, o, st)
 	if err != nil {
 		return err
 	}
 	defer stop()
+	// The console's terminal is its screen: refused requests are not logged.
+	wcfg, err := webhookCreds(o.webhook, cfg, st.creds.Profile, getenv)
+	if err != nil {
+		return err
+	}
+	hook, err := startWebhooks(ctx, o.webhook, wcfg, hub, demo, nil)
+	if err != nil {
+		return err
+	}
+	if hook != nil {
+		defer hook.stop()
+	}
 	trail, auditErr, err := openAudit(o, getenv, cfg)
 	if err != nil {
 		return err
@@ -267,6 +291,7 @@ func runWithSignals(ctx context.Context, sigs <-chan os.Signal, args []string, g
 
 		Profile:       st.creds.Profile,
 		Announcements: st.announcements(),
+		Webhook:       hook.console(),
 		Signals:       sigs,
 		Live:          hub,
 	})
@@ -278,34 +303,35 @@ func runWithSignals(ctx context.Context, sigs <-chan os.Signal, args []string, g
 // HTTP attempt the client makes (its own retries after a 429 too) goes
 // through the gate's transport, so one 429 pauses every request to the
 // account and actions go before polls. stop ends both.
-func newClient(ctx context.Context, o options, st settings) (client *api.Client, hub *live.Hub, cfg api.Config, stop func(), err error) {
+// With --demo, demo is the simulator it started.
+func newClient(ctx context.Context, o options, st settings) (client *api.Client, hub *live.Hub, cfg api.Config, demo *sim.Server, stop func(), err error) {
 	stop = func() {}
 	if o.demo {
-		stopDemo, demoCfg, err := startDemo(ctx)
+		stopDemo, demoCfg, srv, err := startDemo(ctx)
 		if err != nil {
-			return nil, nil, cfg, stop, err
+			return nil, nil, cfg, nil, stop, err
 		}
-		cfg, stop = demoCfg, stopDemo
+		cfg, stop, demo = demoCfg, stopDemo, srv
 	} else {
 		if st.credErr != nil {
-			return nil, nil, cfg, stop, fmt.Errorf("%w\n(or try the console without an account: confconsole --demo)", st.credErr)
+			return nil, nil, cfg, nil, stop, fmt.Errorf("%w\n(or try the console without an account: confconsole --demo)", st.credErr)
 		}
 		cfg = st.creds.Config
 		if o.apiURL != "" {
 			cfg.BaseURL = o.apiURL
 		}
 	}
-	client, hub, err = connect(cfg, o.refresh)
+	client, hub, err = connect(cfg, o.refresh, o.reconcile)
 	if err != nil {
 		stop()
-		return nil, nil, cfg, func() {}, err
+		return nil, nil, cfg, nil, func() {}, err
 	}
 	stopSim := stop
 	stop = func() {
 		closeBounded(hub, hubCloseWait)
 		stopSim()
 	}
-	return client, hub, cfg, stop, nil
+	return client, hub, cfg, demo, stop, nil
 }
 
 // hubCloseWait bounds how long stopping waits for the live state's actions
@@ -330,7 +356,7 @@ func closeBounded(hub *live.Hub, d time.Duration) {
 
 // connect makes the client and the live state of one account behind one
 // gate (see newClient).
-func connect(cfg api.Config, refresh time.Duration) (*api.Client, *live.Hub, error) {
+func connect(cfg api.Config, refresh, reconcile time.Duration) (*api.Client, *live.Hub, error) {
 	gate := live.NewGate(0)
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = api.DefaultHTTPClient()
@@ -342,7 +368,7 @@ func connect(cfg api.Config, refresh time.Duration) (*api.Client, *live.Hub, err
 	if err != nil {
 		return nil, nil, err
 	}
-	return client, live.New(client, live.Options{Gate: gate, Interval: refresh, RequestTimeout: ui.RequestTimeout}), nil
+	return client, live.New(client, live.Options{Gate: gate, Interval: refresh, Reconcile: reconcile, RequestTimeout: ui.RequestTimeout}), nil
 }
 
 // needTerminal refuses to start the console when its input or output is a
@@ -393,22 +419,22 @@ func openAudit(o options, getenv func(string) string, cfg api.Config) (trail *au
 // startDemo serves the simulator with its demo scenario on a loopback port
 // and returns a client configuration for it. The credentials are made up
 // for this run and never leave the process.
-func startDemo(ctx context.Context) (stop func(), cfg api.Config, err error) {
+func startDemo(ctx context.Context) (stop func(), cfg api.Config, srv *sim.Server, err error) {
 	cfg = api.Config{AccountSID: sim.NewSID("AC"), AuthToken: sim.NewAuthToken()}
-	srv := sim.New(sim.WithTimings(sim.Timings{
+	srv = sim.New(sim.WithTimings(sim.Timings{
 		Queue: time.Second, Connect: time.Second, Ring: 3 * time.Second, Linger: 5 * time.Second,
 	}))
 	if err := srv.AddAccount(cfg.AccountSID, cfg.AuthToken); err != nil {
-		return nil, cfg, fmt.Errorf("start the demo simulator: %w", err)
+		return nil, cfg, nil, fmt.Errorf("start the demo simulator: %w", err)
 	}
 	stopScenario, err := sim.StartDemo(srv, cfg.AccountSID, time.Now().UnixNano())
 	if err != nil {
-		return nil, cfg, fmt.Errorf("start the demo simulator: %w", err)
+		return nil, cfg, nil, fmt.Errorf("start the demo simulator: %w", err)
 	}
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		stopScenario()
-		return nil, cfg, fmt.Errorf("start the demo simulator: %w", err)
+		return nil, cfg, nil, fmt.Errorf("start the demo simulator: %w", err)
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 5 * time.Second}
 	go hs.Serve(ln) //nolint:errcheck // Serve ends with ErrServerClosed at Shutdown
@@ -418,7 +444,7 @@ func startDemo(ctx context.Context) (stop func(), cfg api.Config, err error) {
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		hs.Shutdown(shutdownCtx) //nolint:errcheck // nothing to tell the user on the way out
-	}, cfg, nil
+	}, cfg, srv, nil
 }
 
 // serveOptions are the flags only confconsole serve has.
@@ -520,11 +546,23 @@ func runServe(ctx context.Context, sigs <-chan os.Signal, args []string, getenv 
 	}
 	fmt.Fprintf(stdout, "host key %s%s: %s\n", keyPath, made, gossh.FingerprintSHA256(hostKey.PublicKey()))
 
-	client, hub, cfg, stop, err := newClient(ctx, o, st)
+	client, hub, cfg, demo, stop, err := newClient(ctx, o, st)
 	if err != nil {
 		return err
 	}
 	defer stop()
+	wcfg, err := webhookCreds(o.webhook, cfg, st.creds.Profile, getenv)
+	if err != nil {
+		return err
+	}
+	hook, err := startWebhooks(ctx, o.webhook, wcfg, hub, demo, stderr)
+	if err != nil {
+		return err
+	}
+	if hook != nil {
+		defer hook.stop()
+		fmt.Fprintf(stdout, "confconsole serve: status callbacks on %s, for %s\n", hook.addr, hook.hook.URL)
+	}
 	auditPath := o.auditLog
 	if auditPath == "" && o.demo {
 		auditPath = audit.DisabledPath
@@ -557,6 +595,7 @@ func runServe(ctx context.Context, sigs <-chan os.Signal, args []string, getenv 
 			AccountSID:    cfg.AccountSID,
 			Profile:       st.creds.Profile,
 			Announcements: st.announcements(),
+			Webhook:       hook.console(),
 		},
 		Audit:          serve.OpenAudit(auditPath, audit.WithSecrets(cfg.AuthToken, cfg.APISecret)),
 		IdleTimeout:    so.idleTimeout,

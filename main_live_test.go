@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"confconsole/api"
+	"confconsole/api/live"
 )
 
 // TestConnectSharesOneGate checks that the client connect makes sends every
@@ -29,7 +30,7 @@ func TestConnectSharesOneGate(t *testing.T) {
 		AccountSID: "AC" + strings.Repeat("0", 31) + "1", AuthToken: strings.Repeat("f", 32),
 		BaseURL: srv.URL, Retry: api.RetryPolicy{MaxAttempts: 1},
 	}
-	client, hub, err := connect(cfg, 2*time.Second)
+	client, hub, err := connect(cfg, 2*time.Second, live.DefaultReconcile)
 	if err != nil {
 		t.Fatal(err)
 	}

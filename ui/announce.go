@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"confconsole/model"
 )
@@ -88,25 +90,79 @@ func (o announceOffer) remember(url string) announceOffer {
 }
 
 // newAnnouncePrompt is the announce prompt with the offer shown under it
-// and completed by tab.
+// and completed by tab. With a webhook it also takes text to say.
 func (r *room) newAnnouncePrompt(fst FormStyles, id, title string) Prompt {
-	offer := r.announce
-	pr := NewPrompt(fst, id, title, "https://… TwiML or audio URL", func(s string) error {
-		_, err := offer.lookup(s)
+	offer, wh := r.announce, r.opts.Webhook
+	placeholder := "https://… TwiML or audio URL"
+	if wh.typed() {
+		placeholder = "https://… TwiML or audio URL, or text to say"
+	}
+	pr := NewPrompt(fst, id, title, placeholder, func(s string) error {
+		_, _, err := offer.resolve(s, wh)
 		return err
 	})
 	pr.offer(offer.suggestions(), inertHints(offer.hints()))
 	return pr
 }
 
-// announceURL resolves a submitted announce answer and remembers it.
-func (r *room) announceURL(answer string) string {
-	u, err := r.announce.lookup(answer)
+// typed reports whether plain text can be announced: a webhook that
+// serves it.
+func (w *Webhook) typed() bool { return w != nil && w.Announce != nil }
+
+// isURLAnswer reports whether an answer is meant as a URL: it starts with
+// http:// or https:// (any case). Anything else is a saved name or text.
+func isURLAnswer(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+// resolve turns an answer into a URL, or, with a webhook that serves typed
+// announcements, into text to say (url empty).
+func (o announceOffer) resolve(s string, wh *Webhook) (url, text string, err error) {
+	u, err := o.lookup(s)
+	if err == nil {
+		return u, "", nil
+	}
+	s = strings.TrimSpace(s)
+	if isURLAnswer(s) {
+		return "", "", err
+	}
+	if !wh.typed() {
+		if len(o.saved) > 0 {
+			return "", "", fmt.Errorf("type a saved name: %s, or a URL (https://…); to type text to say, start the console with --webhook-url", strings.Join(o.names(), ", "))
+		}
+		return "", "", errors.New("an announcement needs a URL (https://…); to type text to say, start the console with --webhook-url")
+	}
+	if s == "" {
+		return "", "", errors.New("type what to say, or a URL (https://…)")
+	}
+	if n := utf8.RuneCountInString(s); n > maxTypedAnnouncement {
+		return "", "", fmt.Errorf("the text is %d characters; say it in at most %d", n, maxTypedAnnouncement)
+	}
+	return "", s, nil
+}
+
+// maxTypedAnnouncement is the longest text the prompts accept to say, as
+// the receiver's default limit.
+const maxTypedAnnouncement = 1000
+
+// announceURL resolves a submitted announce answer to the URL to send:
+// a saved or typed URL is remembered among the recent ones; typed text is
+// handed to the webhook, which returns a single-use URL (not remembered).
+func (r *room) announceURL(answer string) (string, error) {
+	u, text, err := r.announce.resolve(answer, r.opts.Webhook)
 	if err != nil {
-		return answer // validated when submitted; keep the text as typed
+		return "", err
+	}
+	if text != "" {
+		u, err = r.opts.Webhook.Announce(text)
+		if err != nil {
+			return "", fmt.Errorf("nothing was announced: %w", err)
+		}
+		return u, nil
 	}
 	r.announce = r.announce.remember(u)
-	return u
+	return u, nil
 }
 
 // inertHints keeps configured text from carrying terminal controls.

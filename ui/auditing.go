@@ -29,6 +29,7 @@ type auditScope struct {
 	hub            *live.Hub     // the live state actions are submitted to
 	operator       live.Operator // who acts, set by whoever started the console
 	actor          *audit.Actor  // the same for the trail; nil: the trail's own identity (the OS user)
+	webhook        *Webhook      // nil: no status callbacks reach this console
 }
 
 // scope is the audit scope of the conference on screen.
@@ -42,6 +43,7 @@ func (r *room) scope() auditScope {
 		hub:            r.hub,
 		operator:       r.operator,
 		actor:          r.actor,
+		webhook:        r.opts.Webhook,
 	}
 }
 
@@ -241,7 +243,10 @@ func removeParticipantCmd(sc auditScope, p model.Participant, name string) tea.C
 }
 
 // addParticipantCmd dials a new participant into the conference.
+// With webhooks configured it subscribes the conference, should this
+// participant be the one that starts it.
 func addParticipantCmd(sc auditScope, p api.CreateParticipant) tea.Cmd {
+	p = sc.webhook.subscribe(p)
 	name := p.Label
 	if name == "" {
 		name = p.To

@@ -255,13 +255,23 @@ func (r room) promptAnswered(m promptSubmitMsg) (room, tea.Cmd) {
 			r.setFlash(r.promptName+" has already left the conference; nothing was announced", true)
 			return r, nil
 		}
+		url, err := r.announceURL(m.value)
+		if err != nil {
+			r.setFlash(model.DisplayN(err.Error(), 200), true)
+			return r, nil
+		}
 		if !r.startAction(p, pendingAction{kind: actAnnounce}) {
 			return r, nil
 		}
-		u := api.UpdateParticipant{AnnounceURL: r.announceURL(m.value)}
+		u := api.UpdateParticipant{AnnounceURL: url}
 		return r, updateParticipantCmd(r.scope(), p, participantName(p), actAnnounce, u)
 	case promptAnnounceAll:
-		return r, updateConferenceCmd(r.scope(), conferenceName(r.conf), actAnnounceAll, api.ConferenceUpdate{AnnounceURL: r.announceURL(m.value)})
+		url, err := r.announceURL(m.value)
+		if err != nil {
+			r.setFlash(model.DisplayN(err.Error(), 200), true)
+			return r, nil
+		}
+		return r, updateConferenceCmd(r.scope(), conferenceName(r.conf), actAnnounceAll, api.ConferenceUpdate{AnnounceURL: url})
 	case promptEnd:
 		return r, updateConferenceCmd(r.scope(), conferenceName(r.conf), actEnd, api.ConferenceUpdate{Status: string(model.ConferenceCompleted)})
 	}

@@ -58,7 +58,7 @@ type Config struct {
 	// Service, which Shutdown closes.
 	Live *live.Hub
 	// Console is the template of every session's console options: keys,
-	// refresh, read-only, demo, theme, hold URL, account, announcements.
+	// refresh, read-only, demo, theme, hold URL, account, announcements, webhook.
 	// The server fills in the terminal, the operator and the audit log.
 	Console ui.Options
 	// Audit opens the audit log of one session, recording as the operator
