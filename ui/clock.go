@@ -74,6 +74,7 @@ func (a *App) nextChange() time.Time {
 		r := &a.room
 		for i := r.offset; i < min(r.offset+r.tableHeight(), len(r.rows)); i++ {
 			soonest(ageChange(now, r.rows[i].Created))
+			soonest(speechChange(now, r.speech[r.rows[i].CallSID]))
 		}
 		soonest(freshnessChange(now, &r.poll, a.interval))
 	default:

@@ -18,9 +18,10 @@ func TestHeaderBadgesBeforeSID(t *testing.T) {
 		sid     string // what the title shows of the conference SID; "" for none
 		account string // the same for the list's account SID
 	}{
-
-		{80, shortSID(confSID), shortSID("AC" + strings.Repeat("1", 32))},
-		{100, confSID, "AC" + strings.Repeat("1", 32)},
+		// The room's title also says "polling only", before the SID.
+		{80, "", shortSID("AC" + strings.Repeat("1", 32))},
+		{100, shortSID(confSID), "AC" + strings.Repeat("1", 32)},
+		{120, confSID, "AC" + strings.Repeat("1", 32)},
 		{64, "", shortSID("AC" + strings.Repeat("1", 32))},
 		{54, "", ""},
 	}
@@ -39,7 +40,11 @@ func TestHeaderBadgesBeforeSID(t *testing.T) {
 			if w := ansi.StringWidth(c.line); w > tc.width {
 				t.Errorf("%d columns, %s: title is %d wide: %q", tc.width, c.name, w, c.line)
 			}
-			for _, badge := range []string{" DEMO ", " READ-ONLY "} {
+			badges := []string{" DEMO ", " READ-ONLY "}
+			if c.name == "room" && tc.width >= 80 {
+				badges = append(badges, "polling only")
+			}
+			for _, badge := range badges {
 				if !strings.Contains(c.line, badge) {
 					t.Errorf("%d columns, %s: badge %q cut or missing: %q", tc.width, c.name, badge, c.line)
 				}

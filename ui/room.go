@@ -63,10 +63,12 @@ type room struct {
 	// mismatch holds actions Twilio accepted that the polls never showed,
 	// by call SID: the row says so until a poll agrees or a new action.
 	mismatch    map[string]pendingAction
-	events      feedEvents // the room's feed from the live state, oldest first
-	eventsAdded uint64     // the live state's count of the room's events, to tell new ones
-	feed        bool       // the event feed is shown
-	feedSkip    int        // how many of the newest events the feed is scrolled past; 0 shows the newest
+	events      feedEvents             // the room's feed from the live state, oldest first
+	eventsAdded uint64                 // the live state's count of the room's events, to tell new ones
+	feed        bool                   // the event feed is shown
+	feedSkip    int                    // how many of the newest events the feed is scrolled past; 0 shows the newest
+	eventsLive  bool                   // status callbacks are arriving for this conference
+	speech      map[string]live.Speech // who is talking and when each last spoke, by call SID; read only
 
 	sortKey  model.SortKey
 	sortDesc bool
@@ -275,6 +277,7 @@ func (r room) onSnapshot(m roomSnapMsg) (room, tea.Cmd) {
 	}
 	r.takeEvents(s)
 	r.takeOthers(s.Pending)
+	r.eventsLive, r.speech = s.EventsLive, s.Speech
 	if s.Poll.Err != nil && polled > 0 {
 		r.notePollFailure(r.poll.err, "the participants", s.Poll.Err)
 	}
@@ -331,7 +334,17 @@ func (r *room) takeOthers(ps []live.Pending) {
 // keeps showing the same events while new ones arrive above them.
 func (r *room) takeEvents(s live.RoomSnapshot) {
 	added := int(s.EventsAdded - r.eventsAdded)
+	opened := r.eventsAdded == 0 && !r.loaded // the first snapshot: its events are history
 	r.events, r.eventsAdded = s.Events, s.EventsAdded
+	// An announcement's end or failure, which a callback reported, is
+	// also the flash: whoever sent it is waiting to hear. Only the newest
+	// counts; an older one in the same snapshot is in the feed.
+	for i := len(s.Events) - 1; !opened && i >= max(len(s.Events)-added, 0); i-- {
+		if a := s.Events[i].Announced; a != nil {
+			r.setFlash(a.String(), a.Failed)
+			break
+		}
+	}
 	if r.feedSkip > 0 && added > 0 {
 		r.feedSkip = r.clampFeedSkip(r.feedSkip + added)
 	}

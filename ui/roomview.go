@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
 
+	"confconsole/api/live"
 	"confconsole/model"
 )
 
@@ -63,6 +64,7 @@ type participantRowKey struct {
 	labelW   int // the layout also follows the longest label
 	sidW     int
 	coachee  string
+	talk     string // what the status cell says of speech (speechWord)
 }
 
 // Fixed lines around the table: two header lines, the column titles, the
@@ -193,7 +195,7 @@ func longestLabel(ps []model.Participant) int {
 // roomTitle is the first header line: where we are and in which mode.
 func (a *App) roomTitle() string {
 	r := &a.room
-	key := fmt.Sprint("title|", r.conf.SID, "|", r.conf.FriendlyName, "|", a.opts.Demo, a.opts.ReadOnly, "|", r.rec, "|", a.auditErr != nil, "|", a.width)
+	key := fmt.Sprint("title|", r.conf.SID, "|", r.conf.FriendlyName, "|", a.opts.Demo, a.opts.ReadOnly, "|", r.rec, "|", r.eventsLive, "|", a.auditErr != nil, "|", a.width)
 	return a.lines.get(key, func() string {
 		parts := append([]string{a.st.Title.Render("confconsole"), a.st.Title.Render(conferenceName(r.conf))}, a.badges()...)
 		switch r.rec {
@@ -201,6 +203,14 @@ func (a *App) roomTitle() string {
 			parts = append(parts, a.st.Muted.Render("● REC"))
 		case model.RecordingPaused:
 			parts = append(parts, a.st.Held.Render("‖ REC paused"))
+		}
+		// Whether Twilio's status callbacks are arriving for this
+		// conference: with them changes show at once, without them
+		// only at the next poll. Before the SID, which gives way first.
+		if r.eventsLive {
+			parts = append(parts, a.st.Fresh.Render("events live"))
+		} else {
+			parts = append(parts, a.st.Faint.Render("polling only"))
 		}
 		return a.titleLine(parts, r.conf.SID)
 	})
@@ -372,6 +382,9 @@ func (r *room) participantRow(lay layout, p model.Participant, selected bool) st
 	if p.Coaching {
 		k.coachee = r.byID[p.CallSIDToCoach].Label
 	}
+	if p.Status == model.ParticipantConnected {
+		k.talk = speechWord(r.clock, r.speech[p.CallSID])
+	}
 	return r.cache.get(p.CallSID, k, func() string {
 		return lay.row(r.participantCells(lay, p, pa, mm), selected, r.st)
 	})
@@ -393,6 +406,16 @@ func (r *room) participantCells(lay layout, p model.Participant, pa, mismatch pe
 	}
 	cells[colSID] = cell{model.Display(sid), st.Faint}
 	cells[colStatus] = cell{model.DisplayN(string(p.Status), 12), statusPaint(st, p.Status)}
+	if p.Status == model.ParticipantConnected {
+		// Only a connected participant can speak: while one does, or
+		// has, the status cell says so instead of "connected".
+		switch sp := r.speech[p.CallSID]; {
+		case sp.Speaking:
+			cells[colStatus] = cell{speechWord(r.clock, sp), st.Coaching}
+		case !sp.LastSpoke.IsZero():
+			cells[colStatus] = cell{speechWord(r.clock, sp), st.Connected}
+		}
+	}
 	cells[colMuted] = cell{"-", st.Faint}
 	if p.Muted {
 		cells[colMuted] = cell{"muted", st.Muted}
@@ -501,8 +524,9 @@ func (r *room) feedLines(w, h int) []string {
 		}
 		ts := e.At.In(loc).Format("15:04:05")
 		text := e.String()
-		out = append(out, r.lines.get(fmt.Sprint("feed|", w, "|", ts, "|", text), func() string {
-			return r.st.FeedTime.Render(ts) + " " + r.st.FeedText.Render(fit(text, max(w-9, 0)))
+		origin := originTag(e.Origin())
+		out = append(out, r.lines.get(fmt.Sprint("feed|", w, "|", ts, "|", origin, "|", text), func() string {
+			return r.st.FeedTime.Render(ts+" "+origin) + " " + r.st.FeedText.Render(fit(text, max(w-16, 0)))
 		}))
 	}
 	return padLines(out, h)
@@ -637,4 +661,53 @@ func padStyled(s string, w int) string {
 // fitStyled cuts an already styled line to w cells.
 func fitStyled(s string, w int) string {
 	return ansi.Truncate(s, w, "…")
+}
+
+// originTag is the feed's word for where an event came from, padded so
+// the events line up: "event " (Twilio's status callback), "poll  " (a
+// poll saw it) or "action" (an operator's).
+func originTag(o live.Origin) string {
+	return fmt.Sprintf("%-6s", o.String())
+}
+
+// speechWord is what a connected participant's status cell says of their
+// speech: "● talking" while they speak, then how long ago they last did,
+// coarsely ("spoke now" under ten seconds, then tens of seconds, minutes,
+// "spoke 1h+"), so a row that spoke changes at most six times in its first
+// minute and once a minute after; "" when they have not spoken.
+func speechWord(now time.Time, sp live.Speech) string {
+	switch {
+	case sp.Speaking:
+		return "● talking"
+	case sp.LastSpoke.IsZero():
+		return ""
+	}
+	d := now.Sub(sp.LastSpoke)
+	switch {
+	case d < 10*time.Second:
+		return "spoke now"
+	case d < time.Minute:
+		return "spoke " + strconv.Itoa(int(d/(10*time.Second))*10) + "s"
+	case d < time.Hour:
+		return "spoke " + strconv.Itoa(int(d/time.Minute)) + "m"
+	}
+	return "spoke 1h+"
+}
+
+// speechChange is when speechWord(·, sp) next reads differently after
+// now with nothing but time passing; zero when it never will.
+func speechChange(now time.Time, sp live.Speech) time.Time {
+	if sp.Speaking || sp.LastSpoke.IsZero() {
+		return time.Time{}
+	}
+	d := now.Sub(sp.LastSpoke)
+	switch {
+	case d < 0:
+		return sp.LastSpoke.Add(10 * time.Second)
+	case d < time.Minute:
+		return sp.LastSpoke.Add((d/(10*time.Second) + 1) * 10 * time.Second)
+	case d < time.Hour:
+		return sp.LastSpoke.Add((d/time.Minute + 1) * time.Minute)
+	}
+	return time.Time{}
 }
