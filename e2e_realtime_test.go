@@ -58,7 +58,7 @@ func TestEndToEndRealTime(t *testing.T) {
 	s.waitFor("events live in the title", regexp.MustCompile(`events live`))
 	s.waitFor("bob's row muted", regexp.MustCompile(`bob .*connected\s+muted`))
 	s.keys("e")
-	s.waitFor("the feed saying the mute came from an event", regexp.MustCompile(`\d\d:\d\d:\d\d event\s+bob muted`))
+	s.waitFor("the feed saying the mute came from an event", regexp.MustCompile(`\d\d:\d\d:\d\d evt\s+bob muted`))
 	s.keys("e")
 
 	speak := func(who string, on bool) {

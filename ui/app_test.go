@@ -516,7 +516,7 @@ func TestEventFeed(t *testing.T) {
 	svc.setParticipants(confSID, append(svc.parts[confSID], participant(5, "newcomer"))...)
 	h.poll()
 	v = h.view()
-	for _, want := range []string{"EVENTS (2)", "15:09:29 poll   caller-2 unmuted", "15:09:29 poll   newcomer joined"} {
+	for _, want := range []string{"EVENTS (2)", "15:09:29 poll caller-2 unmuted", "15:09:29 poll newcomer joined"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("feed lacks %q:\n%s", want, v)
 		}

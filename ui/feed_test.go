@@ -71,7 +71,7 @@ func TestEventFeedScrolls(t *testing.T) {
 		if !strings.Contains(v, st.title) {
 			t.Errorf("step %d: feed title is not %q:\n%s", i, st.title, v)
 		}
-		if !strings.Contains(v, st.first+" poll   caller-2") || strings.Contains(v, st.not+" poll   caller-2") {
+		if !strings.Contains(v, st.first+" poll caller-2") || strings.Contains(v, st.not+" poll caller-2") {
 			t.Errorf("step %d: want the events from %s down, and not %s:\n%s", i, st.first, st.not, v)
 		}
 	}

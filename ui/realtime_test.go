@@ -111,13 +111,13 @@ func TestRealTimeOnScreen(t *testing.T) {
 	h.next()
 	h.key("e")
 	v := h.view()
-	for _, line := range []string{"event  agent-7 muted", "event  the announcement to agent-7 failed"} {
+	for _, line := range []string{"evt  agent-7 muted", "evt  the announcement to agent-7 failed"} {
 		if !strings.Contains(v, line) {
 			t.Errorf("the feed lacks %q:\n%s", line, v)
 		}
 	}
 	h.key("h") // alice's own action: tagged as one
-	if v := h.view(); !strings.Contains(v, "action alice put agent-7 on hold") {
+	if v := h.view(); !strings.Contains(v, "op   alice put agent-7 on hold") {
 		t.Errorf("the feed does not tag alice's hold as an action:\n%s", v)
 	}
 }

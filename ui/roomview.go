@@ -526,7 +526,7 @@ func (r *room) feedLines(w, h int) []string {
 		text := e.String()
 		origin := originTag(e.Origin())
 		out = append(out, r.lines.get(fmt.Sprint("feed|", w, "|", ts, "|", origin, "|", text), func() string {
-			return r.st.FeedTime.Render(ts+" "+origin) + " " + r.st.FeedText.Render(fit(text, max(w-16, 0)))
+			return r.st.FeedTime.Render(ts+" "+origin) + " " + r.st.FeedText.Render(fit(text, max(w-14, 0)))
 		}))
 	}
 	return padLines(out, h)
@@ -663,11 +663,19 @@ func fitStyled(s string, w int) string {
 	return ansi.Truncate(s, w, "…")
 }
 
-// originTag is the feed's word for where an event came from, padded so
-// the events line up: "event " (Twilio's status callback), "poll  " (a
-// poll saw it) or "action" (an operator's).
+// originTag is the feed's short tag for where an event came from, padded
+// so the events line up and kept to four cells so the feed beside a
+// 120-column table still shows its names: "evt" (Twilio's status
+// callback), "poll" (a poll saw it) or "op" (an operator's action).
 func originTag(o live.Origin) string {
-	return fmt.Sprintf("%-6s", o.String())
+	tag := "poll"
+	switch o {
+	case live.FromCallback:
+		tag = "evt"
+	case live.FromAction:
+		tag = "op"
+	}
+	return fmt.Sprintf("%-4s", tag)
 }
 
 // speechWord is what a connected participant's status cell says of their
