@@ -594,7 +594,7 @@ var perfLine = regexp.MustCompile(`perf: (\S+) ([0-9.e+-]+) ?(\S*)`)
 var ratioLine = regexp.MustCompile(`(view|apply|cursor): ours (\S+), bubbles (\S+), ratio ([0-9.]+)`)
 
 func readTests(r *report, root string) error {
-	cmd := command(root, "go", "test", "-count=1", "-v", "-run", "^(TestTerminalBytes|TestPollAndKeyLatency|TestPerfAgainstBubblesTable)$", "./ui/", "-latency-rounds=60")
+	cmd := command(root, "go", "test", "-count=1", "-v", "-run", "^(TestTerminalBytes|TestPollAndKeyLatency|TestPerfAgainstBubblesTable|TestEventToScreenLatency|TestSpeechBytes)$", "./ui/", "-latency-rounds=60")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("go test ./ui/: %w\n%s", err, out)
@@ -632,6 +632,11 @@ func readTests(r *report, root string) error {
 		v := need(k.key)
 		r.add(k.what, fmt.Sprintf("≤ %.0f ms (a frame + 5 ms)", frameMS+5), fmt.Sprintf("%.1f ms", v), "", v <= frameMS+5, true)
 	}
+	v = need("latency.event_to_screen_p95")
+	r.add("mute on the simulator to screen via its status callback, p95", fmt.Sprintf("≤ %.0f ms (a frame + 10 ms)", frameMS+10), fmt.Sprintf("%.1f ms", v), "", v <= frameMS+10, true)
+	b("bytes, a speech start (one row's line)", "bytes.speech_start", "≤ 224", 224, "a row change: bytes.one_row")
+	b("bytes, a speech stop (one row's line)", "bytes.speech_stop", "≤ 224", 224, "")
+	b("bytes, a spoke age's first minute, over steady state", "bytes.speech_age_minute_extra", "≤ 1344", 1344, "a per-second age: about 60 row rewrites")
 	v = need("requests.max_in_flight")
 	r.add("requests to Twilio in flight at once", "≤ 1", fmt.Sprintf("%.0f", v), "", v <= 1, true)
 	r.add("requests per poll, 250 participants", "1", "1 (asserted)", "", true, true)
