@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -235,8 +236,9 @@ type App struct {
 	room          room
 	showHelp      bool
 	flash         flash
-	start         tea.Cmd // the first fetch, begun in New because Init cannot change the model
-	lines         memo    // styled header, footer and flash lines by their plain text
+	start         tea.Cmd          // the first fetch, begun in New because Init cannot change the model
+	lines         memo             // styled header, footer and flash lines by their plain text
+	cmdline       *textinput.Model // the command line, on the flash line; nil when closed
 
 	announce announceOffer // saved and recent announcements for the prompts
 
@@ -330,7 +332,8 @@ func New(svc Service, opts Options) App {
 	}
 	shared := a.opts
 	a.roomDeps = roomDeps{svc: svc, opts: &shared, keys: keys, st: &st, fst: &fst, timers: a.timers,
-		interval: a.interval, lines: a.lines, trail: a.trail, flights: a.flights, hub: hub, operator: operator, actor: actor}
+		interval: a.interval, lines: a.lines, trail: a.trail, flights: a.flights, hub: hub, operator: operator, actor: actor,
+		batchFeed: make(chan batchEvent, batchFeedSize)}
 	a.room.roomDeps = a.roomDeps
 	a.list = newConfList(svc, keys, &st, a.timers, a.interval, a.lines)
 	a.list.width, a.list.height, a.list.clock = a.width, a.height, a.clock
@@ -412,7 +415,7 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 		return a.updateRoom(msg)
 	case pollMsg:
 		return a.onPoll(msg)
-	case actionMsg, recordingMsg:
+	case actionMsg, recordingMsg, batchEventMsg, batchIdleMsg, batchDoneMsg, undoMsg:
 		// Answered after the room was left, it still has its flash and
 		// its audit records.
 		return a.updateRoom(msg)
@@ -506,6 +509,9 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 		return a, nil
 	}
+	if a.cmdline != nil {
+		return a.commandKey(msg)
+	}
 	if a.showHelp {
 		if key.Matches(msg, a.keys.Help, a.keys.Back, a.keys.Quit) {
 			a.showHelp = false // q too: the help is an overlay, and closing it is what q means there
@@ -539,6 +545,8 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, a.keys.AuditLog):
 		a.openLogView()
 		return a, nil
+	case key.Matches(msg, a.keys.Command):
+		return a, a.openCommandLine()
 	}
 	if a.screen == screenRoom {
 		return a.updateRoom(msg)
