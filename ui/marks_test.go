@@ -422,3 +422,44 @@ func TestReadOnlyMarksSendNothing(t *testing.T) {
 		t.Errorf("read-only sent %d updates", n)
 	}
 }
+
+// TestBulkAnnounceToEach: a with marks asks for one announcement and plays
+// it to each marked participant, once each; neither it nor a remove can be
+// undone, and the console says so.
+func TestBulkAnnounceToEach(t *testing.T) {
+	const url = "https://example.com/notice.xml"
+	w, log := bulkWorld(t, 4, nil)
+	h := liveHarness(t, w, nil)
+	selectLabel(t, h, "caller-1")
+	h.key(" ")
+	selectLabel(t, h, "caller-2")
+	h.key(" ")
+	h.key("a")
+	h.typeText(url)
+	h.key("enter")
+	if q := h.app.room.confirm; q == nil || q.question != "Announce to 2 marked participants?" {
+		t.Fatalf("confirmation = %+v\n%s", q, h.view())
+	}
+	h.key("y")
+	posts := log.posts()
+	if len(posts) != 2 {
+		t.Errorf("%d participants sent an announcement, want 2: %v", len(posts), posts)
+	}
+	if f := h.app.flash.text; !strings.HasPrefix(f, "announced to 2") || !strings.Contains(f, "cannot be undone") {
+		t.Errorf("summary = %q", f)
+	}
+	h.key("u")
+	if f := h.app.flash.text; !strings.Contains(f, "announce cannot be undone") {
+		t.Errorf("u after a bulk announce: flash %q", f)
+	}
+	selectLabel(t, h, "caller-3")
+	h.key("x")
+	h.key("y")
+	if f := h.app.flash.text; !strings.Contains(f, "removed caller-3") || !strings.Contains(f, "cannot be undone") {
+		t.Errorf("remove flash = %q", f)
+	}
+	h.key("u")
+	if f := h.app.flash.text; !strings.Contains(f, "remove cannot be undone") {
+		t.Errorf("u after a remove: flash %q", f)
+	}
+}
