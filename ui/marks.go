@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -379,23 +380,49 @@ type undoMsg struct {
 	conference string
 	done       live.Undone
 	err        error
+	audited    bool // a line went to the trail
+	auditErr   error
 }
 
 // undo asks the live state to undo this operator's last reversible action
-// or bulk action.
+// or bulk action. A single action's inverse is audited on one line once
+// Twilio has answered (a bulk one's lines come from its batch).
 func (r *room) undo() tea.Cmd {
-	hub, by, conf := r.hub, r.operator, r.conf.SID
+	sc := r.scope()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		u, err := hub.Undo(ctx, by)
-		return undoMsg{conference: conf, done: u, err: err}
+		u, err := sc.hub.Undo(ctx, sc.operator)
+		m := undoMsg{conference: sc.conferenceSID, done: u, err: err}
+		if u.Batch == "" && u.Action.Kind != 0 {
+			actx := context.Background()
+			if sc.actor != nil {
+				actx = audit.WithActor(actx, *sc.actor)
+			}
+			out := outcomeOf(err)
+			if errors.Is(err, live.ErrBusy) || errors.Is(err, live.ErrNotSent) {
+				out = audit.OutcomeFailed
+			}
+			e := audit.Entry{
+				AccountSID: sc.account, ConferenceSID: sc.conferenceSID, ConferenceName: sc.conferenceName,
+				CallSID: u.Action.CallSID, Label: u.Action.Label, Action: liveAuditAction(u.Kind), Outcome: out,
+			}
+			if err != nil {
+				e.Error = model.DisplayN(err.Error(), 200)
+			}
+			_, m.auditErr = sc.log.Record(actx, e)
+			m.audited = true
+		}
+		return m
 	}
 }
 
 // onUndo says what was undone, or why nothing was, and follows an undone
 // bulk action's progress like any other.
 func (r room) onUndo(m undoMsg) (room, tea.Cmd) {
+	if m.audited {
+		r.noteAudit(m.auditErr)
+	}
 	if m.err != nil {
 		r.setFlash("nothing undone: "+model.DisplayN(m.err.Error(), 200), true)
 		return r, nil
@@ -406,7 +433,7 @@ func (r room) onUndo(m undoMsg) (room, tea.Cmd) {
 	}
 	kind := actUnmute
 	for k := actMute; k <= actEnd; k++ {
-		if strings.HasPrefix(m.done.What, "bulk "+k.spec().live.String()+" ") {
+		if k.spec().live == m.done.Kind {
 			kind = k
 		}
 	}

@@ -463,3 +463,35 @@ func TestBulkAnnounceToEach(t *testing.T) {
 		t.Errorf("u after a remove: flash %q", f)
 	}
 }
+
+// TestUndoSingleAction: after m the flash offers u; u sends the inverse
+// once, says so, and audits it; a second u finds nothing to undo.
+func TestUndoSingleAction(t *testing.T) {
+	w, log := bulkWorld(t, 2, nil)
+	trail, path := openTrail(t)
+	h := liveHarness(t, w, func(o *Options) { o.Audit = trail })
+	selectLabel(t, h, "caller-1")
+	h.key("m")
+	if !strings.HasSuffix(h.app.flash.text, "u to undo") {
+		t.Fatalf("flash after mute = %q", h.app.flash.text)
+	}
+	h.key("u")
+	if f := h.app.flash.text; !strings.Contains(f, "undoing: unmute caller-1") {
+		t.Errorf("flash after u = %q", f)
+	}
+	if p := h.app.room.byID[h.app.room.selected]; p.Muted {
+		t.Errorf("caller-1 still muted after the undo")
+	}
+	posts := log.posts()
+	if len(posts) != 1 || posts[h.app.room.selected] != 2 {
+		t.Errorf("updates sent %v, want the mute and its undo to caller-1", posts)
+	}
+	es := readTrail(t, path)
+	if len(es) != 3 || es[2].Action != audit.ActionUnmute || es[2].Outcome != audit.OutcomeOK || es[2].Label != "caller-1" {
+		t.Errorf("audit lines %+v, want the mute's pair and the undo's unmute", es)
+	}
+	h.key("u")
+	if f := h.app.flash.text; !strings.Contains(f, "nothing to undo") {
+		t.Errorf("second u: flash %q", f)
+	}
+}
