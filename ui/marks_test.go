@@ -495,3 +495,30 @@ func TestUndoSingleAction(t *testing.T) {
 		t.Errorf("second u: flash %q", f)
 	}
 }
+
+// TestBulkAnnounceRefusesTypedText: a typed announcement is served once,
+// so announcing it to each marked participant would reach one of them:
+// the console says so and sends nothing.
+func TestBulkAnnounceRefusesTypedText(t *testing.T) {
+	w, log := bulkWorld(t, 3, nil)
+	registered := 0
+	h := liveHarness(t, w, func(o *Options) {
+		o.Webhook = &Webhook{URL: "https://hooks.example.com/cb", Announce: func(string) (string, error) {
+			registered++
+			return "https://hooks.example.com/say/once", nil
+		}}
+	})
+	selectLabel(t, h, "caller-1")
+	h.key(" ")
+	selectLabel(t, h, "caller-2")
+	h.key(" ")
+	h.key("a")
+	h.typeText("please stay on the line")
+	h.key("enter")
+	if f := h.app.flash.text; !strings.Contains(f, "spoken once") || h.app.room.confirm != nil {
+		t.Errorf("typed text to the marks: flash %q, confirm %+v", f, h.app.room.confirm)
+	}
+	if registered != 0 || len(log.posts()) != 0 {
+		t.Errorf("registered %d texts and sent %d updates, want none", registered, len(log.posts()))
+	}
+}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -274,6 +276,12 @@ func (r room) promptAnswered(m promptSubmitMsg) (room, tea.Cmd) {
 		u := api.UpdateParticipant{AnnounceURL: url}
 		return r, updateParticipantCmd(r.scope(), p, participantName(p), actAnnounce, u)
 	case promptAnnounceMarks:
+		if _, text, err := r.announce.resolve(m.value, r.opts.Webhook); err == nil && text != "" {
+			// The receiver serves a typed text once: one participant
+			// would hear it and the rest nothing.
+			r.setFlash(fmt.Sprintf("typed text is spoken once, to one participant; nothing was announced: give a URL or a saved announcement to announce to each, or use %s for the whole conference", keyName(r.keys.AnnounceAll)), true)
+			return r, nil
+		}
 		url, err := r.announceURL(m.value)
 		if err != nil {
 			r.setFlash(model.DisplayN(err.Error(), 200), true)
