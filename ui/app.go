@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -179,8 +180,9 @@ func forwardSizes(p *tea.Program, sizes <-chan tea.WindowSizeMsg) (stop func()) 
 // frameRate caps how often Bubble Tea draws. Its renderer wakes on a ticker
 // at this rate for as long as the program runs, even when nothing changed:
 // at the default 60 a console left open all day costs a steady share of a
-// core. A frame only ever follows a key, a poll reply or the once-a-second
-// clock, so a lower rate costs a key at most one frame (50 ms) of latency.
+// core. A frame only ever follows a key, a poll reply or the clock's timer
+// (see clock.go), so a lower rate costs a key at most one frame (50 ms) of
+// latency.
 const frameRate = 20
 
 // programOptions are the Bubble Tea options Run starts the program with;
@@ -210,6 +212,7 @@ type timers struct {
 	now    func() time.Time
 	sched  scheduler
 	jitter func(time.Duration) time.Duration
+	armed  atomic.Int64 // the number of the clock timer that counts (see wake)
 }
 
 type screen int
@@ -230,7 +233,7 @@ type App struct {
 	interval time.Duration
 
 	width, height int
-	clock         time.Time // "now" as of the last clock tick; View reads only this
+	clock         time.Time // "now" as of the last message; View reads only this
 	screen        screen
 	list          confList
 	room          room
@@ -251,6 +254,7 @@ type App struct {
 	ownHub   bool          // the live state was made by New for this console alone
 	quit     quitState     // on the way out?
 	quitWait time.Duration // how long quitting waits for actions in flight
+	wake     wake          // the timer set for the next change on screen
 }
 
 // flash is the one-line message under the table: the outcome of the last
@@ -345,30 +349,40 @@ func New(svc Service, opts Options) App {
 	return a
 }
 
-// Init starts the clock and the first fetch: the named conference, or the
-// list.
+// Init starts the first fetch: the named conference, or the list; and a
+// timer for a flash New set, should no message come before it runs out.
 func (a App) Init() tea.Cmd {
-	return tea.Batch(a.tickClock(), a.start)
-}
-
-// clockMsg advances the console's idea of "now", once a second: enough for
-// "updated Ns ago", rare enough that an idle screen barely repaints.
-type clockMsg struct{ t time.Time }
-
-func (a App) tickClock() tea.Cmd {
-	now := a.now
-	return a.sched(time.Second, func(time.Time) tea.Msg { return clockMsg{t: now()} })
+	var wake tea.Cmd
+	if at := a.nextChange(); !at.IsZero() {
+		// Init cannot record the timer in the model; the first update
+		// replaces it with one it records.
+		wake = a.clockTimer(at, a.timers.armed.Add(1))
+	}
+	return tea.Batch(wake, a.start)
 }
 
 // Update handles one message, then keeps the selection on screen, whatever
 // the message changed (rows, the viewport, a question line under the table).
 func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	a.setClock(a.now())
 	next, cmd := a.update(msg)
 	next.fixScroll()
 	if next.quit == quitWaiting {
 		next.noteQuitting()
 	}
+	if !next.flash.until.IsZero() && !next.clock.Before(next.flash.until) {
+		next.flash = flash{}
+	}
+	if wake := next.rearm(); wake != nil {
+		cmd = tea.Batch(cmd, wake)
+	}
 	return next, cmd
+}
+
+// setClock moves the console's "now" to t, for the screens too: whatever
+// a message brings is drawn as of when it came.
+func (a *App) setClock(t time.Time) {
+	a.clock, a.list.clock, a.room.clock = t, t, t
 }
 
 func (a App) update(msg tea.Msg) (App, tea.Cmd) {
@@ -384,13 +398,11 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 		a.fixScroll()
 		return a, nil
 	case clockMsg:
-		a.clock = msg.t
-		a.list, _ = a.list.Update(msg)
-		a.room, _ = a.room.Update(msg)
-		if !a.flash.until.IsZero() && !a.clock.Before(a.flash.until) {
-			a.flash = flash{}
+		if msg.gen == a.wake.gen {
+			a.wake.at = time.Time{} // the armed timer fired; Update sets the next
 		}
-		return a, a.tickClock()
+		a.setClock(msg.t)
+		return a, nil
 	case tea.KeyMsg:
 		return a.handleKeys(msg)
 	case signalMsg:

@@ -319,7 +319,7 @@ func (c canvas) freshness(p *poller) (text string, stale bool) {
 		// While polls keep arriving on time the line says so and stays
 		// the same: a poll that changes nothing then draws nothing, and an
 		// idle console writes no bytes. A late reply shows its age.
-		if c.clock.Sub(p.updated) < 2*c.interval+time.Second {
+		if c.clock.Sub(p.updated) < lateAfter(c.interval) {
 			return "live", false
 		}
 		return "updated " + ago(c.clock, p.updated), false

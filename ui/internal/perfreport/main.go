@@ -88,7 +88,7 @@ func run(args []string, stdout io.Writer) error {
 	fs.StringVar(&o.benchtime, "benchtime", "1s", "go test -benchtime for the benchmarks")
 	fs.IntVar(&o.runs, "runs", 5, "start-up runs (the best counts)")
 	fs.IntVar(&o.ticker, "baseline-ticker", 0, "run a bare Bubble Tea program at this frame rate (used by the report itself)")
-	fs.BoolVar(&o.screen, "baseline-screen", false, "with -baseline-ticker: draw a 120x40 screen and tick a clock once a second, as the console does")
+	fs.BoolVar(&o.screen, "baseline-screen", false, "with -baseline-ticker: draw a 120x40 screen and tick a clock once a second")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -474,8 +474,9 @@ func measureIdle(r *report, bin string, d time.Duration, rounds int) error {
 		fmt.Sprintf("ours %.2f %%, bare Bubble Tea at %d fps %.2f %% of a core (medians)", median(ours), idleFPS, median(base)),
 		ratio <= idleBudget, true)
 	// The same comparison against a bare program that also draws a full
-	// screen and ticks a clock once a second: what is left is what polling
-	// and the console's own logic cost, apart from the renderer and clock.
+	// screen and ticks a clock once a second (as the console did before it
+	// woke only when its screen changes): what is left is what polling and
+	// the console's own logic cost, apart from the renderer and clock.
 	ours, base, ratios, err = interleave(rounds, console, baseline("-baseline-screen"))
 	if err != nil {
 		return err
@@ -544,9 +545,9 @@ func ratioList(xs []float64) string {
 
 // bare is the least a Bubble Tea program can be: a still view, nothing
 // scheduled. What it costs idle is the renderer's ticker. With screen, it
-// also fills a 120x40 terminal and ticks a clock once a second, the two
-// costs every idle console has whatever it polls: Bubble Tea's renderer
-// copies and compares the whole view on every frame.
+// also fills a 120x40 terminal and ticks a clock once a second, as the
+// console did before it woke only when its screen changes: Bubble Tea's
+// renderer copies and compares the whole view on every frame.
 type bare struct {
 	view  string
 	clock bool
