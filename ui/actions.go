@@ -99,6 +99,16 @@ var actionSpecs = [...]actionSpec{
 		audit: audit.ActionEndConference, wholeConference: true},
 }
 
+// kindOfLive is the console's kind for the live state's kind k.
+func kindOfLive(k live.ActionKind) (actionKind, bool) {
+	for i, sp := range actionSpecs {
+		if sp.live == k && k != 0 {
+			return actionKind(i), true
+		}
+	}
+	return 0, false
+}
+
 // spec is k's entry in actionSpecs, with neutral words filled in where the
 // entry (or the kind) has none.
 func (k actionKind) spec() actionSpec {

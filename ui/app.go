@@ -1,6 +1,7 @@
 // Package ui is confconsole's terminal interface: a Bubble Tea program with a
 // conference list, a live participants screen, an event feed and the forms
-// that act on calls. It talks to Twilio only through Service.
+// that act on calls. Its screens watch the account's live state (api/live),
+// which polls Twilio through Service for every console at once.
 package ui
 
 import (
@@ -126,6 +127,12 @@ const RequestTimeout = requestTimeout
 // way. After a signal the error is a SignalError.
 func Run(ctx context.Context, svc Service, opts Options) error {
 	app := New(svc, opts)
+	// The screens' watches of the live state end with the program.
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	defer stopWatching()
+	app.roomDeps.ctx = watchCtx
+	app.room.roomDeps = app.roomDeps
+	app.list.ctx = watchCtx
 	if app.ownHub {
 		// The process is about to stop: an action Twilio has not answered
 		// yet is recorded as unknown below, and its request is not waited
@@ -205,14 +212,25 @@ func programOptions(ctx context.Context, opts Options) []tea.ProgramOption {
 // recording in tests so that no test sleeps.
 type scheduler func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 
-// timers are the console's clock and how it delays and spreads its polls.
+// timers are the console's clock and how it delays its messages.
 // One value is shared by App and its screens, so that a test replacing the
 // scheduler on App replaces it for every screen.
 type timers struct {
-	now    func() time.Time
-	sched  scheduler
-	jitter func(time.Duration) time.Duration
-	armed  atomic.Int64 // the number of the clock timer that counts (see wake)
+	now   func() time.Time
+	sched scheduler
+	armed atomic.Int64 // the number of the clock timer that counts (see wake)
+	// park, when set, replaces the command that waits for a live-state
+	// snapshot: tests hold it and deliver the snapshot when they have
+	// made the poll they want. Nil in the program.
+	park func(wait func() tea.Msg) tea.Cmd
+}
+
+// receive is the command that waits for a screen's next snapshot.
+func (t *timers) receive(wait func() tea.Msg) tea.Cmd {
+	if t.park != nil {
+		return t.park(wait)
+	}
+	return wait
 }
 
 type screen int
@@ -239,7 +257,7 @@ type App struct {
 	room          room
 	showHelp      bool
 	flash         flash
-	start         tea.Cmd          // the first fetch, begun in New because Init cannot change the model
+	start         tea.Cmd          // the first step: the named conference's lookup, or watching the list
 	lines         memo             // styled header, footer and flash lines by their plain text
 	cmdline       *textinput.Model // the command line, on the flash line; nil when closed
 
@@ -302,7 +320,7 @@ func New(svc Service, opts Options) App {
 		keys:     keys,
 		st:       &st,
 		fst:      &fst,
-		timers:   &timers{now: opts.Now, sched: tea.Tick, jitter: defaultJitter},
+		timers:   &timers{now: opts.Now, sched: tea.Tick},
 		interval: opts.Refresh,
 		width:    80,
 		height:   24,
@@ -322,7 +340,7 @@ func New(svc Service, opts Options) App {
 	}
 	hub := opts.Live
 	if hub == nil {
-		hub = live.New(svc, live.Options{Interval: opts.Refresh, RequestTimeout: requestTimeout})
+		hub = live.New(svc, live.Options{Interval: opts.Refresh, RequestTimeout: requestTimeout, EventCapacity: eventLogSize, Now: opts.Now})
 		a.ownHub = true
 	}
 	operator := live.Operator{Name: opts.Operator.Name, Fingerprint: opts.Operator.Fingerprint, SSHUser: opts.Operator.SSHUser}
@@ -336,17 +354,32 @@ func New(svc Service, opts Options) App {
 	}
 	shared := a.opts
 	a.roomDeps = roomDeps{svc: svc, opts: &shared, keys: keys, st: &st, fst: &fst, timers: a.timers,
-		interval: a.interval, lines: a.lines, trail: a.trail, flights: a.flights, hub: hub, operator: operator, actor: actor,
+		interval: a.interval, lines: a.lines, trail: a.trail, flights: a.flights, hub: hub, ctx: context.Background(), operator: operator, actor: actor,
 		batchFeed: make(chan batchEvent, batchFeedSize)}
 	a.room.roomDeps = a.roomDeps
-	a.list = newConfList(svc, keys, &st, a.timers, a.interval, a.lines)
+	a.list = newConfList(hub, keys, &st, a.timers, a.interval, a.lines)
 	a.list.width, a.list.height, a.list.clock = a.width, a.height, a.clock
 	if opts.Conference != "" {
 		a.start = resolveConference(svc, opts.Conference)
 	} else {
-		a.start = a.list.refetch()
+		a.start = func() tea.Msg { return watchListMsg{} }
 	}
 	return a
+}
+
+// watchListMsg has the console start watching the list: the watch belongs
+// to the model the program runs, which Init cannot change.
+type watchListMsg struct{}
+
+// watchList has the list watch the live state's conferences, saying on the
+// flash line when it cannot.
+func (a *App) watchList() (App, tea.Cmd) {
+	cmd := a.list.watch()
+	if out := a.list.out; out.flash != "" {
+		a.setFlash(out.flash, out.flashErr)
+	}
+	a.list.out = listOut{}
+	return *a, cmd
 }
 
 // Init starts the first fetch: the named conference, or the list; and a
@@ -415,18 +448,21 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 		return a, nil
 	case resolvedMsg:
 		return a.onResolved(msg)
-	case conferencesMsg:
+	case watchListMsg:
 		if a.screen != screenList {
-			return a, nil // a reply for a list the user has left
+			return a, nil
+		}
+		return a.watchList()
+	case listSnapMsg:
+		if a.screen != screenList {
+			return a, nil // a snapshot of a list the user has left
 		}
 		return a.updateList(msg)
-	case participantsMsg:
+	case roomSnapMsg:
 		if a.screen != screenRoom {
-			return a, nil // a reply for a room the user has left
+			return a, nil // a snapshot for a room the user has left
 		}
 		return a.updateRoom(msg)
-	case pollMsg:
-		return a.onPoll(msg)
 	case actionMsg, recordingMsg, batchEventMsg, batchIdleMsg, batchDoneMsg, undoMsg:
 		// Answered after the room was left, it still has its flash and
 		// its audit records.
@@ -472,28 +508,28 @@ func (a App) updateRoom(msg tea.Msg) (App, tea.Cmd) {
 
 // openRoom switches to the participants screen of conf and starts polling it.
 func (a App) openRoom(conf model.Conference) (App, tea.Cmd) {
-	a.list.poll.abandon()
+	a.list.unwatch()
 	a.list.waitFor = "" // the user chose a conference: no other opens under them
+	r := newRoom(a.roomDeps, conf)
+	if err := r.watch(); err != nil {
+		a.setFlash("could not open "+conferenceName(conf)+": "+explain(err), true)
+		return a.watchList()
+	}
 	a.screen = screenRoom
-	// Request numbers keep counting across rooms, so a late reply from a
-	// room closed earlier can never pass for one of this room's.
-	last := a.room.poll.seq
-	a.room = newRoom(a.roomDeps, conf)
+	a.room = r
 	a.room.width, a.room.height, a.room.clock = a.width, a.height, a.clock
-	a.room.poll.seq = last
-	seq, _ := a.room.poll.begin()
 	// The recording state is asked for once the roster is in (see
-	// onParticipants): the console keeps one request to Twilio in flight.
-	return a, fetchParticipants(a.svc, conf.SID, seq, a.now)
+	// onSnapshot).
+	return a, a.room.receive()
 }
 
 // leaveRoom goes back to the conference list and polls it at once.
 func (a App) leaveRoom() (App, tea.Cmd) {
-	a.room.poll.abandon()
+	a.room.unwatch()
 	a.screen = screenList
-	a.room = room{roomDeps: a.roomDeps, poll: poller{seq: a.room.poll.seq}}
+	a.room = room{roomDeps: a.roomDeps}
 	a.list, _ = a.list.Update(tea.WindowSizeMsg{Width: a.width, Height: a.height})
-	return a, a.list.refetch()
+	return a.watchList()
 }
 
 // setFlash shows text under the table for a while.

@@ -16,6 +16,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"confconsole/api"
+	"confconsole/api/live"
 	"confconsole/model"
 )
 
@@ -230,8 +231,7 @@ func TestPendingGivesUpWhenPollsNeverShowIt(t *testing.T) {
 	selectLabel(t, h, "agent-7")
 	cmd := h.pressOnly("m")
 	// Twilio says yes but the call never shows it (the fake forgets).
-	msg := cmd()
-	svc.edit(confSID, callSID(1), func(p *model.Participant) { p.Muted = false })
+	msg := h.answerHeld(cmd, func() { svc.edit(confSID, callSID(1), func(p *model.Participant) { p.Muted = false }) })
 	h.send(msg)
 	// The refetch after Twilio's answer was the first poll.
 	for i := 1; i < pendingPolls; i++ {
@@ -353,50 +353,40 @@ func TestDemoBadge(t *testing.T) {
 	}
 }
 
-func TestStaleRepliesAreDropped(t *testing.T) {
+func TestStaleSnapshotsAreDropped(t *testing.T) {
 	svc := demoService()
 	h := openRoom(t, svc, nil)
-	old := h.app.room.poll.seq
-	h.key("r") // a newer request supersedes
-	before := slices.Clone(h.app.room.roster)
-	h.send(participantsMsg{seq: old, conference: confSID, participants: []model.Participant{participant(9, "ghost")}, at: testNow})
-	if !slices.EqualFunc(before, h.app.room.roster, func(a, b model.Participant) bool { return a.CallSID == b.CallSID }) {
-		t.Errorf("a stale reply changed the roster")
+	other, err := h.hub.WatchRoom(t.Context(), conf2SID)
+	if err != nil {
+		t.Fatal(err)
 	}
-	h.send(participantsMsg{seq: h.app.room.poll.seq, conference: conf2SID, participants: []model.Participant{participant(9, "ghost")}, at: testNow})
-	if strings.Contains(h.view(), "ghost") {
-		t.Errorf("a reply for another conference was shown")
+	defer other.Close()
+	ghost := live.RoomSnapshot{Conference: conf2SID, Participants: []model.Participant{participant(9, "ghost")},
+		Poll: live.PollStatus{Updated: testNow, Polls: 99}}
+	before := slices.Clone(h.app.room.roster)
+	h.send(roomSnapMsg{sub: other, snap: ghost, ok: true})
+	if !slices.Equal(before, h.app.room.roster) || strings.Contains(h.view(), "ghost") {
+		t.Errorf("a snapshot of another conference was shown:\n%s", h.view())
 	}
 }
 
-func TestOneRequestInFlight(t *testing.T) {
+// TestRefreshAsksTheLiveState: r makes the live state poll the room now,
+// once, and the result is shown.
+func TestRefreshAsksTheLiveState(t *testing.T) {
 	svc := demoService()
 	h := openRoom(t, svc, nil)
 	n := len(svc.called("ListParticipants"))
-	// The poll tick fires: a request goes out, and is still in flight.
-	var pm pollMsg
-	for _, s := range h.scheduled {
-		if p, ok := s.msg.(pollMsg); ok {
-			pm = p
-		}
-	}
-	m, fetch := h.app.Update(pm)
-	h.app = m.(App)
-	if fetch == nil {
-		t.Fatal("the poll tick sent nothing")
-	}
+	polls := h.app.room.polls
+	svc.setParticipants(confSID, participant(1, "agent-7"), participant(5, "newcomer"))
 	if cmd := h.pressOnly("r"); cmd != nil {
-		t.Fatalf("r while a request is in flight must wait for it")
+		t.Fatalf("r sent a request of its own instead of asking the live state")
 	}
-	h.run(fetch) // the reply lands; the refetch asked for goes out at once
-	if got := len(svc.called("ListParticipants")) - n; got != 2 {
-		t.Errorf("requests after tick and r = %d, want 2 (one after the other)", got)
+	h.awaitRoom(polls + 1)
+	if got := len(svc.called("ListParticipants")) - n; got != 1 {
+		t.Errorf("requests after r = %d, want 1", got)
 	}
-	// An old tick that fires after a refetch is ignored.
-	before := len(svc.called("ListParticipants"))
-	h.send(pm)
-	if len(svc.called("ListParticipants")) != before {
-		t.Errorf("a superseded tick sent a request")
+	if !strings.Contains(h.view(), "newcomer") {
+		t.Errorf("the refreshed roster is not shown:\n%s", h.view())
 	}
 }
 
@@ -419,7 +409,7 @@ func TestPollErrorsKeepTheTableAndBackOff(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			svc := demoService()
 			h := openRoom(t, svc, nil)
-			h.clock = testNow.Add(5 * time.Second)
+			h.setClock(testNow.Add(5 * time.Second))
 			h.send(clockMsg{t: h.clock})
 			for _, err := range tc.errs {
 				svc.failNext("ListParticipants", err)
@@ -454,16 +444,6 @@ type retryAfterErr struct {
 
 func (e retryAfterErr) RetryAfter() time.Duration { return e.d }
 func (e retryAfterErr) Unwrap() error             { return e.error }
-
-func TestBackoffIsCapped(t *testing.T) {
-	p := poller{}
-	for i := 0; i < 20; i++ {
-		p.failed(twilioErr(api.OpListParticipants, "", 500, 0, ""))
-	}
-	if d := p.delay(2*time.Second, func(time.Duration) time.Duration { return 0 }); d != maxBackoff {
-		t.Errorf("delay after 20 failures = %v, want %v", d, maxBackoff)
-	}
-}
 
 func TestConferenceEnded(t *testing.T) {
 	svc := demoService()
@@ -531,7 +511,7 @@ func TestEventFeed(t *testing.T) {
 	if !strings.Contains(v, "EVENTS (0)") || !strings.Contains(v, "no changes seen yet") {
 		t.Fatalf("feed should open empty (the first poll is not a change):\n%s", v)
 	}
-	h.clock = testNow.Add(3 * time.Second)
+	h.setClock(testNow.Add(3 * time.Second))
 	svc.edit(confSID, callSID(2), func(p *model.Participant) { p.Muted = false })
 	svc.setParticipants(confSID, append(svc.parts[confSID], participant(5, "newcomer"))...)
 	h.poll()
@@ -708,7 +688,7 @@ func TestUnchangedPollRendersTheSameScreen(t *testing.T) {
 		t.Errorf("a poll that changed nothing changed the screen:\n%s\n---\n%s", before, after)
 	}
 	// Time passing within the minute touches only the header line.
-	h.clock = testNow.Add(20 * time.Second)
+	h.setClock(testNow.Add(20 * time.Second))
 	h.send(clockMsg{t: h.clock})
 	a, b := strings.Split(before, "\n"), strings.Split(h.view(), "\n")
 	changed := 0
@@ -763,33 +743,25 @@ func TestSelectionStaysVisibleWhenAQuestionOpens(t *testing.T) {
 	}
 }
 
-func TestLateReplyFromAClosedRoomIsDropped(t *testing.T) {
+// TestLateSnapshotFromAClosedRoomIsDropped: leaving a room ends its
+// watch, and a snapshot of the old watch that arrives after the room was
+// opened again is not shown.
+func TestLateSnapshotFromAClosedRoomIsDropped(t *testing.T) {
 	svc := demoService()
 	h := openRoom(t, svc, nil)
-	// A poll goes out and, before it lands, the user leaves and comes back.
-	var pm pollMsg
-	for _, s := range h.scheduled {
-		if p, ok := s.msg.(pollMsg); ok {
-			pm = p
-		}
-	}
-	m, fetch := h.app.Update(pm)
-	h.app = m.(App)
-	svc.setParticipants(confSID, participant(9, "ghost"))
-	late := fetch() // answered with the roster at that moment
-	svc.setParticipants(confSID, participant(1, "agent-7"))
+	old := h.app.room.sub
 	h.key("esc")
+	for range old.Updates() { // ends only when the watch has ended
+	}
 	h.key("enter") // support-escalations again
-	if h.app.screen != screenRoom || h.app.room.conf.SID != confSID {
-		t.Fatalf("not back in the room")
+	if h.app.screen != screenRoom || h.app.room.conf.SID != confSID || h.app.room.sub == old {
+		t.Fatalf("not back in the room with a new watch")
 	}
-	// A refetch of the new room is in flight when the old reply lands.
-	if cmd := h.pressOnly("r"); cmd == nil {
-		t.Fatal("r sent nothing")
-	}
-	h.send(late)
+	late := live.RoomSnapshot{Conference: confSID, Participants: []model.Participant{participant(9, "ghost")},
+		Poll: live.PollStatus{Updated: testNow, Polls: 99}}
+	h.send(roomSnapMsg{sub: old, snap: late, ok: true})
 	if strings.Contains(h.view(), "ghost") {
-		t.Errorf("a reply to a request from the closed room was shown:\n%s", h.view())
+		t.Errorf("a snapshot of the closed room's watch was shown:\n%s", h.view())
 	}
 }
 

@@ -125,7 +125,7 @@ func liveHarness(t testing.TB, w liveWorld, mod func(*Options)) *harness {
 func (h *harness) settle(w liveWorld, d time.Duration) {
 	h.t.Helper()
 	w.clock.Advance(d)
-	h.clock = w.clock.Now()
+	h.setClock(w.clock.Now())
 	h.send(clockMsg{t: h.clock})
 	h.poll()
 }

@@ -65,8 +65,7 @@ func BenchmarkPollUnchanged250(b *testing.B) {
 	ps := svc.parts[confSID]
 	b.ReportAllocs()
 	for b.Loop() {
-		seq, _ := h.app.room.poll.begin()
-		m, _ := h.app.Update(participantsMsg{seq: seq, conference: confSID, participants: ps, at: testNow})
+		m, _ := h.app.Update(snapshotOf(h, ps))
 		h.app = m.(App)
 		_ = h.app.View()
 	}

@@ -15,6 +15,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"confconsole/api"
+	"confconsole/api/live"
 	"confconsole/api/sim"
 )
 
@@ -120,7 +121,11 @@ func (m *manualTimers) fire(match func(tea.Msg) bool) int {
 	return n
 }
 
-func isPoll(m tea.Msg) bool { _, ok := m.(pollMsg); return ok }
+// isPolled reports a room snapshot that a poll made (not an action's).
+func isPolled(m tea.Msg) bool {
+	sm, ok := m.(roomSnapMsg)
+	return ok && sm.ok && !sm.snap.Poll.Updated.IsZero()
+}
 
 // probe is the console's model as the program runs it, telling the test
 // which messages it handled and which frame it drew for each. A message is
@@ -162,6 +167,8 @@ type liveConsole struct {
 	state  *atomic.Pointer[App]
 	srv    *sim.Server
 	clock  *sim.FakeClock
+	hub    *live.Hub   // the console's live state; its pollers poll when the test says
+	polls  uint64      // the live state's polls the console has shown
 	client *api.Client // the test's own, to change the world behind the console's back
 	conf   string
 	sz     perfSize
@@ -226,14 +233,15 @@ func launch(t *testing.T, client *api.Client, srv *sim.Server, clock *sim.FakeCl
 	inR, inW := io.Pipe()
 	out := &termOut{screen: newVTScreen(sz.w, sz.h)}
 	timers := &manualTimers{ctx: ctx, now: clock.Now}
-	opts := Options{Keys: testKeyMap(), Conference: conf, Refresh: refresh, Now: clock.Now, Theme: "dark", In: inR, Out: out}
+	hub := live.New(client, live.Options{Interval: max(refresh, MinRefresh), RequestTimeout: RequestTimeout, EventCapacity: eventLogSize,
+		Jitter: live.NoJitter, Now: clock.Now, NewTimer: live.NewFakeClock(testNow).NewTimer})
+	opts := Options{Keys: testKeyMap(), Conference: conf, Refresh: refresh, Now: clock.Now, Theme: "dark", In: inR, Out: out, Live: hub}
 	inColour(&opts)
 	app := New(client, opts)
 	app.sched = timers.schedule
-	app.jitter = func(time.Duration) time.Duration { return 0 }
 	c := &liveConsole{
 		t: t, out: out, timers: timers, seen: make(chan tea.Msg, 4096), last: &atomic.Pointer[string]{}, state: &atomic.Pointer[App]{},
-		srv: srv, clock: clock, client: client, conf: conf, sz: sz,
+		srv: srv, clock: clock, client: client, conf: conf, sz: sz, hub: hub,
 	}
 	c.prog = tea.NewProgram(probe{App: app, seen: c.seen, last: c.last, state: c.state}, programOptions(ctx, opts)...)
 	done := make(chan error, 1)
@@ -246,11 +254,12 @@ func launch(t *testing.T, client *api.Client, srv *sim.Server, clock *sim.FakeCl
 		case <-time.After(5 * time.Second):
 			t.Error("the program did not stop")
 		}
+		hub.Close()
 	})
 	// A terminal reports its size at start; the renderer needs it to
 	// erase what a shorter line leaves behind.
 	c.prog.Send(tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
-	c.waitFor(func(m tea.Msg) bool { pm, ok := m.(participantsMsg); return ok && pm.err == nil })
+	c.waitFor(func(m tea.Msg) bool { return c.polled(m) && m.(roomSnapMsg).snap.Poll.Err == nil })
 	c.settle(0)
 	return c
 }
@@ -335,14 +344,24 @@ func (c *liveConsole) step(do func(), until func(tea.Msg) bool) int {
 	return after - before
 }
 
-// pollNow fires the scheduled poll and waits for its reply.
+// polled reports the snapshot of a poll the console has not shown yet.
+func (c *liveConsole) polled(m tea.Msg) bool {
+	if !isPolled(m) {
+		return false
+	}
+	n := m.(roomSnapMsg).snap.Poll.Polls
+	if n <= c.polls {
+		return false
+	}
+	c.polls = n
+	return true
+}
+
+// pollNow has the live state poll the room, as its interval would, and
+// waits for the snapshot.
 func (c *liveConsole) pollNow() int {
 	c.t.Helper()
-	return c.step(func() {
-		if c.timers.fire(isPoll) == 0 {
-			c.t.Fatal("no poll is scheduled")
-		}
-	}, func(m tea.Msg) bool { _, ok := m.(participantsMsg); return ok })
+	return c.step(func() { c.hub.Refresh(c.conf) }, c.polled)
 }
 
 // tick moves time on by a second and fires the poll due, as with

@@ -90,12 +90,11 @@ func pollFailedText(what string, err error) string {
 	return fmt.Sprintf("could not update %s: %s; %s", what, explain(err), next)
 }
 
-// notePollFailure records a failed poll and, when polling starts to fail
-// or fails for a new reason, says so in full on the flash line, unless the
-// flash is showing an error of its own (an action's failure says more).
-func (r *room) notePollFailure(p *poller, what string, err error) {
-	prev := p.err
-	p.failed(err)
+// notePollFailure says a poll failed with err after one that failed with
+// prev (nil when it had not): when polling starts to fail or fails for a
+// new reason, in full on the flash line, unless the flash is showing an
+// error of its own (an action's failure says more).
+func (r *room) notePollFailure(prev error, what string, err error) {
 	if text, ok := pollFailureFlash(r.flash, prev, what, err); ok {
 		r.setFlash(text, true)
 	}

@@ -133,7 +133,7 @@ func freshnessChange(now time.Time, p *poller, interval time.Duration) time.Time
 	if !p.updated.IsZero() {
 		next = agoChange(now, p.updated)
 	}
-	if wait := p.nextAt.Sub(now); wait >= time.Second && !p.inFlight {
+	if wait := p.nextAt.Sub(now); wait >= time.Second {
 		// "retry in Ks", K the wait rounded up: it reads K-1 once the wait
 		// is K-1 seconds, and goes once under a second.
 		k := (wait + time.Second - 1) / time.Second

@@ -21,7 +21,8 @@ import (
 type virtualTime struct {
 	h      *harness
 	timers []virtualTimer
-	drop   func(tea.Msg) bool // timers whose message is lost (a poll that never goes out)
+	drop   func(tea.Msg) bool // timers whose message is lost
+	lost   func() bool        // the live state's polls are lost (they never go out) while it says so
 
 	clockWakes int // clock messages delivered
 	idleWakes  int // of those, the ones after which the screen read the same
@@ -36,7 +37,7 @@ type virtualTimer struct {
 // useVirtualTime takes over h's scheduler; the timers h recorded so far
 // were all set at h's current time.
 func useVirtualTime(h *harness) *virtualTime {
-	v := &virtualTime{h: h, drop: func(tea.Msg) bool { return false }}
+	v := &virtualTime{h: h, drop: func(tea.Msg) bool { return false }, lost: func() bool { return false }}
 	armed := &h.app.timers.armed
 	for _, s := range h.scheduled {
 		msg := s.msg
@@ -61,8 +62,9 @@ func useVirtualTime(h *harness) *virtualTime {
 	return v
 }
 
-// runUntil fires, in order, every timer due by end, then leaves the clock
-// at end.
+// runUntil fires, in order, every timer due by end, and has the live state
+// poll the screen shown whenever its next poll is due (unless polls are
+// lost), then leaves the clock at end.
 func (v *virtualTime) runUntil(end time.Time) {
 	v.h.t.Helper()
 	for {
@@ -72,13 +74,21 @@ func (v *virtualTime) runUntil(end time.Time) {
 				i = j
 			}
 		}
+		if at, ok := v.nextPoll(); ok && !at.After(end) && (i < 0 || !v.timers[i].at.Before(at)) {
+			if at.After(v.h.clock) {
+				v.h.setClock(at)
+			}
+			v.h.poll()
+			v.replies++
+			continue
+		}
 		if i < 0 {
 			break
 		}
 		t := v.timers[i]
 		v.timers = slices.Delete(v.timers, i, i+1)
 		if t.at.After(v.h.clock) {
-			v.h.clock = t.at
+			v.h.setClock(t.at)
 		}
 		msg := t.fn(v.h.clock)
 		if msg == nil || v.drop(msg) {
@@ -86,17 +96,27 @@ func (v *virtualTime) runUntil(end time.Time) {
 		}
 		before := v.h.view()
 		v.h.send(msg)
-		switch msg.(type) {
-		case clockMsg:
+		if _, ok := msg.(clockMsg); ok {
 			v.clockWakes++
 			if v.h.view() == before {
 				v.idleWakes++
 			}
-		case pollMsg:
-			v.replies++ // the harness runs the fetch at once: its reply is handled now
 		}
 	}
-	v.h.clock = end
+	v.h.setClock(end)
+}
+
+// nextPoll is when the live state polls the screen shown next, if it
+// does.
+func (v *virtualTime) nextPoll() (time.Time, bool) {
+	if v.lost() || !v.h.watching() {
+		return time.Time{}, false
+	}
+	at := v.h.app.list.poll.nextAt
+	if v.h.app.screen == screenRoom {
+		at = v.h.app.room.poll.nextAt
+	}
+	return at, !at.IsZero()
 }
 
 // An idle console with a steady roster and polls on time wakes for the
@@ -226,7 +246,7 @@ func TestClockTextsChangeOnTime(t *testing.T) {
 			h := openRoom(t, svc, tc.mod)
 			v := useVirtualTime(h)
 			if tc.lostPoll {
-				v.drop = func(m tea.Msg) bool { _, ok := m.(pollMsg); return ok }
+				v.lost = func() bool { return true }
 			}
 			for _, c := range tc.checks {
 				v.runUntil(testNow.Add(c.after))
@@ -244,7 +264,7 @@ func TestLatePollTicksEachSecondOnlyWhileLate(t *testing.T) {
 	h := openRoom(t, demoService(), nil)
 	v := useVirtualTime(h)
 	lost := true
-	v.drop = func(m tea.Msg) bool { _, ok := m.(pollMsg); return ok && lost }
+	v.lost = func() bool { return lost }
 	v.runUntil(testNow.Add(30 * time.Second))
 	// Late from +5 s: a wake each second from then on.
 	if v.clockWakes < 25 || v.clockWakes > 27 {
@@ -254,7 +274,7 @@ func TestLatePollTicksEachSecondOnlyWhileLate(t *testing.T) {
 		t.Errorf("%d of %d clock wake-ups changed nothing on screen", v.idleWakes, v.clockWakes)
 	}
 	lost = false
-	h.key("r") // a refresh: the poll is answered again
+	h.poll() // a refresh: the poll is answered again
 	if s := statusOf(h); !strings.Contains(s, "live") {
 		t.Fatalf("after a reply the status should say live: %q", s)
 	}

@@ -175,7 +175,7 @@ func (a App) jumpTo(conf model.Conference) (App, tea.Cmd) {
 		return a, nil
 	}
 	if a.screen == screenRoom {
-		a.room.poll.abandon()
+		a.room.unwatch()
 	}
 	return a.openRoom(conf)
 }

@@ -3,9 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -23,35 +21,6 @@ type resolvedMsg struct {
 	conf       model.Conference
 	notStarted bool
 	err        error
-}
-
-// conferencesMsg is the reply to one conference-list fetch.
-type conferencesMsg struct {
-	seq   int
-	confs []model.Conference
-	at    time.Time
-	err   error
-}
-
-// participantsMsg is the reply to one participants fetch. ended is set when
-// the conference turned out to be over; gone too when Twilio no longer knows
-// it at all (deleted, or a simulator that restarted).
-type participantsMsg struct {
-	seq          int
-	conference   string
-	participants []model.Participant
-	ended        bool
-	gone         bool
-	conf         model.Conference // filled when ended
-	at           time.Time
-	err          error
-}
-
-// pollMsg says a screen's poll interval has passed; gen ties it to the
-// schedule that set it, so a tick overtaken by a refetch is ignored.
-type pollMsg struct {
-	target screen
-	gen    int
 }
 
 // isConferenceSID reports whether s looks like a conference SID rather than
@@ -95,62 +64,4 @@ func resolveConference(svc Service, query string) tea.Cmd {
 		}
 		return resolvedMsg{query: query, conf: cs[0]}
 	}
-}
-
-// fetchConferences lists in-progress conferences, or every recent one when
-// all is set.
-func fetchConferences(svc conferenceLister, all bool, seq int, now func() time.Time) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
-		defer cancel()
-		f := api.ConferenceFilter{Status: string(model.ConferenceInProgress)}
-		if all {
-			f = api.ConferenceFilter{MaxItems: maxListed}
-		}
-		cs, err := svc.ListConferences(ctx, f)
-		return conferencesMsg{seq: seq, confs: cs, at: now(), err: err}
-	}
-}
-
-// maxListed caps the list with completed conferences shown: an account has
-// years of them, and the newest are the ones worth a glance.
-const maxListed = 200
-
-// fetchParticipants lists the conference's participants. An empty list (or
-// a 404) may mean the conference ended, so it then asks the conference.
-func fetchParticipants(svc roomService, conference string, seq int, now func() time.Time) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
-		defer cancel()
-		ps, err := svc.ListParticipants(ctx, conference, api.ParticipantFilter{})
-		msg := participantsMsg{seq: seq, conference: conference, participants: ps}
-		if err == nil && len(ps) > 0 {
-			msg.at = now()
-			return msg
-		}
-		if err != nil && !isNotFound(err) {
-			msg.err, msg.at = err, now()
-			return msg
-		}
-		c, cerr := svc.FetchConference(ctx, conference)
-		switch {
-		case cerr == nil && c.Status == model.ConferenceCompleted:
-			msg.ended, msg.conf = true, c
-		case cerr != nil && isNotFound(cerr):
-			msg.ended, msg.gone = true, true
-		case err != nil:
-			msg.err = err
-		}
-		msg.at = now()
-		return msg
-	}
-}
-
-// defaultJitter adds up to a tenth of d, so consoles started together do not
-// poll Twilio in lockstep.
-func defaultJitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 0
-	}
-	return rand.N(d/10 + 1)
 }

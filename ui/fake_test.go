@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"confconsole/api"
+	"confconsole/api/live"
 	"confconsole/model"
 )
 
@@ -25,6 +27,23 @@ type fakeService struct {
 	recs  map[string][]model.Recording
 	fail  map[string][]error // method name -> errors to return, in order
 	calls []string
+	hold  chan struct{} // when set, participant lists wait until it is closed
+}
+
+// holdPolls makes the participant lists wait until release is called.
+func (f *fakeService) holdPolls() (release func()) {
+	c := make(chan struct{})
+	f.mu.Lock()
+	f.hold = c
+	f.mu.Unlock()
+	return func() {
+		f.mu.Lock()
+		if f.hold == c {
+			f.hold = nil
+		}
+		f.mu.Unlock()
+		close(c)
+	}
 }
 
 func newFakeService() *fakeService {
@@ -128,6 +147,16 @@ func (f *fakeService) UpdateConference(ctx context.Context, sid string, u api.Co
 }
 
 func (f *fakeService) ListParticipants(ctx context.Context, conf string, flt api.ParticipantFilter) ([]model.Participant, error) {
+	f.mu.Lock()
+	hold := f.hold
+	f.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.record("ListParticipants", conf); err != nil {
@@ -282,7 +311,59 @@ type harness struct {
 	svc       *fakeService
 	scheduled []scheduledMsg
 	quit      bool
-	clock     time.Time
+	clock     time.Time // written by setClock only: the live state reads it
+	clockMu   sync.Mutex
+	gateAt    time.Time // the account gate's time: the last poll's due time, or clock
+	hub       *live.Hub
+	// parked are the commands waiting for a live-state snapshot, newest
+	// last: the harness runs them when it has made the poll it wants.
+	parked []func() tea.Msg
+}
+
+// answerHeld runs an action's command with the live state's polls held
+// (it polls at once after the action), then meanwhile, which changes the
+// call behind Twilio's answer, then lets the polls go; it returns the
+// answer for send, which delivers that poll.
+func (h *harness) answerHeld(cmd tea.Cmd, meanwhile func()) tea.Msg {
+	h.t.Helper()
+	release := h.svc.holdPolls()
+	msg := cmd()
+	meanwhile()
+	release()
+	return msg
+}
+
+// awaitPollMsg has the harness deliver the room's snapshots up to the
+// one of the live state's nth poll.
+type awaitPollMsg struct{ n uint64 }
+
+// parkedMsg is a snapshot receive the harness holds (timers.park).
+type parkedMsg struct{ wait func() tea.Msg }
+
+// now is the harness's clock, for the console and its live state.
+func (h *harness) now() time.Time {
+	h.clockMu.Lock()
+	defer h.clockMu.Unlock()
+	return h.clock
+}
+
+// gateNow is the account gate's clock: a poll the harness makes comes when
+// it was due, so a pause Twilio asked for (Retry-After) is over by then, as
+// it is for the live state's own schedule.
+func (h *harness) gateNow() time.Time {
+	h.clockMu.Lock()
+	defer h.clockMu.Unlock()
+	if h.gateAt.After(h.clock) {
+		return h.gateAt
+	}
+	return h.clock
+}
+
+// setClock sets the harness's clock.
+func (h *harness) setClock(t time.Time) {
+	h.clockMu.Lock()
+	defer h.clockMu.Unlock()
+	h.clock = t
 }
 
 func newHarness(t testing.TB, svc *fakeService, mod func(*Options)) *harness {
@@ -295,10 +376,25 @@ func newHarness(t testing.TB, svc *fakeService, mod func(*Options)) *harness {
 func newHarnessFor(t testing.TB, svc Service, fake *fakeService, now time.Time, mod func(*Options)) *harness {
 	t.Helper()
 	h := &harness{t: t, svc: fake, clock: now}
-	opts := Options{Keys: testKeyMap(), Refresh: 2 * time.Second, Now: func() time.Time { return h.clock }, Theme: "dark"}
+	opts := Options{Keys: testKeyMap(), Refresh: 2 * time.Second, Now: h.now, Theme: "dark"}
 	if mod != nil {
 		mod(&opts)
 	}
+	if opts.Live == nil {
+		// The live state's pollers wait on timers nobody fires: the
+		// harness polls when a test says (poll, or after an action), so
+		// every request a test counts is one it asked for.
+		interval := opts.Refresh
+		if interval == 0 {
+			interval = DefaultRefresh
+		}
+		opts.Live = live.New(svc, live.Options{
+			Interval: max(interval, MinRefresh), RequestTimeout: RequestTimeout, EventCapacity: eventLogSize,
+			Jitter: live.NoJitter, Now: h.now, NewTimer: live.NewFakeClock(now).NewTimer, Gate: live.NewGateClock(0, h.gateNow),
+		})
+		t.Cleanup(opts.Live.Close)
+	}
+	h.hub = opts.Live
 	if opts.Renderer == nil {
 		opts.Renderer = plainRenderer()
 	}
@@ -306,7 +402,9 @@ func newHarnessFor(t testing.TB, svc Service, fake *fakeService, now time.Time, 
 	a.sched = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
 		return func() tea.Msg { return scheduledMsg{d: d, msg: fn(h.clock)} }
 	}
-	a.jitter = func(time.Duration) time.Duration { return 0 }
+	a.park = func(wait func() tea.Msg) tea.Cmd {
+		return func() tea.Msg { return parkedMsg{wait: wait} }
+	}
 	h.app = a
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
 	h.run(a.Init())
@@ -316,9 +414,25 @@ func newHarnessFor(t testing.TB, svc Service, fake *fakeService, now time.Time, 
 // send delivers msg and everything its commands produce.
 func (h *harness) send(msg tea.Msg) {
 	h.t.Helper()
+	n := h.app.room.polls
 	m, cmd := h.app.Update(msg)
 	h.app = m.(App)
 	h.run(cmd)
+	if h.kicked(msg) {
+		h.awaitRoom(n + 1) // the live state polls at once after an action it sent
+	}
+}
+
+// kicked reports whether msg answers an action the live state sent on the
+// room shown, so that it polls the room at once.
+func (h *harness) kicked(msg tea.Msg) bool {
+	switch m := msg.(type) {
+	case actionMsg:
+		return h.inRoom(m.conference) && reachedTwilio(m.err)
+	case recordingMsg:
+		return m.op != recFetch && m.outcome != "" && h.inRoom(m.conference) && reachedTwilio(m.err)
+	}
+	return false
 }
 
 func (h *harness) run(cmd tea.Cmd) {
@@ -344,8 +458,98 @@ func (h *harness) run(cmd tea.Cmd) {
 		h.quit = true
 	case scheduledMsg:
 		h.scheduled = append(h.scheduled, msg)
+	case awaitPollMsg:
+		h.awaitRoom(msg.n)
+	case parkedMsg:
+		h.parked = append(h.parked, msg.wait)
+		if h.watching() && h.polls() == 0 {
+			h.await(1) // a screen just opened shows its first poll
+		}
 	default:
 		h.send(msg)
+	}
+}
+
+// inRoom reports whether the console shows the room of conference.
+func (h *harness) inRoom(conference string) bool {
+	return h.app.screen == screenRoom && h.app.room.sub != nil && conference != "" && h.app.room.conf.SID == conference
+}
+
+// reachedTwilio reports whether an action answered with err was sent, so
+// that the live state polls after it.
+func reachedTwilio(err error) bool {
+	return !errors.Is(err, live.ErrNotSent) && !errors.Is(err, live.ErrBusy)
+}
+
+// passGate moves the account gate's clock to at, or past the pause
+// Twilio asked for if that ends later, and lets the requests waiting for
+// it go: the harness's polls come when they are due, as the live state's
+// own would.
+func (h *harness) passGate(at time.Time) {
+	gate := h.hub.Gate()
+	if until := gate.PausedUntil(); until.After(at) {
+		at = until
+	}
+	h.clockMu.Lock()
+	if at.After(h.gateAt) {
+		h.gateAt = at
+	}
+	h.clockMu.Unlock()
+	gate.PauseUntil(time.Time{}) // a no-op pause that dispatches the waiting requests
+}
+
+// watching reports whether the screen shown watches the live state.
+func (h *harness) watching() bool {
+	if h.app.screen == screenRoom {
+		return h.app.room.sub != nil
+	}
+	return h.app.list.sub != nil
+}
+
+// polls is the live state's poll count as of the shown screen's last
+// snapshot.
+func (h *harness) polls() uint64 {
+	if h.app.screen == screenRoom {
+		return h.app.room.polls
+	}
+	return h.app.list.polls
+}
+
+// awaitRoom delivers the room's snapshots until one comes from the live
+// state's nth poll of it (or the room is left).
+func (h *harness) awaitRoom(n uint64) {
+	h.t.Helper()
+	if h.app.screen == screenRoom {
+		h.await(n)
+	}
+}
+
+// next delivers the shown screen's next snapshot, whatever made it.
+func (h *harness) next() {
+	h.t.Helper()
+	if len(h.parked) == 0 {
+		h.t.Fatal("the screen waits for no snapshot")
+	}
+	wait := h.parked[len(h.parked)-1]
+	h.parked = h.parked[:len(h.parked)-1]
+	done := make(chan tea.Msg, 1)
+	go func() { done <- wait() }()
+	select {
+	case msg := <-done:
+		h.send(msg)
+	case <-time.After(5 * time.Second):
+		h.t.Fatal("no snapshot came from the live state")
+	}
+}
+
+// await delivers the shown screen's snapshots until one comes from the
+// live state's nth poll of its feed (or the screen changes).
+func (h *harness) await(n uint64) {
+	h.t.Helper()
+	h.passGate(time.Time{})
+	screen := h.app.screen
+	for h.app.screen == screen && h.watching() && h.polls() < n {
+		h.next()
 	}
 }
 
@@ -393,29 +597,35 @@ func (h *harness) typeText(s string) {
 	}
 }
 
-// poll delivers the last scheduled poll tick, as if the interval passed.
+// poll has the live state poll the shown screen's feed, as if the
+// interval passed, and delivers the snapshot.
 func (h *harness) poll() {
 	h.t.Helper()
-	for i := len(h.scheduled) - 1; i >= 0; i-- {
-		if pm, ok := h.scheduled[i].msg.(pollMsg); ok {
-			h.scheduled = append(h.scheduled[:i], h.scheduled[i+1:]...)
-			h.send(pm)
-			return
-		}
+	if h.app.screen == screenRoom && h.app.room.sub != nil {
+		n := h.app.room.polls
+		h.passGate(h.app.room.poll.nextAt)
+		h.hub.Refresh(h.app.room.conf.SID)
+		h.awaitRoom(n + 1)
+		return
 	}
-	h.t.Fatal("no poll is scheduled")
+	if h.app.screen == screenList && h.app.list.sub != nil {
+		n := h.app.list.polls
+		h.passGate(h.app.list.poll.nextAt)
+		h.hub.RefreshList()
+		h.await(n + 1)
+		return
+	}
+	h.t.Fatal("no screen watches the live state")
 }
 
-// lastPollDelay is the delay of the newest scheduled poll.
+// lastPollDelay is how long after the harness's now the live state will
+// poll the shown screen's feed again.
 func (h *harness) lastPollDelay() time.Duration {
 	h.t.Helper()
-	for i := len(h.scheduled) - 1; i >= 0; i-- {
-		if _, ok := h.scheduled[i].msg.(pollMsg); ok {
-			return h.scheduled[i].d
-		}
+	if h.app.screen == screenRoom {
+		return h.app.room.poll.nextAt.Sub(h.clock)
 	}
-	h.t.Fatal("no poll is scheduled")
-	return 0
+	return h.app.list.poll.nextAt.Sub(h.clock)
 }
 
 func (h *harness) view() string { return h.app.View() }
@@ -445,4 +655,12 @@ func openRoom(t testing.TB, svc *fakeService, mod func(*Options)) *harness {
 			mod(o)
 		}
 	})
+}
+
+// snapshotOf is the room's next snapshot as a poll that found ps would
+// make it, for tests that time the screen's side alone.
+func snapshotOf(h *harness, ps []model.Participant) roomSnapMsg {
+	r := h.app.room
+	return roomSnapMsg{sub: r.sub, ok: true, snap: live.RoomSnapshot{Conference: r.conf.SID, Participants: ps,
+		Poll: live.PollStatus{Updated: h.clock, Polls: r.polls + 1}, Events: r.events, EventsAdded: r.eventsAdded}}
 }

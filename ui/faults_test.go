@@ -510,16 +510,34 @@ func TestFaultMatrix(t *testing.T) {
 }
 
 // answer runs an action's command and delivers Twilio's answer to Update,
-// returning the commands that answer starts (the refetch) unrun.
+// returning the commands that answer starts unrun, and the poll the live
+// state makes at once after it: over the fake service that poll waits
+// until the returned command runs, so a test can change the call first.
 func (h *harness) answer(action tea.Cmd) tea.Cmd {
 	h.t.Helper()
+	n := h.app.room.polls
+	release := func() {}
+	if h.svc != nil {
+		release = h.svc.holdPolls()
+	}
 	msg := action()
 	if _, ok := msg.(actionMsg); !ok {
+		release()
 		h.t.Fatalf("the key sent %T, want an action's answer", msg)
 	}
+	kicked := h.kicked(msg)
 	m, cmd := h.app.Update(msg)
 	h.app = m.(App)
-	return cmd
+	if !kicked {
+		release()
+		return cmd
+	}
+	var once sync.Once
+	h.t.Cleanup(func() { once.Do(release) }) // never held past the test, run or not
+	return tea.Batch(cmd, func() tea.Msg {
+		once.Do(release)
+		return awaitPollMsg{n: n + 1}
+	})
 }
 
 // checkScreenSane fails when a screen line is wider than the terminal or

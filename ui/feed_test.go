@@ -45,7 +45,7 @@ func TestEventFeedScrolls(t *testing.T) {
 	// Twenty events, one a second: caller-2 unmuted at 15:09:27, muted at
 	// 15:09:28, and so on.
 	change := func(i int) {
-		h.clock = testNow.Add(time.Duration(i) * time.Second)
+		h.setClock(testNow.Add(time.Duration(i) * time.Second))
 		svc.edit(confSID, callSID(2), func(p *model.Participant) { p.Muted = !p.Muted })
 		h.poll()
 	}

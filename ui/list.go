@@ -10,22 +10,21 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"confconsole/api"
+	"confconsole/api/live"
 	"confconsole/model"
 )
 
-// conferenceLister is what the conference list needs from Twilio.
-type conferenceLister interface {
-	ListConferences(ctx context.Context, f api.ConferenceFilter) ([]model.Conference, error)
-}
-
-// confList is the conference list screen: a model of its own, polled on its
-// own schedule. The console around it draws the header's first line, the
-// flash and the footer, and does what the list asks of it (listOut).
+// confList is the conference list screen: a model of its own, watching the
+// live state's list of conferences. The console around it draws the
+// header's first line, the flash and the footer, and does what the list
+// asks of it (listOut).
 type confList struct {
 	listing[model.Conference] // rows, selection by SID, window, filter
 
-	svc      conferenceLister
+	hub      *live.Hub
+	ctx      context.Context // ends the watch when the console stops
+	sub      *live.Subscription[live.ConferenceList]
+	polls    uint64 // the live state's poll count as of the last snapshot
 	keys     KeyMap
 	st       *Styles
 	timers   *timers
@@ -35,8 +34,8 @@ type confList struct {
 	width, height int
 	clock         time.Time // "now" as of the last clock tick; View reads only this
 
-	confs         []model.Conference // the last fetch, in Twilio's order (newest first)
-	poll          poller
+	confs         []model.Conference // the last snapshot's, in Twilio's order (newest first)
+	poll          poller             // how the live state's polls go, from its snapshots
 	loaded        bool
 	showCompleted bool
 	sortKey       listSort
@@ -128,12 +127,13 @@ type confRowKey struct {
 	width    int
 }
 
-func newConfList(svc conferenceLister, keys KeyMap, st *Styles, t *timers, interval time.Duration, lines memo) confList {
+func newConfList(hub *live.Hub, keys KeyMap, st *Styles, t *timers, interval time.Duration, lines memo) confList {
 	ti := newFilterInput(st)
 	ti.Placeholder = "name, SID, status or region"
 	return confList{
 		listing:  newListing(func(c model.Conference) string { return c.SID }, ti),
-		svc:      svc,
+		hub:      hub,
+		ctx:      context.Background(),
 		keys:     keys,
 		st:       st,
 		timers:   t,
@@ -185,50 +185,61 @@ func (l confList) Update(msg tea.Msg) (confList, tea.Cmd) {
 		l.clock = msg.t
 	case tea.KeyMsg:
 		return l.onKey(msg)
-	case pollMsg:
-		if msg.gen == l.poll.gen {
-			return l, l.refetch()
-		}
-	case conferencesMsg:
-		return l.onConferences(msg)
+	case listSnapMsg:
+		return l.onSnapshot(msg)
 	}
 	return l, nil
 }
 
-// refetch polls the conference list now, or when the poll in flight lands.
-func (l *confList) refetch() tea.Cmd {
-	seq, ok := l.poll.begin()
-	if !ok {
-		return nil
-	}
-	return fetchConferences(l.svc, l.showCompleted, seq, l.timers.now)
+// listSnapMsg is the next snapshot of the conference list the console
+// watches; ok is false once the watch has ended (the live state closed).
+type listSnapMsg struct {
+	sub  *live.Subscription[live.ConferenceList]
+	snap live.ConferenceList
+	ok   bool
 }
 
-func (l *confList) next() tea.Cmd {
-	p := &l.poll
-	if p.again {
-		p.again = false
-		return l.refetch()
+// watch subscribes the list to the live state's conferences (the recent
+// ones when completed conferences are shown), unless it watches them
+// already, and waits for the next snapshot. A failure is said on the
+// flash line.
+func (l *confList) watch() tea.Cmd {
+	if l.sub != nil {
+		return nil
 	}
-	p.gen++
-	gen := p.gen
-	d := p.delay(l.interval, l.timers.jitter)
-	p.nextAt = l.timers.now().Add(d)
-	return l.timers.sched(d, func(time.Time) tea.Msg {
-		return pollMsg{target: screenList, gen: gen}
+	var err error
+	if l.showCompleted {
+		l.sub, err = l.hub.WatchRecentConferences(l.ctx)
+	} else {
+		l.sub, err = l.hub.WatchConferences(l.ctx)
+	}
+	if err != nil {
+		l.sub = nil
+		l.flashOut("could not list the conferences: "+explain(err), true)
+		return nil
+	}
+	l.polls = 0
+	return l.receive()
+}
+
+// receive waits for the list's next snapshot.
+func (l *confList) receive() tea.Cmd {
+	sub := l.sub
+	if sub == nil {
+		return nil
+	}
+	return l.timers.receive(func() tea.Msg {
+		s, ok := <-sub.Updates()
+		return listSnapMsg{sub: sub, snap: s, ok: ok}
 	})
 }
 
-// onPoll polls the screen whose scheduled poll msg is, unless a refetch or
-// a screen change replaced that schedule.
-func (a App) onPoll(m pollMsg) (App, tea.Cmd) {
-	switch {
-	case m.target == screenList && a.screen == screenList:
-		return a.updateList(m)
-	case m.target == screenRoom && a.screen == screenRoom:
-		return a.updateRoom(m)
+// unwatch ends the list's watch (a room opens, or the feed changes).
+func (l *confList) unwatch() {
+	if l.sub != nil {
+		l.sub.Close()
+		l.sub = nil
 	}
-	return a, nil
 }
 
 // updateList hands msg to the list and does what the list asks.
@@ -254,31 +265,41 @@ func (a App) onResolved(m resolvedMsg) (App, tea.Cmd) {
 		// Supervisors often open the console before the call: wait for
 		// it on the list, which polls anyway, rather than give up.
 		a.list.waitFor = m.query
-		return a, a.list.refetch()
+		return a.watchList()
 	}
 	if m.err != nil {
 		a.setFlash(explain(m.err), true)
-		return a, a.list.refetch()
+		return a.watchList()
 	}
 	return a.openRoom(m.conf)
 }
 
-func (l confList) onConferences(m conferencesMsg) (confList, tea.Cmd) {
-	if !l.poll.land(m.seq) {
+// onSnapshot shows the live state's newest list of conferences, or that
+// its poll failed, and waits for the next one.
+func (l confList) onSnapshot(m listSnapMsg) (confList, tea.Cmd) {
+	if l.sub == nil || m.sub != l.sub {
+		return l, nil // a snapshot of a watch that has ended
+	}
+	if !m.ok {
+		l.sub = nil // the live state closed: the console is stopping
 		return l, nil
 	}
-	if m.err != nil {
+	s := m.snap
+	polled := s.Poll.Polls != l.polls
+	l.polls = s.Poll.Polls
+	if s.Poll.Err != nil && polled {
 		l.out.prevErr = l.poll.err
-		l.out.pollErr = m.err
-		l.poll.failed(m.err)
-		return l, l.next()
+		l.out.pollErr = s.Poll.Err
 	}
-	l.poll.succeeded(m.at)
-	l.confs = m.confs
+	l.poll.updated, l.poll.nextAt, l.poll.err = s.Poll.Updated, s.Poll.Next, s.Poll.Err
+	if s.Poll.Err != nil || s.Poll.Updated.IsZero() {
+		return l, l.receive()
+	}
+	l.confs = s.Conferences
 	l.loaded = true
 	l.rebuild()
 	if l.waitFor != "" {
-		for _, c := range m.confs {
+		for _, c := range s.Conferences {
 			if c.FriendlyName == l.waitFor && c.Status == model.ConferenceInProgress {
 				l.waitFor = ""
 				l.out.open = &c
@@ -286,7 +307,7 @@ func (l confList) onConferences(m conferencesMsg) (confList, tea.Cmd) {
 			}
 		}
 	}
-	return l, l.next()
+	return l, l.receive()
 }
 
 // waitingLine says which conference the console waits for, if any.
@@ -361,7 +382,7 @@ func (l confList) onKey(msg tea.KeyMsg) (confList, tea.Cmd) {
 			l.waitFor = ""
 		}
 	case key.Matches(msg, k.Refresh):
-		return l, l.refetch()
+		l.hub.RefreshList()
 	case key.Matches(msg, k.Filter):
 		cmd := l.startFilter()
 		l.scroll(l.tableHeight()) // the filter box takes a row from the table
@@ -382,7 +403,9 @@ func (l confList) onKey(msg tea.KeyMsg) (confList, tea.Cmd) {
 		} else {
 			l.flashOut("showing conferences in progress", false)
 		}
-		return l, l.refetch()
+		// The two lists are two feeds of the live state: watch the other.
+		l.unwatch()
+		return l, l.watch()
 	}
 	return l, nil
 }

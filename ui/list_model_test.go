@@ -9,47 +9,56 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"confconsole/api/live"
 	"confconsole/model"
 )
 
 // listAlone is the conference list as a model of its own, with no console
-// around it: its commands are run by hand and its timers record.
-func listAlone(t *testing.T, svc conferenceLister) confList {
+// around it, watching a live state over svc whose pollers poll only when
+// asked; its commands are run by hand.
+func listAlone(t *testing.T, svc live.Service) (confList, *live.Hub) {
 	t.Helper()
 	st := NewStyles(plainRenderer(), DarkTheme())
 	tm := &timers{
-		now:    func() time.Time { return testNow },
-		sched:  func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil },
-		jitter: func(time.Duration) time.Duration { return 0 },
+		now:   func() time.Time { return testNow },
+		sched: func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil },
 	}
-	l := newConfList(svc, testKeyMap(), &st, tm, DefaultRefresh, newMemo())
+	hub := live.New(svc, live.Options{Jitter: live.NoJitter, Now: tm.now, NewTimer: live.NewFakeClock(testNow).NewTimer})
+	t.Cleanup(hub.Close)
+	l := newConfList(hub, testKeyMap(), &st, tm, DefaultRefresh, newMemo())
 	l, _ = l.Update(tea.WindowSizeMsg{Width: 100, Height: 20})
 	l, _ = l.Update(clockMsg{t: testNow})
-	return l
+	return l, hub
 }
 
 // TestListScreenIsAModel drives the conference list on its own, as the SSH
-// server's sessions will: it fetches through its own command, drops a
-// reply to a request that was superseded, moves its selection, and asks
-// the console (through its out, never by reaching into it) to open a
-// conference, to show a flash and to note a failed poll.
+// server's sessions do: it watches the live state through its own
+// command, drops a snapshot of a watch that is not its own, moves its
+// selection, and asks the console (through its out, never by reaching into
+// it) to open a conference, to show a flash and to note a failed poll.
 func TestListScreenIsAModel(t *testing.T) {
 	svc := demoService()
-	l := listAlone(t, svc)
-	first := l.refetch()
-	l, _ = l.Update(keyMsg("r")) // a refresh while the first is in flight waits for it
-	stale := first().(conferencesMsg)
-	stale.confs = []model.Conference{{SID: "CFstale", FriendlyName: "stale", Status: model.ConferenceInProgress}}
-	stale.seq-- // a reply to a request that the first replaced
+	l, hub := listAlone(t, svc)
+	first := l.watch()
+	if first == nil {
+		t.Fatal("the list did not start watching")
+	}
+	other, err := hub.WatchRecentConferences(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	stale := listSnapMsg{sub: other, ok: true, snap: live.ConferenceList{
+		Conferences: []model.Conference{{SID: "CFstale", FriendlyName: "stale", Status: model.ConferenceInProgress}},
+		Poll:        live.PollStatus{Updated: testNow, Polls: 1}}}
 	l, _ = l.Update(stale)
 	if len(l.rows) != 0 || l.loaded {
-		t.Fatalf("a superseded reply was applied: %v", l.rows)
+		t.Fatalf("a snapshot of another watch was applied: %v", l.rows)
 	}
-	l, cmd := l.Update(first())
-	if cmd == nil {
-		t.Fatal("the refresh asked for while the first fetch was in flight was not sent")
+	l, next := l.Update(first())
+	if next == nil {
+		t.Fatal("the list does not wait for its next snapshot")
 	}
-	l, _ = l.Update(cmd()) // the refresh lands
 	if v := l.View(); !strings.Contains(v, "▶ support-escalations") || !strings.Contains(v, "sales-standup") {
 		t.Fatalf("the list does not show the conferences:\n%s", v)
 	}
@@ -69,8 +78,8 @@ func TestListScreenIsAModel(t *testing.T) {
 	// A poll that fails says so, with the previous failure when there was one.
 	boom := errors.New("boom")
 	for i, prev := range []error{nil, boom} {
-		seq, _ := l.poll.begin()
-		l, _ = l.Update(conferencesMsg{seq: seq, err: boom, at: testNow})
+		l, _ = l.Update(listSnapMsg{sub: l.sub, ok: true, snap: live.ConferenceList{Conferences: svc.confs,
+			Poll: live.PollStatus{Updated: testNow, Err: boom, Failures: i + 1, Polls: l.polls + 1}}})
 		if l.out.pollErr != boom || l.out.prevErr != prev {
 			t.Errorf("failure %d: out %+v, want the error and %v before it", i+1, l.out, prev)
 		}
@@ -78,8 +87,8 @@ func TestListScreenIsAModel(t *testing.T) {
 
 	// A conference waited for is opened when a poll shows it in progress.
 	l.waitFor = "sales-standup"
-	seq, _ := l.poll.begin()
-	l, _ = l.Update(conferencesMsg{seq: seq, confs: svc.confs, at: testNow})
+	l, _ = l.Update(listSnapMsg{sub: l.sub, ok: true, snap: live.ConferenceList{Conferences: svc.confs,
+		Poll: live.PollStatus{Updated: testNow, Polls: l.polls + 1}}})
 	if l.out.open == nil || l.out.open.SID != conf2SID || l.waitFor != "" {
 		t.Errorf("waited-for conference: out %+v, waitFor %q", l.out, l.waitFor)
 	}

@@ -341,17 +341,21 @@ func (r room) onBatchDone(m batchDoneMsg) (room, tea.Cmd) {
 		text += " · this cannot be undone"
 	}
 	r.setFlash(text, len(m.prog.Failed) > 0)
-	if r.conf.SID != m.prog.Conference {
-		return r, nil
-	}
-	return r, r.refetch()
+	return r, nil // the live state polls the room after the actions it sent
 }
 
 // bulkProgress is what the header says of this room's bulk action on its
-// way: "muting 12/37"; "" when none is.
+// way: "muting 12/37", as the live state's snapshots count it (or as the
+// results that reached the screen do, until a snapshot shows it); "" when
+// none is.
 func (r *room) bulkProgress() string {
 	if r.bulk == nil {
 		return ""
+	}
+	for _, b := range r.batches {
+		if b.ID == r.bulk.id && !b.Finished {
+			return b.Progress()
+		}
 	}
 	b := live.BatchProgress{Kind: r.bulk.kind.spec().live, Total: r.bulk.total, Done: r.bulk.processed}
 	return b.Progress()
@@ -429,7 +433,7 @@ func (r room) onUndo(m undoMsg) (room, tea.Cmd) {
 	}
 	r.setFlash("undoing: "+model.DisplayN(m.done.What, 120), false)
 	if m.done.Batch == "" || r.conf.SID != m.conference || r.bulk != nil {
-		return r, r.refetch()
+		return r, nil // the live state polls the room after the action it sent
 	}
 	kind := actUnmute
 	for k := actMute; k <= actEnd; k++ {

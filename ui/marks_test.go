@@ -452,6 +452,7 @@ func TestBulkAnnounceToEach(t *testing.T) {
 	if f := h.app.flash.text; !strings.Contains(f, "announce cannot be undone") {
 		t.Errorf("u after a bulk announce: flash %q", f)
 	}
+	h.poll() // the screen catches up with the polls the live state made after the batch
 	selectLabel(t, h, "caller-3")
 	h.key("x")
 	h.key("y")

@@ -91,14 +91,14 @@ func TestStatusSaysLiveWhilePollsAreOnTime(t *testing.T) {
 		t.Fatalf("status after a fresh poll = %q, want it to end in live", s)
 	}
 	before := h.view()
-	h.clock = h.clock.Add(time.Second)
+	h.setClock(h.clock.Add(time.Second))
 	h.send(clockMsg{t: h.clock})
 	h.poll()
 	if after := h.view(); after != before {
 		t.Errorf("a second later and an unchanged poll, the screen changed:\n%s\n---\n%s", before, after)
 	}
 	// No reply for 5 s (two intervals and a second): the age shows.
-	h.clock = h.clock.Add(5 * time.Second)
+	h.setClock(h.clock.Add(5 * time.Second))
 	h.send(clockMsg{t: h.clock})
 	if s := statusLine(); !strings.Contains(s, "updated 5s ago") {
 		t.Errorf("status with a late reply = %q, want updated 5s ago", s)

@@ -112,8 +112,7 @@ func oursOp(tb testing.TB, op string, n int, sz perfSize) perfOp {
 		i := 0
 		return func() string {
 			i++
-			seq, _ := h.app.room.poll.begin()
-			m, _ := h.app.Update(participantsMsg{seq: seq, conference: confSID, participants: lists[i%2], at: testNow})
+			m, _ := h.app.Update(snapshotOf(h, lists[i%2]))
 			h.app = m.(App)
 			return h.app.View()
 		}

@@ -183,10 +183,11 @@ func TestQuitStopsWaitingAfterTheBound(t *testing.T) {
 	}
 }
 
-// panickyService panics where the console lists participants.
+// panickyService panics where the console looks up the conference it
+// was asked to open, in a command of its own.
 type panickyService struct{ *fakeService }
 
-func (panickyService) ListParticipants(context.Context, string, api.ParticipantFilter) ([]model.Participant, error) {
+func (panickyService) FetchConference(context.Context, string) (model.Conference, error) {
 	panic("a bug in a command")
 }
 

@@ -42,27 +42,35 @@ type room struct {
 	flash         flash         // the console's, lent for one Update
 	announce      announceOffer // the console's, lent for one Update
 
-	conf   model.Conference
-	raw    []model.Participant // the last reply as Twilio sent it, to spot an unchanged one
-	roster []model.Participant // stable order of first sight (model.Merge)
+	conf model.Conference
+	// sub is the room's watch on the live state; nil once it ended.
+	sub    *live.Subscription[live.RoomSnapshot]
+	polls  uint64              // the live state's poll count as of the last snapshot
+	roster []model.Participant // stable order of first sight (model.Merge), as the live state keeps it
 	byID   map[string]model.Participant
 	// listing has the rows the table shows (the roster filtered and
 	// sorted), the selection by call SID (it follows the participant), the
 	// window and the filter.
 	listing[model.Participant]
-	labelW int // the widest label on the roster, for the layout
-	poll   poller
+	labelW int    // the widest label on the roster, for the layout
+	poll   poller // how the live state's polls of this room go, from its snapshots
 	loaded bool
 
 	pending map[string]pendingAction // by call SID
-	marks   map[string]bool          // the marked participants, by call SID (marks.go)
-	bulk    *bulkRun                 // this room's bulk action on its way; nil when none
+	// others are the actions other operators have pending, by call SID,
+	// from the live state: the row shows them as its own would be.
+	others map[string]actionKind
+	marks  map[string]bool // the marked participants, by call SID (marks.go)
+	bulk   *bulkRun        // this room's bulk action on its way; nil when none
+	// batches are the bulk actions on this room, as the last snapshot has them.
+	batches []live.BatchProgress
 	// mismatch holds actions Twilio accepted that the polls never showed,
 	// by call SID: the row says so until a poll agrees or a new action.
-	mismatch map[string]pendingAction
-	events   *model.EventLog
-	feed     bool // the event feed is shown
-	feedSkip int  // how many of the newest events the feed is scrolled past; 0 shows the newest
+	mismatch    map[string]pendingAction
+	events      feedEvents // the room's feed from the live state, oldest first
+	eventsAdded uint64     // the live state's count of the room's events, to tell new ones
+	feed        bool       // the event feed is shown
+	feedSkip    int        // how many of the newest events the feed is scrolled past; 0 shows the newest
 
 	sortKey  model.SortKey
 	sortDesc bool
@@ -96,11 +104,12 @@ type roomDeps struct {
 	lines    memo
 	trail    *audit.Log
 	flights  *flights
-	hub      *live.Hub     // actions go through it
-	operator live.Operator // and are made in this operator's name
-	actor    *audit.Actor  // whom the trail names; nil: the trail's own identity
+	hub      *live.Hub       // the screens watch it, and actions go through it
+	ctx      context.Context // ends the watches when the console stops
+	operator live.Operator   // and are made in this operator's name
+	actor    *audit.Actor    // whom the trail names; nil: the trail's own identity
 	// batchFeed carries each participant's result of a bulk action from
-	// the live state to the screen, for the header's progress.
+	// the live state to the screen, for its audit notes.
 	batchFeed chan batchEvent
 }
 
@@ -147,13 +156,8 @@ func (r room) Update(msg tea.Msg) (room, tea.Cmd) {
 			return r.updateOverlay(msg)
 		}
 		return r.onKey(msg)
-	case participantsMsg:
-		return r.onParticipants(msg)
-	case pollMsg:
-		if msg.gen == r.poll.gen {
-			return r, r.refetch()
-		}
-		return r, nil
+	case roomSnapMsg:
+		return r.onSnapshot(msg)
 	case actionMsg:
 		return r.onAction(msg)
 	case recordingMsg:
@@ -172,8 +176,63 @@ func (r room) Update(msg tea.Msg) (room, tea.Cmd) {
 	return r.updateOverlay(msg)
 }
 
-// eventLogSize bounds the event feed's memory however long the console runs.
+// eventLogSize bounds the event feed's memory however long the console
+// runs: the live state the console makes for itself keeps this many.
 const eventLogSize = 500
+
+// feedEvents is the room's event feed as the live state's snapshot has
+// it, oldest first; shared with the snapshot, never modified.
+type feedEvents []live.Event
+
+// Len is how many events the feed holds.
+func (f feedEvents) Len() int { return len(f) }
+
+// At is the i-th newest event: At(0) is the newest.
+func (f feedEvents) At(i int) (live.Event, bool) {
+	if i < 0 || i >= len(f) {
+		return live.Event{}, false
+	}
+	return f[len(f)-1-i], true
+}
+
+// roomSnapMsg is the next snapshot of the room the console watches; ok is
+// false once the watch has ended (the live state closed).
+type roomSnapMsg struct {
+	sub  *live.Subscription[live.RoomSnapshot]
+	snap live.RoomSnapshot
+	ok   bool
+}
+
+// watch subscribes the room to the live state; its snapshots then come as
+// roomSnapMsg, one receive at a time.
+func (r *room) watch() error {
+	sub, err := r.hub.WatchRoom(r.ctx, r.conf.SID)
+	if err != nil {
+		return err
+	}
+	r.sub = sub
+	return nil
+}
+
+// receive waits for the room's next snapshot.
+func (r *room) receive() tea.Cmd {
+	sub := r.sub
+	if sub == nil {
+		return nil
+	}
+	return r.timers.receive(func() tea.Msg {
+		s, ok := <-sub.Updates()
+		return roomSnapMsg{sub: sub, snap: s, ok: ok}
+	})
+}
+
+// unwatch ends the room's watch (the screen is left).
+func (r *room) unwatch() {
+	if r.sub != nil {
+		r.sub.Close()
+		r.sub = nil
+	}
+}
 
 // confirmation is a y/N question before a destructive action.
 type confirmation struct {
@@ -193,7 +252,6 @@ func newRoom(deps roomDeps, conf model.Conference) room {
 		pending:  map[string]pendingAction{},
 		marks:    map[string]bool{},
 		mismatch: map[string]pendingAction{},
-		events:   model.NewEventLog(eventLogSize),
 		listing:  newListing(func(p model.Participant) string { return p.CallSID }, newFilterInput(deps.st)),
 		cache:    newRowCache[participantRowKey](),
 	}
@@ -213,113 +271,135 @@ func newFilterInput(st *Styles) *textinput.Model {
 	return &ti
 }
 
-// refetch polls the participants now, or as soon as the poll in flight
-// lands.
-func (r *room) refetch() tea.Cmd {
-	seq, ok := r.poll.begin()
-	if !ok {
-		return nil
+// onSnapshot shows the live state's newest snapshot of the room: the
+// roster, how the polls go, the feed (changes the polls and the status
+// callbacks saw, and every operator's actions), or that the conference has
+// ended; then waits for the next one.
+func (r room) onSnapshot(m roomSnapMsg) (room, tea.Cmd) {
+	if r.sub == nil || m.sub != r.sub {
+		return r, nil // a snapshot for a room that is gone
 	}
-	return fetchParticipants(r.svc, r.conf.SID, seq, r.now)
-}
-
-// next schedules the next poll after a reply, or polls at once when a
-// refetch was asked for meanwhile.
-func (r *room) next() tea.Cmd {
-	p := &r.poll
-	if p.again {
-		p.again = false
-		return r.refetch()
-	}
-	p.gen++
-	gen := p.gen
-	d := p.delay(r.interval, r.jitter)
-	p.nextAt = r.now().Add(d)
-	return r.sched(d, func(time.Time) tea.Msg {
-		return pollMsg{target: screenRoom, gen: gen}
-	})
-}
-
-func (r room) onParticipants(m participantsMsg) (room, tea.Cmd) {
-	if m.conference != r.conf.SID || !r.poll.land(m.seq) {
-		return r, nil // a reply for a screen or a request that is gone
-	}
-	if m.ended {
-		name, sid := conferenceName(r.conf), r.conf.SID
-		reason := ""
-		if m.conf.ReasonEnded != "" {
-			reason = " (" + string(m.conf.ReasonEnded) + ")"
-		}
-		// Anything open over the table goes with the room, unsent.
-		dropped := r.form != formNone || r.confirm != nil
-		prior := r.flash
-		r.out.leave = true
-		text := fmt.Sprintf("conference %s has ended%s", name, reason)
-		isErr := dropped
-		if m.gone {
-			// Not an ending anyone saw: the conference is simply not
-			// there any more, which deserves more than a passing note.
-			text = fmt.Sprintf("conference %s disappeared: the server no longer knows %s (deleted, or the server restarted); back to the list", name, sid)
-			isErr = true
-		}
-		if dropped {
-			text += "; nothing was sent"
-		}
-		// The latest message replaces the last, except Twilio's "not found"
-		// for an action on this very conference: its end is the reason, so
-		// the two read as one. Unrelated messages are never joined.
-		related := prior.endedConf != "" && prior.endedConf == m.conference
-		if related {
-			text = prior.text + "; " + text
-		}
-		r.setFlash(text, isErr || related)
+	if !m.ok {
+		r.sub = nil // the live state closed: the console is stopping
 		return r, nil
 	}
-	if m.err != nil {
-		r.notePollFailure(&r.poll, "the participants", m.err)
-		return r, r.next()
+	s := m.snap
+	// Polls this snapshot is the first to show: a watcher that was slow
+	// may have missed the snapshots of some.
+	polled := int(s.Poll.Polls - r.polls)
+	r.polls = s.Poll.Polls
+	if s.Ended {
+		r.unwatch()
+		return r.ended(s), nil
 	}
-	r.poll.succeeded(m.at)
-	if r.loaded && slices.Equal(r.raw, m.participants) {
-		// The commonest reply: nothing changed. Nothing to merge, diff,
-		// filter or sort; only pending actions count the poll.
-		r.reconcilePending()
-		return r, r.next()
+	r.takeEvents(s)
+	r.takeOthers(s.Pending)
+	r.batches = s.Batches
+	if s.Poll.Err != nil && polled > 0 {
+		r.notePollFailure(r.poll.err, "the participants", s.Poll.Err)
 	}
-	r.raw = m.participants
+	r.poll.updated, r.poll.nextAt, r.poll.err = s.Poll.Updated, s.Poll.Next, s.Poll.Err
+	if s.Poll.Err != nil {
+		return r, r.receive()
+	}
+	if s.Poll.Updated.IsZero() {
+		return r, r.receive() // no roster yet: an action's snapshot before the first poll
+	}
 	first := !r.loaded
-	merged := model.Merge(r.roster, m.participants)
-	if r.loaded {
-		es := model.Diff(r.roster, merged, m.at)
-		r.events.AddAll(es)
-		if r.feedSkip > 0 {
-			// A feed scrolled back keeps showing the same events while
-			// new ones arrive above them.
-			r.feedSkip = r.clampFeedSkip(r.feedSkip + len(es))
-		}
+	if r.loaded && slices.Equal(r.roster, s.Participants) {
+		// The commonest snapshot: nothing changed. Nothing to filter or
+		// sort; only pending actions count the poll.
+		r.reconcilePending(polled)
+		return r, r.receive()
 	}
-	r.roster = merged
-	r.labelW = longestLabel(merged)
+	r.roster = s.Participants
+	r.labelW = longestLabel(r.roster)
 	r.loaded = true
 	clear(r.byID)
-	for _, p := range merged {
+	for _, p := range r.roster {
 		r.byID[p.CallSID] = p
 	}
-	r.reconcilePending()
+	r.reconcilePending(polled)
 	r.pruneMarks()
 	r.rebuildRows()
 	r.refreshTargets()
 	if first {
 		// The room's first roster is in: now, and not beside it, ask for
-		// the recording state, so two requests are never out at once.
-		return r, tea.Batch(r.next(), recordingCmd(r.svc, auditScope{conferenceSID: r.conf.SID}, recFetch))
+		// the recording state.
+		return r, tea.Batch(r.receive(), recordingCmd(r.svc, auditScope{conferenceSID: r.conf.SID}, recFetch))
 	}
-	return r, r.next()
+	return r, r.receive()
 }
 
-// reconcilePending clears the pending marks a poll has confirmed, and gives
-// up on those Twilio accepted but the polls keep not showing.
-func (r *room) reconcilePending() {
+// takeOthers notes the participant actions other operators have pending.
+func (r *room) takeOthers(ps []live.Pending) {
+	var others map[string]actionKind
+	for _, p := range ps {
+		if p.By == r.operator || p.Action.CallSID == "" {
+			continue
+		}
+		if k, ok := kindOfLive(p.Action.Kind); ok {
+			if others == nil {
+				others = make(map[string]actionKind, len(ps))
+			}
+			others[p.Action.CallSID] = k
+		}
+	}
+	r.others = others
+}
+
+// takeEvents makes the snapshot's events the feed's; a feed scrolled back
+// keeps showing the same events while new ones arrive above them.
+func (r *room) takeEvents(s live.RoomSnapshot) {
+	added := int(s.EventsAdded - r.eventsAdded)
+	r.events, r.eventsAdded = s.Events, s.EventsAdded
+	if r.feedSkip > 0 && added > 0 {
+		r.feedSkip = r.clampFeedSkip(r.feedSkip + added)
+	}
+}
+
+// ended says the conference is over (or gone) and asks to go back to the
+// list.
+func (r room) ended(s live.RoomSnapshot) room {
+	r.takeEvents(s)
+	name, sid := conferenceName(r.conf), r.conf.SID
+	reason := ""
+	if s.Record.ReasonEnded != "" {
+		reason = " (" + string(s.Record.ReasonEnded) + ")"
+	}
+	// Anything open over the table goes with the room, unsent.
+	dropped := r.form != formNone || r.confirm != nil
+	prior := r.flash
+	r.out.leave = true
+	text := fmt.Sprintf("conference %s has ended%s", name, reason)
+	isErr := dropped
+	if s.Gone {
+		// Not an ending anyone saw: the conference is simply not
+		// there any more, which deserves more than a passing note.
+		text = fmt.Sprintf("conference %s disappeared: the server no longer knows %s (deleted, or the server restarted); back to the list", name, sid)
+		isErr = true
+	}
+	if dropped {
+		text += "; nothing was sent"
+	}
+	// The latest message replaces the last, except Twilio's "not found"
+	// for an action on this very conference: its end is the reason, so
+	// the two read as one. Unrelated messages are never joined.
+	related := prior.endedConf != "" && prior.endedConf == sid
+	if related {
+		text = prior.text + "; " + text
+	}
+	r.setFlash(text, isErr || related)
+	return r
+}
+
+// reconcilePending clears the pending marks the polls (n of them since the
+// last snapshot shown) have confirmed, and gives up on those Twilio
+// accepted but the polls keep not showing.
+func (r *room) reconcilePending(n int) {
+	if n <= 0 {
+		return
+	}
 	for sid, pa := range r.pending {
 		p, present := r.byID[sid]
 		switch {
@@ -329,7 +409,7 @@ func (r *room) reconcilePending() {
 			delete(r.pending, sid)
 			r.outdateWarning(pa, p, present, false)
 		default:
-			pa.polls++
+			pa.polls += n
 			if pa.polls >= pendingPolls {
 				delete(r.pending, sid)
 				pa.warn = pa.mismatchText(participantName(p))
@@ -424,7 +504,8 @@ func (r room) onKey(msg tea.KeyMsg) (room, tea.Cmd) {
 		r.out.leave = true
 		return r, nil
 	case key.Matches(msg, k.Refresh):
-		return r, r.refetch()
+		r.hub.Refresh(r.conf.SID)
+		return r, nil
 	case key.Matches(msg, k.Filter):
 		return r, r.startFilter()
 	case key.Matches(msg, k.Sort):
@@ -690,10 +771,9 @@ func (r room) onAction(m actionMsg) (room, tea.Cmd) {
 			r.setFlash(fmt.Sprintf("%s failed: %s%s%s", m.kind.verb(), explain(m.err), nextStep(m.err), note), true)
 		}
 	}
-	if !inRoom {
-		return r, nil
-	}
-	return r, r.refetch()
+	// The live state polls the room at once after an action it sent, and
+	// the snapshot comes to every watcher.
+	return r, nil
 }
 
 // ackPending marks the participant's pending action as answered, so the

@@ -328,7 +328,7 @@ func (c canvas) freshness(p *poller) (text string, stale bool) {
 	if !p.updated.IsZero() {
 		what = "STALE (updated " + ago(c.clock, p.updated) + ")"
 	}
-	if wait := p.nextAt.Sub(c.clock); wait >= time.Second && !p.inFlight {
+	if wait := p.nextAt.Sub(c.clock); wait >= time.Second {
 		what += " · retry in " + strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10) + "s"
 	}
 	return what + ": " + model.Display(shortCause(p.err)), true
@@ -384,7 +384,10 @@ func (r *room) roomTable(lay layout, h int) []string {
 }
 
 func (r *room) participantRow(lay layout, p model.Participant, selected bool) string {
-	pa := r.pending[p.CallSID]
+	pa, mine := r.pending[p.CallSID]
+	if k, theirs := r.others[p.CallSID]; theirs && !mine {
+		pa = pendingAction{kind: k} // another operator's action on its way
+	}
 	mm := r.mismatch[p.CallSID]
 	k := participantRowKey{p: p, marked: r.marks[p.CallSID], pend: pa.kind, mismatch: mm.kind, minutes: minutes(r.clock, p.Created), selected: selected,
 		width: lay.width, labelW: lay.widths[colLabel], sidW: lay.widths[colSID]}

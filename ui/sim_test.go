@@ -63,7 +63,7 @@ func simHarness(t *testing.T, w simWorld, mod func(*Options)) *harness {
 func (h *harness) advance(w simWorld, d time.Duration) {
 	h.t.Helper()
 	w.clock.Advance(d)
-	h.clock = w.clock.Now()
+	h.setClock(w.clock.Now())
 	h.send(clockMsg{t: h.clock})
 	h.poll()
 }

@@ -39,9 +39,9 @@ func TestWriteVerification(t *testing.T) {
 			selectLabel(t, h, tc.label)
 			sid := h.app.room.selected
 			cmd := h.pressOnly(tc.key)
-			msg := cmd()                    // Twilio says yes...
-			svc.edit(confSID, sid, tc.undo) // ...but the call does not show it
-			h.send(msg)                     // the refetch is the first poll
+			// Twilio says yes, but the call does not show it.
+			msg := h.answerHeld(cmd, func() { svc.edit(confSID, sid, tc.undo) })
+			h.send(msg) // the live state's poll after the action is the first
 			if row := rowOf(t, h.view(), tc.label); strings.Contains(row, "⚠") {
 				t.Fatalf("marked after one poll: %q", row)
 			}
@@ -74,8 +74,7 @@ func TestWriteVerificationClearedByNewAction(t *testing.T) {
 	svc := demoService()
 	h := openRoom(t, svc, nil)
 	selectLabel(t, h, "agent-7")
-	msg := h.pressOnly("m")()
-	svc.edit(confSID, callSID(1), func(p *model.Participant) { p.Muted = false })
+	msg := h.answerHeld(h.pressOnly("m"), func() { svc.edit(confSID, callSID(1), func(p *model.Participant) { p.Muted = false }) })
 	h.send(msg)
 	for i := 1; i < pendingPolls; i++ {
 		h.poll()

@@ -261,7 +261,7 @@ func (h *Hub) startBatch(by Operator, conf string, kind ActionKind, targets []Ta
 	bctx, cancel := context.WithCancel(h.ctx)
 	b := &batchRun{
 		prog: BatchProgress{ID: newBatchID(), By: by, Conference: conf, Kind: kind,
-			Started: time.Now(), Total: len(targets)},
+			Started: h.now(), Total: len(targets)},
 		targets: targets, url: url, ctx: bctx, cancel: cancel, onResult: onResult,
 		done: make(chan struct{}),
 	}
@@ -460,7 +460,7 @@ func (h *Hub) batchResult(b *batchRun, a Action, out ItemOutcome, sent bool, err
 		h.publishRoom(r)
 	}
 	res := BatchResult{Batch: p.ID, By: p.By, Conference: p.Conference, Action: a,
-		Outcome: out, Sent: sent, Err: err, At: time.Now()}
+		Outcome: out, Sent: sent, Err: err, At: h.now()}
 	h.mu.Unlock()
 	if b.onResult != nil {
 		b.resultMu.Lock()

@@ -127,7 +127,7 @@ func (a Announcement) String() string {
 // ended. Callbacks of one conference must come in SequenceNumber order,
 // as the webhook receiver delivers them.
 func (h *Hub) ApplyCallback(c Callback) {
-	now := time.Now()
+	now := h.now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -179,7 +179,7 @@ func (h *Hub) ApplyCallback(c Callback) {
 // missed speech-stop cannot be polled for, so no one is shown speaking
 // until the next speech-start (when each last spoke is kept).
 func (h *Hub) Resync(conferenceSID string) {
-	now := time.Now()
+	now := h.now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {

@@ -46,6 +46,7 @@ const DefaultThrottlePause = time.Second
 // account.
 type Gate struct {
 	max int
+	now func() time.Time // the clock pauses are measured on
 
 	mu       sync.Mutex
 	inFlight int
@@ -65,7 +66,18 @@ func NewGate(maxInFlight int) *Gate {
 	if maxInFlight <= 0 {
 		maxInFlight = DefaultMaxInFlight
 	}
-	return &Gate{max: maxInFlight}
+	return &Gate{max: maxInFlight, now: time.Now}
+}
+
+// NewGateClock is NewGate on the clock now: a pause lasts until now says
+// it has passed (a request arriving then goes at once). Tests pass a clock
+// they move themselves; nil means time.Now.
+func NewGateClock(maxInFlight int, now func() time.Time) *Gate {
+	g := NewGate(maxInFlight)
+	if now != nil {
+		g.now = now
+	}
+	return g
 }
 
 // Acquire waits until a request of priority p may be sent, or ctx ends. On
@@ -118,7 +130,7 @@ func (g *Gate) Observe(err error) {
 	if errors.As(err, &ra) && ra.RetryAfter() > 0 {
 		d = ra.RetryAfter()
 	}
-	g.PauseUntil(time.Now().Add(d))
+	g.PauseUntil(g.now().Add(d))
 }
 
 // PauseUntil holds every request back until t (a later pause already in
@@ -137,7 +149,7 @@ func (g *Gate) PauseUntil(t time.Time) {
 func (g *Gate) PausedUntil() time.Time {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if time.Now().Before(g.until) {
+	if g.now().Before(g.until) {
 		return g.until
 	}
 	return time.Time{}
@@ -147,7 +159,7 @@ func (g *Gate) PausedUntil() time.Time {
 // is in force; during a pause it arms a timer for the pause's end. Called
 // with g.mu held.
 func (g *Gate) dispatch() {
-	if wait := time.Until(g.until); wait > 0 {
+	if wait := g.until.Sub(g.now()); wait > 0 {
 		if g.timer == nil {
 			g.timer = time.AfterFunc(wait, func() {
 				g.mu.Lock()

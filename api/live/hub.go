@@ -60,7 +60,7 @@ type Options struct {
 	// and the poll only confirms it. The room goes back to Interval once
 	// no callback has come for Reconcile, or after a gap.
 	Reconcile time.Duration
-	// Gate is the account's gate; nil makes one with NewGate(0). Share one
+	// Gate is the account's gate; nil makes one with NewGateClock(0, Now). Share one
 	// Gate between everything that calls the same account.
 	Gate *Gate
 	// Jitter returns a random extra delay up to a tenth of d, so rooms
@@ -71,7 +71,31 @@ type Options struct {
 	// way at once (DefaultBatchConcurrency); the Gate still bounds the
 	// account as a whole.
 	BatchConcurrency int
+	// Now is the clock the snapshots' times come from; nil means time.Now.
+	Now func() time.Time
+	// NewTimer makes the timers the pollers wait on (the next poll, the
+	// grace period); nil means real ones. Tests pass timers they fire
+	// themselves, so that polls happen exactly when the test says.
+	NewTimer func(d time.Duration) Timer
 }
+
+// Timer is what a poller waits on: a time.Timer, or a test's own.
+type Timer interface {
+	// C delivers once when the timer fires.
+	C() <-chan time.Time
+	// Stop and Reset behave as time.Timer's.
+	Stop() bool
+	Reset(d time.Duration) bool
+}
+
+// realTimer is a Timer over time.Timer.
+type realTimer struct{ t *time.Timer }
+
+func (r realTimer) C() <-chan time.Time        { return r.t.C }
+func (r realTimer) Stop() bool                 { return r.t.Stop() }
+func (r realTimer) Reset(d time.Duration) bool { return r.t.Reset(d) }
+
+func newRealTimer(d time.Duration) Timer { return realTimer{time.NewTimer(d)} }
 
 // NoJitter is an Options.Jitter that adds nothing.
 func NoJitter(time.Duration) time.Duration { return 0 }
@@ -99,11 +123,17 @@ func (o Options) withDefaults() Options {
 	if o.EventCapacity <= 0 {
 		o.EventCapacity = model.DefaultEventLogCapacity
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	if o.Gate == nil {
-		o.Gate = NewGate(0)
+		o.Gate = NewGateClock(0, o.Now)
 	}
 	if o.Jitter == nil {
 		o.Jitter = defaultJitter
+	}
+	if o.NewTimer == nil {
+		o.NewTimer = newRealTimer
 	}
 	return o
 }
@@ -125,6 +155,7 @@ type Hub struct {
 	closed  bool
 	rooms   map[string]*room     // by conference SID
 	list    *confFeed            // nil while nobody watches the list
+	recent  *confFeed            // the same for the recent conferences
 	pending map[string][]Pending // by conference SID, oldest first
 	bulk    bulk                 // batches and what each operator may undo (batch.go, undo.go)
 }
@@ -136,6 +167,32 @@ func New(svc Service, opts Options) *Hub {
 	return &Hub{
 		svc: svc, opts: opts.withDefaults(), ctx: ctx, cancel: cancel,
 		rooms: make(map[string]*room), pending: make(map[string][]Pending),
+	}
+}
+
+// now is the Hub's clock (Options.Now).
+func (h *Hub) now() time.Time { return h.opts.Now() }
+
+// Refresh asks the room's poller to poll now (a person pressed refresh);
+// the result reaches every watcher as usual. It does nothing when nobody
+// watches the room or it has ended, and never waits.
+func (h *Hub) Refresh(conferenceSID string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r := h.rooms[conferenceSID]; r != nil && !h.closed {
+		signal(r.kick)
+	}
+}
+
+// RefreshList asks the conference lists' pollers (in progress, and
+// recent) to poll now, as Refresh does for a room.
+func (h *Hub) RefreshList() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, l := range []*confFeed{h.list, h.recent} {
+		if l != nil && !h.closed {
+			signal(l.kick)
+		}
 	}
 }
 
@@ -152,8 +209,10 @@ func (h *Hub) Close() {
 		for _, r := range h.rooms {
 			r.endAll()
 		}
-		if h.list != nil {
-			h.list.endAll()
+		for _, l := range []*confFeed{h.list, h.recent} {
+			if l != nil {
+				l.endAll()
+			}
 		}
 	}
 	h.mu.Unlock()
@@ -233,9 +292,9 @@ func signal(c chan struct{}) {
 // for the grace period or the Hub closes. Polls never overlap.
 func (h *Hub) loop(kick, idle <-chan struct{}, watchers func() int, poll func() (time.Duration, bool), forget func()) {
 	defer h.wg.Done()
-	next := time.NewTimer(0)
+	next := h.opts.NewTimer(0)
 	defer next.Stop()
-	var grace *time.Timer
+	var grace Timer
 	var graceC <-chan time.Time
 	defer func() {
 		if grace != nil {
@@ -249,11 +308,11 @@ func (h *Hub) loop(kick, idle <-chan struct{}, watchers func() int, poll func() 
 			return
 		case <-idle:
 			if grace == nil {
-				grace = time.NewTimer(h.opts.Grace)
+				grace = h.opts.NewTimer(h.opts.Grace)
 			} else {
 				grace.Reset(h.opts.Grace)
 			}
-			graceC = grace.C
+			graceC = grace.C()
 			continue
 		case <-graceC:
 			graceC = nil
@@ -266,7 +325,7 @@ func (h *Hub) loop(kick, idle <-chan struct{}, watchers func() int, poll func() 
 			h.mu.Unlock()
 			continue
 		case <-kick:
-		case <-next.C:
+		case <-next.C():
 		}
 		if !polling {
 			continue
@@ -294,7 +353,12 @@ func delay(interval time.Duration, failures int, err error, jitter func(time.Dur
 			d *= 2
 		}
 		d = min(d, maxBackoff)
-		d = max(d, ae.RetryAfter())
+		// A Retry-After anywhere in the chain counts, not only the
+		// client's own.
+		var ra interface{ RetryAfter() time.Duration }
+		if errors.As(err, &ra) {
+			d = max(d, ra.RetryAfter())
+		}
 	}
 	return d + jitter(d)
 }

@@ -9,17 +9,34 @@ import (
 	"confconsole/model"
 )
 
-// confFeed is the feed of the account's in-progress conferences; guarded
+// confFeed is the feed of the account's in-progress conferences (or, for
+// the recent feed, its newest conferences whatever their status); guarded
 // by Hub.mu.
 type confFeed struct {
 	feed[ConferenceList]
-	confs []model.Conference
+	recent bool
+	confs  []model.Conference
 }
+
+// MaxRecent is how many conferences WatchRecentConferences lists: an
+// account has years of them, and the newest are the ones worth a glance.
+const MaxRecent = 200
 
 // WatchConferences subscribes to the list of in-progress conferences. Like
 // a room, the list has one poller however many watch it, started by the
 // first watcher and stopped Options.Grace after the last leaves.
 func (h *Hub) WatchConferences(ctx context.Context) (*Subscription[ConferenceList], error) {
+	return h.watchList(ctx, false)
+}
+
+// WatchRecentConferences subscribes to the account's newest conferences,
+// completed ones too, at most MaxRecent of them, newest first; a feed of
+// its own, shared and stopped like WatchConferences'.
+func (h *Hub) WatchRecentConferences(ctx context.Context) (*Subscription[ConferenceList], error) {
+	return h.watchList(ctx, true)
+}
+
+func (h *Hub) watchList(ctx context.Context, recent bool) (*Subscription[ConferenceList], error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("watch the conference list: %w", err)
 	}
@@ -28,14 +45,18 @@ func (h *Hub) WatchConferences(ctx context.Context) (*Subscription[ConferenceLis
 		h.mu.Unlock()
 		return nil, fmt.Errorf("watch the conference list: %w", ErrClosed)
 	}
-	l := h.list
+	slot := &h.list
+	if recent {
+		slot = &h.recent
+	}
+	l := *slot
 	if l == nil {
-		l = &confFeed{feed: newFeed[ConferenceList]()}
-		h.list = l
+		l = &confFeed{feed: newFeed[ConferenceList](), recent: recent}
+		*slot = l
 		h.wg.Add(1)
 		go h.loop(l.kick, l.idle, func() int { return len(l.subs) },
 			func() (time.Duration, bool) { return h.pollList(l), true },
-			func() { h.list = nil })
+			func() { *slot = nil })
 	}
 	s := l.add(h)
 	h.mu.Unlock()
@@ -48,14 +69,19 @@ func (h *Hub) pollList(l *confFeed) time.Duration {
 	var cs []model.Conference
 	err := h.call(ctx, PriorityPoll, func(ctx context.Context) error {
 		var err error
-		cs, err = h.svc.ListConferences(ctx, api.ConferenceFilter{Status: string(model.ConferenceInProgress)})
+		f := api.ConferenceFilter{Status: string(model.ConferenceInProgress)}
+		if l.recent {
+			f = api.ConferenceFilter{MaxItems: MaxRecent}
+		}
+		cs, err = h.svc.ListConferences(ctx, f)
 		return err
 	})
 	cancel()
-	now := time.Now()
+	now := h.now()
 
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	l.status.Polls++
 	if err != nil {
 		l.status.Err = err
 		l.status.Failures++

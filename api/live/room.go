@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"confconsole/api"
@@ -15,9 +16,14 @@ type room struct {
 	feed[RoomSnapshot]
 	conf         string
 	participants []model.Participant // display order; replaced, never modified
+	raw          []model.Participant // the last good poll's list as Twilio sent it
+	fromPoll     []model.Participant // the participants that poll made, to tell a callback's change since
 	polled       bool                // a poll has succeeded: later ones make events
 	ended        bool
-	events       []Event // oldest first; only appended to, see addEvents
+	gone         bool             // ended, and Twilio no longer knows it
+	record       model.Conference // the conference as last fetched
+	events       []Event          // oldest first; only appended to, see addEvents
+	eventsAdded  uint64           // every event ever added
 
 	// Status callbacks (callback.go).
 	live       bool      // callbacks are arriving: poll every Options.Reconcile
@@ -65,30 +71,43 @@ func (h *Hub) WatchRoom(ctx context.Context, conferenceSID string) (*Subscriptio
 // pollRoom fetches the participants once, publishes the new snapshot and
 // says when to poll next (false: the conference ended, poll no more).
 func (h *Hub) pollRoom(r *room) (time.Duration, bool) {
-	sent := time.Now()
+	sent := h.now()
 	ctx, cancel := context.WithTimeout(h.ctx, h.opts.RequestTimeout)
-	ps, ended, err := h.fetchRoom(ctx, r.conf)
+	f, err := h.fetchRoom(ctx, r.conf)
+	ps, ended := f.participants, f.ended
 	cancel()
-	now := time.Now()
+	now := h.now()
 
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.ctx.Err() != nil {
 		return 0, false
 	}
+	r.status.Polls++
+	if f.record.SID != "" {
+		r.record = f.record
+	}
+	r.gone = f.gone
 	if err != nil {
 		r.status.Err = err
 		r.status.Failures++
 	} else {
 		r.status.Updated, r.status.Err, r.status.Failures = now, nil, 0
-		merged := model.Merge(r.participants, r.preferNewer(ps, ended, sent))
-		if r.polled {
-			var evs []Event
-			for _, c := range model.Diff(r.participants, merged, now) {
-				evs = append(evs, Event{At: now, Change: c})
+		merged := r.participants
+		// The commonest poll finds what the last one found, with nothing
+		// changed since (no callback): nothing to merge or diff.
+		unchanged := r.polled && !ended && len(r.newer) == 0 && sameSlice(r.participants, r.fromPoll) && slices.Equal(r.raw, ps)
+		if !unchanged {
+			merged = model.Merge(r.participants, r.preferNewer(ps, ended, sent))
+			if r.polled {
+				var evs []Event
+				for _, c := range model.Diff(r.participants, merged, now) {
+					evs = append(evs, Event{At: now, Change: c})
+				}
+				r.addEvents(h.opts.EventCapacity, evs...)
 			}
-			r.addEvents(h.opts.EventCapacity, evs...)
 		}
+		r.raw, r.fromPoll = ps, merged
 		r.participants, r.polled, r.ended = merged, true, ended
 		r.polledFrom = sent
 		if r.resyncing && !sent.Before(r.gapAt) {
@@ -109,20 +128,28 @@ func (h *Hub) pollRoom(r *room) (time.Duration, bool) {
 	return d, !r.ended
 }
 
+// fetched is what one poll of a room found.
+type fetched struct {
+	participants []model.Participant
+	ended, gone  bool             // completed; gone: not known at all
+	record       model.Conference // when the poll fetched the conference
+}
+
 // fetchRoom lists the participants. An empty list (or a 404) may mean the
 // conference ended, so it then asks the conference, as a second request
 // through the gate.
-func (h *Hub) fetchRoom(ctx context.Context, conf string) (ps []model.Participant, ended bool, err error) {
-	err = h.call(ctx, PriorityPoll, func(ctx context.Context) error {
+func (h *Hub) fetchRoom(ctx context.Context, conf string) (fetched, error) {
+	var ps []model.Participant
+	err := h.call(ctx, PriorityPoll, func(ctx context.Context) error {
 		var err error
 		ps, err = h.svc.ListParticipants(ctx, conf, api.ParticipantFilter{})
 		return err
 	})
 	if err == nil && len(ps) > 0 {
-		return ps, false, nil
+		return fetched{participants: ps}, nil
 	}
 	if err != nil && !isNotFound(err) {
-		return nil, false, err
+		return fetched{}, err
 	}
 	var c model.Conference
 	cerr := h.call(ctx, PriorityPoll, func(ctx context.Context) error {
@@ -131,29 +158,38 @@ func (h *Hub) fetchRoom(ctx context.Context, conf string) (ps []model.Participan
 		return err
 	})
 	switch {
-	case cerr == nil && c.Status == model.ConferenceCompleted, cerr != nil && isNotFound(cerr):
-		return nil, true, nil
+	case cerr == nil && c.Status == model.ConferenceCompleted:
+		return fetched{ended: true, record: c}, nil
+	case cerr != nil && isNotFound(cerr):
+		return fetched{ended: true, gone: true}, nil
 	case err != nil:
-		return nil, false, err
+		return fetched{}, err
 	case cerr != nil:
-		return nil, false, cerr
+		return fetched{}, cerr
 	}
-	return ps, false, nil
+	return fetched{participants: ps, record: c}, nil
+}
+
+// sameSlice reports whether a and b are the same slice (not merely equal).
+func sameSlice(a, b []model.Participant) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // addEvents appends es to the feed. Snapshots hold slices of r.events
 // capped at their length, so appending never changes what they see; once
-// the buffer holds twice the capacity, the newest capacity events move to
-// a fresh one (old snapshots keep the old one), which keeps appends O(1)
-// amortised and memory bounded.
+// the buffer holds a quarter more than the capacity, the newest capacity
+// events move to a fresh one (old snapshots keep the old one), which keeps
+// appends O(1) amortised and memory within a quarter of the bound.
 func (r *room) addEvents(capacity int, es ...Event) {
-	if len(r.events)+len(es) > 2*capacity {
+	limit := capacity + max(capacity/4, 1)
+	if len(r.events)+len(es) > limit {
 		keep := min(len(r.events), capacity)
-		fresh := make([]Event, keep, 2*capacity)
+		fresh := make([]Event, keep, max(limit, keep+len(es)))
 		copy(fresh, r.events[len(r.events)-keep:])
 		r.events = fresh
 	}
 	r.events = append(r.events, es...)
+	r.eventsAdded += uint64(len(es))
 }
 
 // publishRoom builds the room's snapshot and offers it to its watchers.
@@ -171,7 +207,10 @@ func (h *Hub) publishRoom(r *room) {
 		Pending:      append([]Pending(nil), h.pending[r.conf]...),
 		Poll:         r.status,
 		Events:       evs[:len(evs):len(evs)],
+		EventsAdded:  r.eventsAdded,
 		Ended:        r.ended,
+		Gone:         r.ended && r.gone,
+		Record:       r.record,
 		EventsLive:   r.live,
 		Speech:       r.speech,
 		Batches:      h.batchesOf(r.conf),

@@ -26,9 +26,22 @@ type RoomSnapshot struct {
 	// Events are the newest changes and actions, oldest first, at most
 	// Options.EventCapacity of them.
 	Events []Event
+	// EventsAdded counts every event the room has had, so a watcher can
+	// tell how many of Events are new since a snapshot it drew, even once
+	// the oldest have been dropped.
+	EventsAdded uint64
 	// Ended is set once a poll found the conference completed (or gone);
 	// the room is then no longer polled.
 	Ended bool
+	// Gone is set with Ended when Twilio no longer knows the conference at
+	// all (deleted, or a server that restarted) rather than saying it
+	// completed.
+	Gone bool
+	// Record is the conference as Twilio last described it (its friendly
+	// name, and once it ended its status and ReasonEnded); zero until a
+	// poll has had to fetch it, which happens when the roster comes back
+	// empty.
+	Record model.Conference
 	// EventsLive says status callbacks are arriving for this conference
 	// (the header's "events live"); false is polling only.
 	EventsLive bool
@@ -71,6 +84,9 @@ type PollStatus struct {
 	Err error
 	// Failures counts the polls that failed in a row.
 	Failures int
+	// Polls counts the polls finished, good or bad, so a watcher can tell
+	// a snapshot a poll made from one an action or a callback made.
+	Polls uint64
 	// Next is when the next poll is due, to say "retrying in 8s".
 	Next time.Time
 }

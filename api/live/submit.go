@@ -82,7 +82,7 @@ func (h *Hub) submit(ctx context.Context, by Operator, conferenceSID string, a A
 		}
 	}
 	prior := h.priorCoach(conferenceSID, a)
-	mine := Pending{By: by, Action: a, Since: time.Now()}
+	mine := Pending{By: by, Action: a, Since: h.now()}
 	h.pending[conferenceSID] = append(h.pending[conferenceSID], mine)
 	h.wg.Add(1) // Close waits for this action
 	if r := h.rooms[conferenceSID]; r != nil {
@@ -125,7 +125,7 @@ func (h *Hub) submit(ctx context.Context, by Operator, conferenceSID string, a A
 	}
 	if r != nil {
 		if sent { // nothing sent, nothing to tell the team
-			r.addEvents(h.opts.EventCapacity, Event{At: time.Now(), By: by, Action: a, Outcome: out, Err: err})
+			r.addEvents(h.opts.EventCapacity, Event{At: h.now(), By: by, Action: a, Outcome: out, Err: err})
 			signal(r.kick)
 		}
 		h.publishRoom(r)

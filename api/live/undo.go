@@ -61,7 +61,7 @@ func (h *Hub) setUndo(by Operator, e undoEntry) {
 // noteRunning makes a batch just started its operator's last action.
 // Called with h.mu held.
 func (h *Hub) noteRunning(by Operator, b *batchRun) {
-	h.setUndo(by, undoEntry{conf: b.prog.Conference, action: Action{Kind: b.prog.Kind}, batch: b, running: true, at: time.Now()})
+	h.setUndo(by, undoEntry{conf: b.prog.Conference, action: Action{Kind: b.prog.Kind}, batch: b, running: true, at: h.now()})
 }
 
 // rememberBatch records a finished batch as its operator's last action,
@@ -71,7 +71,7 @@ func (h *Hub) rememberBatch(b *batchRun) {
 	if !ok || e.batch != b {
 		return
 	}
-	e.running, e.targets, e.at = false, b.changed, time.Now()
+	e.running, e.targets, e.at = false, b.changed, h.now()
 	h.setUndo(b.prog.By, e)
 }
 
@@ -82,7 +82,7 @@ func (h *Hub) rememberAction(by Operator, conf string, a Action, prior Target) {
 	if a.Kind == StopCoach {
 		a.CoachCallSID, a.CoachLabel = prior.CallSID, prior.Label
 	}
-	h.setUndo(by, undoEntry{conf: conf, action: a, at: time.Now()})
+	h.setUndo(by, undoEntry{conf: conf, action: a, at: h.now()})
 }
 
 // priorCoach is, for a StopCoach, whom its participant coaches according
@@ -148,7 +148,7 @@ func (h *Hub) Undo(ctx context.Context, by Operator) (Undone, error) {
 	case !reversible:
 		h.mu.Unlock()
 		return Undone{}, fmt.Errorf("%s %w", e.action.Kind, ErrCannotUndo)
-	case time.Since(e.at) > UndoWindow:
+	case h.now().Sub(e.at) > UndoWindow:
 		h.mu.Unlock()
 		return Undone{}, fmt.Errorf("%w: %s was more than %s ago", ErrUndoExpired, e.what(), words(UndoWindow))
 	case e.batch != nil && len(e.targets) == 0:
