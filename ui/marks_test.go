@@ -11,6 +11,7 @@ import (
 
 	"confconsole/api"
 	"confconsole/api/audit"
+	"confconsole/api/live"
 	"confconsole/api/sim"
 	"confconsole/model"
 )
@@ -523,5 +524,18 @@ func TestBulkAnnounceRefusesTypedText(t *testing.T) {
 	}
 	if registered != 0 || len(log.posts()) != 0 {
 		t.Errorf("registered %d texts and sent %d updates, want none", registered, len(log.posts()))
+	}
+}
+
+// TestBulkProgressFromSnapshots: the header's progress is the live state's
+// count from the room's snapshots, not only what results reached the
+// screen.
+func TestBulkProgressFromSnapshots(t *testing.T) {
+	w, _ := bulkWorld(t, 3, nil)
+	h := liveHarness(t, w, nil)
+	h.app.room.bulk = &bulkRun{id: "Bsnap", kind: actMute, total: 8, processed: 1}
+	h.app.room.batches = []live.BatchProgress{{ID: "Bsnap", Kind: live.Mute, Total: 8, Done: 4, Skipped: 1}}
+	if v := h.view(); !strings.Contains(v, "muting 5/8") {
+		t.Errorf("the header should show the snapshot's progress, muting 5/8:\n%s", v)
 	}
 }
