@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"confconsole/api"
 	"confconsole/api/audit"
 	"confconsole/api/live"
@@ -537,5 +539,26 @@ func TestBulkProgressFromSnapshots(t *testing.T) {
 	h.app.room.batches = []live.BatchProgress{{ID: "Bsnap", Kind: live.Mute, Total: 8, Done: 4, Skipped: 1}}
 	if v := h.view(); !strings.Contains(v, "muting 5/8") {
 		t.Errorf("the header should show the snapshot's progress, muting 5/8:\n%s", v)
+	}
+}
+
+// TestFooterFollowsTheMarks: the footer offers space and : on a selected
+// row, the bulk keys and "esc clear marks" with marks, and "esc cancel" while
+// a bulk action runs.
+func TestFooterFollowsTheMarks(t *testing.T) {
+	w, _ := bulkWorld(t, 3, nil)
+	h := liveHarness(t, w, nil)
+	h.send(tea.WindowSizeMsg{Width: 200, Height: 40})
+	footer := func() string { v := strings.Split(h.view(), "\n"); return v[len(v)-1] }
+	if f := footer(); !strings.Contains(f, "space mark/unmark") || !strings.Contains(f, ": command line") || strings.Contains(f, "M unmute") {
+		t.Errorf("footer without marks: %s", f)
+	}
+	h.key(" ")
+	if f := footer(); !strings.HasPrefix(f, "m mute/unmute • M unmute • h hold/resume • H resume") || !strings.Contains(f, "esc clear marks") {
+		t.Errorf("footer with marks: %s", f)
+	}
+	h.app.room.bulk = &bulkRun{id: "Bx", kind: actMute, total: 2}
+	if f := footer(); !strings.HasPrefix(f, "esc cancel bulk mute") {
+		t.Errorf("footer during a bulk mute: %s", f)
 	}
 }

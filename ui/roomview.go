@@ -553,13 +553,22 @@ func (r *room) keyBindings() []key.Binding {
 		return r.formKeys()
 	}
 	var bs []key.Binding
-	if _, ok := r.selectedParticipant(); ok {
-		bs = append(bs, k.Mute, k.Hold, k.Coach, k.Announce, k.Remove)
+	switch _, ok := r.selectedParticipant(); {
+	case r.bulk != nil:
+		// esc cancels it: say so before anything else.
+		bs = append(bs, key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "cancel bulk "+r.bulk.kind.verb())))
+	case len(r.marks) > 0:
+		// The keys act on the marks: the explicit ones first.
+		bs = append(bs, k.Mute, k.Unmute, k.Hold, k.Resume, k.Remove, k.Announce, k.Mark, k.InvertMarks,
+			key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "clear marks")))
+	case ok:
+		bs = append(bs, k.Mute, k.Hold, k.Coach, k.Announce, k.Remove, k.Mark)
 	}
 	bs = append(bs, k.Add, k.Events)
 	if r.feed {
 		bs = append(bs, pair(k.FeedOlder, k.FeedNewer))
 	}
+	bs = append(bs, k.Undo, k.Command)
 	bs = append(bs, k.Filter, k.Sort, k.AnnounceAll, k.Recording, k.End, k.Refresh, k.Back, k.Quit, k.Help)
 	return enabled(bs...)
 }
