@@ -562,3 +562,38 @@ func TestFooterFollowsTheMarks(t *testing.T) {
 		t.Errorf("footer during a bulk mute: %s", f)
 	}
 }
+
+// TestBulkMuteSomeoneLeft: a marked participant who hangs up before the
+// bulk mute reaches them is counted as having left, not as a failure, and
+// audited as skipped; everyone else is muted once.
+func TestBulkMuteSomeoneLeft(t *testing.T) {
+	w, log := bulkWorld(t, 6, nil)
+	trail, path := openTrail(t)
+	h := liveHarness(t, w, func(o *Options) { o.Audit = trail })
+	h.key("*")
+	h.key("m")
+	if err := w.srv.Hangup(simAccount, w.conf, "caller-2"); err != nil {
+		t.Fatal(err)
+	}
+	h.key("y")
+	if f := h.app.flash.text; !strings.HasPrefix(f, "muted 5") || !strings.Contains(f, "1 had left") || strings.Contains(f, "failed") {
+		t.Errorf("summary = %q, want 5 muted and 1 had left", f)
+	}
+	for sid, n := range log.posts() {
+		if n != 1 {
+			t.Errorf("%s got %d updates, want at most 1", sid, n)
+		}
+	}
+	left := 0
+	for _, e := range readTrail(t, path) {
+		if e.Label == "caller-2" {
+			left++
+			if e.Outcome != audit.OutcomeSkipped || e.Error != "left" || e.Batch == "" {
+				t.Errorf("the leaver's audit line = %+v, want skipped: left, with the batch id", e)
+			}
+		}
+	}
+	if left != 1 {
+		t.Errorf("the leaver has %d audit lines, want 1", left)
+	}
+}
