@@ -37,7 +37,9 @@ func defaultKeyMap() ui.KeyMap {
 		ShowCompleted: b("c", "completed too", "c"),
 
 		Mute:          b("m", "mute/unmute", "m"),
+		Unmute:        b("M", "unmute", "M"),
 		Hold:          b("h", "hold/resume", "h"),
+		Resume:        b("H", "resume", "H"),
 		Coach:         b("c", "coach", "c"),
 		Announce:      b("a", "announce", "a"),
 		AnnounceAll:   b("A", "announce all", "A"),
@@ -46,6 +48,11 @@ func defaultKeyMap() ui.KeyMap {
 		End:           b("E", "end conf", "E"),
 		Recording:     b("p", "rec pause/resume", "p"),
 		StopRecording: b("P", "stop rec", "P"),
+		Undo:          b("u", "undo", "u"),
+
+		Mark:        b("space", "mark/unmark", " "),
+		InvertMarks: b("*", "invert marks", "*"),
+		Command:     b(":", "command line", ":"),
 
 		Yes: b("y", "yes", "y"),
 		No:  b("n/esc", "no", "n", "N", "esc"),

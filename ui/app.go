@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -256,8 +257,9 @@ type App struct {
 	room          room
 	showHelp      bool
 	flash         flash
-	start         tea.Cmd // the first step: the named conference's lookup, or watching the list
-	lines         memo    // styled header, footer and flash lines by their plain text
+	start         tea.Cmd          // the first step: the named conference's lookup, or watching the list
+	lines         memo             // styled header, footer and flash lines by their plain text
+	cmdline       *textinput.Model // the command line, on the flash line; nil when closed
 
 	announce announceOffer // saved and recent announcements for the prompts
 
@@ -352,7 +354,8 @@ func New(svc Service, opts Options) App {
 	}
 	shared := a.opts
 	a.roomDeps = roomDeps{svc: svc, opts: &shared, keys: keys, st: &st, fst: &fst, timers: a.timers,
-		interval: a.interval, lines: a.lines, trail: a.trail, flights: a.flights, hub: hub, ctx: context.Background(), operator: operator, actor: actor}
+		interval: a.interval, lines: a.lines, trail: a.trail, flights: a.flights, hub: hub, ctx: context.Background(), operator: operator, actor: actor,
+		batchFeed: make(chan batchEvent, batchFeedSize)}
 	a.room.roomDeps = a.roomDeps
 	a.list = newConfList(hub, keys, &st, a.timers, a.interval, a.lines)
 	a.list.width, a.list.height, a.list.clock = a.width, a.height, a.clock
@@ -460,7 +463,7 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 			return a, nil // a snapshot for a room the user has left
 		}
 		return a.updateRoom(msg)
-	case actionMsg, recordingMsg:
+	case actionMsg, recordingMsg, batchEventMsg, batchIdleMsg, batchDoneMsg, undoMsg:
 		// Answered after the room was left, it still has its flash and
 		// its audit records.
 		return a.updateRoom(msg)
@@ -554,6 +557,9 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		}
 		return a, nil
 	}
+	if a.cmdline != nil {
+		return a.commandKey(msg)
+	}
 	if a.showHelp {
 		if key.Matches(msg, a.keys.Help, a.keys.Back, a.keys.Quit) {
 			a.showHelp = false // q too: the help is an overlay, and closing it is what q means there
@@ -587,6 +593,8 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	case key.Matches(msg, a.keys.AuditLog):
 		a.openLogView()
 		return a, nil
+	case key.Matches(msg, a.keys.Command):
+		return a, a.openCommandLine()
 	}
 	if a.screen == screenRoom {
 		return a.updateRoom(msg)

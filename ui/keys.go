@@ -30,8 +30,10 @@ type KeyMap struct {
 	ShowCompleted key.Binding
 
 	// Participants: these change calls and are disabled in read-only mode.
-	Mute          key.Binding
-	Hold          key.Binding
+	Mute          key.Binding // toggles one row; with marks, mutes every marked row
+	Unmute        key.Binding // unmutes (the marked rows, or the selected one)
+	Hold          key.Binding // toggles one row; with marks, holds every marked row
+	Resume        key.Binding // takes off hold (the marked rows, or the selected one)
 	Coach         key.Binding
 	Announce      key.Binding
 	AnnounceAll   key.Binding
@@ -40,6 +42,12 @@ type KeyMap struct {
 	End           key.Binding
 	Recording     key.Binding // pause / resume the conference recording
 	StopRecording key.Binding
+	Undo          key.Binding // undo the last reversible action or bulk action
+
+	// Marks and the command line: these work in read-only mode too.
+	Mark        key.Binding // mark or unmark the selected participant
+	InvertMarks key.Binding // invert the marks over the rows the filter shows
+	Command     key.Binding // open the command line
 
 	// Answers to a y/N confirmation.
 	Yes, No key.Binding
@@ -59,8 +67,9 @@ func (km KeyMap) Groups() []KeyGroup {
 		{"Everywhere", []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom,
 			km.Open, km.Back, km.Filter, km.Sort, km.SortReverse, km.Refresh, km.AuditLog, km.Help, km.Quit}},
 		{"Conference list", []key.Binding{km.ShowCompleted}},
-		{"Participants", []key.Binding{km.Mute, km.Hold, km.Coach, km.Announce, km.Remove,
-			km.Add, km.Events, pair(km.FeedOlder, km.FeedNewer)}},
+		{"Participants", []key.Binding{km.Mute, km.Unmute, km.Hold, km.Resume, km.Coach, km.Announce, km.Remove,
+			km.Add, km.Undo, km.Events, pair(km.FeedOlder, km.FeedNewer)}},
+		{"Marks", []key.Binding{km.Mark, km.InvertMarks, km.Command}},
 		{"Conference", []key.Binding{km.AnnounceAll, km.Recording, km.StopRecording, km.End}},
 		{"Confirmations", []key.Binding{km.Yes, km.No}},
 	}
@@ -110,8 +119,8 @@ func (km KeyMap) FullHelp() [][]key.Binding {
 
 // mutating lists the bindings that change a call or a conference.
 func (km *KeyMap) mutating() []*key.Binding {
-	return []*key.Binding{&km.Mute, &km.Hold, &km.Coach, &km.Announce, &km.AnnounceAll,
-		&km.Remove, &km.Add, &km.End, &km.Recording, &km.StopRecording}
+	return []*key.Binding{&km.Mute, &km.Unmute, &km.Hold, &km.Resume, &km.Coach, &km.Announce, &km.AnnounceAll,
+		&km.Remove, &km.Add, &km.End, &km.Recording, &km.StopRecording, &km.Undo}
 }
 
 // ReadOnly returns a copy of km with every binding that changes a call
@@ -132,8 +141,9 @@ func (km KeyMap) Conflicts() []string {
 		km.Open, km.Back, km.Filter, km.Sort, km.SortReverse, km.Refresh, km.AuditLog, km.Help, km.Quit}
 	screens := [][]key.Binding{
 		append(slices.Clone(everywhere), km.ShowCompleted),
-		append(slices.Clone(everywhere), km.Events, km.FeedOlder, km.FeedNewer, km.Mute, km.Hold, km.Coach, km.Announce,
-			km.AnnounceAll, km.Remove, km.Add, km.End, km.Recording, km.StopRecording),
+		append(slices.Clone(everywhere), km.Events, km.FeedOlder, km.FeedNewer, km.Mute, km.Unmute, km.Hold, km.Resume,
+			km.Coach, km.Announce, km.AnnounceAll, km.Remove, km.Add, km.End, km.Recording, km.StopRecording, km.Undo,
+			km.Mark, km.InvertMarks, km.Command),
 		{km.Yes, km.No},
 	}
 	var out []string

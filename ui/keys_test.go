@@ -29,6 +29,8 @@ func testKeyMap() KeyMap {
 		AnnounceAll: b("A", "announce all", "A"), Remove: b("x", "remove", "x"),
 		Add: b("n", "add", "n"), End: b("E", "end conf", "E"),
 		Recording: b("p", "rec pause/resume", "p"), StopRecording: b("P", "stop rec", "P"),
+		Unmute: b("M", "unmute", "M"), Resume: b("H", "resume", "H"), Undo: b("u", "undo", "u"),
+		Mark: b("space", "mark/unmark", " "), InvertMarks: b("*", "invert marks", "*"), Command: b(":", "command line", ":"),
 		Yes: b("y", "yes", "y"), No: b("n/esc", "no", "n", "N", "esc"),
 	}
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -27,9 +29,10 @@ const (
 
 // The ids of the room's prompts.
 const (
-	promptAnnounce    = "announce"
-	promptAnnounceAll = "announce-all"
-	promptEnd         = "end"
+	promptAnnounce      = "announce"
+	promptAnnounceAll   = "announce-all"
+	promptAnnounceMarks = "announce-marks"
+	promptEnd           = "end"
 )
 
 func (a *App) overlayActive() bool { return a.formActive() }
@@ -75,6 +78,13 @@ func (r room) formKey(msg tea.KeyMsg) (room, tea.Cmd) {
 		c := NewCoachPicker(fst, p, r.roster)
 		r.coach = &c
 		r.form = formCoach
+	case key.Matches(msg, k.Announce) && len(r.marks) > 0:
+		if r.bulk != nil {
+			return r.askBulk(actAnnounce, "") // says it is still running
+		}
+		pr := r.newAnnouncePrompt(fst, promptAnnounceMarks, "Announce to each of "+count(len(r.marks), "marked participants"))
+		r.prompt = &pr
+		r.form = formPrompt
 	case key.Matches(msg, k.Announce):
 		p, ok := r.selectedParticipant()
 		if !ok {
@@ -265,6 +275,23 @@ func (r room) promptAnswered(m promptSubmitMsg) (room, tea.Cmd) {
 		}
 		u := api.UpdateParticipant{AnnounceURL: url}
 		return r, updateParticipantCmd(r.scope(), p, participantName(p), actAnnounce, u)
+	case promptAnnounceMarks:
+		if _, text, err := r.announce.resolve(m.value, r.opts.Webhook); err == nil && text != "" {
+			// The receiver serves a typed text once: one participant
+			// would hear it and the rest nothing.
+			r.setFlash(fmt.Sprintf("typed text is spoken once, to one participant; nothing was announced: give a URL or a saved announcement to announce to each, or use %s for the whole conference", keyName(r.keys.AnnounceAll)), true)
+			return r, nil
+		}
+		url, err := r.announceURL(m.value)
+		if err != nil {
+			r.setFlash(model.DisplayN(err.Error(), 200), true)
+			return r, nil
+		}
+		if len(r.marks) == 0 {
+			r.setFlash("the marked participants have all left; nothing was announced", true)
+			return r, nil
+		}
+		return r.askBulk(actAnnounce, url)
 	case promptAnnounceAll:
 		url, err := r.announceURL(m.value)
 		if err != nil {

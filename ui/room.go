@@ -60,6 +60,10 @@ type room struct {
 	// others are the actions other operators have pending, by call SID,
 	// from the live state: the row shows them as its own would be.
 	others map[string]actionKind
+	marks  map[string]bool // the marked participants, by call SID (marks.go)
+	bulk   *bulkRun        // this room's bulk action on its way; nil when none
+	// batches are the bulk actions on this room, as the last snapshot has them.
+	batches []live.BatchProgress
 	// mismatch holds actions Twilio accepted that the polls never showed,
 	// by call SID: the row says so until a poll agrees or a new action.
 	mismatch    map[string]pendingAction
@@ -106,6 +110,9 @@ type roomDeps struct {
 	ctx      context.Context // ends the watches when the console stops
 	operator live.Operator   // and are made in this operator's name
 	actor    *audit.Actor    // whom the trail names; nil: the trail's own identity
+	// batchFeed carries each participant's result of a bulk action from
+	// the live state to the screen, for its audit notes.
+	batchFeed chan batchEvent
 }
 
 // roomOut is what an Update of the room asks of the console around it: to
@@ -157,6 +164,16 @@ func (r room) Update(msg tea.Msg) (room, tea.Cmd) {
 		return r.onAction(msg)
 	case recordingMsg:
 		return r.onRecording(msg)
+	case batchEventMsg:
+		return r.onBatchEvent(msg)
+	case batchIdleMsg:
+		return r, r.listenMore()
+	case batchDoneMsg:
+		return r.onBatchDone(msg)
+	case undoMsg:
+		return r.onUndo(msg)
+	case commandMsg:
+		return r.onCommand(msg.spec)
 	}
 	return r.updateOverlay(msg)
 }
@@ -226,6 +243,7 @@ type confirmation struct {
 	callSID  string
 	name     string
 	rec      bool // stop the recording rather than an action on a participant
+	bulk     *bulkPlan
 }
 
 func newRoom(deps roomDeps, conf model.Conference) room {
@@ -234,6 +252,7 @@ func newRoom(deps roomDeps, conf model.Conference) room {
 		conf:     conf,
 		byID:     map[string]model.Participant{},
 		pending:  map[string]pendingAction{},
+		marks:    map[string]bool{},
 		mismatch: map[string]pendingAction{},
 		listing:  newListing(func(p model.Participant) string { return p.CallSID }, newFilterInput(deps.st)),
 		cache:    newRowCache[participantRowKey](),
@@ -278,6 +297,7 @@ func (r room) onSnapshot(m roomSnapMsg) (room, tea.Cmd) {
 	r.takeEvents(s)
 	r.takeOthers(s.Pending)
 	r.eventsLive, r.speech = s.EventsLive, s.Speech
+	r.batches = s.Batches
 	if s.Poll.Err != nil && polled > 0 {
 		r.notePollFailure(r.poll.err, "the participants", s.Poll.Err)
 	}
@@ -303,6 +323,7 @@ func (r room) onSnapshot(m roomSnapMsg) (room, tea.Cmd) {
 		r.byID[p.CallSID] = p
 	}
 	r.reconcilePending(polled)
+	r.pruneMarks()
 	r.rebuildRows()
 	r.refreshTargets()
 	if first {
@@ -474,6 +495,19 @@ func (r room) onKey(msg tea.KeyMsg) (room, tea.Cmd) {
 		return r, nil
 	}
 	switch {
+	case key.Matches(msg, k.Back) && r.bulk != nil:
+		r.cancelBulk()
+		return r, nil
+	case key.Matches(msg, k.Back) && len(r.marks) > 0:
+		clear(r.marks)
+		r.setFlash("marks cleared", false)
+		return r, nil
+	case key.Matches(msg, k.Mark):
+		r.toggleMark()
+		return r, nil
+	case key.Matches(msg, k.InvertMarks):
+		r.invertMarks()
+		return r, nil
 	case key.Matches(msg, k.Back):
 		if r.query != "" {
 			r.clearFilter()
@@ -509,10 +543,26 @@ func (r room) onKey(msg tea.KeyMsg) (room, tea.Cmd) {
 			page = -page
 		}
 		r.feedSkip = r.clampFeedSkip(r.feedSkip + page)
+	case key.Matches(msg, k.Mute) && len(r.marks) > 0:
+		return r.askBulk(actMute, "")
+	case key.Matches(msg, k.Unmute) && len(r.marks) > 0:
+		return r.askBulk(actUnmute, "")
+	case key.Matches(msg, k.Hold) && len(r.marks) > 0:
+		return r.askBulk(actHold, "")
+	case key.Matches(msg, k.Resume) && len(r.marks) > 0:
+		return r.askBulk(actResume, "")
+	case key.Matches(msg, k.Remove) && len(r.marks) > 0:
+		return r.askBulk(actRemove, "")
 	case key.Matches(msg, k.Mute):
 		return r.toggleMute()
 	case key.Matches(msg, k.Hold):
 		return r.toggleHold()
+	case key.Matches(msg, k.Unmute):
+		return r.setOne(actUnmute)
+	case key.Matches(msg, k.Resume):
+		return r.setOne(actResume)
+	case key.Matches(msg, k.Undo):
+		return r, r.undo()
 	case key.Matches(msg, k.Remove):
 		return r.askRemove()
 	case key.Matches(msg, k.Recording):
@@ -590,6 +640,27 @@ func (r room) toggleMute() (room, tea.Cmd) {
 	if p.Muted {
 		kind = actUnmute
 	}
+	return r.sendMute(p, kind)
+}
+
+// setOne unmutes or resumes the selected participant: an explicit key,
+// where m and h toggle.
+func (r room) setOne(kind actionKind) (room, tea.Cmd) {
+	p, ok := r.selectedParticipant()
+	if !ok {
+		return r, nil
+	}
+	if inTargetState(kind, p) {
+		r.setFlash(participantName(p)+" is already "+kind.spec().now+"; nothing to send", false)
+		return r, nil
+	}
+	if kind == actHold || kind == actResume {
+		return r.sendHold(p, kind)
+	}
+	return r.sendMute(p, kind)
+}
+
+func (r room) sendMute(p model.Participant, kind actionKind) (room, tea.Cmd) {
 	if !r.startAction(p, pendingAction{kind: kind}) {
 		return r, nil
 	}
@@ -606,6 +677,10 @@ func (r room) toggleHold() (room, tea.Cmd) {
 	if p.Hold {
 		kind = actResume
 	}
+	return r.sendHold(p, kind)
+}
+
+func (r room) sendHold(p model.Participant, kind actionKind) (room, tea.Cmd) {
 	if !r.startAction(p, pendingAction{kind: kind}) {
 		return r, nil
 	}
@@ -644,6 +719,9 @@ func (r room) answerConfirm(msg tea.KeyMsg) (room, tea.Cmd) {
 		}
 		return r, recordingCmd(r.svc, r.scope(), recStop)
 	}
+	if c.bulk != nil {
+		return r, r.startBulk(c.bulk)
+	}
 	p, ok := r.byID[c.callSID]
 	if !ok {
 		r.setFlash(c.name+" has already left the conference", true)
@@ -672,6 +750,7 @@ func (r room) onAction(m actionMsg) (room, tea.Cmd) {
 		if m.err != nil {
 			text += " (Twilio accepted it but its reply was unreadable: " + explain(m.err) + "; the next poll shows the result)"
 		}
+		text += r.undoHint(m.kind)
 		r.setFlash(text+note, m.err != nil || m.auditErr != nil)
 		r.ackPending(inRoom, m.callSID, pendingAction{name: m.name})
 	case audit.OutcomeUnknown:

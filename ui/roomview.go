@@ -15,7 +15,8 @@ import (
 
 // The participants table's columns, in display order.
 const (
-	colLabel = iota
+	colMark = iota // shown only while some participant is marked
+	colLabel
 	colSID
 	colStatus
 	colMuted
@@ -26,6 +27,7 @@ const (
 )
 
 var participantColumns = [...]column{
+	colMark:      {title: "MARK", width: 6},
 	colLabel:     {title: "LABEL", width: 14, flex: true, max: 40}, // more for longer labels: see participantLayout
 	colSID:       {title: "CALL SID", width: 34, narrow: 11},
 	colStatus:    {title: "STATUS", width: 10},
@@ -56,6 +58,7 @@ var participantSteps = [...]step{
 // rendered again only when it changes.
 type participantRowKey struct {
 	p        model.Participant
+	marked   bool
 	pend     actionKind
 	mismatch actionKind
 	minutes  int64
@@ -177,7 +180,20 @@ func (r *room) participantLayout(tw int) layout {
 	cols := participantColumns
 	cols[colLabel].roomy = r.labelW
 	cols[colLabel].max = max(cols[colLabel].max, r.labelW)
-	return planLayout(cols[:], participantSteps[:], tw)
+	return planParticipants(cols, tw, len(r.marks) > 0)
+}
+
+// planParticipants plans the participants table for width tw; the MARK
+// column is there only while some participant is marked, and without it
+// the rest is planned as if it never were.
+func planParticipants(cols [len(participantColumns)]column, tw int, marks bool) layout {
+	if marks {
+		return planLayout(cols[:], participantSteps[:], tw)
+	}
+	l := planLayout(cols[:], participantSteps[:], tw+cols[colMark].width+len(sep))
+	l.width = tw
+	l.show[colMark] = false
+	return l
 }
 
 // longestLabel is the width of the widest label in ps as the table shows
@@ -225,6 +241,12 @@ func (r *room) roomStatus() string {
 	counts := fmt.Sprintf("%d connected · %s · %d muted · %d held", t.Connected, joiningCounts(r.roster), t.Muted, t.Held)
 	if r.query != "" {
 		counts += fmt.Sprintf(" · showing %d of %d", len(r.rows), len(r.roster))
+	}
+	if n := len(r.marks); n > 0 {
+		counts += fmt.Sprintf(" · %d marked", n)
+	}
+	if p := r.bulkProgress(); p != "" {
+		counts += " · " + p
 	}
 	if h := r.tableHeight(); len(r.rows) > h {
 		counts += fmt.Sprintf(" · rows %d-%d of %d", r.offset+1, min(r.offset+h, len(r.rows)), len(r.rows))
@@ -353,7 +375,7 @@ func ago(now, t time.Time) string {
 // every line padded so the screen is always fully drawn.
 func (r *room) roomTable(lay layout, h int) []string {
 	out := make([]string, 0, h+1)
-	out = append(out, r.lines.get(fmt.Sprint("pheader|", lay.width, "|", lay.widths[colLabel], "|", lay.widths[colSID]), func() string { return lay.header(participantColumns[:], r.st) }))
+	out = append(out, r.lines.get(fmt.Sprint("pheader|", lay.width, "|", lay.widths[colLabel], "|", lay.widths[colSID], "|", lay.show[colMark]), func() string { return lay.header(participantColumns[:], r.st) }))
 	switch {
 	case !r.loaded && r.poll.err != nil:
 		out = append(out, r.canvas().errorLines(r.poll.err, lay.width)...)
@@ -377,7 +399,7 @@ func (r *room) participantRow(lay layout, p model.Participant, selected bool) st
 		pa = pendingAction{kind: k} // another operator's action on its way
 	}
 	mm := r.mismatch[p.CallSID]
-	k := participantRowKey{p: p, pend: pa.kind, mismatch: mm.kind, minutes: minutes(r.clock, p.Created), selected: selected,
+	k := participantRowKey{p: p, marked: r.marks[p.CallSID], pend: pa.kind, mismatch: mm.kind, minutes: minutes(r.clock, p.Created), selected: selected,
 		width: lay.width, labelW: lay.widths[colLabel], sidW: lay.widths[colSID]}
 	if p.Coaching {
 		k.coachee = r.byID[p.CallSIDToCoach].Label
@@ -396,6 +418,13 @@ func (r *room) participantCells(lay layout, p model.Participant, pa, mismatch pe
 	st := &r.st.Cells
 	cells := make([]cell, len(participantColumns))
 	label := model.DisplayN(p.Label, labelMax)
+	cells[colMark] = cell{"", st.Faint}
+	if r.marks[p.CallSID] {
+		cells[colMark] = cell{"✓", st.Coaching}
+		if r.st.Theme.NoColor {
+			cells[colMark] = cell{"marked", st.Text}
+		}
+	}
 	cells[colLabel] = cell{label, st.Text}
 	if label == "" {
 		cells[colLabel] = cell{"-", st.Faint}
@@ -548,13 +577,22 @@ func (r *room) keyBindings() []key.Binding {
 		return r.formKeys()
 	}
 	var bs []key.Binding
-	if _, ok := r.selectedParticipant(); ok {
-		bs = append(bs, k.Mute, k.Hold, k.Coach, k.Announce, k.Remove)
+	switch _, ok := r.selectedParticipant(); {
+	case r.bulk != nil:
+		// esc cancels it: say so before anything else.
+		bs = append(bs, key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "cancel bulk "+r.bulk.kind.verb())))
+	case len(r.marks) > 0:
+		// The keys act on the marks: the explicit ones first.
+		bs = append(bs, k.Mute, k.Unmute, k.Hold, k.Resume, k.Remove, k.Announce, k.Mark, k.InvertMarks,
+			key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "clear marks")))
+	case ok:
+		bs = append(bs, k.Mute, k.Hold, k.Coach, k.Announce, k.Remove, k.Mark)
 	}
 	bs = append(bs, k.Add, k.Events)
 	if r.feed {
 		bs = append(bs, pair(k.FeedOlder, k.FeedNewer))
 	}
+	bs = append(bs, k.Undo, k.Command)
 	bs = append(bs, k.Filter, k.Sort, k.AnnounceAll, k.Recording, k.End, k.Refresh, k.Back, k.Quit, k.Help)
 	return enabled(bs...)
 }
@@ -622,6 +660,9 @@ func (a *App) renderFooter(bs []key.Binding) string {
 
 // flashLine is the outcome of the last action, or blank.
 func (a *App) flashLine() string {
+	if a.cmdline != nil {
+		return fitStyled(a.cmdline.View(), a.width)
+	}
 	if a.flash.text == "" {
 		return ""
 	}

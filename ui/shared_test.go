@@ -81,8 +81,8 @@ func TestTwoConsolesOneLiveState(t *testing.T) {
 
 	close(door.open)
 	ha.send(<-answer)
-	if got := ha.app.flash.text; got != "muted agent-7" {
-		t.Errorf("alice's flash = %q, want %q", got, "muted agent-7")
+	if got := ha.app.flash.text; got != "muted agent-7 · u to undo" {
+		t.Errorf("alice's flash = %q, want %q", got, "muted agent-7 · u to undo")
 	}
 	if n := door.writes.Load(); n != 1 {
 		t.Errorf("%d writes reached Twilio, want alice's one", n)

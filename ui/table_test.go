@@ -54,7 +54,7 @@ func TestPlanLayoutCollapses(t *testing.T) {
 		{40, []int{colLabel, colStatus, colMuted, colHold}, []int{colSID, colCoach, colEnterExit, colTime}, false},
 	}
 	for _, tc := range tests {
-		l := planLayout(participantColumns[:], participantSteps[:], tc.width)
+		l := planParticipants(participantColumns, tc.width, false)
 		for _, c := range tc.shown {
 			if !l.show[c] {
 				t.Errorf("width %d: column %s hidden", tc.width, participantColumns[c].title)

@@ -110,7 +110,7 @@ func TestConsolesShareOnePoller(t *testing.T) {
 	// alice mutes agent-7; bob's console, on its next snapshot, says so.
 	selectLabel(t, alice, "agent-7")
 	alice.key("m")
-	if got := alice.app.flash.text; got != "muted agent-7" {
+	if got := alice.app.flash.text; got != "muted agent-7 · u to undo" {
 		t.Fatalf("alice's flash = %q", got)
 	}
 	bob.awaitRoom(alice.app.room.polls)

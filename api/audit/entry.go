@@ -81,6 +81,12 @@ const (
 	OutcomeOK      Outcome = "ok"
 	OutcomeFailed  Outcome = "failed"
 	OutcomeUnknown Outcome = "unknown"
+	// The outcomes only a participant of a bulk action has: nothing was
+	// sent to them, because they were already in the state asked for, had
+	// left, or had another action pending (skipped), or because the bulk
+	// action was cancelled before their turn (cancelled).
+	OutcomeSkipped   Outcome = "skipped"
+	OutcomeCancelled Outcome = "cancelled"
 )
 
 // OutcomeOf classifies the error an action's call returned: nil is ok, a
@@ -120,6 +126,9 @@ type Entry struct {
 	Label          string `json:"label"`
 
 	Action Action `json:"action"`
+	// Batch is the ID of the bulk action this record is one participant
+	// of; empty for an action on its own.
+	Batch string `json:"batch,omitempty"`
 	// Params are the Twilio form fields sent, by their wire names. Secrets
 	// are replaced by "[redacted]" before anything is stored.
 	Params map[string]string `json:"params"`
@@ -312,6 +321,9 @@ func (e Entry) Summary() string {
 	b.WriteString(e.Time.UTC().Format("15:04:05"))
 	b.WriteString(" " + string(e.Phase))
 	b.WriteString(" " + word(string(e.Action)))
+	if e.Batch != "" {
+		b.WriteString(" (bulk " + strconv.QuoteToGraphic(e.Batch) + ")")
+	}
 	switch {
 	case e.Label != "":
 		b.WriteString(" " + strconv.QuoteToGraphic(e.Label))

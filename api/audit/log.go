@@ -302,6 +302,23 @@ func (l *Log) Result(ctx context.Context, id string, e Entry) error {
 	return l.record(e, secrets, actor)
 }
 
+// Record writes e as one line that stands alone, a result with no intent
+// before it, and returns its id: one participant of a bulk action, sent on
+// the console's behalf by the live state, whose outcome is known when it is
+// written. An empty Outcome is written as unknown.
+func (l *Log) Record(ctx context.Context, e Entry) (id string, err error) {
+	l.mu.Lock()
+	l.seq++
+	id = l.idPrefix + "-" + strconv.FormatUint(l.seq, 10)
+	l.mu.Unlock()
+	e.Phase, e.ID = PhaseResult, id
+	if e.Outcome == "" {
+		e.Outcome = OutcomeUnknown
+	}
+	actor, _ := actorFrom(ctx)
+	return id, l.record(e, nil, actor)
+}
+
 // findIntent looks for the intent line id among the session's records,
 // newest first (a result usually follows its intent closely). l.mu is held.
 func (l *Log) findIntent(id string) (Entry, bool) {

@@ -1063,3 +1063,52 @@ func TestShortWriteLeavesWholeRecords(t *testing.T) {
 		})
 	}
 }
+
+// TestRecordStandsAlone: a bulk action's participant is one result line of
+// its own, with a fresh id and the batch's id; a line without an outcome
+// says unknown; an action on its own carries no batch field at all.
+func TestRecordStandsAlone(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	l := openTest(t, path)
+	done := muteEntry()
+	done.Batch, done.Outcome = "Bq3xk0", OutcomeOK
+	id1, err := l.Record(ctx, done)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancelled := muteEntry()
+	cancelled.Batch, cancelled.Outcome = "Bq3xk0", OutcomeCancelled
+	id2, err := l.Record(ctx, cancelled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blank := muteEntry()
+	blank.Batch = "Bq3xk0"
+	if _, err := l.Record(ctx, blank); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Intent(ctx, muteEntry()); err != nil {
+		t.Fatal(err)
+	}
+	if id1 == "" || id1 == id2 {
+		t.Errorf("ids %q and %q: want distinct and non-empty", id1, id2)
+	}
+	got := readLines(t, path)
+	if len(got) != 4 {
+		t.Fatalf("%d lines, want 4", len(got))
+	}
+	for i, want := range []Outcome{OutcomeOK, OutcomeCancelled, OutcomeUnknown} {
+		e := got[i]
+		if e.Phase != PhaseResult || e.Batch != "Bq3xk0" || e.Outcome != want || e.Operator != testIdentity.Operator {
+			t.Errorf("line %d = %+v, want a result of batch Bq3xk0, %s", i+1, e, want)
+		}
+	}
+	if !strings.Contains(got[1].Summary(), `(bulk "Bq3xk0")`) {
+		t.Errorf("summary %q does not name the batch", got[1].Summary())
+	}
+	raw, _ := os.ReadFile(path)
+	if last := strings.Split(strings.TrimSpace(string(raw)), "\n")[3]; strings.Contains(last, `"batch"`) {
+		t.Errorf("a single action's line has a batch field: %s", last)
+	}
+}

@@ -29,7 +29,7 @@ func BenchmarkPollFanout(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
-				h.pollRoom(r)
+				h.pollRoom(r, func(time.Duration) {})
 			}
 		})
 	}
@@ -53,7 +53,7 @@ func TestFanoutCostsNoMoreWithMoreWatchers(t *testing.T) {
 		h.mu.Lock()
 		r := h.rooms[roomA]
 		h.mu.Unlock()
-		return testing.AllocsPerRun(100, func() { h.pollRoom(r) })
+		return testing.AllocsPerRun(100, func() { h.pollRoom(r, func(time.Duration) {}) })
 	}
 	one, fifty := allocs(1), allocs(50)
 	if fifty > one {

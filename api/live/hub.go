@@ -290,7 +290,7 @@ func signal(c chan struct{}) {
 // loop is one feed's poller: a poll at once, then one per interval (longer
 // after failures) or at once when kicked, until the feed has had no watcher
 // for the grace period or the Hub closes. Polls never overlap.
-func (h *Hub) loop(kick, idle <-chan struct{}, watchers func() int, poll func() (time.Duration, bool), forget func()) {
+func (h *Hub) loop(kick, idle <-chan struct{}, watchers func() int, poll func(rearm func(time.Duration)) bool, forget func()) {
 	defer h.wg.Done()
 	next := h.opts.NewTimer(0)
 	defer next.Stop()
@@ -330,11 +330,10 @@ func (h *Hub) loop(kick, idle <-chan struct{}, watchers func() int, poll func() 
 		if !polling {
 			continue
 		}
-		var d time.Duration
-		d, polling = poll()
-		if polling {
-			next.Reset(d)
-		}
+		// The poll sets the next one before it publishes, so whoever sees
+		// a snapshot also finds the next poll already set (a test moving
+		// a fake clock on, for one).
+		polling = poll(func(d time.Duration) { next.Reset(d) })
 	}
 }
 

@@ -55,7 +55,7 @@ func (h *Hub) watchList(ctx context.Context, recent bool) (*Subscription[Confere
 		*slot = l
 		h.wg.Add(1)
 		go h.loop(l.kick, l.idle, func() int { return len(l.subs) },
-			func() (time.Duration, bool) { return h.pollList(l), true },
+			func(rearm func(time.Duration)) bool { h.pollList(l, rearm); return true },
 			func() { *slot = nil })
 	}
 	s := l.add(h)
@@ -64,7 +64,7 @@ func (h *Hub) watchList(ctx context.Context, recent bool) (*Subscription[Confere
 	return s, nil
 }
 
-func (h *Hub) pollList(l *confFeed) time.Duration {
+func (h *Hub) pollList(l *confFeed, rearm func(time.Duration)) {
 	ctx, cancel := context.WithTimeout(h.ctx, h.opts.RequestTimeout)
 	var cs []model.Conference
 	err := h.call(ctx, PriorityPoll, func(ctx context.Context) error {
@@ -92,6 +92,6 @@ func (h *Hub) pollList(l *confFeed) time.Duration {
 	d := delay(h.opts.Interval, l.status.Failures, err, h.opts.Jitter)
 	l.status.Next = now.Add(d)
 	l.version++
+	rearm(d)
 	l.publish(ConferenceList{Version: l.version, Conferences: l.confs[:len(l.confs):len(l.confs)], Poll: l.status})
-	return d
 }

@@ -59,7 +59,7 @@ func (h *Hub) WatchRoom(ctx context.Context, conferenceSID string) (*Subscriptio
 		h.rooms[conferenceSID] = r
 		h.wg.Add(1)
 		go h.loop(r.kick, r.idle, func() int { return len(r.subs) },
-			func() (time.Duration, bool) { return h.pollRoom(r) },
+			func(rearm func(time.Duration)) bool { return h.pollRoom(r, rearm) },
 			func() { delete(h.rooms, r.conf); h.dropAnswered(r.conf) })
 	}
 	s := r.add(h)
@@ -68,9 +68,10 @@ func (h *Hub) WatchRoom(ctx context.Context, conferenceSID string) (*Subscriptio
 	return s, nil
 }
 
-// pollRoom fetches the participants once, publishes the new snapshot and
-// says when to poll next (false: the conference ended, poll no more).
-func (h *Hub) pollRoom(r *room) (time.Duration, bool) {
+// pollRoom fetches the participants once, sets the next poll with rearm,
+// then publishes the new snapshot; false: the conference ended, poll no
+// more.
+func (h *Hub) pollRoom(r *room, rearm func(time.Duration)) bool {
 	sent := h.now()
 	ctx, cancel := context.WithTimeout(h.ctx, h.opts.RequestTimeout)
 	f, err := h.fetchRoom(ctx, r.conf)
@@ -81,7 +82,7 @@ func (h *Hub) pollRoom(r *room) (time.Duration, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.ctx.Err() != nil {
-		return 0, false
+		return false
 	}
 	r.status.Polls++
 	if f.record.SID != "" {
@@ -123,9 +124,11 @@ func (h *Hub) pollRoom(r *room) (time.Duration, bool) {
 	r.status.Next = now.Add(d)
 	if r.ended {
 		r.status.Next = time.Time{}
+	} else {
+		rearm(d)
 	}
 	h.publishRoom(r)
-	return d, !r.ended
+	return !r.ended
 }
 
 // fetched is what one poll of a room found.

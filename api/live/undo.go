@@ -114,6 +114,11 @@ type Undone struct {
 	// Batch is the ID of the inverse batch when a batch was undone; its
 	// progress shows in the room's snapshots like any batch's.
 	Batch string
+	// Kind is the inverse's kind; Action, for a single action, is the
+	// inverse as sent (also returned with the error when it was sent and
+	// failed), for the caller's audit trail.
+	Kind   ActionKind
+	Action Action
 }
 
 // Undo undoes by's last action or batch, if it can be: a mute, unmute,
@@ -158,7 +163,7 @@ func (h *Hub) Undo(ctx context.Context, by Operator) (Undone, error) {
 		if err != nil {
 			return Undone{}, fmt.Errorf("undo %s: %w", e.what(), err)
 		}
-		return Undone{What: fmt.Sprintf("bulk %s of %d participants", inv, len(e.targets)), Batch: b.prog.ID}, nil
+		return Undone{What: fmt.Sprintf("bulk %s of %d participants", inv, len(e.targets)), Batch: b.prog.ID, Kind: inv}, nil
 	}
 	a := Action{Kind: inv, CallSID: e.action.CallSID, Label: e.action.Label, URL: e.action.URL}
 	switch e.action.Kind {
@@ -178,10 +183,11 @@ func (h *Hub) Undo(ctx context.Context, by Operator) (Undone, error) {
 				h.setUndo(by, e)
 			}
 			h.mu.Unlock()
+			return Undone{}, fmt.Errorf("undo: %w", err)
 		}
-		return Undone{}, fmt.Errorf("undo: %w", err)
+		return Undone{What: a.attempt(), Kind: inv, Action: a}, fmt.Errorf("undo: %w", err)
 	}
-	return Undone{What: a.attempt()}, nil
+	return Undone{What: a.attempt(), Kind: inv, Action: a}, nil
 }
 
 // words says a whole number of seconds or minutes: "60 seconds".

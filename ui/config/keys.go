@@ -22,10 +22,11 @@ func Actions(km *ui.KeyMap) []Action {
 		{"filter", &km.Filter}, {"sort", &km.Sort}, {"sort_reverse", &km.SortReverse},
 		{"refresh", &km.Refresh}, {"audit_log", &km.AuditLog}, {"help", &km.Help}, {"quit", &km.Quit},
 		{"show_completed", &km.ShowCompleted},
-		{"mute", &km.Mute}, {"hold", &km.Hold}, {"coach", &km.Coach}, {"announce", &km.Announce},
+		{"mute", &km.Mute}, {"unmute", &km.Unmute}, {"hold", &km.Hold}, {"resume", &km.Resume}, {"coach", &km.Coach}, {"announce", &km.Announce},
 		{"remove", &km.Remove}, {"add", &km.Add}, {"events", &km.Events},
 		{"announce_all", &km.AnnounceAll}, {"recording", &km.Recording},
-		{"stop_recording", &km.StopRecording}, {"end", &km.End},
+		{"stop_recording", &km.StopRecording}, {"end", &km.End}, {"undo", &km.Undo},
+		{"mark", &km.Mark}, {"invert_marks", &km.InvertMarks}, {"command", &km.Command},
 		{"yes", &km.Yes}, {"no", &km.No},
 	}
 }
