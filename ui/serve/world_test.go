@@ -35,13 +35,20 @@ const (
 
 // syncBuffer is a bytes.Buffer safe to write from other goroutines.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	notify chan struct{} // when set, told (without blocking) of every write
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.notify != nil {
+		select {
+		case b.notify <- struct{}{}:
+		default:
+		}
+	}
 	return b.buf.Write(p)
 }
 
