@@ -2,18 +2,16 @@ package sim
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"confconsole/api"
 )
 
 // Conference status callbacks. A conference opened by a CreateParticipant
@@ -210,22 +208,8 @@ func redactURL(raw string) string {
 }
 
 // Signature is Twilio's X-Twilio-Signature for a request to fullURL with
-// form params: base64 of HMAC-SHA1, keyed with the auth token, over the URL
-// followed by each parameter's name and value in name order. Receivers of
-// the simulator's callbacks check it as they check Twilio's.
+// form params (api.Signature). Receivers of the simulator's callbacks check
+// it as they check Twilio's.
 func Signature(authToken, fullURL string, params url.Values) string {
-	keys := make([]string, 0, len(params))
-	for k := range params {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	mac := hmac.New(sha1.New, []byte(authToken))
-	mac.Write([]byte(fullURL))
-	for _, k := range keys {
-		for _, v := range params[k] {
-			mac.Write([]byte(k))
-			mac.Write([]byte(v))
-		}
-	}
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	return api.Signature(authToken, fullURL, params)
 }
