@@ -252,23 +252,13 @@ func runWithSignals(ctx context.Context, sigs <-chan os.Signal, args []string, g
 		return err
 	}
 
-	client, hub, cfg, demo, stop, err := newClient(ctx, o, st)
-	if err != nil {
-		return err
-	}
-	defer stop()
 	// The console's terminal is its screen: refused requests are not logged.
-	wcfg, err := webhookCreds(o.webhook, cfg, st.creds.Profile, getenv)
+	be, err := startBackend(ctx, o, st, getenv, nil)
 	if err != nil {
 		return err
 	}
-	hook, err := startWebhooks(ctx, o.webhook, wcfg, hub, demo, nil)
-	if err != nil {
-		return err
-	}
-	if hook != nil {
-		defer hook.stop()
-	}
+	defer be.stop()
+	client, hub, cfg, hook := be.client, be.hub, be.cfg, be.hook
 	trail, auditErr, err := openAudit(o, getenv, cfg)
 	if err != nil {
 		return err
@@ -295,6 +285,41 @@ func runWithSignals(ctx context.Context, sigs <-chan os.Signal, args []string, g
 		Signals:       sigs,
 		Live:          hub,
 	})
+}
+
+// backend is what the console and the server both run on: the client, the
+// account's live state, and the status-callback receiver when asked for.
+type backend struct {
+	client *api.Client
+	hub    *live.Hub
+	cfg    api.Config
+	hook   *receiver // nil without --webhook-listen
+	stop   func()    // the receiver first, then the client and the demo
+}
+
+// startBackend starts the client (newClient), then the receiver, logging
+// refused callbacks to log (nil: not at all).
+func startBackend(ctx context.Context, o options, st settings, getenv func(string) string, log io.Writer) (backend, error) {
+	client, hub, cfg, demo, stop, err := newClient(ctx, o, st)
+	if err != nil {
+		return backend{}, err
+	}
+	wcfg, err := webhookCreds(o.webhook, cfg, st.creds.Profile, getenv)
+	if err != nil {
+		stop()
+		return backend{}, err
+	}
+	hook, err := startWebhooks(ctx, o.webhook, wcfg, hub, demo, log)
+	if err != nil {
+		stop()
+		return backend{}, err
+	}
+	return backend{client: client, hub: hub, cfg: cfg, hook: hook, stop: func() {
+		if hook != nil {
+			hook.stop()
+		}
+		stop()
+	}}, nil
 }
 
 // newClient builds the Twilio client the options ask for (against the demo
@@ -546,21 +571,13 @@ func runServe(ctx context.Context, sigs <-chan os.Signal, args []string, getenv 
 	}
 	fmt.Fprintf(stdout, "host key %s%s: %s\n", keyPath, made, gossh.FingerprintSHA256(hostKey.PublicKey()))
 
-	client, hub, cfg, demo, stop, err := newClient(ctx, o, st)
+	be, err := startBackend(ctx, o, st, getenv, stderr)
 	if err != nil {
 		return err
 	}
-	defer stop()
-	wcfg, err := webhookCreds(o.webhook, cfg, st.creds.Profile, getenv)
-	if err != nil {
-		return err
-	}
-	hook, err := startWebhooks(ctx, o.webhook, wcfg, hub, demo, stderr)
-	if err != nil {
-		return err
-	}
+	defer be.stop()
+	client, hub, cfg, hook := be.client, be.hub, be.cfg, be.hook
 	if hook != nil {
-		defer hook.stop()
 		fmt.Fprintf(stdout, "confconsole serve: status callbacks on %s, for %s\n", hook.addr, hook.hook.URL)
 	}
 	auditPath := o.auditLog
