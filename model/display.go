@@ -58,7 +58,7 @@ func DisplayN(s string, max int) string {
 }
 
 func display(s string, max int) string {
-	s = unglue(s, max)
+	s = unglue(escapeInvalid(s), max)
 	if max < 0 {
 		s = Inert(s)
 	} else {
@@ -320,4 +320,27 @@ var disputed = &unicode.RangeTable{
 		{Lo: 0x2B739, Hi: 0x2B739, Stride: 1},
 		{Lo: 0x31350, Hi: 0x323AF, Stride: 1},
 	},
+}
+
+// escapeInvalid writes each byte that is not UTF-8 as Inert does (\xNN)
+// before unglue drops any rune, so the bytes on either side of a dropped
+// rune can never join into a rune of their own (E2 83 + E2 83 A3 + A3
+// would otherwise become U+20E3 again once the keycap between is gone).
+func escapeInvalid(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 {
+			writeHexByte(&b, s[i])
+			i++
+			continue
+		}
+		b.WriteString(s[i : i+size])
+		i += size
+	}
+	return b.String()
 }
