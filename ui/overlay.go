@@ -273,6 +273,7 @@ func (r room) promptAnswered(m promptSubmitMsg) (room, tea.Cmd) {
 		if !r.startAction(p, pendingAction{kind: actAnnounce}) {
 			return r, nil
 		}
+		r.announced(p.CallSID)
 		u := api.UpdateParticipant{AnnounceURL: url}
 		return r, updateParticipantCmd(r.scope(), p, participantName(p), actAnnounce, u)
 	case promptAnnounceMarks:
@@ -298,6 +299,7 @@ func (r room) promptAnswered(m promptSubmitMsg) (room, tea.Cmd) {
 			r.setFlash(model.DisplayN(err.Error(), 200), true)
 			return r, nil
 		}
+		r.announced("")
 		return r, updateConferenceCmd(r.scope(), conferenceName(r.conf), actAnnounceAll, api.ConferenceUpdate{AnnounceURL: url})
 	case promptEnd:
 		return r, updateConferenceCmd(r.scope(), conferenceName(r.conf), actEnd, api.ConferenceUpdate{Status: string(model.ConferenceCompleted)})

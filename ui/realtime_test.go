@@ -125,3 +125,70 @@ func TestRealTimeOnScreen(t *testing.T) {
 		t.Errorf("the feed does not tag alice's hold as an action:\n%s", v)
 	}
 }
+
+// TestAnnouncementEndOutrunsItsAnswer: Twilio's callback for an
+// announcement's end can arrive before the answer to the request that
+// started it is read. The end stays the flash; "playing" after it would be
+// stale. Without a callback first, the answer's flash shows as before.
+func TestAnnouncementEndOutrunsItsAnswer(t *testing.T) {
+	const url = "https://example.com/notice.xml"
+	for _, tc := range []struct {
+		name     string
+		keys     []string
+		callback func(callSID string) live.Callback
+		want     string
+	}{
+		{name: "to everyone, end first", keys: []string{"A"},
+			callback: func(string) live.Callback { return live.Callback{Kind: live.CallbackAnnouncementEnd} },
+			want:     "the announcement to everyone finished"},
+		{name: "to one, failure first", keys: []string{"a"},
+			callback: func(sid string) live.Callback {
+				return live.Callback{Kind: live.CallbackAnnouncementFail, CallSID: sid, Reason: "the URL did not answer"}
+			},
+			want: "the announcement to agent-7 failed: the URL did not answer"},
+		{name: "to everyone, answer first", keys: []string{"A"}, want: "announcement playing to the conference"},
+		{name: "another participant's end does not count", keys: []string{"a"},
+			callback: func(string) live.Callback { return live.Callback{Kind: live.CallbackAnnouncementEnd} },
+			want:     "announcement playing to agent-7"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWatchWorld(t)
+			h := w.console(t, "alice")
+			h.send(tea.WindowSizeMsg{Width: 100, Height: 24})
+			selectLabel(t, h, "agent-7")
+			p, _ := h.app.room.selectedParticipant()
+			for _, k := range tc.keys {
+				h.key(k)
+			}
+			h.typeText(url)
+			// Run the prompt's submission by hand up to the action's
+			// answer, to deliver the callback's snapshot before it.
+			cmd := h.pressOnly("enter")
+			var answer tea.Msg
+			for answer == nil && cmd != nil {
+				switch msg := cmd().(type) {
+				case actionMsg:
+					answer = msg
+				case nil:
+					cmd = nil
+				default:
+					m, next := h.app.Update(msg)
+					h.app, cmd = m.(App), next
+				}
+			}
+			if answer == nil {
+				t.Fatalf("enter sent no announcement:\n%s", h.view())
+			}
+			if tc.callback != nil {
+				c := tc.callback(p.CallSID)
+				c.Conference = w.conf
+				w.hub.ApplyCallback(c)
+				h.next()
+			}
+			h.send(answer)
+			if got := h.app.flash.text; !strings.HasPrefix(got, tc.want) {
+				t.Errorf("flash = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

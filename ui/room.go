@@ -73,6 +73,13 @@ type room struct {
 	feedSkip    int                    // how many of the newest events the feed is scrolled past; 0 shows the newest
 	eventsLive  bool                   // status callbacks are arriving for this conference
 	speech      map[string]live.Speech // who is talking and when each last spoke, by call SID; read only
+	// announcing counts the announcements sent and not yet answered, by
+	// whom they play to (a call SID, "" for the whole conference); heard
+	// notes those whose end or failure a callback reported before
+	// Twilio's answer was read. A callback can outrun the answer to the
+	// request that caused it, and its outcome is the newer news.
+	announcing map[string]int
+	heard      map[string]bool
 
 	sortKey  model.SortKey
 	sortDesc bool
@@ -363,6 +370,9 @@ func (r *room) takeEvents(s live.RoomSnapshot) {
 	for i := len(s.Events) - 1; !opened && i >= max(len(s.Events)-added, 0); i-- {
 		if a := s.Events[i].Announced; a != nil {
 			r.setFlash(a.String(), a.Failed)
+			if r.announcing[a.CallSID] > 0 {
+				r.heard[a.CallSID] = true
+			}
 			break
 		}
 	}
@@ -741,6 +751,9 @@ func (r room) onAction(m actionMsg) (room, tea.Cmd) {
 	if outcome == "" {
 		outcome = outcomeOf(m.err)
 	}
+	// An announcement whose end or failure came first keeps that as the
+	// flash: "playing" now would be stale news.
+	heard := r.answered(m)
 	switch outcome {
 	case audit.OutcomeOK:
 		text := m.kind.done() + " " + m.name
@@ -751,7 +764,9 @@ func (r room) onAction(m actionMsg) (room, tea.Cmd) {
 			text += " (Twilio accepted it but its reply was unreadable: " + explain(m.err) + "; the next poll shows the result)"
 		}
 		text += r.undoHint(m.kind)
-		r.setFlash(text+note, m.err != nil || m.auditErr != nil)
+		if !heard || m.err != nil || m.auditErr != nil {
+			r.setFlash(text+note, m.err != nil || m.auditErr != nil)
+		}
 		r.ackPending(inRoom, m.callSID, pendingAction{name: m.name})
 	case audit.OutcomeUnknown:
 		text := unknownText(m) + note
@@ -787,6 +802,38 @@ func (r room) onAction(m actionMsg) (room, tea.Cmd) {
 	// The live state polls the room at once after an action it sent, and
 	// the snapshot comes to every watcher.
 	return r, nil
+}
+
+// announced notes an announcement on its way to target (a call SID, ""
+// for the whole conference), for answered.
+func (r *room) announced(target string) {
+	if r.announcing == nil {
+		r.announcing, r.heard = map[string]int{}, map[string]bool{}
+	}
+	r.announcing[target]++
+	delete(r.heard, target)
+}
+
+// answered takes the answer to an action off the announcements on their
+// way, and reports whether a callback already said how that announcement
+// went.
+func (r *room) answered(m actionMsg) bool {
+	if m.kind != actAnnounce && m.kind != actAnnounceAll || r.conf.SID == "" || m.conference != r.conf.SID {
+		return false
+	}
+	target := m.callSID
+	if m.kind == actAnnounceAll {
+		target = ""
+	}
+	if r.announcing[target] == 0 {
+		return false
+	}
+	heard := r.heard[target]
+	if r.announcing[target]--; r.announcing[target] == 0 {
+		delete(r.announcing, target)
+		delete(r.heard, target)
+	}
+	return heard
 }
 
 // ackPending marks the participant's pending action as answered, so the
