@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"confconsole/api"
 	"confconsole/ui"
@@ -59,6 +60,26 @@ func TestEndToEndRealTime(t *testing.T) {
 	s.waitFor("bob's row muted", regexp.MustCompile(`bob .*connected\s+muted`))
 	s.keys("e")
 	s.waitFor("the feed saying the mute came from an event", regexp.MustCompile(`\d\d:\d\d:\d\d evt\s+bob muted`))
+
+	// The poll stays the source of truth: the next one (asked for now
+	// with r, rather than thirty seconds on) agrees with the event, so
+	// the row stays muted and the feed gains no correction from it.
+	polled := w.polls()
+	s.keys("r")
+	deadline := time.Now().Add(10 * time.Second)
+	for w.polls() == polled && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if w.polls() == polled {
+		t.Fatal("r did not poll the conference")
+	}
+	time.Sleep(500 * time.Millisecond) // a frame or ten for the poll's answer to show
+	scr := s.waitFor("the screen after the poll", regexp.MustCompile(`(?s)bob .*connected\s+muted.*evt\s+bob muted`))
+	for _, wrong := range []string{"poll  bob", "poll bob", "⚠"} {
+		if strings.Contains(scr, wrong) {
+			t.Errorf("the poll after the event disagreed with it (%q on screen):\n%s", wrong, scr)
+		}
+	}
 	s.keys("e")
 
 	speak := func(who string, on bool) {
@@ -82,7 +103,7 @@ func TestEndToEndRealTime(t *testing.T) {
 	speak("alice", true)
 	s.waitFor("alice talking", regexp.MustCompile(`alice .*● talking`))
 	speak("alice", false)
-	scr := s.waitFor("alice's talking marker gone", regexp.MustCompile(`alice .*spoke now`))
+	scr = s.waitFor("alice's talking marker gone", regexp.MustCompile(`alice .*spoke now`))
 	if strings.Contains(scr, "talking") {
 		t.Errorf("a talking marker stayed after the speech stopped:\n%s", scr)
 	}

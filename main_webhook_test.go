@@ -92,6 +92,13 @@ func TestWebhookFlagsRefusedAtStart(t *testing.T) {
 	}
 }
 
+// polls counts the participant lists the simulator has answered.
+func (w *hookWorld) polls() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.lists
+}
+
 // hookWorld is a simulator with one live conference, its participant
 // creates recorded, and a forward target recording what it is sent.
 type hookWorld struct {
@@ -101,6 +108,7 @@ type hookWorld struct {
 
 	mu       sync.Mutex
 	creates  []url.Values // POST .../Participants.json forms, as the simulator got them
+	lists    int          // GET .../Participants.json: the polls
 	forwards []url.Values // what --webhook-forward delivered, with a valid signature
 	forged   int          // forwarded copies whose signature did not check
 	fwdURL   string
@@ -121,6 +129,11 @@ func newHookWorld(t *testing.T) *hookWorld {
 		w.confSID = c.SID
 	}
 	api := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/Participants.json") {
+			w.mu.Lock()
+			w.lists++
+			w.mu.Unlock()
+		}
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/Participants.json") {
 			body, _ := io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(body))
