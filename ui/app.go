@@ -389,7 +389,7 @@ func (a App) Init() tea.Cmd {
 	if at := a.nextChange(); !at.IsZero() {
 		// Init cannot record the timer in the model; the first update
 		// replaces it with one it records.
-		wake = a.clockTimer(at, a.timers.armed.Add(1))
+		wake = a.clockTimer(at, a.timers.armed.Add(1), nil)
 	}
 	return tea.Batch(wake, a.start)
 }
@@ -398,6 +398,8 @@ func (a App) Init() tea.Cmd {
 // the message changed (rows, the viewport, a question line under the table).
 func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	a.setClock(a.now())
+	// Polls let pass unseen (quiet.go) still say how fresh the screen is.
+	a.room.poll = a.room.seen.fresher(a.room.poll)
 	next, cmd := a.update(msg)
 	next.fixScroll()
 	if next.quit == quitWaiting {

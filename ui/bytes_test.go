@@ -358,19 +358,57 @@ func (c *liveConsole) polled(m tea.Msg) bool {
 }
 
 // pollNow has the live state poll the room, as its interval would, and
-// waits for the snapshot.
+// waits for the console to take the snapshot (awaitPoll). It returns the
+// bytes written meanwhile.
 func (c *liveConsole) pollNow() int {
 	c.t.Helper()
-	return c.step(func() { c.hub.Refresh(c.conf) }, c.polled)
+	before, writes := c.out.count()
+	n := c.seenPolls()
+	c.hub.Refresh(c.conf)
+	c.awaitPoll(n)
+	c.settle(writes)
+	after, _ := c.out.count()
+	return after - before
 }
 
-// tick moves time on by a second and fires the poll due, as with
-// one-second polls; its reply is drawn as of the new time (the console reads
-// the clock on every message, so no clock timer is needed for that).
+// seenPolls is how many polls the console's wait for snapshots has seen.
+func (c *liveConsole) seenPolls() uint64 {
+	if sp := c.app().room.seen.load(); sp != nil {
+		return sp.Polls
+	}
+	return 0
+}
+
+// awaitPoll waits for the console's wait to see a poll after the nth and,
+// unless it let the snapshot pass as showing nothing new (quiet.go), for
+// the console to handle it.
+func (c *liveConsole) awaitPoll(n uint64) {
+	c.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for c.seenPolls() <= n {
+		if time.Now().After(deadline) {
+			c.t.Fatal("the console's wait did not see the poll within 10s")
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+	if !c.app().room.seen.load().passed {
+		c.waitFor(c.polled)
+	}
+}
+
+// nudgeMsg is a message the console does nothing with: what it draws
+// for it is what time alone changed.
+type nudgeMsg struct{}
+
+// tick moves time on by a second, has the console draw as of then (as
+// its clock's timer would when anything on screen changes with time), and
+// fires the poll due, as with one-second polls. It returns the bytes
+// written.
 func (c *liveConsole) tick() int {
 	c.t.Helper()
 	c.clock.Advance(time.Second)
-	return c.pollNow()
+	n := c.step(func() { c.prog.Send(nudgeMsg{}) }, func(m tea.Msg) bool { _, ok := m.(nudgeMsg); return ok })
+	return n + c.pollNow()
 }
 
 func (c *liveConsole) update(label string, u api.UpdateParticipant) {

@@ -34,7 +34,8 @@ type wake struct {
 // rearm sets a timer for the next moment the screen changes with time,
 // replacing the armed one when that moment moved.
 func (a *App) rearm() tea.Cmd {
-	at := a.nextChange()
+	other, fresh := a.nextChanges()
+	at := earliest(other, fresh)
 	if at.Equal(a.wake.at) {
 		return nil
 	}
@@ -42,30 +43,75 @@ func (a *App) rearm() tea.Cmd {
 	if at.IsZero() {
 		return nil
 	}
-	return a.clockTimer(at, a.wake.gen)
+	return a.clockTimer(at, a.wake.gen, a.postponer(other, fresh, at))
 }
 
 // clockTimer delivers a clockMsg at at, unless timer gen has been replaced
-// by then.
-func (a *App) clockTimer(at time.Time, gen int64) tea.Cmd {
-	now, armed := a.now, &a.timers.armed
-	return a.sched(max(at.Sub(a.clock), 0), func(time.Time) tea.Msg {
-		if armed.Load() != gen {
-			return nil
+// by then. due, when not nil, says when the wake is really due: polls seen
+// since it was set may have moved the moment the screen turns from "live"
+// to late, and the timer then waits on, without a message.
+func (a *App) clockTimer(at time.Time, gen int64, due func() time.Time) tea.Cmd {
+	now, armed, sched := a.now, &a.timers.armed, a.sched
+	var fireAt func(at time.Time) func(time.Time) tea.Msg
+	fireAt = func(at time.Time) func(time.Time) tea.Msg {
+		return func(time.Time) tea.Msg {
+			if armed.Load() != gen {
+				return nil
+			}
+			t := now()
+			if due != nil && !t.Before(at) {
+				if d := due(); d.After(t) {
+					return sched(d.Sub(t), fireAt(d))()
+				}
+			}
+			return clockMsg{t: t, gen: gen}
 		}
-		return clockMsg{t: now(), gen: gen}
-	})
+	}
+	return sched(max(at.Sub(a.clock), 0), fireAt(at))
+}
+
+// postponer returns, when the wake at is the shown screen's turn from
+// "live" to late (fresh) and nothing else is due by then, when that turn
+// is due as of the newest poll seen; nil otherwise.
+func (a *App) postponer(other, fresh, at time.Time) func() time.Time {
+	if a.screen != screenRoom || a.room.seen == nil {
+		return nil
+	}
+	p, seen, late := a.room.poll, a.room.seen, lateAfter(a.interval)
+	if p.err != nil || p.updated.IsZero() || !at.Equal(fresh) || !fresh.Equal(p.updated.Add(late)) {
+		return nil
+	}
+	return func() time.Time {
+		sp := seen.load()
+		if sp == nil || sp.Err != nil || !sp.Updated.After(p.updated) {
+			return at
+		}
+		return earliest(other, sp.Updated.Add(late))
+	}
+}
+
+// earliest is the earlier of two moments, zero meaning none.
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
 }
 
 // nextChange is the first moment after a.clock at which the screen would
 // read differently with nothing but time passing; zero when nothing shown
 // depends on the time.
 func (a *App) nextChange() time.Time {
+	return earliest(a.nextChanges())
+}
+
+// nextChanges is nextChange in two parts: the freshness line's next change
+// (fresh), and everything else's (other).
+func (a *App) nextChanges() (other, fresh time.Time) {
 	now := a.clock
-	var next time.Time
 	soonest := func(t time.Time) {
-		if t.After(now) && (next.IsZero() || t.Before(next)) {
-			next = t
+		if t.After(now) && (other.IsZero() || t.Before(other)) {
+			other = t
 		}
 	}
 	soonest(a.flash.until)
@@ -76,15 +122,18 @@ func (a *App) nextChange() time.Time {
 			soonest(ageChange(now, r.rows[i].Created))
 			soonest(speechChange(now, r.speech[r.rows[i].CallSID]))
 		}
-		soonest(freshnessChange(now, &r.poll, a.interval))
+		fresh = freshnessChange(now, &r.poll, a.interval)
 	default:
 		l := &a.list
 		for i := l.offset; i < min(l.offset+l.tableHeight(), len(l.rows)); i++ {
 			soonest(ageChange(now, l.rows[i].Created))
 		}
-		soonest(freshnessChange(now, &l.poll, a.interval))
+		fresh = freshnessChange(now, &l.poll, a.interval)
 	}
-	return next
+	if !fresh.After(now) {
+		fresh = time.Time{}
+	}
+	return other, fresh
 }
 
 // ageChange is when coarseAge(·, t) next reads differently after now:

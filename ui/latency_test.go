@@ -96,11 +96,12 @@ func TestPollAndKeyLatency(t *testing.T) {
 		polls = append(polls, c.out.lastWrite().Sub(f.done()))
 
 		// A key while the next poll is out: the cursor moves at once.
+		n := c.seenPolls()
 		c.hub.Refresh(c.conf)
 		sent := time.Now()
 		c.key([]string{"j", "k"}[i%2])
 		keys = append(keys, c.out.lastWrite().Sub(sent))
-		c.waitFor(c.polled)
+		c.awaitPoll(n)
 	}
 	if p := f.peak.Load(); p > 1 {
 		t.Errorf("the simulator saw %d requests at once; the console must keep at most one in flight", p)

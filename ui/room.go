@@ -73,6 +73,10 @@ type room struct {
 	feedSkip    int                    // how many of the newest events the feed is scrolled past; 0 shows the newest
 	eventsLive  bool                   // status callbacks are arriving for this conference
 	speech      map[string]live.Speech // who is talking and when each last spoke, by call SID; read only
+	// shown is the last snapshot the room took, and seen the newest poll
+	// status its wait saw, snapshots let pass included (quiet.go).
+	shown live.RoomSnapshot
+	seen  *seenPolls
 	// announcing counts the announcements sent and not yet answered, by
 	// whom they play to (a call SID, "" for the whole conference); heard
 	// notes those whose end or failure a callback reported before
@@ -219,19 +223,32 @@ func (r *room) watch() error {
 	if err != nil {
 		return err
 	}
-	r.sub = sub
+	r.sub, r.seen, r.shown = sub, &seenPolls{}, live.RoomSnapshot{}
 	return nil
 }
 
-// receive waits for the room's next snapshot.
+// receive waits for the room's next snapshot. One that would show nothing
+// new is let pass (quiet.go): only its poll status is noted, in r.seen.
 func (r *room) receive() tea.Cmd {
-	sub := r.sub
+	sub, seen := r.sub, r.seen
 	if sub == nil {
 		return nil
 	}
+	// Tests that hold the snapshots (park) deliver every one.
+	quiet := r.park == nil && r.loaded && len(r.pending) == 0 && len(r.mismatch) == 0 && r.bulk == nil
+	prev, now, late := r.shown, r.now, lateAfter(r.interval)
 	return r.timers.receive(func() tea.Msg {
-		s, ok := <-sub.Updates()
-		return roomSnapMsg{sub: sub, snap: s, ok: ok}
+		for {
+			s, ok := <-sub.Updates()
+			if !ok {
+				return roomSnapMsg{sub: sub, ok: false}
+			}
+			pass := passable(quiet, seen.load(), now(), late) && sameRoomOnScreen(prev, s)
+			seen.note(s.Poll, pass)
+			if !pass {
+				return roomSnapMsg{sub: sub, snap: s, ok: true}
+			}
+		}
 	})
 }
 
@@ -293,6 +310,7 @@ func (r room) onSnapshot(m roomSnapMsg) (room, tea.Cmd) {
 		return r, nil
 	}
 	s := m.snap
+	r.shown = s
 	// Polls this snapshot is the first to show: a watcher that was slow
 	// may have missed the snapshots of some.
 	polled := int(s.Poll.Polls - r.polls)
