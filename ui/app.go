@@ -400,6 +400,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	a.setClock(a.now())
 	// Polls let pass unseen (quiet.go) still say how fresh the screen is.
 	a.room.poll = a.room.seen.fresher(a.room.poll)
+	a.list.poll = a.list.seen.fresher(a.list.poll)
 	next, cmd := a.update(msg)
 	next.fixScroll()
 	if next.quit == quitWaiting {

@@ -74,10 +74,13 @@ func (a *App) clockTimer(at time.Time, gen int64, due func() time.Time) tea.Cmd 
 // "live" to late (fresh) and nothing else is due by then, when that turn
 // is due as of the newest poll seen; nil otherwise.
 func (a *App) postponer(other, fresh, at time.Time) func() time.Time {
-	if a.screen != screenRoom || a.room.seen == nil {
+	p, seen, late := a.room.poll, a.room.seen, lateAfter(a.interval)
+	if a.screen != screenRoom {
+		p, seen = a.list.poll, a.list.seen
+	}
+	if seen == nil {
 		return nil
 	}
-	p, seen, late := a.room.poll, a.room.seen, lateAfter(a.interval)
 	if p.err != nil || p.updated.IsZero() || !at.Equal(fresh) || !fresh.Equal(p.updated.Add(late)) {
 		return nil
 	}

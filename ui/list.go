@@ -21,10 +21,14 @@ import (
 type confList struct {
 	listing[model.Conference] // rows, selection by SID, window, filter
 
-	hub      *live.Hub
-	ctx      context.Context // ends the watch when the console stops
-	sub      *live.Subscription[live.ConferenceList]
-	polls    uint64 // the live state's poll count as of the last snapshot
+	hub   *live.Hub
+	ctx   context.Context // ends the watch when the console stops
+	sub   *live.Subscription[live.ConferenceList]
+	polls uint64 // the live state's poll count as of the last snapshot
+	// shown is the last snapshot the list took, and seen the newest poll
+	// status its wait saw, snapshots let pass included (quiet.go).
+	shown    live.ConferenceList
+	seen     *seenPolls
 	keys     KeyMap
 	st       *Styles
 	timers   *timers
@@ -218,19 +222,31 @@ func (l *confList) watch() tea.Cmd {
 		l.flashOut("could not list the conferences: "+explain(err), true)
 		return nil
 	}
-	l.polls = 0
+	l.polls, l.seen, l.shown = 0, &seenPolls{}, live.ConferenceList{}
 	return l.receive()
 }
 
-// receive waits for the list's next snapshot.
+// receive waits for the list's next snapshot. One that would show nothing
+// new is let pass (quiet.go): only its poll status is noted, in l.seen.
 func (l *confList) receive() tea.Cmd {
-	sub := l.sub
+	sub, seen := l.sub, l.seen
 	if sub == nil {
 		return nil
 	}
+	quiet := l.timers.park == nil && l.loaded // tests that hold the snapshots (park) take every one
+	prev, now, late := l.shown, l.timers.now, lateAfter(l.interval)
 	return l.timers.receive(func() tea.Msg {
-		s, ok := <-sub.Updates()
-		return listSnapMsg{sub: sub, snap: s, ok: ok}
+		for {
+			s, ok := <-sub.Updates()
+			if !ok {
+				return listSnapMsg{sub: sub, ok: false}
+			}
+			pass := passable(quiet, seen.load(), now(), late) && sameListOnScreen(prev, s)
+			seen.note(s.Poll, pass)
+			if !pass {
+				return listSnapMsg{sub: sub, snap: s, ok: true}
+			}
+		}
 	})
 }
 
@@ -285,6 +301,7 @@ func (l confList) onSnapshot(m listSnapMsg) (confList, tea.Cmd) {
 		return l, nil
 	}
 	s := m.snap
+	l.shown = s
 	polled := s.Poll.Polls != l.polls
 	l.polls = s.Poll.Polls
 	if s.Poll.Err != nil && polled {

@@ -68,6 +68,14 @@ func sameRoomOnScreen(prev, s live.RoomSnapshot) bool {
 		maps.Equal(s.Speech, prev.Speech) && sameRoster(prev.Participants, s.Participants)
 }
 
+// sameListOnScreen reports whether s would show nothing that prev, the
+// last conference list the screen took, did not: the same conferences,
+// and no error.
+func sameListOnScreen(prev, s live.ConferenceList) bool {
+	return s.Poll.Err == nil && prev.Poll.Err == nil && !prev.Poll.Updated.IsZero() &&
+		slices.Equal(prev.Conferences, s.Conferences)
+}
+
 // sameRoster compares two rosters, at once when they are the same slice
 // (the live state hands on the last one when a poll changed nothing).
 func sameRoster(a, b []model.Participant) bool {
