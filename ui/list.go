@@ -310,7 +310,7 @@ func (l confList) onSnapshot(m listSnapMsg) (confList, tea.Cmd) {
 	l.confs = s.Conferences
 	l.loaded = true
 	l.rebuild()
-	if l.waitFor != "" {
+	if l.waitFor != "" && l.add == nil { // never from under the operator's typing
 		for _, c := range s.Conferences {
 			if c.FriendlyName == l.waitFor && c.Status == model.ConferenceInProgress {
 				l.waitFor = ""
