@@ -9,6 +9,7 @@ import (
 
 	"confconsole/api"
 	"confconsole/api/audit"
+	"confconsole/api/live"
 )
 
 // fillDial types the number and caller ID into the open dial form, whose
@@ -278,5 +279,29 @@ func TestListFooterOffersDial(t *testing.T) {
 	}
 	if !slices.Contains(list, "n") {
 		t.Errorf("the help's conference list has %q, want n among them", list)
+	}
+}
+
+// TestListDialFormHoldsTheWait: a conference the console waits for (a
+// --conference not started yet) does not open from under the dial form
+// being typed; it opens at the first snapshot after the form closes.
+func TestListDialFormHoldsTheWait(t *testing.T) {
+	svc := demoService()
+	h := newHarness(t, svc, nil)
+	h.key("n")
+	l := h.app.list
+	l.waitFor = "sales-standup"
+	snap := func(l confList) listSnapMsg {
+		return listSnapMsg{sub: l.sub, ok: true, snap: live.ConferenceList{Conferences: svc.confs,
+			Poll: live.PollStatus{Updated: testNow, Polls: l.polls + 1}}}
+	}
+	l, _ = l.Update(snap(l))
+	if l.out.open != nil || l.waitFor == "" {
+		t.Fatalf("with the dial form open, the wait opened %+v", l.out.open)
+	}
+	l, _ = l.Update(formCancelMsg{})
+	l, _ = l.Update(snap(l))
+	if l.out.open == nil || l.out.open.SID != conf2SID {
+		t.Errorf("after the form closed: open %+v, want sales-standup", l.out.open)
 	}
 }
