@@ -358,6 +358,10 @@ func New(svc Service, opts Options) App {
 		batchFeed: make(chan batchEvent, batchFeedSize)}
 	a.room.roomDeps = a.roomDeps
 	a.list = newConfList(hub, keys, &st, a.timers, a.interval, a.lines)
+	a.list.fst = &fst
+	if opts.ReadOnly {
+		a.list.addOff = opts.Keys.Add
+	}
 	a.list.width, a.list.height, a.list.clock = a.width, a.height, a.clock
 	if opts.Conference != "" {
 		a.start = resolveConference(svc, opts.Conference)
@@ -466,10 +470,15 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 			return a, nil // a snapshot for a room the user has left
 		}
 		return a.updateRoom(msg)
+	case dialMsg:
+		return a.onDialled(msg)
 	case actionMsg, recordingMsg, batchEventMsg, batchIdleMsg, batchDoneMsg, undoMsg:
 		// Answered after the room was left, it still has its flash and
 		// its audit records.
 		return a.updateRoom(msg)
+	}
+	if a.screen == screenList && (a.formActive() || isFormResult(msg)) {
+		return a.updateList(msg)
 	}
 	if a.formActive() || isFormResult(msg) {
 		return a.updateRoom(msg)
@@ -575,6 +584,9 @@ func (a App) handleKey(msg tea.KeyMsg) (App, tea.Cmd) {
 	}
 	if a.logView.open {
 		return a.logViewKey(msg)
+	}
+	if a.overlayActive() && a.screen == screenList {
+		return a.updateList(msg)
 	}
 	if a.overlayActive() {
 		return a.updateRoom(msg)

@@ -30,6 +30,10 @@ type auditScope struct {
 	operator       live.Operator // who acts, set by whoever started the console
 	actor          *audit.Actor  // the same for the trail; nil: the trail's own identity (the OS user)
 	webhook        *Webhook      // nil: no status callbacks reach this console
+	// conferenceOf, for an action on a conference given by name, is the
+	// SID Twilio's answer named, asked after the call for the result
+	// record; nil otherwise.
+	conferenceOf func() string
 }
 
 // scope is the audit scope of the conference on screen.
@@ -119,6 +123,9 @@ func sendAudited(ctx context.Context, sc auditScope, e audit.Entry, send func(co
 	r := audit.Entry{Outcome: res.outcome, RequestID: info.RequestID, Attempts: info.Attempts}
 	if callSID != "" && e.CallSID == "" {
 		r.CallSID = callSID
+	}
+	if sc.conferenceOf != nil {
+		r.ConferenceSID = sc.conferenceOf()
 	}
 	if err != nil {
 		r.Error = explain(err)

@@ -56,6 +56,9 @@ func (a *App) textFieldFocused() bool {
 	switch {
 	case a.showHelp, a.logView.open:
 		return false
+	case a.overlayActive() && a.screen == screenList:
+		f := a.list.add
+		return f != nil && !f.submitted && f.isText(f.focus)
 	case a.overlayActive():
 		switch a.room.form {
 		case formPrompt:

@@ -28,6 +28,22 @@ type fakeService struct {
 	fail  map[string][]error // method name -> errors to return, in order
 	calls []string
 	hold  chan struct{} // when set, participant lists wait until it is closed
+	// created is every CreateParticipant's parameters, in order.
+	created []api.CreateParticipant
+}
+
+// byName is, as Twilio does for a friendly name, the SID of the active
+// conference of that name, or of a new one started for it. Called with
+// f.mu held.
+func (f *fakeService) byName(name string) string {
+	for _, c := range f.confs {
+		if c.FriendlyName == name && c.Status != model.ConferenceCompleted {
+			return c.SID
+		}
+	}
+	sid := fmt.Sprintf("CF%032x", len(f.confs)+0xbeef)
+	f.confs = append(f.confs, model.Conference{SID: sid, FriendlyName: name, Status: model.ConferenceInProgress, Region: "us1"})
+	return sid
 }
 
 // holdPolls makes the participant lists wait until release is called.
@@ -170,6 +186,10 @@ func (f *fakeService) CreateParticipant(ctx context.Context, conf string, p api.
 	defer f.mu.Unlock()
 	if err := f.record("CreateParticipant", conf, " to=", p.To, " label=", p.Label); err != nil {
 		return model.Participant{}, err
+	}
+	f.created = append(f.created, p)
+	if !strings.HasPrefix(conf, "CF") {
+		conf = f.byName(conf)
 	}
 	np := model.Participant{CallSID: fmt.Sprintf("CA%032d", len(f.parts[conf])+100), Label: p.Label, Status: model.ParticipantQueued, ConferenceSID: conf}
 	f.parts[conf] = append(f.parts[conf], np)

@@ -20,8 +20,12 @@ import (
 // way it learns an API reply.
 type (
 	// addSubmitMsg carries a valid add-participant request, with only the
-	// parameters the operator set.
-	addSubmitMsg struct{ params api.CreateParticipant }
+	// parameters the operator set, and the conference's friendly name when
+	// the form asked for one (NewDialForm).
+	addSubmitMsg struct {
+		params     api.CreateParticipant
+		conference string
+	}
 	// promptSubmitMsg carries the validated answer to the Prompt with id.
 	promptSubmitMsg struct{ id, value string }
 	// coachPickMsg says whom the coach should coach; an empty
@@ -77,7 +81,8 @@ func (km FormKeyMap) FullHelp() [][]key.Binding {
 type formField int
 
 const (
-	fieldTo formField = iota
+	fieldConference formField = iota // shown only on a dial form (NewDialForm)
+	fieldTo
 	fieldFrom
 	fieldLabel
 	fieldMuted
@@ -104,6 +109,8 @@ type formRow struct {
 // variables.
 func formRowOf(fld formField) formRow {
 	switch fld {
+	case fieldConference:
+		return formRow{name: "Conference"}
 	case fieldTo:
 		return formRow{name: "To"}
 	case fieldFrom:
@@ -180,6 +187,7 @@ type AddForm struct {
 
 	st           FormStyles
 	conference   string
+	named        bool // the conference is a field (NewDialForm), not given
 	participants []model.Participant
 	candidates   []model.Participant // whom a new participant may coach
 
@@ -202,13 +210,7 @@ func NewAddForm(st FormStyles, conference string, participants []model.Participa
 	f := AddForm{KeyMap: DefaultFormKeyMap(), st: st, conference: conference}
 	f.SetParticipants(participants)
 	for _, fld := range []formField{fieldTo, fieldFrom, fieldLabel, fieldTimeout} {
-		in := textinput.New()
-		in.Prompt = ""
-		// A steady cursor: blinking would redraw the screen twice a second
-		// over SSH for nothing.
-		in.Cursor.SetMode(cursor.CursorStatic)
-		in.Width = formInputWidth
-		st.styleInput(&in)
+		in := newFormInput(st)
 		switch fld {
 		case fieldTo:
 			in.Placeholder = "+14155550100, client:name or sip:user@host"
@@ -225,8 +227,36 @@ func NewAddForm(st FormStyles, conference string, participants []model.Participa
 		}
 		f.inputs[fld] = in
 	}
+	f.focus = fieldTo
 	f.inputs[fieldTo] = focusInput(f.inputs[fieldTo])
 	return f
+}
+
+// NewDialForm returns the add form with one more field first: the
+// conference to dial into, by friendly name, prefilled with name (the
+// selected conference's, or "") and editable. Twilio starts a new
+// conference when no active one has the name.
+func NewDialForm(st FormStyles, name string) AddForm {
+	f := NewAddForm(st, "", nil)
+	f.named = true
+	in := newFormInput(st)
+	in.Placeholder = "a conference's name, e.g. Support bridge"
+	in.CharLimit = model.MaxConferenceNameLength + 8 // room to see it is too long
+	in.SetValue(name)
+	f.inputs[fieldConference] = in
+	return f.focusOn(fieldConference)
+}
+
+// newFormInput is a text field of the forms.
+func newFormInput(st FormStyles) textinput.Model {
+	in := textinput.New()
+	in.Prompt = ""
+	// A steady cursor: blinking would redraw the screen twice a second
+	// over SSH for nothing.
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.Width = formInputWidth
+	st.styleInput(&in)
+	return in
 }
 
 func focusInput(in textinput.Model) textinput.Model {
@@ -348,14 +378,19 @@ func (f AddForm) isText(fld formField) bool {
 	switch fld {
 	case fieldTo, fieldFrom, fieldLabel, fieldTimeout:
 		return true
+	case fieldConference:
+		return f.named
 	}
 	return false
 }
 
 // visible reports whether a row is on the form now.
 func (f AddForm) visible(fld formField) bool {
-	if fld == fieldWhom {
+	switch fld {
+	case fieldWhom:
 		return f.coaching()
+	case fieldConference:
+		return f.named
 	}
 	return true
 }
@@ -457,14 +492,21 @@ func (f AddForm) draft() model.NewParticipant {
 // problems is every validation problem, by form row.
 func (f AddForm) problems() map[formField]string {
 	es := f.draft().Validate(f.participants)
-	if len(es) == 0 {
+	var conf error
+	if f.named {
+		conf = model.ValidateConferenceName(f.inputs[fieldConference].Value())
+	}
+	if len(es) == 0 && conf == nil {
 		return nil
 	}
 	rowFor := map[model.Field]formField{
 		model.FieldTo: fieldTo, model.FieldFrom: fieldFrom, model.FieldLabel: fieldLabel,
 		model.FieldTimeout: fieldTimeout, model.FieldCoach: fieldWhom,
 	}
-	out := make(map[formField]string, len(es))
+	out := make(map[formField]string, len(es)+1)
+	if conf != nil {
+		out[fieldConference] = "Conference: the name " + conf.Error()
+	}
 	for _, e := range es {
 		if r, ok := rowFor[e.Field]; ok {
 			out[r] = e.Error() // "To: +1 415 555 0100 has spaces; write it as ..."
@@ -486,7 +528,11 @@ func (f AddForm) submit() (AddForm, tea.Cmd) {
 		return f, nil
 	}
 	f.submitted = true
-	return f, msgCmd(addSubmitMsg{params: f.Params()})
+	m := addSubmitMsg{params: f.Params()}
+	if f.named {
+		m.conference = f.inputs[fieldConference].Value()
+	}
+	return f, msgCmd(m)
 }
 
 // Params is the request the form describes now: To and From, and of the
@@ -544,7 +590,11 @@ func (f AddForm) View(width, height int) string {
 			rows = append(rows, formErrorLines(f.st, msg, inner, formLabelWidth+len([]rune(f.st.NoMarker)))...)
 		}
 	}
-	title := f.st.Title.Render(model.DisplayN("Add participant to "+f.conference, inner))
+	t := "Add participant to " + f.conference
+	if f.named {
+		t = "Dial into a conference (a new name starts one)"
+	}
+	title := f.st.Title.Render(model.DisplayN(t, inner))
 	return formBox(f.st, title, rows, focusLine, formHelp(f.st, f.ShortHelp(), inner), inner, height)
 }
 

@@ -66,7 +66,7 @@ func (km KeyMap) Groups() []KeyGroup {
 	groups := []KeyGroup{
 		{"Everywhere", []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom,
 			km.Open, km.Back, km.Filter, km.Sort, km.SortReverse, km.Refresh, km.AuditLog, km.Help, km.Quit}},
-		{"Conference list", []key.Binding{km.ShowCompleted}},
+		{"Conference list", []key.Binding{km.ShowCompleted, km.Add}},
 		{"Participants", []key.Binding{km.Mute, km.Unmute, km.Hold, km.Resume, km.Coach, km.Announce, km.Remove,
 			km.Add, km.Undo, km.Events, pair(km.FeedOlder, km.FeedNewer)}},
 		{"Marks", []key.Binding{km.Mark, km.InvertMarks, km.Command}},
@@ -140,7 +140,7 @@ func (km KeyMap) Conflicts() []string {
 	everywhere := []key.Binding{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom,
 		km.Open, km.Back, km.Filter, km.Sort, km.SortReverse, km.Refresh, km.AuditLog, km.Help, km.Quit}
 	screens := [][]key.Binding{
-		append(slices.Clone(everywhere), km.ShowCompleted),
+		append(slices.Clone(everywhere), km.ShowCompleted, km.Add),
 		append(slices.Clone(everywhere), km.Events, km.FeedOlder, km.FeedNewer, km.Mute, km.Unmute, km.Hold, km.Resume,
 			km.Coach, km.Announce, km.AnnounceAll, km.Remove, km.Add, km.End, km.Recording, km.StopRecording, km.Undo,
 			km.Mark, km.InvertMarks, km.Command),

@@ -107,4 +107,10 @@ func TestConflicts(t *testing.T) {
 	if c := km.ReadOnly().Conflicts(); len(c) != 1 {
 		t.Errorf("disabled bindings cannot conflict: %q", c)
 	}
+	// Add works on the conference list too: it may not share a key there.
+	km = testKeyMap()
+	km.ShowCompleted = key.NewBinding(key.WithKeys(km.Add.Keys()...), key.WithHelp("n", "completed"))
+	if c := km.Conflicts(); len(c) != 1 || c[0] != "n: completed, add" {
+		t.Errorf("Conflicts = %q, want add and completed sharing n on the list", c)
+	}
 }

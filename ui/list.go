@@ -46,6 +46,9 @@ type confList struct {
 	sortDesc      bool
 	cache         rowCache[confRowKey]
 	waitFor       string // a --conference name not in progress yet: opened when the list shows it
+	fst           *FormStyles
+	add           *AddForm    // the dial form (dial.go); nil when closed
+	addOff        key.Binding // the add binding read-only mode disabled, enabled only then, so n is answered
 
 	out listOut // what the last Update asks of the console
 }
@@ -55,6 +58,7 @@ type confList struct {
 // console takes it at once (see App.updateList).
 type listOut struct {
 	open     *model.Conference
+	dial     *dialReq // a dial to send (dial.go)
 	flash    string
 	flashErr bool
 	// pollErr is a failed poll's error, prevErr the previous poll's (nil
@@ -188,7 +192,12 @@ func (l confList) Update(msg tea.Msg) (confList, tea.Cmd) {
 	case clockMsg:
 		l.clock = msg.t
 	case tea.KeyMsg:
+		if l.add != nil {
+			return l.updateDial(msg)
+		}
 		return l.onKey(msg)
+	case formCancelMsg, addSubmitMsg:
+		return l.updateDial(msg)
 	case listSnapMsg:
 		return l.onSnapshot(msg)
 	}
@@ -273,6 +282,9 @@ func (a App) updateList(msg tea.Msg) (App, tea.Cmd) {
 	if out.open != nil {
 		return a.openRoom(*out.open)
 	}
+	if out.dial != nil {
+		return a, tea.Batch(cmd, dialCmd(a.dialScope(out.dial.name), *out.dial))
+	}
 	return a, cmd
 }
 
@@ -315,7 +327,7 @@ func (l confList) onSnapshot(m listSnapMsg) (confList, tea.Cmd) {
 	l.confs = s.Conferences
 	l.loaded = true
 	l.rebuild()
-	if l.waitFor != "" {
+	if l.waitFor != "" && l.add == nil { // never from under the operator's typing
 		for _, c := range s.Conferences {
 			if c.FriendlyName == l.waitFor && c.Status == model.ConferenceInProgress {
 				l.waitFor = ""
@@ -398,6 +410,10 @@ func (l confList) onKey(msg tea.KeyMsg) (confList, tea.Cmd) {
 			l.flashOut(fmt.Sprintf("stopped waiting for %q", model.DisplayN(l.waitFor, 60)), false)
 			l.waitFor = ""
 		}
+	case key.Matches(msg, k.Add):
+		l.openDial()
+	case l.addOff.Enabled() && key.Matches(msg, l.addOff):
+		l.flashOut(readOnlyRefusal(l.addOff), true)
 	case key.Matches(msg, k.Refresh):
 		l.hub.RefreshList()
 	case key.Matches(msg, k.Filter):
@@ -495,6 +511,9 @@ func (l *confList) View() string {
 	for i := l.offset; i < end; i++ {
 		body = append(body, l.conferenceRow(lay, l.rows[i], i == l.selIdx))
 	}
+	if l.add != nil {
+		body = strings.Split(l.add.View(l.width, h+1), "\n")
+	}
 	lines = append(lines, padLines(body, h+1)...)
 	if l.filtering {
 		lines = append(lines, fitStyled(l.filter.View(), l.width))
@@ -544,6 +563,9 @@ func countInProgress(cs []model.Conference) int {
 // keyBindings are the keys the footer offers on the list.
 func (l *confList) keyBindings() []key.Binding {
 	k := l.keys
+	if l.add != nil {
+		return l.add.ShortHelp()
+	}
 	if l.filtering {
 		return []key.Binding{
 			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
@@ -554,7 +576,7 @@ func (l *confList) keyBindings() []key.Binding {
 	if len(l.rows) > 0 {
 		bs = append(bs, k.Open)
 	}
-	bs = append(bs, k.ShowCompleted, k.Filter, k.Sort, k.Refresh)
+	bs = append(bs, k.Add, k.ShowCompleted, k.Filter, k.Sort, k.Refresh)
 	if l.query != "" || l.waitFor != "" {
 		bs = append(bs, k.Back)
 	}

@@ -37,7 +37,12 @@ const (
 
 func (a *App) overlayActive() bool { return a.formActive() }
 
-func (a *App) formActive() bool { return a.screen == screenRoom && a.room.form != formNone }
+func (a *App) formActive() bool {
+	if a.screen == screenList {
+		return a.list.add != nil
+	}
+	return a.screen == screenRoom && a.room.form != formNone
+}
 
 // formKeys is the open form's own help, for the footer.
 func (r *room) formKeys() []key.Binding {
@@ -165,6 +170,8 @@ func (a *App) closeInner() bool {
 		a.showHelp = false
 	case a.logView.open:
 		a.logView = logView{}
+	case a.formActive() && !inRoom:
+		a.list.add = nil
 	case a.formActive():
 		r.closeForm()
 	case inRoom && r.confirm != nil:

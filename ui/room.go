@@ -608,8 +608,7 @@ func (r room) onKey(msg tea.KeyMsg) (room, tea.Cmd) {
 		r.askStopRecording()
 	default:
 		if b, off := r.disabledByReadOnly(msg); off {
-			h := b.Help()
-			r.setFlash(fmt.Sprintf("read-only: %s (%s) is disabled", h.Key, h.Desc), true)
+			r.setFlash(readOnlyRefusal(b), true)
 			return r, nil
 		}
 		return r.formKey(msg)

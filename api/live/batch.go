@@ -368,6 +368,11 @@ type submitOpts struct {
 	// apply, when set, sends the action instead of its kind's apply (Add
 	// keeps what Twilio created).
 	apply func(ctx context.Context) error
+	// named, when set, says the conference was given by friendly name (the
+	// actions are pending under the name) and returns, once Twilio has
+	// answered, the SID of the conference the answer names ("" if none):
+	// that room, if watched, gets the event.
+	named func() string
 }
 
 // inState says, from the room's latest poll, whether a participant needs

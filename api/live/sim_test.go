@@ -156,3 +156,84 @@ func TestSimulatorThrottleReachesTheGate(t *testing.T) {
 		t.Fatalf("poll error %q does not carry Twilio's code", snap.Poll.Err)
 	}
 }
+
+// TestAddByNameWithTheSimulator: a name no active conference has starts a
+// new conference, whose poll shows the participant dialled; a second add
+// to the same name joins that conference, and the watchers of its room see
+// who added whom; a name an active conference has joins it; a name that is
+// no name is refused before anything is sent.
+func TestAddByNameWithTheSimulator(t *testing.T) {
+	srv, client := newSim(t, api.RetryPolicy{}, nil)
+	ops, err := srv.JoinConnected(simAccount, "Ops bridge", sim.Join{Label: "lead"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := live.New(client, live.Options{Interval: 50 * time.Millisecond})
+	defer h.Close()
+	alice := live.Operator{Name: "alice"}
+	ctx := t.Context()
+
+	first, err := h.AddByName(ctx, alice, "New bridge", api.CreateParticipant{To: "+14155550100", From: "+14155550111", Label: "agent-9"})
+	if err != nil {
+		t.Fatalf("add into a new name: %v", err)
+	}
+	if !strings.HasPrefix(first.ConferenceSID, "CF") || first.ConferenceSID == ops.ConferenceSID {
+		t.Fatalf("the answer names conference %q, want a new CF… SID (Ops bridge is %s)", first.ConferenceSID, ops.ConferenceSID)
+	}
+	var named []string
+	for _, c := range srv.Conferences(simAccount) {
+		if c.FriendlyName == "New bridge" {
+			named = append(named, c.SID)
+		}
+	}
+	if len(named) != 1 || named[0] != first.ConferenceSID {
+		t.Fatalf("conferences named New bridge: %v, want exactly the one the answer names (%s)", named, first.ConferenceSID)
+	}
+
+	s, err := h.WatchRoom(ctx, first.ConferenceSID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	next(t, s, func(r live.RoomSnapshot) bool {
+		for _, p := range r.Participants {
+			if p.CallSID == first.CallSID && p.Label == "agent-9" {
+				return true
+			}
+		}
+		return false
+	})
+
+	second, err := h.AddByName(ctx, alice, "New bridge", api.CreateParticipant{To: "+14155550101", From: "+14155550111", Label: "agent-10"})
+	if err != nil {
+		t.Fatalf("second add into the name: %v", err)
+	}
+	if second.ConferenceSID != first.ConferenceSID {
+		t.Fatalf("the second add went to %s, want the conference the first started (%s)", second.ConferenceSID, first.ConferenceSID)
+	}
+	next(t, s, func(r live.RoomSnapshot) bool {
+		added, seen := false, false
+		for _, e := range r.Events {
+			added = added || strings.Contains(e.String(), "alice added agent-10")
+		}
+		for _, p := range r.Participants {
+			seen = seen || p.CallSID == second.CallSID
+		}
+		return added && seen
+	})
+
+	joined, err := h.AddByName(ctx, alice, "Ops bridge", api.CreateParticipant{To: "+14155550102", From: "+14155550111"})
+	if err != nil || joined.ConferenceSID != ops.ConferenceSID {
+		t.Fatalf("add into Ops bridge: %v, conference %q; want Ops bridge's %s", err, joined.ConferenceSID, ops.ConferenceSID)
+	}
+
+	before := len(srv.Conferences(simAccount))
+	for _, bad := range []string{"", "Ops\x1b[2Jbridge", strings.Repeat("n", 129)} {
+		if _, err := h.AddByName(ctx, alice, bad, api.CreateParticipant{To: "+14155550103", From: "+14155550111"}); !errors.Is(err, live.ErrInvalidAction) {
+			t.Errorf("add into %q: %v, want refused as invalid", bad, err)
+		}
+	}
+	if after := len(srv.Conferences(simAccount)); after != before {
+		t.Errorf("%d conferences after the refused adds, want %d (nothing sent)", after, before)
+	}
+}

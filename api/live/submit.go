@@ -56,9 +56,43 @@ func (h *Hub) Add(ctx context.Context, by Operator, conferenceSID string, p api.
 	return created, err
 }
 
+// AddByName dials p.To into the conference with this friendly name on
+// behalf of by, as Add does (sent once, one add of a number at a time into
+// a name, the event in the room every watcher sees), and returns the
+// participant Twilio created, whose ConferenceSID names the conference.
+// Twilio starts a new conference when no active one has the name, and
+// joins the active one when one does. A conference SID given as the name
+// is passed to Add.
+func (h *Hub) AddByName(ctx context.Context, by Operator, name string, p api.CreateParticipant) (model.Participant, error) {
+	if isConferenceSID(name) {
+		return h.Add(ctx, by, name, p)
+	}
+	a := Action{Kind: AddParticipant, Label: p.Label, To: p.To}
+	if err := model.ValidateConferenceName(name); err != nil {
+		return model.Participant{}, fmt.Errorf("%w: %s: conference name %w", ErrInvalidAction, a.attempt(), err)
+	}
+	var created model.Participant
+	err := h.submit(ctx, by, name, a, submitOpts{
+		unreadable: true,
+		apply: func(ctx context.Context) error {
+			var err error
+			created, err = h.svc.CreateParticipant(ctx, name, p)
+			return err
+		},
+		named: func() string { return created.ConferenceSID },
+	})
+	return created, err
+}
+
+// pendingByName is the key of h.pending for actions on a conference given
+// by friendly name: never a SID, so never a room's.
+func pendingByName(name string) string { return "name:" + name }
+
 // submit is Submit, with the extras a batch and undo need (submitOpts).
 func (h *Hub) submit(ctx context.Context, by Operator, conferenceSID string, a Action, o submitOpts) error {
-	if err := checkConference(conferenceSID); err != nil {
+	if o.named != nil {
+		conferenceSID = pendingByName(conferenceSID)
+	} else if err := checkConference(conferenceSID); err != nil {
 		return fmt.Errorf("%s: %w", a.attempt(), err)
 	}
 	if err := a.check(); err != nil {
@@ -112,6 +146,9 @@ func (h *Hub) submit(ctx context.Context, by Operator, conferenceSID string, a A
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	r := h.rooms[conferenceSID]
+	if o.named != nil {
+		r = h.rooms[o.named()] // nil until Twilio names it, or when nobody watches it
+	}
 	out := outcomeOf(err)
 	if !sent {
 		out = Failed

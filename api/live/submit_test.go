@@ -453,3 +453,45 @@ func TestAddAndRecording(t *testing.T) {
 		}
 	})
 }
+
+// TestAddByNameOneAtATime: an add into a conference by name goes through
+// the same bookkeeping as Add: while alice's add of a number into "New
+// bridge" is on its way, bob's add of the same number into that name is
+// refused naming alice and never sent; another number goes ahead. The
+// request is sent once, with the name as the conference.
+func TestAddByNameOneAtATime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		svc := newFake()
+		svc.hold = make(chan struct{})
+		h := newHub(svc, Options{Interval: interval})
+		defer h.Close()
+
+		done := make(chan error, 2)
+		go func() {
+			_, err := h.AddByName(t.Context(), alice, "New bridge", api.CreateParticipant{To: "+14155550100", From: "+14155550111", Label: "agent-9"})
+			done <- err
+		}()
+		go func() {
+			_, err := h.AddByName(t.Context(), bob, "New bridge", api.CreateParticipant{To: "+14155550101", From: "+14155550111"})
+			done <- err
+		}()
+		synctest.Wait()
+		_, err := h.AddByName(t.Context(), bob, "New bridge", api.CreateParticipant{To: "+14155550100", From: "+14155550111"})
+		if !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), "alice is still waiting to add agent-9") {
+			t.Errorf("bob's add of the same number into the same name: %v, want refused naming alice", err)
+		}
+		close(svc.hold)
+		for range 2 {
+			if err := <-done; err != nil {
+				t.Errorf("add: %v", err)
+			}
+		}
+		if n := svc.count("create participant", "New bridge"); n != 2 {
+			t.Errorf("%d creates sent into New bridge, want 2", n)
+		}
+		// Finished, the number may be dialled again.
+		if _, err := h.AddByName(t.Context(), bob, "New bridge", api.CreateParticipant{To: "+14155550100", From: "+14155550111"}); err != nil {
+			t.Errorf("a later add of the same number: %v", err)
+		}
+	})
+}
