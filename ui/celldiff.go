@@ -38,9 +38,9 @@ import (
 type cellWriter struct {
 	mu  sync.Mutex
 	out io.Writer
-	// width is the renderer's width, from the last WindowSizeMsg; 0 until
-	// one arrives, and frames pass through unchanged until then.
-	width int
+	// width and height are the renderer's, from the last WindowSizeMsg; 0
+	// until one arrives, and frames pass through unchanged until then.
+	width, height int
 	// rows holds what each screen row shows, as the renderer wrote it; nil
 	// for a row the writer does not know.
 	rows []*cellLine
@@ -49,13 +49,20 @@ type cellWriter struct {
 	// in a way the writer does not follow.
 	pen      string
 	penKnown bool
-	buf      []byte // the output of the last frame, reused
+	// state and parser follow the terminal's parser across writes, so that
+	// a frame is never read as one when the terminal is inside a sequence.
+	state  byte
+	parser *ansi.Parser
+	// stale is set for good once something passed through that changes
+	// how the terminal places text; frames then pass through unchanged.
+	stale bool
+	buf   []byte // the output of the last frame, reused
 }
 
 // newCellWriter returns a writer that sends out only the cells a frame
 // changes.
 func newCellWriter(out io.Writer) *cellWriter {
-	return &cellWriter{out: out, penKnown: true}
+	return &cellWriter{out: out, penKnown: true, parser: ansi.NewParser()}
 }
 
 // cellFile is a cellWriter for a terminal file: Bubble Tea finds the
@@ -83,7 +90,7 @@ func (cw *cellWriter) output() io.Writer {
 func (cw *cellWriter) filter(_ tea.Model, msg tea.Msg) tea.Msg {
 	if ws, ok := msg.(tea.WindowSizeMsg); ok {
 		cw.mu.Lock()
-		cw.width = ws.Width
+		cw.width, cw.height = ws.Width, ws.Height
 		cw.rows = nil
 		cw.mu.Unlock()
 	}
@@ -108,36 +115,67 @@ func (cw *cellWriter) Write(p []byte) (int, error) {
 }
 
 // passThrough notes what p, sent unchanged, does to what the writer knows:
-// it forgets every row, and follows the pen through p's SGR sequences.
+// it forgets every row, follows the pen through p's SGR sequences and the
+// terminal's parser through sequences split across writes, and stops
+// shortening frames for good after anything that changes how the terminal
+// places text (scroll margins, origin or insert mode, autowrap, a window
+// resize, a reset), which the renderer does not send.
 func (cw *cellWriter) passThrough(p []byte) {
 	cw.rows = nil
-	var state byte
 	for len(p) > 0 {
-		seq, width, n, st := ansi.DecodeSequence(p, state, nil)
+		seq, width, n, st := ansi.DecodeSequence(p, cw.state, cw.parser)
 		if n <= 0 {
-			cw.penKnown = false
+			cw.stale = true
 			return
 		}
-		state = st
+		cw.state = st
 		p = p[n:]
-		switch {
-		case width > 0 || len(seq) == 1 && seq[0] < 0x80:
-			// Text and control characters leave the pen as it is.
-		case len(seq) < 2 || seq[0] != ansi.ESC:
-			cw.penKnown = false // an 8-bit control sequence: not followed
-		case isSGR(string(seq)):
-			cw.setPen(string(seq))
-		case seq[1] == '[' && !strings.ContainsAny(string(seq), "!\"$'"):
-			// Cursor moves, erases and modes leave the pen alone; a soft
-			// reset (CSI ! p) and requests with intermediates may not.
-		case seq[1] == ']':
-			// A title or other OSC string.
-		default:
-			cw.penKnown = false // ESC 7/8 restore a pen, ESC c resets everything
+		if st != ansi.NormalState || width > 0 || len(seq) == 1 && seq[0] < 0x80 {
+			continue // text, control characters, or a sequence still arriving
 		}
+		cw.passSequence(string(seq))
 	}
-	if state != ansi.NormalState {
-		cw.penKnown = false
+}
+
+// passSequence notes what one whole escape sequence passing through does.
+func (cw *cellWriter) passSequence(seq string) {
+	if len(seq) < 2 || seq[0] != ansi.ESC {
+		cw.stale = true // an 8-bit control sequence (or part of one)
+		return
+	}
+	cmd := ansi.Cmd(cw.parser.Command())
+	switch seq[1] {
+	case '[':
+		switch {
+		case isSGR(seq):
+			cw.setPen(seq)
+		case cmd.Intermediate() != 0:
+			cw.stale = true // a soft reset (CSI ! p), cursor style, ...
+		case cmd.Prefix() == '?' && (cmd.Final() == 'h' || cmd.Final() == 'l'):
+			for _, m := range cw.parser.Params() {
+				switch m.Param(0) {
+				case 12, 25, 47, 1047, 1049, 1000, 1002, 1003, 1004, 1006, 1015, 2004, 2026:
+					// The cursor, the screens, the mouse, focus, paste,
+					// synchronized output: where text goes is unchanged.
+				default:
+					cw.stale = true
+				}
+			}
+		case cmd.Prefix() != 0:
+			cw.stale = true
+		case strings.IndexByte("HfJKGABCDdEFnc", cmd.Final()) >= 0:
+			// Cursor moves, erases and requests.
+		default:
+			cw.stale = true
+		}
+	case ']':
+		// A title or another OSC string.
+	case '=', '>':
+		// The keypad's mode.
+	case '7', '8':
+		cw.penKnown = false // restoring the cursor restores a pen
+	default:
+		cw.stale = true
 	}
 }
 
@@ -246,7 +284,7 @@ func parseLine(s string, screen int) (*cellLine, bool) {
 // frame returns what to send for p, when p is a frame the writer knows how
 // to shorten; it then knows the rows p leaves on screen.
 func (cw *cellWriter) frame(p []byte) ([]byte, bool) {
-	if cw.width <= 0 || !cw.penKnown || cw.pen != "" {
+	if cw.width <= 0 || !cw.penKnown || cw.pen != "" || cw.stale || cw.state != ansi.NormalState {
 		return nil, false
 	}
 	s := string(p)
@@ -268,6 +306,9 @@ func (cw *cellWriter) frame(p []byte) ([]byte, bool) {
 			return nil, false
 		}
 		n = v
+	}
+	if n > cw.height {
+		return nil, false // the renderer never writes more lines than fit
 	}
 	body = body[:i]
 	if strings.HasSuffix(body, ansi.EraseScreenBelow) {
@@ -410,8 +451,7 @@ func (e *cellEmitter) moveTo(row, col int) {
 // span is a run of columns to rewrite, from and to inclusive.
 type span struct{ from, to int }
 
-// spans lists the column runs where old and l differ, each widened to whole
-// characters of both, and joined when the unchanged cells between cost
+// spans lists the column runs where old and l differ, joined when the unchanged cells between cost
 // fewer bytes to resend than moving past them does.
 func spans(old, l *cellLine, screen int) []span {
 	var out []span
@@ -419,15 +459,10 @@ func spans(old, l *cellLine, screen int) []span {
 		if sameCell(old, l, c) {
 			continue
 		}
-		from := c
-		for from > 0 && (continuation(old, from) || continuation(l, from)) {
-			from--
-		}
-		to := c
+		// A run starts and ends on whole characters of both lines: see
+		// sameCell.
+		from, to := c, c
 		for to+1 < screen && !sameCell(old, l, to+1) {
-			to++
-		}
-		for to+1 < screen && (continuation(old, to+1) || continuation(l, to+1)) {
 			to++
 		}
 		if n := len(out); n > 0 && (from <= out[n-1].to+1 || gapCost(l, out[n-1].to, from) <= jumpCost(l, from)) {
@@ -459,15 +494,13 @@ func jumpCost(l *cellLine, from int) int {
 	return n
 }
 
-// continuation reports whether column c of l is the second half of a wide
-// character.
-func continuation(l *cellLine, c int) bool {
-	return c < l.width && c > 0 && l.cells[l.at[c]].col != c
-}
-
 // sameCell reports whether old and l show the same thing at column c: the
 // same character, in the same pen, starting at the same column, or both
-// blank from the erase.
+// blank from the erase. Every column of a wide character compares its
+// whole character, so a run of differing columns never starts or ends
+// inside one in either line: the column before a run is the same in both,
+// so the run's first column starts a character in both, and likewise
+// after it.
 func sameCell(old, l *cellLine, c int) bool {
 	oin, lin := c < old.width, c < l.width
 	if !oin || !lin {
