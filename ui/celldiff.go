@@ -251,6 +251,15 @@ func parseLine(s string, screen int) (*cellLine, bool) {
 	l.raw = s
 	pen := ""
 	for i := 0; i < len(s); {
+		if c := s[i]; c >= ' ' && c < 0x7f && (i+1 == len(s) || s[i+1] < 0x80) {
+			// Printable ASCII that nothing combines with: one column. Most
+			// of a line is this, and grapheme clustering is slow.
+			l.at = append(l.at, len(l.cells))
+			l.cells = append(l.cells, lineCell{start: i, end: i + 1, col: l.width, width: 1, pen: pen})
+			l.width++
+			i++
+			continue
+		}
 		seq, w, n, st := ansi.DecodeSequence(s[i:], ansi.NormalState, nil)
 		if n <= 0 || st != ansi.NormalState {
 			return nil, false

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -544,4 +545,39 @@ func TestCellWriterKeepsTheTerminalFile(t *testing.T) {
 	if len(cw.rows) != 1 {
 		t.Error("a frame written through the file wrapper did not go through the writer")
 	}
+}
+
+// BenchmarkCellWriterSpeech is what the writer costs on the console's
+// commonest frame: one status cell changing in a 120x40 screen of styled
+// rows, the renderer's line in, the cell out.
+func BenchmarkCellWriterSpeech(b *testing.B) {
+	const w, h = 120, 40
+	rows := make([]string, h)
+	for i := range rows {
+		rows[i] = fmt.Sprintf("\x1b[1mAgent %03d\x1b[0m%s\x1b[0;2mCA12…%04d\x1b[0m  \x1b[0;32mconnected\x1b[0m  \x1b[0;2m-         -         start      1m\x1b[0m", i, strings.Repeat(" ", 40), i)
+	}
+	talking := strings.Replace(rows[12], "\x1b[0;32mconnected", "\x1b[0;95m● talking", 1)
+	ref := &refRenderer{}
+	ref.resize(w, h)
+	quiet := strings.Join(rows, "\n")
+	speaking := slices.Clone(rows)
+	speaking[12] = talking
+	ref.flush(quiet)
+	frames := [2][]byte{ref.flush(strings.Join(speaking, "\n")), ref.flush(quiet)}
+	out := &countWriter{w: io.Discard}
+	cw := newCellWriter(out)
+	cw.filter(nil, tea.WindowSizeMsg{Width: w, Height: h})
+	ref.repaint()
+	if _, err := cw.Write(ref.flush(quiet)); err != nil {
+		b.Fatal(err)
+	}
+	out.n = 0
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := cw.Write(frames[i%2]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(out.n)/float64(b.N), "B/frame")
+	b.ReportMetric(float64(len(frames[0])), "renderer-B/frame")
 }
