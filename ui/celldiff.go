@@ -30,7 +30,9 @@ import (
 // (a hyperlink, a cursor move, a shorter frame's EraseScreenBelow, the
 // repaint after a resize), goes to the terminal unchanged; all but the
 // repaint also make the writer forget every row, so the lines that follow
-// are sent whole until it knows the rows again.
+// are sent whole until it knows the rows again. Bubble Tea writes a frame
+// in one Write; were one split, neither part would read as a frame, and
+// both would pass through.
 //
 // It assumes what the renderer assumes: the terminal starts in the default
 // pen and is at least as wide as the renderer's width, which it learns from

@@ -434,6 +434,8 @@ func TestCellWriterPassesThroughWhatItDoesNotKnow(t *testing.T) {
 		{"a line wider than the screen", "\x1b[H\n\n" + strings.Repeat("x", w+1) + "\x1b[3;H"},
 		{"a narrow line without the erase", "\x1b[H\n\nshort\x1b[3;H"},
 		{"not a frame", "\x1b[H\n\nx\x1b[K"},
+		{"the first half of a frame", "\x1b[H\nsecond li"},
+		{"the second half of a frame", "ne\x1b[K\r\nthird\x1b[K\x1b[3;H"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pair := newCellPair(w, h)
