@@ -202,9 +202,14 @@ func programOptions(ctx context.Context, opts Options) []tea.ProgramOption {
 	if opts.In != nil {
 		popts = append(popts, tea.WithInput(opts.In))
 	}
-	if opts.Out != nil {
-		popts = append(popts, tea.WithOutput(opts.Out))
+	// The terminal gets the cells that changed rather than the renderer's
+	// whole lines (see cellWriter); the styles keep reading opts.Out.
+	out := opts.Out
+	if out == nil {
+		out = os.Stdout
 	}
+	cw := newCellWriter(out)
+	popts = append(popts, tea.WithOutput(cw.output()), tea.WithFilter(cw.filter))
 	return popts
 }
 
