@@ -43,9 +43,10 @@ type cellWriter struct {
 	// width and height are the renderer's, from the last WindowSizeMsg; 0
 	// until one arrives, and frames pass through unchanged until then.
 	width, height int
-	// rows holds what each screen row shows, as the renderer wrote it; nil
-	// for a row the writer does not know.
-	rows []*cellLine
+	// rows holds what each screen row shows, as the renderer wrote it
+	// (the line's text, read again when the row next changes: a session
+	// keeps a screen's bytes, not its cells).
+	rows []knownRow
 	// pen is the terminal's pen as the SGR sequences since the last reset;
 	// penKnown is false once something passed through that may have set it
 	// in a way the writer does not follow.
@@ -64,7 +65,12 @@ type cellWriter struct {
 // newCellWriter returns a writer that sends out only the cells a frame
 // changes.
 func newCellWriter(out io.Writer) *cellWriter {
-	return &cellWriter{out: out, penKnown: true, parser: ansi.NewParser()}
+	// The parser keeps no string's contents the writer reads (it reads
+	// only CSI commands and parameters): a small data buffer, not the 64
+	// KB NewParser gives, keeps a session light.
+	p := ansi.NewParser()
+	p.SetDataSize(256)
+	return &cellWriter{out: out, penKnown: true, parser: p}
 }
 
 // cellFile is a cellWriter for a terminal file: Bubble Tea finds the
@@ -241,6 +247,13 @@ type lineCell struct {
 	pen        string
 }
 
+// knownRow is the line the renderer last wrote on a screen row, if the
+// writer knows it.
+type knownRow struct {
+	text  string
+	known bool
+}
+
 // parseLine reads one line of a frame; ok is false when it holds
 // anything but characters and pens, or does not end in the default pen,
 // or its width does not agree with the renderer's screen width.
@@ -332,6 +345,7 @@ func (cw *cellWriter) frame(p []byte) ([]byte, bool) {
 		body = body[1:]
 	}
 	lines := make([]*cellLine, n) // nil: the renderer kept the row
+	texts := make([]string, n)
 	for row := range n {
 		last := row == n-1
 		if !last && strings.HasPrefix(body, "\n") {
@@ -355,7 +369,7 @@ func (cw *cellWriter) frame(p []byte) ([]byte, bool) {
 		if !ok {
 			return nil, false
 		}
-		lines[row] = l
+		lines[row], texts[row] = l, text
 	}
 	if repaint {
 		// The first frame, or the one after a resize or a repaint: every
@@ -365,19 +379,26 @@ func (cw *cellWriter) frame(p []byte) ([]byte, bool) {
 				return nil, false
 			}
 		}
-		cw.rows = lines
+		cw.rows = cw.rows[:0]
+		for _, text := range texts {
+			cw.rows = append(cw.rows, knownRow{text: strings.Clone(text), known: true})
+		}
 		return p, true
 	}
 	if len(cw.rows) < n {
-		cw.rows = append(cw.rows, make([]*cellLine, n-len(cw.rows))...)
+		cw.rows = append(cw.rows, make([]knownRow, n-len(cw.rows))...)
 	}
 	e := cellEmitter{buf: cw.buf[:0], row: -1}
 	for row, l := range lines {
 		if l == nil {
 			continue
 		}
-		e.line(row, cw.rows[row], l, cw.width)
-		cw.rows[row] = l
+		var old *cellLine
+		if r := cw.rows[row]; r.known {
+			old, _ = parseLine(r.text, cw.width) // it read as a line when it came
+		}
+		e.line(row, old, l, cw.width)
+		cw.rows[row] = knownRow{text: strings.Clone(texts[row]), known: true}
 	}
 	e.buf = append(e.buf, final...)
 	cw.buf = e.buf

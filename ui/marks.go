@@ -183,8 +183,11 @@ type bulkRun struct {
 
 // batchFeedSize bounds the results waiting for the screen; a result that
 // finds it full is dropped from the progress count only (the summary comes
-// from the live state).
-const batchFeedSize = 1024
+// from the live state). The screen takes a result in well under a
+// millisecond, while the live state sends a few requests at a time: 64
+// never fill in practice, and every session holds this buffer from its
+// start (a thousand results would be a quarter of a megabyte each).
+const batchFeedSize = 64
 
 // batchEvent is one participant's result, as the screen hears of it.
 type batchEvent struct {
