@@ -146,6 +146,10 @@ type pendingAction struct {
 	unsure bool   // Twilio's answer does not say (no answer, or a 5xx): it may not have been done
 	answer string // for unsure: the error answer that came, in a few words; "" when none came
 	polls  int    // polls since the ack that did not show it
+	// sentBy is how many polls of the room the live state had sent when
+	// the answer came (live.Hub.PollsSent); only polls numbered above it
+	// can show the action. Zero counts every poll after the ack.
+	sentBy uint64
 	// warn is the flash this action put up that a poll can outdate (its
 	// answer was unclear, or the polls did not show it); a poll showing
 	// the action done replaces it while it is still on screen.
@@ -205,6 +209,9 @@ type actionMsg struct {
 	err        error
 	outcome    audit.Outcome // ok, failed, or unknown when the answer does not say
 	auditErr   error         // a record of this action that did not reach the file
+	// pollsSent is how many polls of the conference the live state had
+	// sent when the answer came (see pendingAction.sentBy).
+	pollsSent uint64
 }
 
 // recOp is what a recording command does.

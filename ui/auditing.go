@@ -81,9 +81,13 @@ func (r actionReq) cmd() tea.Cmd {
 		if res.callSID != "" {
 			callSID = res.callSID
 		}
+		var sent uint64
+		if r.scope.hub != nil && r.scope.conferenceSID != "" {
+			sent = r.scope.hub.PollsSent(r.scope.conferenceSID)
+		}
 		return actionMsg{
 			kind: r.kind, conference: r.scope.conferenceSID, callSID: callSID, name: r.name,
-			err: res.err, outcome: res.outcome, auditErr: res.auditErr,
+			err: res.err, outcome: res.outcome, auditErr: res.auditErr, pollsSent: sent,
 		}
 	}
 }

@@ -337,7 +337,7 @@ func (r room) onSnapshot(m roomSnapMsg) (room, tea.Cmd) {
 	if r.loaded && slices.Equal(r.roster, s.Participants) {
 		// The commonest snapshot: nothing changed. Nothing to filter or
 		// sort; only pending actions count the poll.
-		r.reconcilePending(polled)
+		r.reconcilePending(s.Poll.Polls, polled)
 		return r, r.receive()
 	}
 	r.roster = s.Participants
@@ -347,7 +347,7 @@ func (r room) onSnapshot(m roomSnapMsg) (room, tea.Cmd) {
 	for _, p := range r.roster {
 		r.byID[p.CallSID] = p
 	}
-	r.reconcilePending(polled)
+	r.reconcilePending(s.Poll.Polls, polled)
 	r.pruneMarks()
 	r.rebuildRows()
 	r.refreshTargets()
@@ -435,9 +435,12 @@ func (r room) ended(s live.RoomSnapshot) room {
 }
 
 // reconcilePending clears the pending marks the polls (n of them since the
-// last snapshot shown) have confirmed, and gives up on those Twilio
-// accepted but the polls keep not showing.
-func (r *room) reconcilePending(n int) {
+// last snapshot shown, polls in all) have confirmed, and gives up on those
+// Twilio accepted but the polls keep not showing. Only polls sent after
+// an action's answer count against it: one already on its way when the
+// answer came, or a screen that drew its last snapshot several polls ago,
+// says nothing about it.
+func (r *room) reconcilePending(polls uint64, n int) {
 	if n <= 0 {
 		return
 	}
@@ -450,7 +453,12 @@ func (r *room) reconcilePending(n int) {
 			delete(r.pending, sid)
 			r.outdateWarning(pa, p, present, false)
 		default:
-			pa.polls += n
+			switch {
+			case pa.sentBy == 0:
+				pa.polls += n
+			case polls > pa.sentBy:
+				pa.polls = int(polls - pa.sentBy)
+			}
 			if pa.polls >= pendingPolls {
 				delete(r.pending, sid)
 				pa.warn = pa.mismatchText(participantName(p))
@@ -784,11 +792,11 @@ func (r room) onAction(m actionMsg) (room, tea.Cmd) {
 		if !heard || m.err != nil || m.auditErr != nil {
 			r.setFlash(text+note, m.err != nil || m.auditErr != nil)
 		}
-		r.ackPending(inRoom, m.callSID, pendingAction{name: m.name})
+		r.ackPending(inRoom, m.callSID, pendingAction{name: m.name, sentBy: m.pollsSent})
 	case audit.OutcomeUnknown:
 		text := unknownText(m) + note
 		r.setFlash(text, true)
-		r.ackPending(inRoom, m.callSID, pendingAction{unsure: true, answer: errorAnswer(m.err), warn: text, name: m.name})
+		r.ackPending(inRoom, m.callSID, pendingAction{unsure: true, answer: errorAnswer(m.err), warn: text, name: m.name, sentBy: m.pollsSent})
 	default:
 		if inRoom {
 			delete(r.pending, m.callSID) // the row rolls back to what Twilio last said
@@ -861,7 +869,7 @@ func (r *room) ackPending(inRoom bool, callSID string, ack pendingAction) {
 	}
 	if pa, ok := r.pending[callSID]; ok {
 		pa.acked = true
-		pa.unsure, pa.answer, pa.warn, pa.name = ack.unsure, ack.answer, ack.warn, ack.name
+		pa.unsure, pa.answer, pa.warn, pa.name, pa.sentBy = ack.unsure, ack.answer, ack.warn, ack.name, ack.sentBy
 		r.pending[callSID] = pa
 	}
 }

@@ -184,6 +184,21 @@ func (h *Hub) Refresh(conferenceSID string) {
 	}
 }
 
+// PollsSent is how many polls of the conference's room have been sent so
+// far, the one on its way included. Polls of a room never overlap, so the
+// snapshot of a poll numbered above this (PollStatus.Polls) comes from a
+// poll sent after the call: asked right after an action's answer, it tells
+// the polls that could show the action from those that could not. Zero for
+// a room nobody watches.
+func (h *Hub) PollsSent(conferenceSID string) uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r := h.rooms[conferenceSID]; r != nil {
+		return r.started
+	}
+	return 0
+}
+
 // RefreshList asks the conference lists' pollers (in progress, and
 // recent) to poll now, as Refresh does for a room.
 func (h *Hub) RefreshList() {
@@ -228,6 +243,7 @@ type feed[S any] struct {
 	has     bool
 	version uint64
 	status  PollStatus
+	started uint64        // polls sent so far, finished or not (PollsSent)
 	kick    chan struct{} // poll now (an action landed); holds one
 	idle    chan struct{} // the last watcher left; holds one
 }

@@ -72,6 +72,9 @@ func (h *Hub) WatchRoom(ctx context.Context, conferenceSID string) (*Subscriptio
 // then publishes the new snapshot; false: the conference ended, poll no
 // more.
 func (h *Hub) pollRoom(r *room, rearm func(time.Duration)) bool {
+	h.mu.Lock()
+	r.started++
+	h.mu.Unlock()
 	sent := h.now()
 	ctx, cancel := context.WithTimeout(h.ctx, h.opts.RequestTimeout)
 	f, err := h.fetchRoom(ctx, r.conf)
