@@ -147,8 +147,8 @@ type pendingAction struct {
 	answer string // for unsure: the error answer that came, in a few words; "" when none came
 	polls  int    // polls since the ack that did not show it
 	// sentBy is how many polls of the room the live state had sent when
-	// the answer came (live.Hub.PollsSent); only polls numbered above it
-	// can show the action. Zero counts every poll after the ack.
+	// the request went out (live.Hub.PollsSent); only polls numbered above
+	// it can show the action. Zero counts every poll after the ack.
 	sentBy uint64
 	// warn is the flash this action put up that a poll can outdate (its
 	// answer was unclear, or the polls did not show it); a poll showing
@@ -210,7 +210,7 @@ type actionMsg struct {
 	outcome    audit.Outcome // ok, failed, or unknown when the answer does not say
 	auditErr   error         // a record of this action that did not reach the file
 	// pollsSent is how many polls of the conference the live state had
-	// sent when the answer came (see pendingAction.sentBy).
+	// sent when the request went out (see pendingAction.sentBy).
 	pollsSent uint64
 }
 

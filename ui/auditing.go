@@ -73,6 +73,11 @@ func (r actionReq) cmd() tea.Cmd {
 		defer done()
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
+		// Polls sent before the request goes out cannot show it.
+		var sent uint64
+		if r.scope.hub != nil && r.scope.conferenceSID != "" {
+			sent = r.scope.hub.PollsSent(r.scope.conferenceSID)
+		}
 		res := sendAudited(ctx, r.scope, audit.Entry{
 			Action: r.kind.auditAction(), CallSID: r.callSID, Label: r.label,
 			Params: audit.FormParams(r.form),
@@ -80,10 +85,6 @@ func (r actionReq) cmd() tea.Cmd {
 		callSID := r.callSID
 		if res.callSID != "" {
 			callSID = res.callSID
-		}
-		var sent uint64
-		if r.scope.hub != nil && r.scope.conferenceSID != "" {
-			sent = r.scope.hub.PollsSent(r.scope.conferenceSID)
 		}
 		return actionMsg{
 			kind: r.kind, conference: r.scope.conferenceSID, callSID: callSID, name: r.name,

@@ -437,9 +437,8 @@ func (r room) ended(s live.RoomSnapshot) room {
 // reconcilePending clears the pending marks the polls (n of them since the
 // last snapshot shown, polls in all) have confirmed, and gives up on those
 // Twilio accepted but the polls keep not showing. Only polls sent after
-// an action's answer count against it: one already on its way when the
-// answer came, or a screen that drew its last snapshot several polls ago,
-// says nothing about it.
+// an action's request went out count against it: those of a screen that
+// drew its last snapshot several polls before say nothing about it.
 func (r *room) reconcilePending(polls uint64, n int) {
 	if n <= 0 {
 		return

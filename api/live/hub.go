@@ -187,7 +187,7 @@ func (h *Hub) Refresh(conferenceSID string) {
 // PollsSent is how many polls of the conference's room have been sent so
 // far, the one on its way included. Polls of a room never overlap, so the
 // snapshot of a poll numbered above this (PollStatus.Polls) comes from a
-// poll sent after the call: asked right after an action's answer, it tells
+// poll sent after the call: asked just before an action is sent, it tells
 // the polls that could show the action from those that could not. Zero for
 // a room nobody watches.
 func (h *Hub) PollsSent(conferenceSID string) uint64 {
