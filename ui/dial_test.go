@@ -158,16 +158,17 @@ func TestListDialIntoANewConference(t *testing.T) {
 }
 
 // TestListDialIntoAnActiveConference: the selected conference's name,
-// kept, joins that conference: its room opens and the flash names it,
-// without "new conference".
+// kept, joins that conference, which the list shows in progress: the
+// create names its SID (so the room's pending adds apply), its room opens
+// and the flash names it, without "new conference".
 func TestListDialIntoAnActiveConference(t *testing.T) {
 	svc := demoService()
 	h := newHarness(t, svc, nil)
 	h.key("n")
 	fillDial(h)
 	h.key("ctrl+s")
-	if got := svc.called("CreateParticipant"); !slices.Equal(got, []string{"CreateParticipant support-escalations to=+14155550100 label="}) {
-		t.Fatalf("sent %q, want one create into support-escalations", got)
+	if got := svc.called("CreateParticipant"); !slices.Equal(got, []string{"CreateParticipant " + confSID + " to=+14155550100 label="}) {
+		t.Fatalf("sent %q, want one create into support-escalations (%s)", got, confSID)
 	}
 	if h.app.screen != screenRoom || h.app.room.conf.SID != confSID {
 		t.Fatalf("room %q, want support-escalations' %s", h.app.room.conf.SID, confSID)

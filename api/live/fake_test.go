@@ -86,7 +86,7 @@ func (f *fakeService) ListConferences(ctx context.Context, _ api.ConferenceFilte
 	if err := f.record("list conferences", ""); err != nil {
 		return nil, err
 	}
-	return []model.Conference{{SID: roomA, Status: model.ConferenceInProgress}, {SID: roomB, Status: model.ConferenceInProgress}}, nil
+	return []model.Conference{{SID: roomA, FriendlyName: "Ops bridge", Status: model.ConferenceInProgress}, {SID: roomB, Status: model.ConferenceInProgress}}, nil
 }
 
 func (f *fakeService) FetchConference(ctx context.Context, sid string) (model.Conference, error) {

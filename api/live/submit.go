@@ -67,6 +67,13 @@ func (h *Hub) AddByName(ctx context.Context, by Operator, name string, p api.Cre
 	if isConferenceSID(name) {
 		return h.Add(ctx, by, name, p)
 	}
+	if sid := h.activeNamed(name); sid != "" {
+		// Twilio joins the active conference of that name: the same as an
+		// add in its room, and checked against the adds pending there, so
+		// a number dialled from the room and from the list at once is
+		// dialled once.
+		return h.Add(ctx, by, sid, p)
+	}
 	a := Action{Kind: AddParticipant, Label: p.Label, To: p.To}
 	if err := model.ValidateConferenceName(name); err != nil {
 		return model.Participant{}, fmt.Errorf("%w: %s: conference name %w", ErrInvalidAction, a.attempt(), err)
@@ -82,6 +89,33 @@ func (h *Hub) AddByName(ctx context.Context, by Operator, name string, p api.Cre
 		named: func() string { return created.ConferenceSID },
 	})
 	return created, err
+}
+
+// activeNamed is the SID of the one in-progress conference called name in
+// the last conference list polled, or "" when the list is not watched, or
+// no conference, or more than one, has that name.
+func (h *Hub) activeNamed(name string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, l := range []*confFeed{h.list, h.recent} {
+		if l == nil || !l.has {
+			continue
+		}
+		sid := ""
+		for _, c := range l.latest.Conferences {
+			if c.FriendlyName != name || c.Status != model.ConferenceInProgress {
+				continue
+			}
+			if sid != "" {
+				return ""
+			}
+			sid = c.SID
+		}
+		if sid != "" {
+			return sid
+		}
+	}
+	return ""
 }
 
 // pendingByName is the key of h.pending for actions on a conference given

@@ -495,3 +495,45 @@ func TestAddByNameOneAtATime(t *testing.T) {
 		}
 	})
 }
+
+// TestAddByNameIntoAnActiveConference: a name the conference list shows
+// as in progress is that conference, so a number being dialled from its
+// room is not dialled again from the list by name.
+func TestAddByNameIntoAnActiveConference(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		svc := newFake()
+		svc.hold = make(chan struct{})
+		h := newHub(svc, Options{Interval: interval})
+		defer h.Close()
+		list, err := h.WatchConferences(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-list.Updates()
+
+		done := make(chan error, 1)
+		go func() {
+			_, err := h.Add(t.Context(), alice, roomA, api.CreateParticipant{To: "+14155550100", From: "+14155550111", Label: "agent-9"})
+			done <- err
+		}()
+		synctest.Wait()
+		_, err = h.AddByName(t.Context(), bob, "Ops bridge", api.CreateParticipant{To: "+14155550100", From: "+14155550111"})
+		if !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), "alice is still waiting to add agent-9") {
+			t.Errorf("bob's add by name of the number alice dials from the room: %v, want refused naming alice", err)
+		}
+		close(svc.hold)
+		if err := <-done; err != nil {
+			t.Errorf("alice's add: %v", err)
+		}
+		if n, m := svc.count("create participant", roomA), svc.count("create participant", "Ops bridge"); n != 1 || m != 0 {
+			t.Errorf("creates: %d by SID, %d by name; want 1 and 0", n, m)
+		}
+		// Another number by name goes to the same conference, by its SID.
+		if _, err := h.AddByName(t.Context(), bob, "Ops bridge", api.CreateParticipant{To: "+14155550101", From: "+14155550111"}); err != nil {
+			t.Errorf("another number by name: %v", err)
+		}
+		if n := svc.count("create participant", roomA); n != 2 {
+			t.Errorf("%d creates in %s, want 2", n, roomA)
+		}
+	})
+}
