@@ -597,6 +597,8 @@ func runServe(ctx context.Context, sigs <-chan os.Signal, args []string, getenv 
 	}
 	probe.Close() //nolint:errcheck // nothing was written
 
+	auditFor, closeAudit := serve.OpenAudit(auditPath, audit.WithSecrets(cfg.AuthToken, cfg.APISecret))
+	defer closeAudit() //nolint:errcheck // every record was synced as it was written
 	srv, err := serve.New(serve.Config{
 		OperatorsPath: so.operators,
 		HostKey:       hostKey,
@@ -614,7 +616,7 @@ func runServe(ctx context.Context, sigs <-chan os.Signal, args []string, getenv 
 			Announcements: st.announcements(),
 			Webhook:       hook.console(),
 		},
-		Audit:          serve.OpenAudit(auditPath, audit.WithSecrets(cfg.AuthToken, cfg.APISecret)),
+		Audit:          auditFor,
 		IdleTimeout:    so.idleTimeout,
 		MaxSessions:    so.maxSessions,
 		MaxPerOperator: so.maxPerOperator,

@@ -155,16 +155,11 @@ type Log struct {
 	secrets  []string
 	idPrefix string
 
-	// writeMu serialises records: stamping, writing and syncing, so the
-	// file's order is the session's order. It is held across the disk
-	// write; mu is not, so Session and Err never wait for a slow fsync.
-	writeMu sync.Mutex
-	f       file // nil when disabled
-	closed  bool // guarded by writeMu
-	// torn is set when part of a record reached the file and could not be
-	// taken back out: the next record starts with a newline of its own, so
-	// it is not glued onto the broken one. Guarded by writeMu.
-	torn bool
+	// out is the file the records go to, nil when disabled; the sessions
+	// of one server share one (Shared). owned says Close closes it.
+	out    *trail
+	owned  bool
+	closed bool // guarded by out.mu: this session's records are over
 
 	mu  sync.Mutex
 	seq uint64
@@ -177,6 +172,23 @@ type Log struct {
 	start   int
 }
 
+// trail is an open audit file and what its writers must share: records
+// are serialised through mu (stamping, writing and syncing, so the file's
+// order is the order they were made in; held across the disk write, while
+// a Log's own mu is not, so Session and Err never wait for a slow fsync),
+// and a record torn on a full disk is mended before the next is appended,
+// whichever session wrote it.
+type trail struct {
+	mu     sync.Mutex
+	path   string
+	f      file
+	closed bool
+	// torn is set when part of a record reached the file and could not be
+	// taken back out: the next record starts with a newline of its own, so
+	// it is not glued onto the broken one.
+	torn bool
+}
+
 // Open opens (creating if needed) the log file at path for appending, with
 // its directory made 0700 and the file 0600. The path "-" (DisabledPath)
 // gives Disabled(opts...).
@@ -184,6 +196,16 @@ func Open(path string, opts ...Option) (*Log, error) {
 	if path == DisabledPath {
 		return Disabled(opts...), nil
 	}
+	t, err := openTrail(path)
+	if err != nil {
+		return nil, err
+	}
+	l := newLogOn(t, opts)
+	l.owned = true
+	return l, nil
+}
+
+func openTrail(path string) (*trail, error) {
 	if path == "" {
 		return nil, errors.New("audit log: empty path; choose a file with --audit-log PATH, or --audit-log - to disable")
 	}
@@ -196,14 +218,62 @@ func Open(path string, opts ...Option) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit log %s: open: %w", path, unwrapPath(err))
 	}
-	return newLog(path, f, opts), nil
+	return &trail{path: path, f: f}, nil
+}
+
+// Shared is one audit file that many sessions append to, each through a
+// Log of its own (Session) that stamps its records with who acted and
+// keeps them for its log view. The sessions write through one handle, one
+// record at a time, so a record one of them tore on a full disk is mended
+// before another session's is appended.
+type Shared struct {
+	out  *trail // nil when disabled
+	opts []Option
+}
+
+// OpenShared opens the file at path as Open does, for Session; the path
+// "-" gives sessions that write no file.
+func OpenShared(path string, opts ...Option) (*Shared, error) {
+	if path == DisabledPath {
+		return &Shared{opts: opts}, nil
+	}
+	t, err := openTrail(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Shared{out: t, opts: opts}, nil
+}
+
+// Session returns a Log for one session, with the Shared's options and
+// then opts (WithIdentity, for one). Closing it ends its records, not the
+// file: Close the Shared for that.
+func (s *Shared) Session(opts ...Option) *Log {
+	return newLogOn(s.out, append(s.opts[:len(s.opts):len(s.opts)], opts...))
+}
+
+// Close closes the file. Records after Close fail with os.ErrClosed.
+func (s *Shared) Close() error {
+	if s.out == nil {
+		return nil
+	}
+	return s.out.close()
 }
 
 // Disabled returns a Log that writes no file (for --audit-log -) but still
 // keeps this session's records for the log view.
-func Disabled(opts ...Option) *Log { return newLog("", nil, opts) }
+func Disabled(opts ...Option) *Log { return newLogOn(nil, opts) }
 
+// newLog is a Log of its own on f at path (tests give their own files).
 func newLog(path string, f file, opts []Option) *Log {
+	if f == nil {
+		return Disabled(opts...)
+	}
+	l := newLogOn(&trail{path: path, f: f}, opts)
+	l.owned = true
+	return l
+}
+
+func newLogOn(t *trail, opts []Option) *Log {
 	c := config{now: time.Now, sessionSize: DefaultSessionSize}
 	for _, o := range opts {
 		o(&c)
@@ -212,10 +282,14 @@ func newLog(path string, f file, opts []Option) *Log {
 	if c.identity != nil {
 		id = *c.identity
 	}
-	return &Log{
-		path: path, f: f, now: c.now, identity: id, secrets: c.secrets,
+	l := &Log{
+		out: t, now: c.now, identity: id, secrets: c.secrets,
 		idPrefix: sessionID(), max: c.sessionSize, pending: map[string][]string{},
 	}
+	if t != nil {
+		l.path = t.path
+	}
+	return l
 }
 
 // sessionID makes the per-session half of record ids, so that ids from
@@ -335,8 +409,10 @@ func (l *Log) findIntent(id string) (Entry, bool) {
 // acted is actor when it names someone, else the Log's identity; never
 // what e says.
 func (l *Log) record(e Entry, extra []string, actor Actor) error {
-	l.writeMu.Lock()
-	defer l.writeMu.Unlock()
+	if l.out != nil {
+		l.out.mu.Lock()
+		defer l.out.mu.Unlock()
+	}
 	e.Time = l.now()
 	e.Operator, e.SSHUser, e.Host = l.identity.Operator, l.identity.SSHUser, l.identity.Host
 	e.KeyFingerprint = l.identity.KeyFingerprint
@@ -345,7 +421,7 @@ func (l *Log) record(e Entry, extra []string, actor Actor) error {
 	}
 	e, found := redact(e, append(extra, l.secrets...))
 	err := l.write(e)
-	e.Written = err == nil && l.f != nil
+	e.Written = err == nil && l.out != nil
 	l.mu.Lock()
 	// Bounded like the ring: intents whose result never comes (the console
 	// quit mid-call) must not pile up over a shift.
@@ -363,47 +439,48 @@ func (l *Log) record(e Entry, extra []string, actor Actor) error {
 // write puts one record on disk: one write call, then a sync, so that the
 // line is whole in the file and survives a crash once write returns. A
 // record is whole or absent: when only part of it reached the file (a full
-// disk), that part is cut off again. l.writeMu is held.
+// disk), that part is cut off again. l.out.mu is held.
 func (l *Log) write(e Entry) error {
-	if l.f == nil {
+	t := l.out
+	if t == nil {
 		return nil
 	}
-	if l.closed {
-		return fmt.Errorf("audit log %s: write: %w", l.path, os.ErrClosed)
+	if l.closed || t.closed {
+		return fmt.Errorf("audit log %s: write: %w", t.path, os.ErrClosed)
 	}
 	line, err := encodeLine(e)
 	if err != nil {
-		return fmt.Errorf("audit log %s: encode: %w", l.path, err)
+		return fmt.Errorf("audit log %s: encode: %w", t.path, err)
 	}
-	if l.torn {
+	if t.torn {
 		line = append([]byte{'\n'}, line...)
 	}
-	n, err := l.f.Write(line)
+	n, err := t.f.Write(line)
 	if err == nil && n != len(line) {
 		err = io.ErrShortWrite
 	}
 	if err != nil {
 		// Cut back, the file is as it was before this write (torn or
 		// not); otherwise it now ends inside a record.
-		if n > 0 && !l.rewind(line[:n]) {
-			l.torn = true
+		if n > 0 && !t.rewind(line[:n]) {
+			t.torn = true
 		}
-		return fmt.Errorf("audit log %s: write: %w", l.path, unwrapPath(err))
+		return fmt.Errorf("audit log %s: write: %w", t.path, unwrapPath(err))
 	}
-	l.torn = false
-	if err := l.f.Sync(); err != nil {
-		return fmt.Errorf("audit log %s: sync: %w", l.path, unwrapPath(err))
+	t.torn = false
+	if err := t.f.Sync(); err != nil {
+		return fmt.Errorf("audit log %s: sync: %w", t.path, unwrapPath(err))
 	}
 	return nil
 }
 
 // rewind takes the torn bytes of a record back out of the end of the file,
 // so that the file ends on a line boundary again. It cuts only when the
-// file still ends with exactly those bytes: a record another session
+// file still ends with exactly those bytes: a record another process
 // appended meanwhile is never cut. It reports whether the file is whole.
-// l.writeMu is held.
-func (l *Log) rewind(torn []byte) bool {
-	rw, ok := l.f.(rewinder)
+// t.mu is held.
+func (t *trail) rewind(torn []byte) bool {
+	rw, ok := t.f.(rewinder)
 	if !ok {
 		return false
 	}
@@ -419,8 +496,22 @@ func (l *Log) rewind(torn []byte) bool {
 	if err := rw.Truncate(at); err != nil {
 		return false
 	}
-	_ = l.f.Sync() // best effort: the cut is also made good by the next record's sync
+	_ = t.f.Sync() // best effort: the cut is also made good by the next record's sync
 	return true
+}
+
+// close closes the file; later records fail with os.ErrClosed.
+func (t *trail) close() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return nil
+	}
+	t.closed = true
+	if err := t.f.Close(); err != nil {
+		return fmt.Errorf("audit log %s: close: %w", t.path, unwrapPath(err))
+	}
+	return nil
 }
 
 // keep adds e to the session ring, dropping the oldest record when full.
@@ -452,18 +543,19 @@ func (l *Log) Session() []Entry {
 	return out
 }
 
-// Close closes the file. Records after Close fail with os.ErrClosed (and are
-// remembered by Err), so a late action cannot go unrecorded silently.
+// Close ends the session's records, and closes the file unless it is a
+// Shared's. Records after Close fail with os.ErrClosed (and are remembered
+// by Err), so a late action cannot go unrecorded silently.
 func (l *Log) Close() error {
-	l.writeMu.Lock()
-	defer l.writeMu.Unlock()
-	if l.f == nil || l.closed {
+	if l.out == nil {
 		return nil
 	}
-	l.closed = true
-	if err := l.f.Close(); err != nil {
-		return fmt.Errorf("audit log %s: close: %w", l.path, unwrapPath(err))
+	if l.owned {
+		return l.out.close()
 	}
+	l.out.mu.Lock()
+	defer l.out.mu.Unlock()
+	l.closed = true
 	return nil
 }
 

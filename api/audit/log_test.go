@@ -1112,3 +1112,54 @@ func TestRecordStandsAlone(t *testing.T) {
 		t.Errorf("a single action's line has a batch field: %s", last)
 	}
 }
+
+// TestSessionsShareTheMend: the sessions of one server append to one file.
+// When one session's record is torn on a full disk and cannot be cut back,
+// the next record, whichever session writes it, still starts on a line of
+// its own.
+func TestSessionsShareTheMend(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	of, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tf := &tornFile{File: of, failAt: 2}
+	sh := &Shared{out: &trail{path: path, f: plainFile{tf}}, opts: []Option{WithClock(fixedClock())}}
+	defer sh.Close()
+	alice := sh.Session(WithIdentity(Identity{Operator: "alice"}))
+	bob := sh.Session(WithIdentity(Identity{Operator: "bob"}))
+	id, err := alice.Intent(ctx, muteEntry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.Result(ctx, id, Entry{Outcome: OutcomeOK}); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("alice's torn result: %v, want no space left on device", err)
+	}
+	if _, err := bob.Intent(ctx, muteEntry()); err != nil {
+		t.Fatalf("bob's record after the full disk: %v", err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var whole []string
+	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		if json.Valid([]byte(line)) {
+			whole = append(whole, line)
+		}
+	}
+	if len(whole) != 2 || !strings.Contains(whole[1], `"operator":"bob"`) {
+		t.Errorf("whole records %q, want alice's intent and bob's, each on its own line:\n%s", whole, b)
+	}
+	// Closing one session leaves the file open for the others.
+	if err := alice.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.Intent(ctx, muteEntry()); !errors.Is(err, os.ErrClosed) {
+		t.Errorf("alice's record after her Close: %v, want os.ErrClosed", err)
+	}
+	if _, err := bob.Intent(ctx, muteEntry()); err != nil {
+		t.Errorf("bob's record after alice closed: %v", err)
+	}
+}

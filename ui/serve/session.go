@@ -179,12 +179,20 @@ func identityOf(op ui.Operator) audit.Identity {
 	return audit.Identity{Operator: op.Name, SSHUser: op.SSHUser, Host: host, KeyFingerprint: op.Fingerprint}
 }
 
-// OpenAudit returns a Config.Audit that appends every session's records
-// to the file at path ("-" for none), each stamped with its operator.
-func OpenAudit(path string, opts ...audit.Option) func(ui.Operator) (*audit.Log, error) {
-	return func(op ui.Operator) (*audit.Log, error) {
-		return audit.Open(path, append(opts[:len(opts):len(opts)], audit.WithIdentity(identityOf(op)))...)
+// OpenAudit opens the audit file at path ("-" for none) once, and returns
+// a Config.Audit that gives each session a log of its own on it, stamped
+// with its operator, and the close for after the server stops. Every
+// session writes through the one file, one record at a time, so a record
+// one session tore on a full disk is mended before another's lands on it.
+// A file that cannot be opened is each session's audit error.
+func OpenAudit(path string, opts ...audit.Option) (sessions func(ui.Operator) (*audit.Log, error), closeFile func() error) {
+	shared, err := audit.OpenShared(path, opts...)
+	if err != nil {
+		return func(ui.Operator) (*audit.Log, error) { return nil, err }, func() error { return nil }
 	}
+	return func(op ui.Operator) (*audit.Log, error) {
+		return shared.Session(audit.WithIdentity(identityOf(op))), nil
+	}, shared.Close
 }
 
 // sessionRenderer makes the lipgloss renderer for one session: colours as

@@ -130,6 +130,8 @@ func newWorld(t testing.TB, mod func(*serve.Config), gate func()) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	auditFor, closeAudit := serve.OpenAudit(w.auditPath)
+	t.Cleanup(func() { closeAudit() }) //nolint:errcheck // records were synced as written
 	cfg := serve.Config{
 		OperatorsPath: w.opsPath,
 		HostKey:       newSigner(t),
@@ -137,7 +139,7 @@ func newWorld(t testing.TB, mod func(*serve.Config), gate func()) *world {
 		Console: ui.Options{
 			Keys: testKeyMap(), Refresh: time.Second, Demo: true, Theme: "dark", AccountSID: simAccount,
 		},
-		Audit: serve.OpenAudit(w.auditPath),
+		Audit: auditFor,
 		Log:   w.serverLog,
 	}
 	if mod != nil {
