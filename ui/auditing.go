@@ -168,6 +168,9 @@ func outcomeOf(err error) audit.Outcome {
 		return audit.OutcomeOK
 	}
 	var ae *api.Error
+	if errors.Is(err, live.ErrInternal) {
+		return audit.OutcomeUnknown // a panic may have come after the request left
+	}
 	if !errors.As(err, &ae) {
 		return audit.OutcomeOf(err)
 	}

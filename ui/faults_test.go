@@ -19,6 +19,7 @@ import (
 
 	"confconsole/api"
 	"confconsole/api/audit"
+	"confconsole/api/live"
 	"confconsole/api/sim"
 )
 
@@ -678,6 +679,7 @@ func TestOutcomeOfAnswers(t *testing.T) {
 		{"504 with an empty body", &api.Error{Status: 504}, audit.OutcomeUnknown},
 		{"timeout", &api.Error{Err: context.DeadlineExceeded}, audit.OutcomeUnknown},
 		{"refused", &api.Error{Err: &net.OpError{Op: "dial", Err: errors.New("connection refused")}}, audit.OutcomeFailed},
+		{"a panic in the request", fmt.Errorf("mute agent-7: %w: boom", live.ErrInternal), audit.OutcomeUnknown},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

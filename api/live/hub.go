@@ -385,9 +385,26 @@ func (h *Hub) call(ctx context.Context, p Priority, do func(ctx context.Context)
 	if err != nil {
 		return err
 	}
-	err = do(context.WithValue(ctx, passedKey{h.opts.Gate}, true))
+	err = guarded(context.WithValue(ctx, passedKey{h.opts.Gate}, true), do)
 	release(err)
 	return err
+}
+
+// ErrInternal is a panic in a request to Twilio (a bug in the client or
+// the service it calls) turned into that request's error: one bad reply
+// must not take down every session of a server with it.
+var ErrInternal = errors.New("internal error in confconsole (please report it, with the audit log)")
+
+// guarded runs do, turning a panic in it into ErrInternal. Whether a write
+// that panicked reached Twilio is not known: like any answer that does not
+// say, the polls tell.
+func guarded(ctx context.Context, do func(ctx context.Context) error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%w: %v", ErrInternal, v)
+		}
+	}()
+	return do(ctx)
 }
 
 // summary is an error's text without the operation and target when the

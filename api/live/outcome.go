@@ -38,8 +38,8 @@ func outcomeOf(err error) Outcome {
 	if !errors.As(err, &ae) {
 		var ne net.Error
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
-			(errors.As(err, &ne) && ne.Timeout()) {
-			return Unclear
+			(errors.As(err, &ne) && ne.Timeout()) || errors.Is(err, ErrInternal) {
+			return Unclear // a panic may have come after the request left
 		}
 		return Failed
 	}

@@ -172,3 +172,57 @@ func TestWatchAndLeaveAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestPanickingRequestIsAnError: a request that panics (a bug in the
+// client, say on a reply it cannot read) is that poll's error, not the end
+// of the process; the room is polled again and recovers.
+func TestPanickingRequestIsAnError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		svc := newFake()
+		svc.fail = func(op, conf string, n int) error {
+			if op == "list participants" && n == 2 {
+				panic("index out of range [3] with length 3")
+			}
+			return nil
+		}
+		h := newHub(svc, Options{Interval: interval})
+		defer h.Close()
+		s, err := h.WatchRoom(t.Context(), roomA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		time.Sleep(interval + interval/2)
+		synctest.Wait()
+		snap, _ := drain(s)
+		if !errors.Is(snap.Poll.Err, ErrInternal) || len(snap.Participants) != 2 {
+			t.Fatalf("after the panicking poll: error %v, %d participants; want ErrInternal and the last roster kept", snap.Poll.Err, len(snap.Participants))
+		}
+		time.Sleep(10 * interval)
+		synctest.Wait()
+		if snap, _ = drain(s); snap.Poll.Err != nil {
+			t.Errorf("later polls: %v, want the room polled again and well", snap.Poll.Err)
+		}
+	})
+}
+
+// TestPanickingWriteIsUnclear: a write whose request panicked may have
+// reached Twilio first, so its outcome is unclear (the polls tell), never
+// "not done".
+func TestPanickingWriteIsUnclear(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		svc := newFake()
+		svc.fail = func(op, conf string, n int) error {
+			if op == "update participant" {
+				panic("nil map")
+			}
+			return nil
+		}
+		h := newHub(svc, Options{Interval: interval})
+		defer h.Close()
+		err := h.Submit(t.Context(), alice, roomA, Action{Kind: Mute, CallSID: callX})
+		if !errors.Is(err, ErrInternal) || outcomeOf(err) != Unclear {
+			t.Errorf("a panicking mute: %v (%v), want ErrInternal, unclear", err, outcomeOf(err))
+		}
+	})
+}
