@@ -39,6 +39,26 @@ func (h *harness) pressOnly(k string) tea.Cmd {
 	return cmd
 }
 
+// answerOf runs cmd and the commands the model gives back for what it
+// produces, until an action's answer (an actionMsg, returned without
+// being handed to the model) or nothing is left: a test can then deliver
+// something else to the model before the answer.
+func (h *harness) answerOf(cmd tea.Cmd) tea.Msg {
+	h.t.Helper()
+	for cmd != nil {
+		switch msg := cmd().(type) {
+		case actionMsg:
+			return msg
+		case nil:
+			return nil
+		default:
+			m, next := h.app.Update(msg)
+			h.app, cmd = m.(App), next
+		}
+	}
+	return nil
+}
+
 // rowOf returns the screen line that shows the participant labelled label.
 func rowOf(t *testing.T, view, label string) string {
 	t.Helper()

@@ -163,19 +163,7 @@ func TestAnnouncementEndOutrunsItsAnswer(t *testing.T) {
 			h.typeText(url)
 			// Run the prompt's submission by hand up to the action's
 			// answer, to deliver the callback's snapshot before it.
-			cmd := h.pressOnly("enter")
-			var answer tea.Msg
-			for answer == nil && cmd != nil {
-				switch msg := cmd().(type) {
-				case actionMsg:
-					answer = msg
-				case nil:
-					cmd = nil
-				default:
-					m, next := h.app.Update(msg)
-					h.app, cmd = m.(App), next
-				}
-			}
+			answer := h.answerOf(h.pressOnly("enter"))
 			if answer == nil {
 				t.Fatalf("enter sent no announcement:\n%s", h.view())
 			}

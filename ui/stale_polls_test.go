@@ -52,19 +52,7 @@ func TestPollsBeforeTheAnswerDoNotCount(t *testing.T) {
 	}
 
 	// m, and Twilio's answer, handed to the model as they come.
-	cmd := h.pressOnly("m")
-	var answer tea.Msg
-	for answer == nil && cmd != nil {
-		switch msg := cmd().(type) {
-		case actionMsg:
-			answer = msg
-		case nil:
-			cmd = nil
-		default:
-			m, next := h.app.Update(msg)
-			h.app, cmd = m.(App), next
-		}
-	}
+	answer := h.answerOf(h.pressOnly("m"))
 	if answer == nil {
 		t.Fatal("m sent no mute")
 	}
