@@ -74,14 +74,14 @@ func (a *App) clockTimer(at time.Time, gen int64, due func() time.Time) tea.Cmd 
 // "live" to late (fresh) and nothing else is due by then, when that turn
 // is due as of the newest poll seen; nil otherwise.
 func (a *App) postponer(other, fresh, at time.Time) func() time.Time {
-	p, seen, late := a.room.poll, a.room.seen, lateAfter(a.interval)
+	p, seen, interval := a.room.poll, a.room.seen, a.interval
 	if a.screen != screenRoom {
 		p, seen = a.list.poll, a.list.seen
 	}
 	if seen == nil {
 		return nil
 	}
-	if p.err != nil || p.updated.IsZero() || !at.Equal(fresh) || !fresh.Equal(p.updated.Add(late)) {
+	if p.err != nil || p.updated.IsZero() || !at.Equal(fresh) || !fresh.Equal(lateAt(p.updated, p.nextAt, interval)) {
 		return nil
 	}
 	return func() time.Time {
@@ -89,7 +89,7 @@ func (a *App) postponer(other, fresh, at time.Time) func() time.Time {
 		if sp == nil || sp.Err != nil || !sp.Updated.After(p.updated) {
 			return at
 		}
-		return earliest(other, sp.Updated.Add(late))
+		return earliest(other, lateAt(sp.Updated, sp.Next, interval))
 	}
 }
 
@@ -177,7 +177,7 @@ func freshnessChange(now time.Time, p *poller, interval time.Duration) time.Time
 		if p.updated.IsZero() {
 			return time.Time{} // nothing loaded and nothing wrong: no status to age
 		}
-		if late := p.updated.Add(lateAfter(interval)); now.Before(late) {
+		if late := lateAt(p.updated, p.nextAt, interval); now.Before(late) {
 			return late
 		}
 		return agoChange(now, p.updated)
@@ -205,4 +205,17 @@ func freshnessChange(now time.Time, p *poller, interval time.Duration) time.Time
 // "live" and shows the data's age: two polls missed, and a second's grace.
 func lateAfter(interval time.Duration) time.Duration {
 	return 2*interval + time.Second
+}
+
+// lateAt is when the status line stops saying "live" after a reply at
+// updated with the next poll due at next: lateAfter the reply, or, when
+// the live state put the next poll further off (status callbacks keep the
+// room current, and its polls slow down), a poll interval and a second
+// after that poll was due.
+func lateAt(updated, next time.Time, interval time.Duration) time.Time {
+	at := updated.Add(lateAfter(interval))
+	if due := next.Add(interval + time.Second); next.After(updated) && due.After(at) {
+		at = due
+	}
+	return at
 }

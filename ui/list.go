@@ -243,14 +243,14 @@ func (l *confList) receive() tea.Cmd {
 		return nil
 	}
 	quiet := l.timers.park == nil && l.loaded // tests that hold the snapshots (park) take every one
-	prev, now, late := l.shown, l.timers.now, lateAfter(l.interval)
+	prev, now, interval := l.shown, l.timers.now, l.interval
 	return l.timers.receive(func() tea.Msg {
 		for {
 			s, ok := <-sub.Updates()
 			if !ok {
 				return listSnapMsg{sub: sub, ok: false}
 			}
-			pass := passable(quiet, seen.load(), now(), late) && sameListOnScreen(prev, s)
+			pass := passable(quiet, seen.load(), now(), interval) && sameListOnScreen(prev, s)
 			seen.note(s.Poll, pass)
 			if !pass {
 				return listSnapMsg{sub: sub, snap: s, ok: true}

@@ -88,6 +88,6 @@ func sameRoster(a, b []model.Participant) bool {
 // passable reports whether the wait may let a snapshot pass unseen: the
 // screen waits on no poll's count, and the previous poll it saw (last) was
 // on time, so the screen says "live" and will still say it.
-func passable(quiet bool, last *seenPoll, now time.Time, late time.Duration) bool {
-	return quiet && last != nil && last.Err == nil && !last.Updated.IsZero() && now.Before(last.Updated.Add(late))
+func passable(quiet bool, last *seenPoll, now time.Time, interval time.Duration) bool {
+	return quiet && last != nil && last.Err == nil && !last.Updated.IsZero() && now.Before(lateAt(last.Updated, last.Next, interval))
 }

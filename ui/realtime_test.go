@@ -190,3 +190,37 @@ func TestAnnouncementEndOutrunsItsAnswer(t *testing.T) {
 		})
 	}
 }
+
+// TestEventsLiveStaysLive: while status callbacks keep the room current,
+// the live state polls it only to reconcile (every 15 s), and the status
+// line keeps saying "live" until that slower poll is late, rather than
+// counting "updated 5s ago" each second between polls.
+func TestEventsLiveStaysLive(t *testing.T) {
+	w := newWatchWorld(t)
+	h := w.console(t, "alice")
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 24})
+	status := func() string { return strings.Split(h.view(), "\n")[1] }
+	w.hub.ApplyCallback(live.Callback{Conference: w.conf, Kind: live.CallbackOther})
+	h.next()
+	// The next poll is the first to see the events flowing: it puts the
+	// one after it a reconciliation interval away.
+	h.poll()
+	next := h.app.room.poll.nextAt
+	if gap := next.Sub(h.app.room.poll.updated); gap <= 2*time.Second {
+		t.Fatalf("with events live the next poll is %v after the last, want the slower reconciliation", gap)
+	}
+	for _, after := range []time.Duration{6 * time.Second, 12 * time.Second} {
+		h.setClock(h.app.room.poll.updated.Add(after))
+		h.send(tea.WindowSizeMsg{Width: 100, Height: 24}) // any message reads the clock
+		if s := status(); !strings.HasSuffix(strings.TrimSpace(s), "live") {
+			t.Errorf("%v after a poll, with events live and the next poll at +%v, status = %q, want live", after, next.Sub(h.app.room.poll.updated), s)
+		}
+	}
+	// That poll does not come: late a poll interval and a second after it
+	// was due.
+	h.setClock(next.Add(3 * time.Second))
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 24})
+	if s := status(); !strings.Contains(s, "updated") {
+		t.Errorf("3s after the reconciliation poll was due, status = %q, want its age", s)
+	}
+}

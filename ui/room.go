@@ -236,14 +236,14 @@ func (r *room) receive() tea.Cmd {
 	}
 	// Tests that hold the snapshots (park) deliver every one.
 	quiet := r.park == nil && r.loaded && len(r.pending) == 0 && len(r.mismatch) == 0 && r.bulk == nil
-	prev, now, late := r.shown, r.now, lateAfter(r.interval)
+	prev, now, interval := r.shown, r.now, r.interval
 	return r.timers.receive(func() tea.Msg {
 		for {
 			s, ok := <-sub.Updates()
 			if !ok {
 				return roomSnapMsg{sub: sub, ok: false}
 			}
-			pass := passable(quiet, seen.load(), now(), late) && sameRoomOnScreen(prev, s)
+			pass := passable(quiet, seen.load(), now(), interval) && sameRoomOnScreen(prev, s)
 			seen.note(s.Poll, pass)
 			if !pass {
 				return roomSnapMsg{sub: sub, snap: s, ok: true}

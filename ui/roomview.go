@@ -329,7 +329,7 @@ func (c canvas) freshness(p *poller) (text string, stale bool) {
 		// While polls keep arriving on time the line says so and stays
 		// the same: a poll that changes nothing then draws nothing, and an
 		// idle console writes no bytes. A late reply shows its age.
-		if c.clock.Sub(p.updated) < lateAfter(c.interval) {
+		if c.clock.Before(lateAt(p.updated, p.nextAt, c.interval)) {
 			return "live", false
 		}
 		return "updated " + ago(c.clock, p.updated), false
