@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -30,41 +29,11 @@ func TestEndToEndMuteEveryoneButThePresenter(t *testing.T) {
 	needTmux(t)
 	bin := buildBinary(t)
 	dir := t.TempDir()
-	const account, token = "AC0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef"
-	simOut, simLog := filepath.Join(dir, "sim.out"), filepath.Join(dir, "sim.log")
-	outF, err := os.Create(simOut)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logF, err := os.Create(simLog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim := exec.Command(bin, "sim", "--listen", "127.0.0.1:0", "--seed", "11", "--speed", "0.001",
-		"--account-sid", account, "--auth-token", token)
-	sim.Stdout, sim.Stderr = outF, logF
-	if err := sim.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sim.Process.Kill()
-		sim.Wait()
-		outF.Close()
-		logF.Close()
-	})
-	baseURL := ""
-	for deadline := time.Now().Add(20 * time.Second); baseURL == ""; time.Sleep(50 * time.Millisecond) {
-		b, _ := os.ReadFile(simOut)
-		if m := regexp.MustCompile(`base URL\s+(\S+)`).FindSubmatch(b); m != nil {
-			baseURL = string(m[1])
-		} else if time.Now().After(deadline) {
-			t.Fatalf("the simulator did not start; it said:\n%s", b)
-		}
-	}
+	baseURL, simLog := startSimProcess(t, bin, dir, "--speed", "0.001")
 
 	trail := filepath.Join(dir, "audit.jsonl")
 	s := startTmux(t, 120, 40, []string{"TERM=xterm-256color", "NO_COLOR=1",
-		"TWILIO_ACCOUNT_SID=" + account, "TWILIO_AUTH_TOKEN=" + token},
+		"TWILIO_ACCOUNT_SID=" + e2eAccount, "TWILIO_AUTH_TOKEN=" + e2eToken},
 		fmt.Sprintf("%s --api-url %s --audit-log %s --refresh 1s; echo EXITED $?; sleep 60", bin, baseURL, trail))
 	s.waitFor("the conference list", regexp.MustCompile(`in-progress`))
 	s.keys("Enter")

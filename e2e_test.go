@@ -269,3 +269,44 @@ func TestTmuxVerdict(t *testing.T) {
 		}
 	}
 }
+
+// The account the e2e tests' simulators serve.
+const e2eAccount, e2eToken = "AC0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef"
+
+// startSimProcess runs the built binary's simulator (`confconsole sim`,
+// seed 11, on a free loopback port, serving e2eAccount) with args added,
+// its output and request log under dir, until the test ends. It returns
+// the simulator's base URL and the path of its request log.
+func startSimProcess(t *testing.T, bin, dir string, args ...string) (baseURL, requestLog string) {
+	t.Helper()
+	simOut, simLog := filepath.Join(dir, "sim.out"), filepath.Join(dir, "sim.log")
+	outF, err := os.Create(simOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logF, err := os.Create(simLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim := exec.Command(bin, append([]string{"sim", "--listen", "127.0.0.1:0", "--seed", "11",
+		"--account-sid", e2eAccount, "--auth-token", e2eToken}, args...)...)
+	sim.Stdout, sim.Stderr = outF, logF
+	if err := sim.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sim.Process.Kill()
+		sim.Wait()
+		outF.Close()
+		logF.Close()
+	})
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		b, _ := os.ReadFile(simOut)
+		if m := regexp.MustCompile(`base URL\s+(\S+)`).FindSubmatch(b); m != nil {
+			return string(m[1]), simLog
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the simulator did not start; it said:\n%s", b)
+		}
+	}
+}

@@ -6,12 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"confconsole/api/audit"
 )
@@ -25,41 +23,11 @@ func TestEndToEndWriteWithUnclearAnswer(t *testing.T) {
 	needTmux(t)
 	bin := buildBinary(t)
 	dir := t.TempDir()
-	const account, token = "AC0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef"
-	simOut, simLog := filepath.Join(dir, "sim.out"), filepath.Join(dir, "sim.log")
-	outF, err := os.Create(simOut)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logF, err := os.Create(simLog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim := exec.Command(bin, "sim", "--listen", "127.0.0.1:0", "--seed", "11",
-		"--account-sid", account, "--auth-token", token, "--fault", "504,method=POST")
-	sim.Stdout, sim.Stderr = outF, logF
-	if err := sim.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		sim.Process.Kill()
-		sim.Wait()
-		outF.Close()
-		logF.Close()
-	})
-	baseURL := ""
-	for deadline := time.Now().Add(20 * time.Second); baseURL == ""; time.Sleep(50 * time.Millisecond) {
-		b, _ := os.ReadFile(simOut)
-		if m := regexp.MustCompile(`base URL\s+(\S+)`).FindSubmatch(b); m != nil {
-			baseURL = string(m[1])
-		} else if time.Now().After(deadline) {
-			t.Fatalf("the simulator did not start; it said:\n%s", b)
-		}
-	}
+	baseURL, simLog := startSimProcess(t, bin, dir, "--fault", "504,method=POST")
 
 	trail := filepath.Join(dir, "audit.jsonl")
 	s := startTmux(t, 120, 30, []string{"TERM=xterm-256color", "NO_COLOR=",
-		"TWILIO_ACCOUNT_SID=" + account, "TWILIO_AUTH_TOKEN=" + token},
+		"TWILIO_ACCOUNT_SID=" + e2eAccount, "TWILIO_AUTH_TOKEN=" + e2eToken},
 		fmt.Sprintf("%s --api-url %s --audit-log %s --refresh 1s; echo EXITED $?; sleep 60", bin, baseURL, trail))
 	s.waitFor("the conference list", regexp.MustCompile(`in-progress`))
 	s.keys("Enter")
