@@ -68,11 +68,32 @@ func startTmux(t *testing.T, width, height int, env []string, command string) *t
 		args = append(args, "-e", e)
 	}
 	args = append(args, command)
-	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+	cmd := exec.Command("tmux", args...)
+	cmd.Env = paneEnv(os.Environ())
+	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
 	t.Cleanup(func() { exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
 	return s
+}
+
+// paneEnv is the part of the test's environment the tmux server starts
+// with, and so every pane: what finds programs and files and the locale,
+// nothing that changes how the console draws. A CI service sets CI=true,
+// which termenv reads as "not a terminal" and so draws without colour; a
+// developer may have NO_COLOR, COLORTERM or COLORFGBG set. Each test sets
+// what its terminal is (TERM, NO_COLOR) itself.
+func paneEnv(environ []string) []string {
+	var keep []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		switch {
+		case name == "PATH", name == "HOME", name == "SHELL", name == "USER", name == "LOGNAME",
+			name == "TMPDIR", name == "TZ", name == "LANG", strings.HasPrefix(name, "LC_"):
+			keep = append(keep, kv)
+		}
+	}
+	return keep
 }
 
 func (s *tmuxSession) tmux(args ...string) string {
@@ -308,5 +329,17 @@ func startSimProcess(t *testing.T, bin, dir string, args ...string) (baseURL, re
 		if time.Now().After(deadline) {
 			t.Fatalf("the simulator did not start; it said:\n%s", b)
 		}
+	}
+}
+
+func TestPaneEnvKeepsNothingThatChangesDrawing(t *testing.T) {
+	got := paneEnv([]string{
+		"PATH=/usr/bin", "HOME=/home/op", "LANG=C.UTF-8", "LC_CTYPE=C.UTF-8",
+		"CI=true", "NO_COLOR=1", "CLICOLOR=0", "COLORTERM=truecolor", "COLORFGBG=0;15",
+		"TERM=dumb", "TMUX=/tmp/tmux-0/default,1,0", "TERM_PROGRAM=vscode",
+	})
+	want := []string{"PATH=/usr/bin", "HOME=/home/op", "LANG=C.UTF-8", "LC_CTYPE=C.UTF-8"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paneEnv kept %q, want %q", got, want)
 	}
 }
