@@ -257,11 +257,14 @@ func printBanner(w io.Writer, b banner) {
 	if b.demo {
 		fmt.Fprintf(&sb, "  demo         three live conferences that change over time\n")
 	}
+	// Double quotes, so that a shell expands $TWILIO_AUTH_TOKEN when the
+	// token was given rather than made up (single quotes would send the
+	// variable's name as the password).
 	user := b.accountSID + ":" + token
 	if !b.tokenGenerated {
 		user = b.accountSID + ":$TWILIO_AUTH_TOKEN"
 	}
-	fmt.Fprintf(&sb, "try:\n  curl -u '%s' %s%s%s/Conferences.json\n", user, b.baseURL, accountsPrefix, b.accountSID)
+	fmt.Fprintf(&sb, "try:\n  curl -u \"%s\" %s%s%s/Conferences.json\n", user, b.baseURL, accountsPrefix, b.accountSID)
 	fmt.Fprintf(&sb, "stop with Ctrl-C\n")
 	fmt.Fprint(w, sb.String())
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/netip"
+	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
@@ -217,4 +218,50 @@ func get2(t *testing.T, url, user, pass string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// TestBannerTryLineWorksInAShell runs the banner's "try:" command line through
+// sh, with curl replaced by a function that prints its arguments, and sends
+// the request those arguments make: pasted into a terminal, the line must
+// reach the simulator with the right credentials, whether the token was made
+// up (and shown) or given on the command line (and read from
+// $TWILIO_AUTH_TOKEN, as the line says).
+func TestBannerTryLineWorksInAShell(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh to run the banner's command line")
+	}
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"generated token", nil},
+		{"given token", []string{"--account-sid", testAccount, "--auth-token", testToken}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			stdout, _, _ := startMain(t, append([]string{"--listen", "127.0.0.1:0", "--no-demo", "--quiet"}, tc.args...)...)
+			out := stdout.String()
+			_, after, _ := strings.Cut(out, "try:\n")
+			line, _, _ := strings.Cut(after, "\n")
+			line = strings.TrimSpace(line)
+			if !strings.HasPrefix(line, "curl ") {
+				t.Fatalf("no curl line after try: in\n%s", out)
+			}
+			cmd := exec.Command(sh, "-c", `curl() { for a in "$@"; do printf '%s\n' "$a"; done; }; `+line)
+			cmd.Env = []string{"PATH=/usr/bin:/bin", "TWILIO_AUTH_TOKEN=" + testToken}
+			printed, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("sh -c %q: %v", line, err)
+			}
+			argv := strings.Split(strings.TrimSpace(string(printed)), "\n")
+			if len(argv) != 3 || argv[0] != "-u" {
+				t.Fatalf("curl got %q, want -u USER:PASS URL", argv)
+			}
+			user, pass, _ := strings.Cut(argv[1], ":")
+			if code, body := get2(t, argv[2], user, pass); code != 200 {
+				t.Errorf("the banner's request (user %q, password %q) answered %d %s", user, pass, code, body)
+			}
+		})
+	}
 }
