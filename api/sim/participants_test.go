@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -638,5 +639,49 @@ func TestBodyMustBeAForm(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Fatalf("form with charset: %d", resp.StatusCode)
+	}
+}
+
+// TestBodyTypeMessageNamesTheProblem: the refusal of a body that is not a
+// form says what arrived (no Content-Type at all, or which one) and what to
+// send instead, in words a CI log reader can act on.
+func TestBodyTypeMessageNamesTheProblem(t *testing.T) {
+	h := newHarness(t)
+	conf := str(h.dial("room", "+14155550100", "Label", "agent")["conference_sid"])
+	tests := []struct {
+		name, ct string
+		want     []string
+		notWant  string
+	}{
+		{"no Content-Type", "", []string{"no Content-Type", "application/x-www-form-urlencoded"}, `""`},
+		{"JSON", "application/json", []string{`Content-Type "application/json"`, "application/x-www-form-urlencoded"}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest("POST", h.ts.URL+partPath(conf, "agent"), strings.NewReader("Muted=true"))
+			if tc.ct != "" {
+				req.Header.Set("Content-Type", tc.ct)
+			}
+			req.SetBasicAuth(testAccount, testToken)
+			resp, err := h.ts.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			wantError(t, reply{status: resp.StatusCode, header: resp.Header, body: b}, 400, CodeBadRequest)
+			var doc struct{ Message string }
+			if err := json.Unmarshal(b, &doc); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(doc.Message, w) {
+					t.Errorf("message %q does not say %q", doc.Message, w)
+				}
+			}
+			if tc.notWant != "" && strings.Contains(doc.Message, tc.notWant) {
+				t.Errorf("message %q says %q", doc.Message, tc.notWant)
+			}
+		})
 	}
 }

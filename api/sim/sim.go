@@ -472,7 +472,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if ct := r.Header.Get("Content-Type"); len(r.PostForm) == 0 && r.ContentLength != 0 && !isFormType(ct) {
 			// Twilio would silently ignore such a body; refusing it makes the
 			// client's mistake visible instead of an update that changes nothing.
-			writeError(w, badRequest(CodeBadRequest, "the body is %q; Twilio reads only application/x-www-form-urlencoded parameters", ct))
+			writeError(w, badRequest(CodeBadRequest, "%s; send the parameters as a form, with Content-Type application/x-www-form-urlencoded (Twilio reads no others)", describeBodyType(ct)))
 			return
 		}
 		form = r.PostForm
@@ -504,6 +504,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, status, body)
 	}
+}
+
+// describeBodyType says what type a POST body that is not a form came as.
+func describeBodyType(ct string) string {
+	if strings.TrimSpace(ct) == "" {
+		return "The body came with no Content-Type"
+	}
+	return fmt.Sprintf("The body came with Content-Type %q", ct)
 }
 
 // isFormType reports whether a Content-Type header names a URL-encoded form.
