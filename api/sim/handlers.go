@@ -404,10 +404,10 @@ func readCreateForm(v url.Values) (createForm, *apiError) {
 	case !hasFrom || from == "":
 		return c, badRequest(CodeFromMissing, "'From' phone number is required")
 	case !validTo(to):
-		return c, badRequest(CodeToInvalid, "The 'To' number %s is not a valid phone number, client: identifier or sip: address.", to)
+		return c, badRequest(CodeToInvalid, "The 'To' number %s is not a valid phone number, client: identifier or sip: address.%s", to, plusHint(to))
 	}
 	if why := fromProblem(from, to); why != "" {
-		return c, badRequest(CodeFromInvalid, "The 'From' number %s %s.", from, why)
+		return c, badRequest(CodeFromInvalid, "The 'From' number %s %s.%s", from, why, plusHint(from))
 	}
 	c.to, c.from = to, from
 	c.label, _ = f.str("Label")
@@ -453,6 +453,17 @@ func readCreateForm(v url.Values) (createForm, *apiError) {
 		return c, badRequest(CodeToBlocked, "Account not allowed to call %s", to)
 	}
 	return c, nil
+}
+
+// plusHint explains a number that starts with a space and then digits: a '+'
+// sent unencoded in a form body (curl -d To=+1...) is decoded as a space.
+// Empty for anything else.
+func plusHint(v string) string {
+	rest, ok := strings.CutPrefix(v, " ")
+	if !ok || !digitsPattern.MatchString(rest) {
+		return ""
+	}
+	return " A '+' sent unencoded in a form body arrives as a space: encode it as %2B (with curl, --data-urlencode)."
 }
 
 // readCallbackConfig reads the conference status callback of a create

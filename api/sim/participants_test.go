@@ -685,3 +685,33 @@ func TestBodyTypeMessageNamesTheProblem(t *testing.T) {
 		})
 	}
 }
+
+// TestUnencodedPlusIsExplained: a '+' sent unencoded in a form body (curl -d
+// To=+1415...) arrives as a space. Twilio refuses a number with a space
+// (21211 / 21212), and so does the simulator, but its message says why and
+// how to send it.
+func TestUnencodedPlusIsExplained(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		name     string
+		to, from string
+		code     int
+		hint     bool
+	}{
+		{"To", " 14155550100", "+15005550006", CodeToInvalid, true},
+		{"From", "+14155550100", " 15005550006", CodeFromInvalid, true},
+		{"From to a client", "client:bob", " 15005550006", CodeFromInvalid, true},
+		{"a To that is wrong in another way", "+15551234567", "+15005550006", CodeToInvalid, false},
+		{"a space that was no plus", " client:bob", "+15005550006", CodeToInvalid, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := h.do("POST", partsPath("room"), url.Values{"To": {tc.to}, "From": {tc.from}})
+			wantError(t, r, 400, tc.code)
+			msg := str(r.doc(t)["message"])
+			if got := strings.Contains(msg, "%2B"); got != tc.hint {
+				t.Errorf("message %q: mentions %%2B %v, want %v", msg, got, tc.hint)
+			}
+		})
+	}
+}
