@@ -715,3 +715,47 @@ func TestUnencodedPlusIsExplained(t *testing.T) {
 		})
 	}
 }
+
+// TestQueryStringIsReadOrRefused: a list's filters are never dropped without
+// a word. A query string that cannot be decoded (a bad escape, a ';' between
+// parameters) is refused with 400 20001 instead of answering the unfiltered
+// list, and parameters of a POST sent in its query string instead of its form
+// body are refused instead of ignored (the request would change nothing).
+func TestQueryStringIsReadOrRefused(t *testing.T) {
+	h := newHarness(t)
+	conf := str(h.dial("room", "+14155550100", "Label", "agent")["conference_sid"])
+	h.dial(conf, "+14155550101", "Label", "customer")
+	tests := []struct {
+		name, method, path string
+		form               url.Values
+		says               string
+	}{
+		{"bad escape in a list filter", "GET", confsPath() + "?Status=%ZZ", nil, "query string"},
+		{"semicolon between filters", "GET", partsPath(conf) + "?Muted=true;PageSize=1", nil, "query string"},
+		{"bad escape in a fetch", "GET", confPath(conf) + "?x=%", nil, "query string"},
+		{"update conference in the query", "POST", confPath(conf) + "?Status=completed", nil, "form body"},
+		{"update participant in the query", "POST", partPath(conf, "agent") + "?Muted=true", url.Values{"Hold": {"false"}}, "form body"},
+		{"create participant in the query", "POST", partsPath("other") + "?To=%2B14155550102&From=%2B15005550006", nil, "form body"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := h.do(tc.method, tc.path, tc.form)
+			wantError(t, r, 400, CodeBadRequest)
+			if msg := str(r.doc(t)["message"]); !strings.Contains(msg, tc.says) {
+				t.Errorf("message %q does not mention the %s", msg, tc.says)
+			}
+		})
+	}
+	// Nothing was changed or created by the refused requests.
+	if doc := h.must(200, "GET", confPath(conf), nil); doc["status"] == "completed" {
+		t.Error("the conference was ended by a refused request")
+	}
+	if doc := h.must(200, "GET", partPath(conf, "agent"), nil); doc["muted"] != false {
+		t.Error("agent was muted by a refused request")
+	}
+	if n := len(h.must(200, "GET", confsPath()+"?FriendlyName=other", nil)["conferences"].([]any)); n != 0 {
+		t.Errorf("%d conferences named other, want none", n)
+	}
+	// An empty query string is no parameter at all.
+	h.must(200, "POST", partPath(conf, "agent")+"?", url.Values{"Muted": {"true"}})
+}

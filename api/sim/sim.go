@@ -27,9 +27,12 @@
 // on another account's path answer 401 20003, and another account's
 // conference under your own path 404 20404; a failed participant stays listed
 // for Timings.Linger and answers updates with 404; ending a completed
-// conference again is a no-op that answers 200. One choice is stricter than
-// Twilio: a POST body that is not application/x-www-form-urlencoded is
-// refused (400 20001) where Twilio would read it as no parameters at all.
+// conference again is a no-op that answers 200. Some choices are stricter
+// than Twilio, so that a request that would change nothing fails visibly
+// (400 20001): a POST body that is not application/x-www-form-urlencoded,
+// where Twilio would read it as no parameters at all; a POST with parameters
+// in its query string instead of its body; and a query string that cannot be
+// decoded, which would otherwise leave a list unfiltered.
 //
 // Callbacks. A conference whose first participant named a
 // ConferenceStatusCallback reports the subscribed events to it
@@ -462,8 +465,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, methodNotAllowed())
 		return
 	}
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		// url.Values would drop the unreadable pairs, and a list would
+		// answer unfiltered as if they had never been sent.
+		writeError(w, badRequest(CodeBadRequest, "Could not read the query string: %v. Percent-encode each name and value, and separate parameters with '&'", err))
+		return
+	}
 	var form url.Values
 	if r.Method == http.MethodPost {
+		if len(query) > 0 {
+			// Twilio's POST operations take form parameters only; these
+			// would change nothing here, and may not do on Twilio either.
+			writeError(w, badRequest(CodeBadRequest, "Parameters of a POST go in the form body, not the query string (got %s); send them as application/x-www-form-urlencoded", queryNames(query)))
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 		if err := r.ParseForm(); err != nil {
 			writeError(w, badRequest(CodeBadRequest, "could not read the form body: %v; send application/x-www-form-urlencoded", err))
@@ -477,7 +493,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		form = r.PostForm
 	} else {
-		form = r.URL.Query()
+		form = query
 	}
 	req := request{route: rt, path: path, form: form, method: r.Method}
 
@@ -504,6 +520,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, status, body)
 	}
+}
+
+// queryNames lists the names in q, sorted, for a message.
+func queryNames(q url.Values) string {
+	names := make([]string, 0, len(q))
+	for k := range q {
+		names = append(names, strconv.Quote(k))
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
 }
 
 // describeBodyType says what type a POST body that is not a form came as.
