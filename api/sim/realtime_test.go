@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -284,5 +285,43 @@ func TestDemoTalksInTurns(t *testing.T) {
 	}
 	if starts < 5 {
 		t.Errorf("only %d turns in a simulated minute", starts)
+	}
+}
+
+// TestControlReadsParamsAsTheAPIDoes: the control API reads its parameters
+// as the Twilio paths do, so a JSON body or a parameter in the query string
+// is refused with a message saying so, instead of "Speaking must be true or
+// false, got """.
+func TestControlReadsParamsAsTheAPIDoes(t *testing.T) {
+	h := newHarness(t)
+	conf := str(h.dial("room", "+14155550100", "Label", "agent")["conference_sid"])
+	h.dial(conf, "+14155550101", "Label", "customer")
+	path := controlPath(conf, "agent", "Speech")
+	tests := []struct {
+		name, path, body, ct, says string
+	}{
+		{"JSON body", path, `{"Speaking":true}`, "application/json", `Content-Type "application/json"`},
+		{"parameter in the query", path + "?Speaking=true", "", "", "form body"},
+		{"undecodable query", path + "?Speaking=%ZZ", "", "", "query string"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest("POST", h.ts.URL+tc.path, strings.NewReader(tc.body))
+			if tc.ct != "" {
+				req.Header.Set("Content-Type", tc.ct)
+			}
+			req.SetBasicAuth(testAccount, testToken)
+			resp, err := h.ts.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			r := reply{status: resp.StatusCode, header: resp.Header, body: b}
+			wantError(t, r, 400, CodeBadRequest)
+			if msg := str(r.doc(t)["message"]); !strings.Contains(msg, tc.says) {
+				t.Errorf("message %q does not say %q", msg, tc.says)
+			}
+		})
 	}
 }

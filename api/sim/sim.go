@@ -465,35 +465,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, methodNotAllowed())
 		return
 	}
-	query, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		// url.Values would drop the unreadable pairs, and a list would
-		// answer unfiltered as if they had never been sent.
-		writeError(w, badRequest(CodeBadRequest, "Could not read the query string: %v. Percent-encode each name and value, and separate parameters with '&'", err))
+	form, ferr := readParams(w, r)
+	if ferr != nil {
+		writeError(w, ferr)
 		return
-	}
-	var form url.Values
-	if r.Method == http.MethodPost {
-		if len(query) > 0 {
-			// Twilio's POST operations take form parameters only; these
-			// would change nothing here, and may not do on Twilio either.
-			writeError(w, badRequest(CodeBadRequest, "Parameters of a POST go in the form body, not the query string (got %s); send them as application/x-www-form-urlencoded", queryNames(query)))
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
-			writeError(w, badRequest(CodeBadRequest, "could not read the form body: %v; send application/x-www-form-urlencoded", err))
-			return
-		}
-		if ct := r.Header.Get("Content-Type"); len(r.PostForm) == 0 && r.ContentLength != 0 && !isFormType(ct) {
-			// Twilio would silently ignore such a body; refusing it makes the
-			// client's mistake visible instead of an update that changes nothing.
-			writeError(w, badRequest(CodeBadRequest, "%s; send the parameters as a form, with Content-Type application/x-www-form-urlencoded (Twilio reads no others)", describeBodyType(ct)))
-			return
-		}
-		form = r.PostForm
-	} else {
-		form = query
 	}
 	req := request{route: rt, path: path, form: form, method: r.Method}
 
@@ -520,6 +495,32 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, status, body)
 	}
+}
+
+// readParams reads a request's parameters: a GET's query string, a POST's
+// form body. What Twilio might ignore or read otherwise is refused, so that a
+// client's mistake shows instead of a request that silently changes nothing
+// or a list that is silently unfiltered: an undecodable query string, a POST
+// with parameters in its query string, a POST body that is not a form.
+func readParams(w http.ResponseWriter, r *http.Request) (url.Values, *apiError) {
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, badRequest(CodeBadRequest, "Could not read the query string: %v. Percent-encode each name and value, and separate parameters with '&'", err)
+	}
+	if r.Method != http.MethodPost {
+		return query, nil
+	}
+	if len(query) > 0 {
+		return nil, badRequest(CodeBadRequest, "Parameters of a POST go in the form body, not the query string (got %s); send them as application/x-www-form-urlencoded", queryNames(query))
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return nil, badRequest(CodeBadRequest, "Could not read the form body: %v; send application/x-www-form-urlencoded", err)
+	}
+	if ct := r.Header.Get("Content-Type"); len(r.PostForm) == 0 && r.ContentLength != 0 && !isFormType(ct) {
+		return nil, badRequest(CodeBadRequest, "%s; send the parameters as a form, with Content-Type application/x-www-form-urlencoded (Twilio reads no others)", describeBodyType(ct))
+	}
+	return r.PostForm, nil
 }
 
 // queryNames lists the names in q, sorted, for a message.

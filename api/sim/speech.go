@@ -119,14 +119,14 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, acct, rest
 		writeError(w, methodNotAllowed())
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		writeError(w, badRequest(CodeBadRequest, "could not read the form body: %v; send application/x-www-form-urlencoded", err))
+	form, ferr := readParams(w, r)
+	if ferr != nil {
+		writeError(w, ferr)
 		return
 	}
 	s.mu.Lock()
 	s.advance()
-	status, body, herr := s.control(acct, seg[1], seg[3], seg[4], r.PostForm, r.URL.EscapedPath())
+	status, body, herr := s.control(acct, seg[1], seg[3], seg[4], form, r.URL.EscapedPath())
 	s.unlock()
 	switch {
 	case herr != nil:
