@@ -608,3 +608,52 @@ func TestBulkMuteSomeoneLeft(t *testing.T) {
 		t.Errorf("the leaver has %d audit lines, want 1", left)
 	}
 }
+
+// TestBulkQuestionOutlivesARosterChange: a poll that brings any change
+// (someone joins, a marked participant leaves) while the bulk question is
+// open leaves the question open, and y then acts on those still marked. A
+// bulk question names no one participant, so it is no one's leaving that
+// can void it.
+func TestBulkQuestionOutlivesARosterChange(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(w liveWorld) error
+		muted  int // how many of the bridge end muted
+	}{
+		{"a join", func(w liveWorld) error {
+			_, err := w.srv.JoinConnected(simAccount, bridge, sim.Join{Label: "late"})
+			return err
+		}, 4},
+		{"a marked participant leaves", func(w liveWorld) error {
+			return w.srv.Hangup(simAccount, w.conf, "caller-2")
+		}, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, _ := bulkWorld(t, 4, nil)
+			h := liveHarness(t, w, nil)
+			h.key("*")
+			h.key("m")
+			if h.app.room.confirm == nil {
+				t.Fatalf("no question after * m:\n%s", h.view())
+			}
+			if err := tt.change(w); err != nil {
+				t.Fatal(err)
+			}
+			h.settle(w, 3e9)
+			if h.app.room.confirm == nil {
+				t.Fatalf("the poll closed the bulk question; flash %q", h.app.flash.text)
+			}
+			h.key("y")
+			muted := 0
+			for _, p := range w.srv.Participants(simAccount, w.conf) {
+				if p.Muted {
+					muted++
+				}
+			}
+			if muted != tt.muted {
+				t.Errorf("%d muted after y, want %d; flash %q", muted, tt.muted, h.app.flash.text)
+			}
+		})
+	}
+}

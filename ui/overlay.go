@@ -153,7 +153,9 @@ func (r *room) refreshTargets() {
 			r.setFlash(r.promptName+" left the conference; nothing was announced", true)
 		}
 	}
-	if c := r.confirm; c != nil && !c.rec && !r.here(c.callSID) {
+	// A bulk question names no one participant: those who leave before
+	// the answer are counted as having left when it runs.
+	if c := r.confirm; c != nil && !c.rec && c.bulk == nil && !r.here(c.callSID) {
 		r.confirm = nil
 		r.setFlash(c.name+" left the conference; nothing was sent", true)
 	}
