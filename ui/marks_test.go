@@ -365,11 +365,27 @@ func TestCommandLine(t *testing.T) {
 		t.Fatalf("enter on a conference name did not open it:\n%s", h.view())
 	}
 
+	// The choices and the line's own keys show on the screen, under the
+	// line (which stands where the flash would).
+	lastLine := func() string {
+		v := strings.Split(h.view(), "\n")
+		return v[len(v)-1]
+	}
+	h.key(":")
+	if f := lastLine(); !strings.Contains(f, "tab complete") || strings.Contains(f, "mute/unmute") {
+		t.Errorf("footer with the command line open = %q, want its keys, not the room's", f)
+	}
+	h.typeText("zz")
+	h.key("tab")
+	if f := lastLine(); !strings.Contains(f, `nothing starts with "zz"`) {
+		t.Errorf("tab on %q: footer %q, want it to say nothing matches", "zz", f)
+	}
+	h.key("esc")
 	h.key(":")
 	h.typeText("mu")
 	h.key("tab")
-	if got := h.app.cmdline.Value(); got != "mute" || !strings.Contains(h.app.flash.text, "mute-all") {
-		t.Errorf("tab on %q: line %q, flash %q; want the shared prefix and the choices listed", "mu", got, h.app.flash.text)
+	if got, f := h.app.cmdline.Value(), lastLine(); got != "mute" || !strings.Contains(f, "mute  mute-all") {
+		t.Errorf("tab on %q: line %q, footer %q; want the shared prefix and the choices listed", "mu", got, f)
 	}
 	h.key("enter")
 	if p := h.app.room.byID[h.app.room.selected]; !p.Muted || len(log.posts()) != 1 {

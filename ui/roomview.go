@@ -601,6 +601,18 @@ func (r *room) keyBindings() []key.Binding {
 // help key always last so the rest is one keypress away. (bubbles'
 // ShortHelpView can overflow a narrow terminal.)
 func (a *App) footer(bs []key.Binding) string {
+	if a.cmdline != nil {
+		// The screen's keys do not reach the open command line: its
+		// footer is what tab found, or the line's own keys.
+		switch h := a.cmdHint; {
+		case h.isErr:
+			return a.flashOf(h)
+		case h.text != "":
+			// Choices, not an outcome: no ✓ before them.
+			return a.st.FlashInfo.Render(fit(model.Display(h.text), a.width))
+		}
+		bs = commandKeys()
+	}
 	var kb strings.Builder
 	kb.WriteString("footer|" + strconv.Itoa(a.width))
 	for _, k := range bs {
@@ -663,15 +675,20 @@ func (a *App) flashLine() string {
 	if a.cmdline != nil {
 		return fitStyled(a.cmdline.View(), a.width)
 	}
-	if a.flash.text == "" {
+	return a.flashOf(a.flash)
+}
+
+// flashOf renders a flash-line message, or blank for none.
+func (a *App) flashOf(f flash) string {
+	if f.text == "" {
 		return ""
 	}
-	key := fmt.Sprint("flash|", a.flash.isErr, "|", a.width, "|", a.flash.text)
+	key := fmt.Sprint("flash|", f.isErr, "|", a.width, "|", f.text)
 	return a.lines.get(key, func() string {
 		// Flashes quote labels and Twilio's messages, which may quote
 		// them too: shown in the form whose width terminals agree on.
-		text := model.Display(a.flash.text)
-		if a.flash.isErr {
+		text := model.Display(f.text)
+		if f.isErr {
 			return a.st.FlashErr.Render(fit("✗ "+text, a.width))
 		}
 		return a.st.FlashInfo.Render(fit("✓ "+text, a.width))
