@@ -253,6 +253,12 @@ func (r room) coachPicked(m coachPickMsg) (room, tea.Cmd) {
 			r.setFlash(r.coacheeName(m.targetCallSID)+" has already left the conference; nobody was coached", true)
 			return r, nil
 		}
+		if p.Coaching && p.CallSIDToCoach == m.targetCallSID {
+			// The picker opens on the current target: enter alone
+			// would resend it and make u a stop.
+			r.setFlash(participantName(p)+" is already coaching "+r.coacheeName(m.targetCallSID)+"; nothing was sent", false)
+			return r, nil
+		}
 		kind, u = actCoach, api.UpdateParticipant{Coaching: api.Bool(true), CallSIDToCoach: m.targetCallSID}
 	}
 	if !r.startAction(p, pendingAction{kind: kind, target: m.targetCallSID}) {
