@@ -50,10 +50,12 @@ func (a App) handleKeys(msg tea.KeyMsg) (App, tea.Cmd) {
 }
 
 // textFieldFocused reports whether the next key goes into a text field: the
-// list's or the room's filter, a prompt, or a text row of the add form. It
-// follows the order in which handleKey hands keys out.
+// command line, the list's or the room's filter, a prompt, or a text row of
+// the add form. It follows the order in which handleKey hands keys out.
 func (a *App) textFieldFocused() bool {
 	switch {
+	case a.cmdline != nil:
+		return true
 	case a.showHelp, a.logView.open:
 		return false
 	case a.overlayActive() && a.screen == screenList:

@@ -21,6 +21,7 @@ func TestBurstIsHandledKeyByKey(t *testing.T) {
 		wantQuery string // filter text afterwards
 		wantQuit  bool
 		wantFlash string
+		wantLine  string // command line text afterwards
 	}{
 		{name: "moves twice then mutes", burst: burst("jjm"), wantRow: 2, wantMuted: 2},
 		{name: "moves down and back up", burst: burst("jjk"), wantRow: 1, wantMuted: -1},
@@ -31,6 +32,10 @@ func TestBurstIsHandledKeyByKey(t *testing.T) {
 			wantRow: 0, wantMuted: -1, wantFlash: "pasted text ignored"},
 		{name: "a paste into the filter is text", before: []tea.KeyMsg{keyMsg("/")}, burst: tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjm"), Paste: true},
 			wantRow: 0, wantMuted: -1, wantQuery: "jjm"},
+		{name: "a burst into the command line stays text", before: []tea.KeyMsg{keyMsg(":")}, burst: burst("qjm"),
+			wantRow: 0, wantMuted: -1, wantLine: "qjm"},
+		{name: "a paste into the command line is text", before: []tea.KeyMsg{keyMsg(":")}, burst: tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("mute-all"), Paste: true},
+			wantRow: 0, wantMuted: -1, wantLine: "mute-all"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -57,6 +62,13 @@ func TestBurstIsHandledKeyByKey(t *testing.T) {
 			}
 			if got := h.app.room.filter.Value(); got != tc.wantQuery {
 				t.Errorf("filter text %q, want %q", got, tc.wantQuery)
+			}
+			line := ""
+			if h.app.cmdline != nil {
+				line = h.app.cmdline.Value()
+			}
+			if line != tc.wantLine {
+				t.Errorf("command line %q, want %q", line, tc.wantLine)
 			}
 			if h.quit != tc.wantQuit {
 				t.Errorf("quit = %v, want %v", h.quit, tc.wantQuit)
