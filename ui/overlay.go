@@ -161,13 +161,15 @@ func (r *room) refreshTargets() {
 	}
 }
 
-// closeInner closes what ctrl+c closes before it quits: the help, the audit
-// log, a form, a y/N question or a filter being typed. It reports whether
-// anything was open.
+// closeInner closes what ctrl+c closes before it quits: the command line,
+// the help, the audit log, a form, a y/N question or a filter being typed.
+// It reports whether anything was open.
 func (a *App) closeInner() bool {
 	r := &a.room
 	inRoom := a.screen == screenRoom
 	switch {
+	case a.cmdline != nil: // first: it takes the keys before anything else
+		a.cmdline, a.cmdHint = nil, flash{}
 	case a.showHelp:
 		a.showHelp = false
 	case a.logView.open:
