@@ -257,13 +257,66 @@ func decodeError(path string, err error) error {
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, _ := de.Position()
-		return &Error{Path: path, Line: line, Msg: strings.TrimPrefix(de.Error(), "toml: ")}
+		msg := strings.TrimPrefix(de.Error(), "toml: ")
+		if m, ok := kindMismatch(de.Key(), msg); ok {
+			msg = m
+		}
+		return &Error{Path: path, Line: line, Msg: msg}
 	}
 	var pe *unstable.ParserError
 	if errors.As(err, &pe) {
 		return &Error{Path: path, Msg: pe.Error()}
 	}
 	return &Error{Path: path, Msg: err.Error()}
+}
+
+// kindMismatch turns the decoder's "cannot decode TOML integer into struct
+// field config.document.Refresh of type string" into what the file's reader
+// wrote and what goes there: `refresh: a number where a string in quotes
+// goes, e.g. refresh = "3s"`. It reports false for any other message.
+func kindMismatch(key []string, msg string) (string, bool) {
+	rest, ok := strings.CutPrefix(msg, "cannot decode TOML ")
+	if !ok || len(key) == 0 {
+		return "", false
+	}
+	got, _, ok := strings.Cut(rest, " into ")
+	if !ok {
+		return "", false
+	}
+	switch got {
+	case "string":
+		got = "a string"
+	case "integer", "float":
+		got = "a number"
+	case "boolean":
+		got = "true or false"
+	case "array":
+		got = "a list"
+	case "table", "inline table":
+		got = "a table"
+	default: // the dates and times
+		got = "a " + got
+	}
+	name := key[len(key)-1]
+	if len(key) >= 2 && key[len(key)-2] == "announcements" {
+		name = "announcement"
+	}
+	const quoted = "a string in quotes"
+	spec := map[string][2]string{
+		"theme":         {quoted, `theme = "dark"`},
+		"refresh":       {quoted, `refresh = "3s"`},
+		"hold_url":      {quoted, `hold_url = "https://example.com/hold.xml"`},
+		"audit_log":     {quoted, `audit_log = "-"`},
+		"conference":    {quoted, `conference = "Support bridge"`},
+		"read_only":     {"true or false", "read_only = true"},
+		"announcements": {"a table of names and URLs", `announcements = { closing = "https://example.com/closing.mp3" }`},
+		"announcement":  {"a URL in quotes", `closing = "https://example.com/closing.mp3"`},
+	}[name]
+	want, example := spec[0], spec[1]
+	if want == "" {
+		return "", false
+	}
+	return fmt.Sprintf("%s: %s where %s goes; write it as %s", strings.Join(key, "."), got, want, example), true
 }
 
 // knownHint says which names are allowed where an unknown one was found.
