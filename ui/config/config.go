@@ -18,8 +18,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
@@ -298,25 +300,34 @@ func kindMismatch(key []string, msg string) (string, bool) {
 		got = "a " + got
 	}
 	name := key[len(key)-1]
-	if len(key) >= 2 && key[len(key)-2] == "announcements" {
+	switch {
+	case len(key) == 2 && key[0] == "announcements":
 		name = "announcement"
+	case len(key) == 2 && key[0] == "profiles":
+		name = "profile"
 	}
 	const quoted = "a string in quotes"
 	spec := map[string][2]string{
-		"theme":         {quoted, `theme = "dark"`},
-		"refresh":       {quoted, `refresh = "3s"`},
-		"hold_url":      {quoted, `hold_url = "https://example.com/hold.xml"`},
-		"audit_log":     {quoted, `audit_log = "-"`},
-		"conference":    {quoted, `conference = "Support bridge"`},
-		"read_only":     {"true or false", "read_only = true"},
-		"announcements": {"a table of names and URLs", `announcements = { closing = "https://example.com/closing.mp3" }`},
-		"announcement":  {"a URL in quotes", `closing = "https://example.com/closing.mp3"`},
+		"theme":         {quoted, `write it as theme = "dark"`},
+		"refresh":       {quoted, `write it as refresh = "3s"`},
+		"hold_url":      {quoted, `write it as hold_url = "https://example.com/hold.xml"`},
+		"audit_log":     {quoted, `write it as audit_log = "-"`},
+		"conference":    {quoted, `write it as conference = "Support bridge"`},
+		"read_only":     {"true or false", "write it as read_only = true"},
+		"announcements": {"a table of names and URLs", `write it as announcements = { closing = "https://example.com/closing.mp3" }`},
+		"announcement":  {"a URL in quotes", `write it as closing = "https://example.com/closing.mp3"`},
+		"keys":          {"a table of actions and keys", `write a [keys] section with lines such as mute = ["z"]`},
+		"profiles":      {"a table of profiles", "write a section such as [profiles.prod] for each profile"},
+		"profile":       {"a table of settings", fmt.Sprintf("write a section such as [profiles.%q] with lines such as read_only = true", key[len(key)-1])},
 	}[name]
-	want, example := spec[0], spec[1]
-	if want == "" {
+	if spec[0] == "" {
 		return "", false
 	}
-	return fmt.Sprintf("%s: %s where %s goes; write it as %s", strings.Join(key, "."), got, want, example), true
+	k := strings.Join(key, ".")
+	if strings.ContainsFunc(k, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		k = strconv.Quote(k) // a quoted TOML key can hold anything
+	}
+	return fmt.Sprintf("%s: %s where %s goes; %s", k, got, spec[0], spec[1]), true
 }
 
 // knownHint says which names are allowed where an unknown one was found.
