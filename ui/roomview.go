@@ -601,7 +601,11 @@ func (r *room) keyBindings() []key.Binding {
 // help key always last so the rest is one keypress away. (bubbles'
 // ShortHelpView can overflow a narrow terminal.)
 func (a *App) footer(bs []key.Binding) string {
-	if a.cmdline != nil {
+	if a.quit == quitWaiting {
+		// On the way out only the quit key is acted on (handleKey).
+		q := a.keys.Quit.Help()
+		bs = []key.Binding{key.NewBinding(key.WithKeys(a.keys.Quit.Keys()...), key.WithHelp(q.Key, "quit now"))}
+	} else if a.cmdline != nil {
 		// The screen's keys do not reach the open command line: its
 		// footer is what tab found, or the line's own keys.
 		switch h := a.cmdHint; {
