@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -201,6 +202,13 @@ func (o options) check(fs *flag.FlagSet) error {
 	case "auto", "dark", "light":
 	default:
 		return usageError{fmt.Errorf("--theme %q: use auto, dark or light", o.theme)}
+	}
+	if o.holdURL != "" {
+		// As the configuration file's hold_url: caught here, not by
+		// Twilio refusing each hold.
+		if u, err := url.Parse(o.holdURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usageError{fmt.Errorf("--hold-url %q is not an http:// or https:// URL: give the whole address, e.g. https://example.com/hold.xml", o.holdURL)}
+		}
 	}
 	if o.demo && o.apiURL != "" {
 		return usageError{errors.New("--demo runs its own simulator; drop --api-url, or drop --demo to use that server")}
