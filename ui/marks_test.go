@@ -674,3 +674,36 @@ func TestBulkQuestionOutlivesARosterChange(t *testing.T) {
 		})
 	}
 }
+
+// TestUndoWhileAnActionIsOnItsWay: u while this console's own action has
+// no answer yet would undo the change before it (the live state's last
+// answered one), or say there is nothing to undo although the operator has
+// just acted: it waits instead, and says for what. Once the answer is in,
+// u says at once that it is undoing, before Twilio answers the undo.
+func TestUndoWhileAnActionIsOnItsWay(t *testing.T) {
+	w, log := bulkWorld(t, 2, nil)
+	h := liveHarness(t, w, nil)
+	selectLabel(t, h, "caller-1")
+	cmd := h.pressOnly("m")
+	if cmd == nil {
+		t.Fatal("m made no command")
+	}
+	if undo := h.pressOnly("u"); undo != nil {
+		t.Errorf("u with the mute on its way made a command (an undo of something else)")
+	}
+	if f := h.app.flash.text; !strings.Contains(f, "still waiting for Twilio to mute caller-1") {
+		t.Errorf("flash = %q, want it to say what u waits for", f)
+	}
+	h.run(cmd)
+	if n := log.posts()[h.app.room.selected]; n != 1 {
+		t.Fatalf("%d updates to caller-1, want the mute alone", n)
+	}
+	undo := h.pressOnly("u")
+	if f := h.app.flash.text; !strings.HasPrefix(f, "undoing") {
+		t.Errorf("flash right after u = %q, want it to say the undo is under way", f)
+	}
+	h.run(undo)
+	if f := h.app.flash.text; !strings.HasPrefix(f, "undone: unmute caller-1") {
+		t.Errorf("flash after the undo's answer = %q", f)
+	}
+}
