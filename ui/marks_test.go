@@ -691,7 +691,7 @@ func TestUndoWhileAnActionIsOnItsWay(t *testing.T) {
 	if undo := h.pressOnly("u"); undo != nil {
 		t.Errorf("u with the mute on its way made a command (an undo of something else)")
 	}
-	if f := h.app.flash.text; !strings.Contains(f, "still waiting for Twilio to mute caller-1") {
+	if f := h.app.flash.text; !strings.Contains(f, "not undone: Twilio has yet to answer mute caller-1") {
 		t.Errorf("flash = %q, want it to say what u waits for", f)
 	}
 	h.run(cmd)

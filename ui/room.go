@@ -601,7 +601,7 @@ func (r room) onKey(msg tea.KeyMsg) (room, tea.Cmd) {
 		// one of ours still unanswered, that is the one before it.
 		for _, p := range r.roster {
 			if pa, ok := r.pending[p.CallSID]; ok && !pa.acked && !pa.unsure {
-				r.setFlash(fmt.Sprintf("still waiting for Twilio to %s %s; undo once it answers", pa.kind.verb(), participantName(p)), true)
+				r.setFlash(fmt.Sprintf("not undone: Twilio has yet to answer %s %s", pa.kind.verb(), participantName(p)), true)
 				return r, nil
 			}
 		}
