@@ -80,6 +80,9 @@ func (a App) commandKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		if line == "" {
 			return a, nil
 		}
+		// A new command's outcome replaces the last one's; a jump to a
+		// conference has none, and an old error would seem its.
+		a.flash = flash{}
 		return a.runCommand(line)
 	}
 	ti, cmd := a.cmdline.Update(msg)

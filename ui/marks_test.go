@@ -405,6 +405,9 @@ func TestCommandLine(t *testing.T) {
 	if h.app.room.conf.SID != w.conf {
 		t.Fatalf(":%s did not jump there", bridge)
 	}
+	if f := h.app.flash.text; strings.Contains(f, "frobnicate") {
+		t.Errorf("the last command's error is still up after a command that worked: %q", f)
+	}
 	h.key(":")
 	h.typeText("mute-all")
 	h.key("enter")
