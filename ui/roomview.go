@@ -613,7 +613,9 @@ func (a *App) footer(bs []key.Binding) string {
 			return a.flashOf(h)
 		case h.text != "":
 			// Choices, not an outcome: no ✓ before them.
-			return a.st.FlashInfo.Render(fit(model.Display(h.text), a.width))
+			return a.lines.get(fmt.Sprint("choices|", a.width, "|", h.text), func() string {
+				return a.st.FlashInfo.Render(fit(model.Display(h.text), a.width))
+			})
 		}
 		bs = commandKeys()
 	}
