@@ -216,6 +216,13 @@ func TestRemap(t *testing.T) {
 					t.Errorf("mute keys %q", got)
 				}
 			}},
+		{name: "the event feed's paging keys, which some layouts reach only with AltGr",
+			file: "[keys]\nfeed_older = [\"<\"]\nfeed_newer = [\">\"]\n",
+			check: func(t *testing.T, km ui.KeyMap) {
+				if o, n := strings.Join(km.FeedOlder.Keys(), ","), strings.Join(km.FeedNewer.Keys(), ","); o != "<" || n != ">" {
+					t.Errorf("feed keys %q and %q, want < and >", o, n)
+				}
+			}},
 		{name: "a key shared with another binding of the screen", file: "[keys]\n\nmute = [\"h\"]\n", line: 3,
 			wantErr: []string{`key "h" is bound to both`, "mute", "hold", "another key"}},
 		{name: "a key shared across screens is fine", file: "[keys]\nshow_completed = [\"m\"]\n"},
