@@ -593,8 +593,21 @@ func (r *room) keyBindings() []key.Binding {
 		bs = append(bs, pair(k.FeedOlder, k.FeedNewer))
 	}
 	bs = append(bs, k.Undo, k.Command)
-	bs = append(bs, k.Filter, k.Sort, k.AnnounceAll, k.Recording, k.End, k.Refresh, k.Back, k.Quit, k.Help)
-	return enabled(bs...)
+	bs = append(bs, k.Filter, k.Sort, k.AnnounceAll, k.Recording, k.End, k.Refresh)
+	switch {
+	case r.bulk != nil, len(r.marks) > 0: // esc is already first, for those
+	case r.query != "":
+		bs = append(bs, escAs(k.Back, "clear filter"))
+	default:
+		bs = append(bs, k.Back)
+	}
+	return enabled(append(bs, k.Quit, k.Help)...)
+}
+
+// escAs is the back binding as the footer names it where esc does
+// something else first (clears a kept filter, stops a wait).
+func escAs(back key.Binding, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(back.Keys()...), key.WithHelp(back.Help().Key, desc))
 }
 
 // footer renders the keys that work now: as many as fit, then "…", and the
