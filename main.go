@@ -164,7 +164,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.Var(refreshFlag{&o.reconcile}, "reconcile", "how often to poll a conference while its status callbacks arrive, as a `duration` (events move the screen; the poll confirms them)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), `Usage:
-  confconsole [flags]        moderate live conferences (credentials from the environment)
+  confconsole [flags]        moderate live conferences (credentials from the environment or twilio-cli)
   confconsole --demo         try it against the built-in simulator
   confconsole sim [flags]    run the Twilio-compatible simulator (see confconsole sim --help)
   confconsole config [flags] print the effective configuration and where each value came from
@@ -175,6 +175,8 @@ Environment:
   TWILIO_API_KEY, TWILIO_API_SECRET           an API key (TWILIO_ACCOUNT_SID still needed)
   TWILIO_REGION, TWILIO_EDGE                  regional processing (api.{edge}.{region}.twilio.com)
   NO_COLOR                                    no colours
+  Without TWILIO_ACCOUNT_SID, the active twilio-cli profile (~/.twilio-cli/config.json) is used;
+  --profile picks another.
 
 Flags:
 `)

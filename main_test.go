@@ -69,7 +69,7 @@ func TestRunHelpAndVersion(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("--help: err = %v, want flag.ErrHelp", err)
 	}
-	for _, want := range []string{"--demo", "TWILIO_ACCOUNT_SID", "confconsole sim",
+	for _, want := range []string{"--demo", "TWILIO_ACCOUNT_SID", "confconsole sim", "twilio-cli profile", "--profile picks",
 		"-api-url URL\n", "-refresh duration\n", "-conference name\n"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("--help does not mention %q:\n%s", want, stderr.String())
