@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -163,7 +164,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.Var(refreshFlag{&o.reconcile}, "reconcile", "how often to poll a conference while its status callbacks arrive, as a `duration` (events move the screen; the poll confirms them)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), `Usage:
-  confconsole [flags]        moderate live conferences (credentials from the environment)
+  confconsole [flags]        moderate live conferences (credentials from the environment or twilio-cli)
   confconsole --demo         try it against the built-in simulator
   confconsole sim [flags]    run the Twilio-compatible simulator (see confconsole sim --help)
   confconsole config [flags] print the effective configuration and where each value came from
@@ -174,6 +175,8 @@ Environment:
   TWILIO_API_KEY, TWILIO_API_SECRET           an API key (TWILIO_ACCOUNT_SID still needed)
   TWILIO_REGION, TWILIO_EDGE                  regional processing (api.{edge}.{region}.twilio.com)
   NO_COLOR                                    no colours
+  Without TWILIO_ACCOUNT_SID, the active twilio-cli profile (~/.twilio-cli/config.json) is used;
+  --profile picks another.
 
 Flags:
 `)
@@ -201,6 +204,13 @@ func (o options) check(fs *flag.FlagSet) error {
 	case "auto", "dark", "light":
 	default:
 		return usageError{fmt.Errorf("--theme %q: use auto, dark or light", o.theme)}
+	}
+	if o.holdURL != "" {
+		// As the configuration file's hold_url: caught here, not by
+		// Twilio refusing each hold.
+		if u, err := url.Parse(o.holdURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usageError{fmt.Errorf("--hold-url %q is not an http:// or https:// URL: give the whole address, e.g. https://example.com/hold.xml", o.holdURL)}
+		}
 	}
 	if o.demo && o.apiURL != "" {
 		return usageError{errors.New("--demo runs its own simulator; drop --api-url, or drop --demo to use that server")}

@@ -28,6 +28,9 @@ func TestParseArgs(t *testing.T) {
 		{name: "refresh without a unit", args: []string{"--refresh", "2"}, wantErr: "write 2s for seconds"},
 		{name: "refresh in minutes", args: []string{"--refresh", "1m"}, want: func(o options) bool { return o.refresh == time.Minute }},
 		{name: "unknown theme", args: []string{"--theme", "pink"}, wantErr: "use auto, dark or light"},
+		{name: "hold URL", args: []string{"--hold-url", "https://example.com/hold.xml"}, want: func(o options) bool { return o.holdURL == "https://example.com/hold.xml" }},
+		{name: "hold URL without a scheme", args: []string{"--hold-url", "example.com/hold.xml"}, wantErr: `--hold-url "example.com/hold.xml" is not an http:// or https:// URL`},
+		{name: "hold URL a file name", args: []string{"--hold-url", "hold.mp3"}, wantErr: "https://example.com/hold.xml"},
 		{name: "demo with api url", args: []string{"--demo", "--api-url", "http://127.0.0.1:1"}, wantErr: "drop --api-url"},
 		{name: "stray argument", args: []string{"simulate"}, wantErr: `unexpected argument "simulate"`},
 		{name: "unknown flag", args: []string{"--colour"}, wantErr: "flag provided but not defined"},
@@ -66,7 +69,7 @@ func TestRunHelpAndVersion(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("--help: err = %v, want flag.ErrHelp", err)
 	}
-	for _, want := range []string{"--demo", "TWILIO_ACCOUNT_SID", "confconsole sim",
+	for _, want := range []string{"--demo", "TWILIO_ACCOUNT_SID", "confconsole sim", "twilio-cli profile", "--profile picks",
 		"-api-url URL\n", "-refresh duration\n", "-conference name\n"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("--help does not mention %q:\n%s", want, stderr.String())

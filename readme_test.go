@@ -13,6 +13,7 @@ import (
 
 	"confconsole/api/sim"
 	"confconsole/ui"
+	"confconsole/ui/config"
 )
 
 var updateREADME = flag.Bool("update", false, "rewrite the generated sections of README.md")
@@ -27,8 +28,9 @@ func TestREADME(t *testing.T) {
 	}
 	readme := string(raw)
 	sections := map[string]string{
-		"keys":  ui.KeyTable(defaultKeyMap()),
-		"flags": flagTable(),
+		"keys":    ui.KeyTable(defaultKeyMap()),
+		"flags":   flagTable(),
+		"actions": actionNames(),
 	}
 	updated := readme
 	for name, want := range sections {
@@ -61,6 +63,34 @@ func section(doc, name string) (start, end int, err error) {
 		return 0, 0, fmt.Errorf("README.md has no %q ... %q markers", begin, stop)
 	}
 	return i + len(begin), j, nil
+}
+
+// actionNames is the sentence that lists the names [keys] accepts,
+// wrapped as the rest of the README is.
+func actionNames() string {
+	km := defaultKeyMap()
+	var names []string
+	for _, a := range config.Actions(&km) {
+		names = append(names, "`"+a.Name+"`")
+	}
+	last := len(names) - 1
+	sentence := "The action names for `[keys]` are " + strings.Join(names[:last], ", ") + " and " + names[last] + "."
+	var b strings.Builder
+	width := 0
+	for i, w := range strings.Fields(sentence) {
+		switch {
+		case i == 0:
+		case width+1+len(w) > 100:
+			b.WriteByte('\n')
+			width = 0
+		default:
+			b.WriteByte(' ')
+			width++
+		}
+		b.WriteString(w)
+		width += len(w)
+	}
+	return b.String() + "\n"
 }
 
 // flagTable renders the console's flags as a Markdown table.

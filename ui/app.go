@@ -265,6 +265,7 @@ type App struct {
 	start         tea.Cmd          // the first step: the named conference's lookup, or watching the list
 	lines         memo             // styled header, footer and flash lines by their plain text
 	cmdline       *textinput.Model // the command line, on the flash line; nil when closed
+	cmdHint       flash            // what tab found, shown under the open command line
 
 	announce announceOffer // saved and recent announcements for the prompts
 

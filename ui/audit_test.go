@@ -456,3 +456,28 @@ func TestLogViewShowsAResultThatLandsWhileOpen(t *testing.T) {
 		t.Errorf("the open log view should show the result:\n%s", v)
 	}
 }
+
+// TestAuditLogViewSaysWhyNoFile: the log view's second line says why
+// nothing goes to a file in the words of what the user did: the demo's
+// own default, or --audit-log -.
+func TestAuditLogViewSaysWhyNoFile(t *testing.T) {
+	tests := []struct {
+		name     string
+		demo     bool
+		want     string
+		unwanted string
+	}{
+		{"demo", true, "none with --demo", "(--audit-log -)"},
+		{"turned off", false, "(--audit-log -)", "--demo"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, demoService(), func(o *Options) { o.Demo = tt.demo })
+			h.key("L")
+			second := strings.Split(h.view(), "\n")[1]
+			if !strings.Contains(second, tt.want) || strings.Contains(second, tt.unwanted) {
+				t.Errorf("log view's second line = %q, want %q and not %q", second, tt.want, tt.unwanted)
+			}
+		})
+	}
+}

@@ -89,6 +89,10 @@ func (a *App) logViewView() string {
 	where := "not written to a file (--audit-log -); records of this session only"
 	openErr := a.opts.AuditErr
 	switch {
+	case a.trail.Path() == "" && openErr == nil && a.opts.Demo:
+		// The demo keeps no file unless one is named: say so, not a
+		// flag the user did not give.
+		where = "not written to a file (none with --demo unless --audit-log names one); records of this session only"
 	case a.trail.Path() != "":
 		where = "file: " + model.DisplayN(a.trail.Path(), 200)
 	case openErr != nil:

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"slices"
+
 	tea "github.com/charmbracelet/bubbletea"
 )
 
@@ -13,6 +15,16 @@ import (
 
 // handleKeys handles one key message, which may carry several keys.
 func (a App) handleKeys(msg tea.KeyMsg) (App, tea.Cmd) {
+	if msg.Alt && !a.altMeant(msg) {
+		// esc and the next key in one read ("\x1bj") read as alt+j:
+		// act on what was typed, esc and then the key.
+		var first, rest tea.Cmd
+		a, first = a.handleKey(tea.KeyMsg{Type: tea.KeyEsc})
+		a.fixScroll()
+		msg.Alt = false
+		a, rest = a.handleKeys(msg)
+		return a, tea.Batch(first, rest)
+	}
 	if msg.Type != tea.KeyRunes || len(msg.Runes) == 0 {
 		return a.handleKey(msg)
 	}
@@ -50,10 +62,12 @@ func (a App) handleKeys(msg tea.KeyMsg) (App, tea.Cmd) {
 }
 
 // textFieldFocused reports whether the next key goes into a text field: the
-// list's or the room's filter, a prompt, or a text row of the add form. It
-// follows the order in which handleKey hands keys out.
+// command line, the list's or the room's filter, a prompt, or a text row of
+// the add form. It follows the order in which handleKey hands keys out.
 func (a *App) textFieldFocused() bool {
 	switch {
+	case a.cmdline != nil:
+		return true
 	case a.showHelp, a.logView.open:
 		return false
 	case a.overlayActive() && a.screen == screenList:
@@ -71,4 +85,27 @@ func (a *App) textFieldFocused() bool {
 		return a.room.confirm == nil && a.room.filtering
 	}
 	return a.list.filtering
+}
+
+// altMeant reports whether an alt+key message means alt+key: a binding
+// names it, or a text field has the focus and it is one of the text
+// input's word keys. Anything else with alt is esc and a key that came in
+// one read.
+func (a *App) altMeant(msg tea.KeyMsg) bool {
+	k := msg.String()
+	for _, g := range a.keys.Groups() {
+		for _, b := range g.Bindings {
+			if slices.Contains(b.Keys(), k) {
+				return true
+			}
+		}
+	}
+	if !a.textFieldFocused() {
+		return false
+	}
+	switch k {
+	case "alt+f", "alt+b", "alt+d", "alt+left", "alt+right", "alt+backspace", "alt+delete":
+		return true
+	}
+	return false
 }

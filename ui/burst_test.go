@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 )
 
@@ -21,6 +22,7 @@ func TestBurstIsHandledKeyByKey(t *testing.T) {
 		wantQuery string // filter text afterwards
 		wantQuit  bool
 		wantFlash string
+		wantLine  string // command line text afterwards
 	}{
 		{name: "moves twice then mutes", burst: burst("jjm"), wantRow: 2, wantMuted: 2},
 		{name: "moves down and back up", burst: burst("jjk"), wantRow: 1, wantMuted: -1},
@@ -31,6 +33,10 @@ func TestBurstIsHandledKeyByKey(t *testing.T) {
 			wantRow: 0, wantMuted: -1, wantFlash: "pasted text ignored"},
 		{name: "a paste into the filter is text", before: []tea.KeyMsg{keyMsg("/")}, burst: tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjm"), Paste: true},
 			wantRow: 0, wantMuted: -1, wantQuery: "jjm"},
+		{name: "a burst into the command line stays text", before: []tea.KeyMsg{keyMsg(":")}, burst: burst("qjm"),
+			wantRow: 0, wantMuted: -1, wantLine: "qjm"},
+		{name: "a paste into the command line is text", before: []tea.KeyMsg{keyMsg(":")}, burst: tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("mute-all"), Paste: true},
+			wantRow: 0, wantMuted: -1, wantLine: "mute-all"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -57,6 +63,13 @@ func TestBurstIsHandledKeyByKey(t *testing.T) {
 			}
 			if got := h.app.room.filter.Value(); got != tc.wantQuery {
 				t.Errorf("filter text %q, want %q", got, tc.wantQuery)
+			}
+			line := ""
+			if h.app.cmdline != nil {
+				line = h.app.cmdline.Value()
+			}
+			if line != tc.wantLine {
+				t.Errorf("command line %q, want %q", line, tc.wantLine)
 			}
 			if h.quit != tc.wantQuit {
 				t.Errorf("quit = %v, want %v", h.quit, tc.wantQuit)
@@ -112,5 +125,78 @@ func TestQuitRightAfterAnActionWaitsForIt(t *testing.T) {
 	}
 	if !strings.Contains(h.app.flash.text, "1 action still on its way") {
 		t.Errorf("flash %q, want it to say one action is on its way", h.app.flash.text)
+	}
+}
+
+// TestEscThenAKeyInOneRead: esc and the key after it arriving in one read
+// (a slow SSH link, a script) reach Bubble Tea as one alt+key message. A
+// key no binding and no text field means with alt is taken as what was
+// typed: esc, then the key.
+func TestEscThenAKeyInOneRead(t *testing.T) {
+	alt := func(k string) tea.KeyMsg { m := keyMsg(k); m.Alt = true; return m }
+	tests := []struct {
+		name      string
+		before    []string
+		msg       tea.KeyMsg
+		wantRow   int
+		wantMarks int
+		wantLine  *string // the command line's text; nil for closed
+		wantQuery string
+	}{
+		{name: "esc clears the marks, j moves", before: []string{" "}, msg: alt("j"), wantRow: 1},
+		{name: "esc closes the command line, : opens a new one", before: []string{":", "m", "u"}, msg: alt(":"), wantLine: new(string)},
+		{name: "esc esc: the marks, then the filter", before: []string{" ", "/", "a", "g", "enter"}, msg: alt("esc"), wantQuery: ""},
+		{name: "a word move in a text field stays one", before: []string{"/", "a", "g"}, msg: alt("b"), wantQuery: "ag"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := openRoom(t, demoService(), nil)
+			for _, k := range tc.before {
+				h.key(k)
+			}
+			h.send(tc.msg)
+			if got := h.app.room.selIdx; got != tc.wantRow {
+				t.Errorf("selected row %d, want %d", got, tc.wantRow)
+			}
+			if got := len(h.app.room.marks); got != tc.wantMarks {
+				t.Errorf("%d marks, want %d", got, tc.wantMarks)
+			}
+			switch {
+			case tc.wantLine == nil && h.app.cmdline != nil:
+				t.Errorf("command line open with %q, want it closed", h.app.cmdline.Value())
+			case tc.wantLine != nil && h.app.cmdline == nil:
+				t.Errorf("command line closed, want it open with %q", *tc.wantLine)
+			case tc.wantLine != nil && h.app.cmdline.Value() != *tc.wantLine:
+				t.Errorf("command line %q, want %q", h.app.cmdline.Value(), *tc.wantLine)
+			}
+			if got := h.app.room.filter.Value(); got != tc.wantQuery {
+				t.Errorf("filter %q, want %q", got, tc.wantQuery)
+			}
+			if h.app.screen != screenRoom {
+				t.Errorf("left the room")
+			}
+		})
+	}
+}
+
+// TestBoundAltKeyStaysAlt: a key map that binds alt+m (the configuration
+// file can) gets alt+m, not esc and m.
+func TestBoundAltKeyStaysAlt(t *testing.T) {
+	svc := demoService()
+	h := openRoom(t, svc, func(o *Options) {
+		o.Keys.Mute = key.NewBinding(key.WithKeys("alt+m"), key.WithHelp("alt+m", "mute/unmute"))
+	})
+	h.key(" ")
+	m := keyMsg("m")
+	m.Alt = true
+	h.send(m)
+	if len(h.app.room.marks) != 1 {
+		t.Errorf("alt+m cleared the marks as esc would")
+	}
+	if calls := svc.called("UpdateParticipant"); len(calls) != 0 {
+		t.Errorf("sent %q before the question", calls)
+	}
+	if h.app.room.confirm == nil {
+		t.Errorf("alt+m with a mark should ask to mute the marked participant:\n%s", h.view())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -65,6 +66,7 @@ func (a *App) openCommandLine() tea.Cmd {
 
 // commandKey edits the open command line.
 func (a App) commandKey(msg tea.KeyMsg) (App, tea.Cmd) {
+	a.cmdHint = flash{} // it was about the line as it stood before this key
 	switch msg.Type {
 	case tea.KeyEsc:
 		a.cmdline = nil
@@ -78,6 +80,9 @@ func (a App) commandKey(msg tea.KeyMsg) (App, tea.Cmd) {
 		if line == "" {
 			return a, nil
 		}
+		// A new command's outcome replaces the last one's; a jump to a
+		// conference has none, and an old error would seem its.
+		a.flash = flash{}
 		return a.runCommand(line)
 	}
 	ti, cmd := a.cmdline.Update(msg)
@@ -99,7 +104,8 @@ func (a *App) candidates() []string {
 }
 
 // complete completes the command line: to the one candidate it starts,
-// or to what all those it starts share, listing them on the flash line.
+// or to what all those it starts share, listing them under the line (the
+// flash line is the command line's while it is open).
 func (a *App) complete() {
 	v := a.cmdline.Value()
 	var match []string
@@ -110,7 +116,7 @@ func (a *App) complete() {
 	}
 	switch len(match) {
 	case 0:
-		a.setFlash(fmt.Sprintf("nothing starts with %q: %s", model.DisplayN(v, 40), commandList()), true)
+		a.cmdHint = flash{text: fmt.Sprintf("nothing starts with %q: %s", model.DisplayN(v, 40), commandList()), isErr: true}
 		return
 	case 1:
 		a.cmdline.SetValue(match[0])
@@ -131,7 +137,7 @@ func (a *App) complete() {
 	for _, m := range match {
 		shown = append(shown, model.DisplayN(m, 40))
 	}
-	a.setFlash(strings.Join(shown, "  "), false)
+	a.cmdHint = flash{text: strings.Join(shown, "  ")}
 }
 
 // commandList says what the command line knows.
@@ -206,4 +212,13 @@ func (r *room) liveParticipants() []model.Participant {
 		}
 	}
 	return out
+}
+
+// commandKeys are the keys of the open command line, for its footer.
+func commandKeys() []key.Binding {
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
 }

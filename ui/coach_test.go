@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"confconsole/api/sim"
 	"confconsole/model"
 )
 
@@ -226,5 +227,38 @@ func TestCoachPickerChoiceVoided(t *testing.T) {
 				t.Errorf("enter gave %#v, want %#v", formResult(cmd), tt.want)
 			}
 		})
+	}
+}
+
+// TestCoachPickSameTargetSendsNothing: the picker opens on the one being
+// coached, so c then enter picks them again; that changes nothing, so
+// nothing is sent and the undo stays what it was (an undo of a coach is a
+// stop, which would end the coaching that was running before).
+func TestCoachPickSameTargetSendsNothing(t *testing.T) {
+	w, log := bulkWorld(t, 2, nil)
+	var agent model.Participant
+	for _, p := range w.srv.Participants(simAccount, w.conf) {
+		if p.Label == "caller-1" {
+			agent = p
+		}
+	}
+	if _, err := w.srv.JoinConnected(simAccount, bridge, sim.Join{Label: "supervisor", CallSIDToCoach: agent.CallSID}); err != nil {
+		t.Fatal(err)
+	}
+	h := liveHarness(t, w, nil)
+	selectLabel(t, h, "supervisor")
+	h.key("c")
+	h.key("enter")
+	if n := len(log.posts()); n != 0 {
+		t.Errorf("re-picking the one being coached sent %d updates, want none", n)
+	}
+	if f := h.app.flash.text; !strings.Contains(f, "already coaching caller-1") || !strings.Contains(f, "nothing was sent") {
+		t.Errorf("flash = %q, want it to say supervisor already coaches caller-1 and nothing was sent", f)
+	}
+	h.key("u")
+	for _, p := range w.srv.Participants(simAccount, w.conf) {
+		if p.Label == "supervisor" && !p.Coaching {
+			t.Errorf("u after the re-pick stopped the coaching that was running before it")
+		}
 	}
 }

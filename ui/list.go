@@ -577,8 +577,11 @@ func (l *confList) keyBindings() []key.Binding {
 		bs = append(bs, k.Open)
 	}
 	bs = append(bs, k.Add, k.ShowCompleted, k.Filter, k.Sort, k.Refresh)
-	if l.query != "" || l.waitFor != "" {
-		bs = append(bs, k.Back)
+	switch { // in the order esc does them
+	case l.query != "":
+		bs = append(bs, escAs(k.Back, "clear filter"))
+	case l.waitFor != "":
+		bs = append(bs, escAs(k.Back, "stop waiting"))
 	}
 	return enabled(append(bs, k.Quit, k.Help)...)
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/key"
+
 	"confconsole/model"
 )
 
@@ -104,5 +106,47 @@ func TestConferenceNotStartedYetIsWaitedFor(t *testing.T) {
 	h.key("esc")
 	if v := h.view(); strings.Contains(strings.Split(v, "\n")[1], "waiting for") || h.app.flash.text != `stopped waiting for "daily-standup"` {
 		t.Errorf("esc should stop waiting (flash %q):\n%s", h.app.flash.text, v)
+	}
+}
+
+// TestFooterSaysWhatEscDoes: with a filter kept, esc clears it (on the
+// list, and in a room before it goes back), so the footer says "clear
+// filter" rather than "back"; with marks, it says "clear marks" once.
+func TestFooterSaysWhatEscDoes(t *testing.T) {
+	escDescs := func(bs []key.Binding) []string {
+		var out []string
+		for _, b := range bs {
+			if slices.Contains(b.Keys(), "esc") {
+				out = append(out, b.Help().Desc)
+			}
+		}
+		return out
+	}
+	h := newHarness(t, demoService(), nil)
+	h.key("/")
+	h.typeText("s")
+	h.key("enter")
+	if got := escDescs(h.app.list.keyBindings()); !slices.Equal(got, []string{"clear filter"}) {
+		t.Errorf("list with a filter kept: esc is %q in the footer, want clear filter", got)
+	}
+
+	h = openRoom(t, demoService(), nil)
+	if got := escDescs(h.app.room.keyBindings()); !slices.Equal(got, []string{"back"}) {
+		t.Errorf("room: esc is %q, want back", got)
+	}
+	h.key("/")
+	h.typeText("a")
+	h.key("enter")
+	if got := escDescs(h.app.room.keyBindings()); !slices.Equal(got, []string{"clear filter"}) {
+		t.Errorf("room with a filter kept: esc is %q, want clear filter", got)
+	}
+	h.key(" ")
+	if got := escDescs(h.app.room.keyBindings()); !slices.Equal(got, []string{"clear marks"}) {
+		t.Errorf("room with a mark: esc is %q, want clear marks once", got)
+	}
+	h.key("esc")
+	h.key("esc")
+	if h.app.screen != screenRoom || h.app.room.query != "" {
+		t.Fatalf("esc esc: screen %v, filter %q; want the room, the filter cleared", h.app.screen, h.app.room.query)
 	}
 }

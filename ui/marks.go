@@ -434,8 +434,13 @@ func (r room) onUndo(m undoMsg) (room, tea.Cmd) {
 		r.setFlash("nothing undone: "+model.DisplayN(m.err.Error(), 200), true)
 		return r, nil
 	}
+	if m.done.Batch == "" {
+		// A single inverse comes back answered: it is done, not under way.
+		r.setFlash("undone: "+model.DisplayN(m.done.What, 120), false)
+		return r, nil // the live state polls the room after the action it sent
+	}
 	r.setFlash("undoing: "+model.DisplayN(m.done.What, 120), false)
-	if m.done.Batch == "" || r.conf.SID != m.conference || r.bulk != nil {
+	if r.conf.SID != m.conference || r.bulk != nil {
 		return r, nil // the live state polls the room after the action it sent
 	}
 	kind := actUnmute

@@ -365,11 +365,27 @@ func TestCommandLine(t *testing.T) {
 		t.Fatalf("enter on a conference name did not open it:\n%s", h.view())
 	}
 
+	// The choices and the line's own keys show on the screen, under the
+	// line (which stands where the flash would).
+	lastLine := func() string {
+		v := strings.Split(h.view(), "\n")
+		return v[len(v)-1]
+	}
+	h.key(":")
+	if f := lastLine(); !strings.Contains(f, "tab complete") || strings.Contains(f, "mute/unmute") {
+		t.Errorf("footer with the command line open = %q, want its keys, not the room's", f)
+	}
+	h.typeText("zz")
+	h.key("tab")
+	if f := lastLine(); !strings.Contains(f, `nothing starts with "zz"`) {
+		t.Errorf("tab on %q: footer %q, want it to say nothing matches", "zz", f)
+	}
+	h.key("esc")
 	h.key(":")
 	h.typeText("mu")
 	h.key("tab")
-	if got := h.app.cmdline.Value(); got != "mute" || !strings.Contains(h.app.flash.text, "mute-all") {
-		t.Errorf("tab on %q: line %q, flash %q; want the shared prefix and the choices listed", "mu", got, h.app.flash.text)
+	if got, f := h.app.cmdline.Value(), lastLine(); got != "mute" || !strings.Contains(f, "mute  mute-all") {
+		t.Errorf("tab on %q: line %q, footer %q; want the shared prefix and the choices listed", "mu", got, f)
 	}
 	h.key("enter")
 	if p := h.app.room.byID[h.app.room.selected]; !p.Muted || len(log.posts()) != 1 {
@@ -388,6 +404,9 @@ func TestCommandLine(t *testing.T) {
 	h.key("enter")
 	if h.app.room.conf.SID != w.conf {
 		t.Fatalf(":%s did not jump there", bridge)
+	}
+	if f := h.app.flash.text; strings.Contains(f, "frobnicate") {
+		t.Errorf("the last command's error is still up after a command that worked: %q", f)
 	}
 	h.key(":")
 	h.typeText("mute-all")
@@ -491,7 +510,8 @@ func TestUndoSingleAction(t *testing.T) {
 		t.Fatalf("flash after mute = %q", h.app.flash.text)
 	}
 	h.key("u")
-	if f := h.app.flash.text; !strings.Contains(f, "undoing: unmute caller-1") {
+	// The inverse has been answered by now: the flash says it is done.
+	if f := h.app.flash.text; !strings.HasPrefix(f, "undone: unmute caller-1") {
 		t.Errorf("flash after u = %q", f)
 	}
 	for _, p := range w.srv.Participants(simAccount, w.conf) {
@@ -606,5 +626,87 @@ func TestBulkMuteSomeoneLeft(t *testing.T) {
 	}
 	if left != 1 {
 		t.Errorf("the leaver has %d audit lines, want 1", left)
+	}
+}
+
+// TestBulkQuestionOutlivesARosterChange: a poll that brings any change
+// (someone joins, a marked participant leaves) while the bulk question is
+// open leaves the question open, and y then acts on those still marked. A
+// bulk question names no one participant, so it is no one's leaving that
+// can void it.
+func TestBulkQuestionOutlivesARosterChange(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(w liveWorld) error
+		muted  int // how many of the bridge end muted
+	}{
+		{"a join", func(w liveWorld) error {
+			_, err := w.srv.JoinConnected(simAccount, bridge, sim.Join{Label: "late"})
+			return err
+		}, 4},
+		{"a marked participant leaves", func(w liveWorld) error {
+			return w.srv.Hangup(simAccount, w.conf, "caller-2")
+		}, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, _ := bulkWorld(t, 4, nil)
+			h := liveHarness(t, w, nil)
+			h.key("*")
+			h.key("m")
+			if h.app.room.confirm == nil {
+				t.Fatalf("no question after * m:\n%s", h.view())
+			}
+			if err := tt.change(w); err != nil {
+				t.Fatal(err)
+			}
+			h.settle(w, 3e9)
+			if h.app.room.confirm == nil {
+				t.Fatalf("the poll closed the bulk question; flash %q", h.app.flash.text)
+			}
+			h.key("y")
+			muted := 0
+			for _, p := range w.srv.Participants(simAccount, w.conf) {
+				if p.Muted {
+					muted++
+				}
+			}
+			if muted != tt.muted {
+				t.Errorf("%d muted after y, want %d; flash %q", muted, tt.muted, h.app.flash.text)
+			}
+		})
+	}
+}
+
+// TestUndoWhileAnActionIsOnItsWay: u while this console's own action has
+// no answer yet would undo the change before it (the live state's last
+// answered one), or say there is nothing to undo although the operator has
+// just acted: it waits instead, and says for what. Once the answer is in,
+// u says at once that it is undoing, before Twilio answers the undo.
+func TestUndoWhileAnActionIsOnItsWay(t *testing.T) {
+	w, log := bulkWorld(t, 2, nil)
+	h := liveHarness(t, w, nil)
+	selectLabel(t, h, "caller-1")
+	cmd := h.pressOnly("m")
+	if cmd == nil {
+		t.Fatal("m made no command")
+	}
+	if undo := h.pressOnly("u"); undo != nil {
+		t.Errorf("u with the mute on its way made a command (an undo of something else)")
+	}
+	if f := h.app.flash.text; !strings.Contains(f, "not undone: Twilio has yet to answer mute caller-1") {
+		t.Errorf("flash = %q, want it to say what u waits for", f)
+	}
+	h.run(cmd)
+	if n := log.posts()[h.app.room.selected]; n != 1 {
+		t.Fatalf("%d updates to caller-1, want the mute alone", n)
+	}
+	undo := h.pressOnly("u")
+	if f := h.app.flash.text; !strings.HasPrefix(f, "undoing") {
+		t.Errorf("flash right after u = %q, want it to say the undo is under way", f)
+	}
+	h.run(undo)
+	if f := h.app.flash.text; !strings.HasPrefix(f, "undone: unmute caller-1") {
+		t.Errorf("flash after the undo's answer = %q", f)
 	}
 }

@@ -153,19 +153,23 @@ func (r *room) refreshTargets() {
 			r.setFlash(r.promptName+" left the conference; nothing was announced", true)
 		}
 	}
-	if c := r.confirm; c != nil && !c.rec && !r.here(c.callSID) {
+	// A bulk question names no one participant: those who leave before
+	// the answer are counted as having left when it runs.
+	if c := r.confirm; c != nil && !c.rec && c.bulk == nil && !r.here(c.callSID) {
 		r.confirm = nil
 		r.setFlash(c.name+" left the conference; nothing was sent", true)
 	}
 }
 
-// closeInner closes what ctrl+c closes before it quits: the help, the audit
-// log, a form, a y/N question or a filter being typed. It reports whether
-// anything was open.
+// closeInner closes what ctrl+c closes before it quits: the command line,
+// the help, the audit log, a form, a y/N question or a filter being typed.
+// It reports whether anything was open.
 func (a *App) closeInner() bool {
 	r := &a.room
 	inRoom := a.screen == screenRoom
 	switch {
+	case a.cmdline != nil: // first: it takes the keys before anything else
+		a.cmdline, a.cmdHint = nil, flash{}
 	case a.showHelp:
 		a.showHelp = false
 	case a.logView.open:
@@ -249,6 +253,12 @@ func (r room) coachPicked(m coachPickMsg) (room, tea.Cmd) {
 	if m.targetCallSID != "" {
 		if !r.here(m.targetCallSID) {
 			r.setFlash(r.coacheeName(m.targetCallSID)+" has already left the conference; nobody was coached", true)
+			return r, nil
+		}
+		if p.Coaching && p.CallSIDToCoach == m.targetCallSID {
+			// The picker opens on the current target: enter alone
+			// would resend it and make u a stop.
+			r.setFlash(participantName(p)+" is already coaching "+r.coacheeName(m.targetCallSID)+"; nothing was sent", false)
 			return r, nil
 		}
 		kind, u = actCoach, api.UpdateParticipant{Coaching: api.Bool(true), CallSIDToCoach: m.targetCallSID}

@@ -173,7 +173,8 @@ func TestEndConferenceWhateverItsName(t *testing.T) {
 
 // innerOpen says whether anything ctrl+c closes before quitting is open.
 func innerOpen(a App) bool {
-	return a.showHelp || a.logView.open || a.formActive() || a.room.confirm != nil || a.room.filtering || a.list.filtering
+	return a.showHelp || a.logView.open || a.formActive() || a.room.confirm != nil || a.room.filtering || a.list.filtering ||
+		a.cmdline != nil
 }
 
 // TestCtrlCClosesWhatIsOpen: inside a form, a question, a filter or an
@@ -196,6 +197,8 @@ func TestCtrlCClosesWhatIsOpen(t *testing.T) {
 		{"stop-recording question", true, []string{"P"}, "", "ctrl+c"},
 		{"participants filter", true, []string{"/"}, "agent", "ctrl+c"},
 		{"conference list filter", false, []string{"/"}, "sales", "ctrl+c"},
+		{"command line on the participants", true, []string{":"}, "mute-all", "ctrl+c"},
+		{"command line on the list", false, []string{":"}, "sales", "ctrl+c"},
 		{"help on the participants", true, []string{"?"}, "", "ctrl+c"},
 		{"help on the list", false, []string{"?"}, "", "ctrl+c"},
 		{"audit log", true, []string{"L"}, "", "ctrl+c"},

@@ -219,3 +219,21 @@ func TestPanicRestoresTheTerminal(t *testing.T) {
 		t.Errorf("the cursor was left hidden: %q", got)
 	}
 }
+
+// TestQuittingFooterOffersOnlyTheWayOut: while the console waits for an
+// action's answer on the way out, no other key is acted on, so the footer
+// offers q (quit now) and not the screen's keys.
+func TestQuittingFooterOffersOnlyTheWayOut(t *testing.T) {
+	h := openRoom(t, demoService(), nil)
+	if cmd := h.pressOnly("m"); cmd == nil {
+		t.Fatal("m made no command")
+	}
+	h.pressOnly("q")
+	if h.app.quit != quitWaiting {
+		t.Fatalf("q with an action in flight: quit state %v, want waiting", h.app.quit)
+	}
+	v := strings.Split(h.view(), "\n")
+	if f := v[len(v)-1]; !strings.Contains(f, "q quit now") || strings.Contains(f, "mute") || strings.Contains(f, "help") {
+		t.Errorf("footer while quitting = %q, want only q quit now", f)
+	}
+}

@@ -597,6 +597,15 @@ func (r room) onKey(msg tea.KeyMsg) (room, tea.Cmd) {
 	case key.Matches(msg, k.Resume):
 		return r.setOne(actResume)
 	case key.Matches(msg, k.Undo):
+		// The live state undoes the last action Twilio answered: with
+		// one of ours still unanswered, that is the one before it.
+		for _, p := range r.roster {
+			if pa, ok := r.pending[p.CallSID]; ok && !pa.acked && !pa.unsure {
+				r.setFlash(fmt.Sprintf("not undone: Twilio has yet to answer %s %s", pa.kind.verb(), participantName(p)), true)
+				return r, nil
+			}
+		}
+		r.setFlash("undoing your last change…", false)
 		return r, r.undo()
 	case key.Matches(msg, k.Remove):
 		return r.askRemove()

@@ -593,14 +593,45 @@ func (r *room) keyBindings() []key.Binding {
 		bs = append(bs, pair(k.FeedOlder, k.FeedNewer))
 	}
 	bs = append(bs, k.Undo, k.Command)
-	bs = append(bs, k.Filter, k.Sort, k.AnnounceAll, k.Recording, k.End, k.Refresh, k.Back, k.Quit, k.Help)
-	return enabled(bs...)
+	bs = append(bs, k.Filter, k.Sort, k.AnnounceAll, k.Recording, k.End, k.Refresh)
+	switch {
+	case r.bulk != nil, len(r.marks) > 0: // esc is already first, for those
+	case r.query != "":
+		bs = append(bs, escAs(k.Back, "clear filter"))
+	default:
+		bs = append(bs, k.Back)
+	}
+	return enabled(append(bs, k.Quit, k.Help)...)
+}
+
+// escAs is the back binding as the footer names it where esc does
+// something else first (clears a kept filter, stops a wait).
+func escAs(back key.Binding, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(back.Keys()...), key.WithHelp(back.Help().Key, desc))
 }
 
 // footer renders the keys that work now: as many as fit, then "…", and the
 // help key always last so the rest is one keypress away. (bubbles'
 // ShortHelpView can overflow a narrow terminal.)
 func (a *App) footer(bs []key.Binding) string {
+	if a.quit == quitWaiting {
+		// On the way out only the quit key is acted on (handleKey).
+		q := a.keys.Quit.Help()
+		bs = []key.Binding{key.NewBinding(key.WithKeys(a.keys.Quit.Keys()...), key.WithHelp(q.Key, "quit now"))}
+	} else if a.cmdline != nil {
+		// The screen's keys do not reach the open command line: its
+		// footer is what tab found, or the line's own keys.
+		switch h := a.cmdHint; {
+		case h.isErr:
+			return a.flashOf(h)
+		case h.text != "":
+			// Choices, not an outcome: no ✓ before them.
+			return a.lines.get(fmt.Sprint("choices|", a.width, "|", h.text), func() string {
+				return a.st.FlashInfo.Render(fit(model.Display(h.text), a.width))
+			})
+		}
+		bs = commandKeys()
+	}
 	var kb strings.Builder
 	kb.WriteString("footer|" + strconv.Itoa(a.width))
 	for _, k := range bs {
@@ -663,15 +694,20 @@ func (a *App) flashLine() string {
 	if a.cmdline != nil {
 		return fitStyled(a.cmdline.View(), a.width)
 	}
-	if a.flash.text == "" {
+	return a.flashOf(a.flash)
+}
+
+// flashOf renders a flash-line message, or blank for none.
+func (a *App) flashOf(f flash) string {
+	if f.text == "" {
 		return ""
 	}
-	key := fmt.Sprint("flash|", a.flash.isErr, "|", a.width, "|", a.flash.text)
+	key := fmt.Sprint("flash|", f.isErr, "|", a.width, "|", f.text)
 	return a.lines.get(key, func() string {
 		// Flashes quote labels and Twilio's messages, which may quote
 		// them too: shown in the form whose width terminals agree on.
-		text := model.Display(a.flash.text)
-		if a.flash.isErr {
+		text := model.Display(f.text)
+		if f.isErr {
 			return a.st.FlashErr.Render(fit("✗ "+text, a.width))
 		}
 		return a.st.FlashInfo.Render(fit("✓ "+text, a.width))

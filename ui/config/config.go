@@ -18,8 +18,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
@@ -257,13 +259,75 @@ func decodeError(path string, err error) error {
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, _ := de.Position()
-		return &Error{Path: path, Line: line, Msg: strings.TrimPrefix(de.Error(), "toml: ")}
+		msg := strings.TrimPrefix(de.Error(), "toml: ")
+		if m, ok := kindMismatch(de.Key(), msg); ok {
+			msg = m
+		}
+		return &Error{Path: path, Line: line, Msg: msg}
 	}
 	var pe *unstable.ParserError
 	if errors.As(err, &pe) {
 		return &Error{Path: path, Msg: pe.Error()}
 	}
 	return &Error{Path: path, Msg: err.Error()}
+}
+
+// kindMismatch turns the decoder's "cannot decode TOML integer into struct
+// field config.document.Refresh of type string" into what the file's reader
+// wrote and what goes there: `refresh: a number where a string in quotes
+// goes, e.g. refresh = "3s"`. It reports false for any other message.
+func kindMismatch(key []string, msg string) (string, bool) {
+	rest, ok := strings.CutPrefix(msg, "cannot decode TOML ")
+	if !ok || len(key) == 0 {
+		return "", false
+	}
+	got, _, ok := strings.Cut(rest, " into ")
+	if !ok {
+		return "", false
+	}
+	switch got {
+	case "string":
+		got = "a string"
+	case "integer", "float":
+		got = "a number"
+	case "boolean":
+		got = "true or false"
+	case "array":
+		got = "a list"
+	case "table", "inline table":
+		got = "a table"
+	default: // the dates and times
+		got = "a " + got
+	}
+	name := key[len(key)-1]
+	switch {
+	case len(key) == 2 && key[0] == "announcements":
+		name = "announcement"
+	case len(key) == 2 && key[0] == "profiles":
+		name = "profile"
+	}
+	const quoted = "a string in quotes"
+	spec := map[string][2]string{
+		"theme":         {quoted, `write it as theme = "dark"`},
+		"refresh":       {quoted, `write it as refresh = "3s"`},
+		"hold_url":      {quoted, `write it as hold_url = "https://example.com/hold.xml"`},
+		"audit_log":     {quoted, `write it as audit_log = "-"`},
+		"conference":    {quoted, `write it as conference = "Support bridge"`},
+		"read_only":     {"true or false", "write it as read_only = true"},
+		"announcements": {"a table of names and URLs", `write it as announcements = { closing = "https://example.com/closing.mp3" }`},
+		"announcement":  {"a URL in quotes", `write it as closing = "https://example.com/closing.mp3"`},
+		"keys":          {"a table of actions and keys", `write a [keys] section with lines such as mute = ["z"]`},
+		"profiles":      {"a table of profiles", "write a section such as [profiles.prod] for each profile"},
+		"profile":       {"a table of settings", fmt.Sprintf("write a section such as [profiles.%q] with lines such as read_only = true", key[len(key)-1])},
+	}[name]
+	if spec[0] == "" {
+		return "", false
+	}
+	k := strings.Join(key, ".")
+	if strings.ContainsFunc(k, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		k = strconv.Quote(k) // a quoted TOML key can hold anything
+	}
+	return fmt.Sprintf("%s: %s where %s goes; %s", k, got, spec[0], spec[1]), true
 }
 
 // knownHint says which names are allowed where an unknown one was found.

@@ -123,7 +123,16 @@ func TestParseErrors(t *testing.T) {
 		{"unknown table", "theme = \"dark\"\n\n[colours]\nbg = 1\n", 3,
 			[]string{`unknown setting "colours`}},
 		{"syntax error", "theme = \"dark\"\nrefresh = 5s\n", 2, []string{"config.toml line 2"}},
-		{"wrong type", "read_only = \"yes\"\n", 1, []string{"config.toml line 1"}},
+		{"wrong type", "read_only = \"yes\"\n", 1, []string{"config.toml line 1", "read_only: a string where true or false goes; write it as read_only = true"}},
+		{"number for a duration", "\nrefresh = 3\n", 2, []string{"refresh: a number where a string in quotes goes", `refresh = "3s"`}},
+		{"wrong type in a profile", "[profiles.prod]\nrefresh = 5\n", 2, []string{"profiles.prod.refresh: a number where a string in quotes goes"}},
+		{"string for the announcements", "announcements = \"x\"\n", 1, []string{"announcements: a string where a table of names and URLs goes"}},
+		{"number for an announcement", "[announcements]\nclosing = 5\n", 2, []string{"announcements.closing: a number where a URL in quotes goes"}},
+		{"number for the keys", "keys = 5\n", 1, []string{"keys: a number where a table of actions and keys goes"}},
+		{"number for the profiles", "profiles = 5\n", 1, []string{"profiles: a number where a table of profiles goes"}},
+		{"number for a profile", "[profiles]\nprod = 5\n", 2, []string{"profiles.prod: a number where a table of settings goes", `[profiles."prod"]`}},
+		{"control characters in a profile's name", "[profiles]\n\"a\\u001b[2Jb\" = 5\n", 2, []string{`"profiles.a\x1b[2Jb": a number`}},
+		{"list for the conference", "conference = [\"a\"]\n", 1, []string{"conference: a list where a string in quotes goes"}},
 		{"bad theme", "\ntheme = \"blue\"\n", 2, []string{`theme "blue": use auto, dark or light`}},
 		{"bad theme in a profile", "[profiles.prod]\n\ntheme = \"blue\"\n", 3, []string{`theme "blue"`}},
 		{"refresh not a duration", "refresh = \"5\"\n", 1, []string{`refresh "5" is not a duration`}},
@@ -156,6 +165,11 @@ func TestParseErrors(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("%q lacks %q", err, w)
 				}
+			}
+			// The decoder's words name Go types, which the reader of a
+			// configuration file never wrote.
+			if strings.Contains(err.Error(), "struct field") || strings.Contains(err.Error(), "TOML") {
+				t.Errorf("%q speaks of the program's insides", err)
 			}
 		})
 	}
@@ -200,6 +214,13 @@ func TestRemap(t *testing.T) {
 			check: func(t *testing.T, km ui.KeyMap) {
 				if got := strings.Join(km.Mute.Keys(), ","); got != "f5,ctrl+x,alt+m, ,tab,é" {
 					t.Errorf("mute keys %q", got)
+				}
+			}},
+		{name: "the event feed's paging keys, which some layouts reach only with AltGr",
+			file: "[keys]\nfeed_older = [\"<\"]\nfeed_newer = [\">\"]\n",
+			check: func(t *testing.T, km ui.KeyMap) {
+				if o, n := strings.Join(km.FeedOlder.Keys(), ","), strings.Join(km.FeedNewer.Keys(), ","); o != "<" || n != ">" {
+					t.Errorf("feed keys %q and %q, want < and >", o, n)
 				}
 			}},
 		{name: "a key shared with another binding of the screen", file: "[keys]\n\nmute = [\"h\"]\n", line: 3,

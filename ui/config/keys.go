@@ -24,6 +24,7 @@ func Actions(km *ui.KeyMap) []Action {
 		{"show_completed", &km.ShowCompleted},
 		{"mute", &km.Mute}, {"unmute", &km.Unmute}, {"hold", &km.Hold}, {"resume", &km.Resume}, {"coach", &km.Coach}, {"announce", &km.Announce},
 		{"remove", &km.Remove}, {"add", &km.Add}, {"events", &km.Events},
+		{"feed_older", &km.FeedOlder}, {"feed_newer", &km.FeedNewer},
 		{"announce_all", &km.AnnounceAll}, {"recording", &km.Recording},
 		{"stop_recording", &km.StopRecording}, {"end", &km.End}, {"undo", &km.Undo},
 		{"mark", &km.Mark}, {"invert_marks", &km.InvertMarks}, {"command", &km.Command},
