@@ -119,6 +119,9 @@ func (s *Server) runConsole(sess ssh.Session, se *session, ptyReq ssh.Pty, winCh
 	ctx, cancel := context.WithCancelCause(sess.Context())
 	defer cancel(nil)
 	se.started(cancel)
+	if conn, ok := sess.Context().Value(ssh.ContextKeyConn).(io.Closer); ok {
+		defer cutWhenStuck(ctx, conn, stuckWait)()
+	}
 
 	in := newIdleReader(sess, func() { cancel(errClientGone) })
 	go closeWhenIdle(ctx, cancel, in, s.cfg.IdleTimeout)
@@ -171,6 +174,37 @@ func (s *Server) runConsole(sess ssh.Session, se *session, ptyReq ssh.Pty, winCh
 		}
 	}
 	return why
+}
+
+// stuckWait is how long a console the server ended (idle, cut off, its
+// client gone) has to finish before its connection is closed under it.
+const stuckWait = 5 * time.Second
+
+// cutWhenStuck closes conn when the console has not finished within wait
+// of ctx ending, and is stopped by calling the function it returns (when
+// the console has finished). A client that stopped reading (its ssh
+// suspended, its network gone quiet) leaves the console blocked in a write
+// that nothing else ends: the SSH channel waits for room in the client's
+// window and the TCP connection for the client to read, for ever. Only
+// closing the connection fails that write, so the idle timeout closes the
+// session and its place under the caps is freed.
+func cutWhenStuck(ctx context.Context, conn io.Closer, wait time.Duration) (finished func()) {
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+		}
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+			conn.Close() //nolint:errcheck // the console's writes fail, which is the point
+		}
+	}()
+	return func() { close(done) }
 }
 
 // identityOf is what the audit log records about op.

@@ -95,7 +95,10 @@ func authorizedLine(role string, s gossh.Signer, name string) string {
 	return line + "\n"
 }
 
-func newWorld(t testing.TB, mod func(*serve.Config), gate func()) *world {
+// newWorld starts the server; wrap, when given, stands between its listener
+// and the server (a test that needs the server's connections made a certain
+// way).
+func newWorld(t testing.TB, mod func(*serve.Config), gate func(), wrap ...func(net.Listener) net.Listener) *world {
 	t.Helper()
 	dir := t.TempDir()
 	w := &world{t: t, simLog: &syncBuffer{}, serverLog: &syncBuffer{}, keys: map[string]gossh.Signer{},
@@ -154,6 +157,9 @@ func newWorld(t testing.TB, mod func(*serve.Config), gate func()) *world {
 		t.Fatal(err)
 	}
 	w.addr = ln.Addr().String()
+	for _, f := range wrap {
+		ln = f(ln)
+	}
 	served := make(chan error, 1)
 	go func() { served <- w.srv.Serve(ln) }()
 	t.Cleanup(func() {
