@@ -188,3 +188,58 @@ func TestHostKey(t *testing.T) {
 		}
 	}
 }
+
+// TestReloadEndsRemovedSessions: removing a key from the file ends that
+// key's open sessions, each told why, and so does making a moderator a
+// monitor; a monitor made moderator and anyone unchanged keep their
+// sessions. The demoted moderator connects again and watches.
+func TestReloadEndsRemovedSessions(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	write := func(ops string) {
+		t.Helper()
+		if err := os.WriteFile(w.opsPath, []byte(ops), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.srv.Reload(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	alice := authorizedLine("moderator", w.keys["alice"], "alice")
+	write(alice + authorizedLine("", w.keys["bob"], "bob") +
+		authorizedLine("moderator", w.keys["carol"], "carol") + authorizedLine("monitor", w.keys["eve"], "eve"))
+	sessions := map[string]*terminal{}
+	for _, who := range []string{"alice", "bob", "carol", "eve"} {
+		sessions[who] = w.open(who, termOpts{})
+		sessions[who].waitFor(who+"'s list", listShown)
+	}
+	// bob removed, carol a monitor now, eve a moderator now, alice as
+	// she was.
+	write(alice + authorizedLine("monitor", w.keys["carol"], "carol") + authorizedLine("moderator", w.keys["eve"], "eve"))
+	for _, tc := range []struct{ who, told string }{
+		{"bob", "your key was removed from the operators file; this session is closed."},
+		{"carol", "you are now a monitor in the operators file; connect again to watch."},
+	} {
+		tm := sessions[tc.who]
+		tm.waitEnd(10 * time.Second) //nolint:errcheck // the message is the point
+		if !strings.Contains(tm.text(), "confconsole: "+tc.told) {
+			t.Errorf("%s's session was not told %q; it printed:\n%s", tc.who, tc.told, tail(tm.text(), 300))
+		}
+	}
+	for _, who := range []string{"alice", "eve"} {
+		tm := sessions[who]
+		mark := tm.mark()
+		tm.send("c")
+		tm.waitAfter(mark, who+"'s console still answering", regexp.MustCompile(`completed`))
+	}
+	if n := w.srv.Sessions(); n != 2 {
+		t.Errorf("%d sessions open, want alice's and eve's", n)
+	}
+	for _, want := range []string{"bob (", "disconnected: key removed from the operators file", "carol (", "disconnected: role changed to monitor"} {
+		if !strings.Contains(w.serverLog.String(), want) {
+			t.Errorf("the server's log does not say %q:\n%s", want, w.serverLog)
+		}
+	}
+
+	carol := w.open("carol", termOpts{})
+	carol.waitFor("carol back, watching", regexp.MustCompile(`READ-ONLY.*carol \(monitor\)`))
+}

@@ -220,7 +220,12 @@ func (s *Server) logf(format string, args ...any) {
 
 // Reload re-reads the operators file. A file that does not parse changes
 // nothing: the server keeps the operators it had, and the error says why.
-// Sessions already open stay open; a removed key cannot log in again.
+// A key no longer in the file cannot log in again, and its sessions are
+// ended as when the server stops (actions in flight finish and are
+// audited), each told why: removing a key is how access is taken away, so
+// it must not wait for the operator to quit. So are the sessions of a
+// moderator who is now a monitor; a monitor made moderator keeps watching
+// until connecting again.
 func (s *Server) Reload() error {
 	stamp, statErr := statFile(s.cfg.OperatorsPath)
 	ops, err := LoadOperators(s.cfg.OperatorsPath)
@@ -230,15 +235,28 @@ func (s *Server) Reload() error {
 		// is reported once, not every second until it is fixed.
 		s.opsStamp = stamp
 	}
+	ended := 0
 	if err == nil {
 		s.ops = ops
+		for se := range s.sessions {
+			now, still := ops.byFingerprint[se.op.Fingerprint]
+			switch {
+			case !still:
+				se.stop(endRemoved)
+			case se.op.Role == Moderator && now.Role != Moderator:
+				se.stop(endDemoted)
+			default:
+				continue
+			}
+			ended++
+		}
 	}
 	s.mu.Unlock()
 	if err != nil {
 		s.logf("operators file not reloaded, keeping the previous operators: %v", err)
 		return err
 	}
-	s.logf("operators file reloaded: %d keys", ops.Len())
+	s.logf("operators file reloaded: %d keys, %d sessions ended", ops.Len(), ended)
 	return nil
 }
 
@@ -285,7 +303,12 @@ func (s *Server) watchOperators(ctx context.Context) {
 func (s *Server) admit(se *session) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Looked up again under the lock: a reload since the handshake has
+	// either removed the key or will find this session to end.
+	now, still := s.ops.byFingerprint[se.op.Fingerprint]
 	switch {
+	case !still:
+		return errors.New("your key is not in the operators file; ask the administrator to add it")
 	case s.stopping:
 		return errors.New("the server is stopping; try again in a minute")
 	case len(s.sessions) >= s.cfg.MaxSessions:
@@ -293,6 +316,7 @@ func (s *Server) admit(se *session) error {
 	case s.perOp[se.op.Fingerprint] >= s.cfg.MaxPerOperator:
 		return fmt.Errorf("you already have %d sessions open, the most allowed; close one first", s.cfg.MaxPerOperator)
 	}
+	se.op = now
 	s.sessions[se] = struct{}{}
 	s.perOp[se.op.Fingerprint]++
 	s.running.Add(1) // under mu, after the stopping check: Shutdown's Wait sees it
@@ -323,7 +347,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.stopping = true
 	for se := range s.sessions {
-		se.stop()
+		se.stop(endStopping)
 	}
 	s.mu.Unlock()
 	s.stopWatch()

@@ -27,7 +27,7 @@ type session struct {
 	op       Operator
 	sigs     chan os.Signal // the console's signals: the server's stop
 	stopOnce sync.Once
-	stopping atomic.Bool
+	ended    atomic.Pointer[ending] // why the server ended the console; nil until it does
 
 	mu     sync.Mutex
 	cancel context.CancelCauseFunc // ends the console at once; nil until it starts
@@ -56,11 +56,21 @@ func (se *session) started(cancel context.CancelCauseFunc) {
 	}
 }
 
-// stop tells the console the server is stopping: it quits as on SIGTERM,
-// waiting (bounded) for its actions in flight.
-func (se *session) stop() {
+// ending is why the server ended a console: what the operator is told,
+// and what the server's log says.
+type ending struct{ tell, log string }
+
+var (
+	endStopping = ending{"the server is stopping; this session is closed.", "server stopping"}
+	endRemoved  = ending{"your key was removed from the operators file; this session is closed.", "key removed from the operators file"}
+	endDemoted  = ending{"you are now a monitor in the operators file; connect again to watch.", "role changed to monitor"}
+)
+
+// stop ends the console as SIGTERM does: it quits, waiting (bounded) for
+// its actions in flight. The first reason given is the one told.
+func (se *session) stop(why ending) {
 	se.stopOnce.Do(func() {
-		se.stopping.Store(true)
+		se.ended.Store(&why)
 		se.sigs <- syscall.SIGTERM // buffered: never blocks
 	})
 }
@@ -107,6 +117,7 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	defer s.running.Done()
 	defer s.release(se)
+	op = se.op // as the file says now
 	s.logf("%s (%s, %s) connected as %q from %s", op.Name, op.Role, op.Fingerprint, sess.User(), sess.RemoteAddr())
 	why := s.runConsole(sess, se, ptyReq, winCh)
 	s.logf("%s (%s) disconnected: %s", op.Name, op.Fingerprint, why)
@@ -154,9 +165,10 @@ func (s *Server) runConsole(sess ssh.Session, se *session, ptyReq ssh.Pty, winCh
 
 	var why string
 	switch {
-	case se.stopping.Load():
-		fmt.Fprint(sess, "confconsole: the server is stopping; this session is closed.\r\n")
-		why = "server stopping"
+	case se.ended.Load() != nil:
+		end := se.ended.Load()
+		fmt.Fprint(sess, "confconsole: "+end.tell+"\r\n")
+		why = end.log
 	case errors.Is(context.Cause(ctx), errIdle):
 		fmt.Fprintf(sess, "confconsole: closed after %v without a key.\r\n", s.cfg.IdleTimeout)
 		why = "idle"
