@@ -54,6 +54,11 @@ func TestParseOperators(t *testing.T) {
 			error: `^line 2: role "admin" is not a role; use role="moderator" or role="monitor"`,
 		},
 		{
+			name:  "two roles",
+			file:  `role="moderator",role="monitor" ` + keyA + " alice\n",
+			error: `^line 1: more than one role; give the key one: role="moderator" or role="monitor"`,
+		},
+		{
 			name:  "another option",
 			file:  `no-pty ` + keyA + " alice\n",
 			error: `^line 1: option "no-pty" is not understood`,
