@@ -222,7 +222,7 @@ func (s *Server) logf(format string, args ...any) {
 // nothing: the server keeps the operators it had, and the error says why.
 // A key no longer in the file cannot log in again, and its sessions are
 // ended as when the server stops (actions in flight finish and are
-// audited), each told why: removing a key is how access is taken away, so
+// audited, and StopWait bounds it), each told why: removing a key is how access is taken away, so
 // it must not wait for the operator to quit. So are the sessions of a
 // moderator who is now a monitor; a monitor made moderator keeps watching
 // until connecting again.
@@ -248,6 +248,10 @@ func (s *Server) Reload() error {
 			default:
 				continue
 			}
+			// Bounded as a server stop is: a console that has not
+			// finished by then (its client stopped reading, say) is cut
+			// off.
+			time.AfterFunc(s.cfg.StopWait, se.kill)
 			ended++
 		}
 	}

@@ -3,6 +3,7 @@ package serve_test
 import (
 	"io"
 	"net"
+	"os"
 	"regexp"
 	"sync"
 	"testing"
@@ -97,14 +98,12 @@ func (p *stallingProxy) stall() {
 	p.stalled = true
 }
 
-// TestStalledClientIsClosedWhenIdle: a client that stops reading (its ssh
-// suspended, its network gone quiet) stalls its console's writes; the idle
-// timeout still closes that session, so it does not hold its place under
-// the caps for ever. Another operator's session is not slowed meanwhile.
-func TestStalledClientIsClosedWhenIdle(t *testing.T) {
-	const idle = 4 * time.Second
-	w := newWorld(t, func(c *serve.Config) { c.IdleTimeout = idle }, nil,
-		func(ln net.Listener) net.Listener { return smallSendBuffers{ln} })
+// stalledAlice opens alice's session on the list through a proxy that
+// then stops reading, and makes the console write far more than the
+// buffers hold, for the time given: resizes are not keys (the idle clock
+// keeps running) and each one redraws the screen.
+func stalledAlice(t *testing.T, w *world, writing time.Duration) {
+	t.Helper()
 	px := newStallingProxy(t, w.addr)
 	c, err := gossh.Dial("tcp", px.ln.Addr().String(), &gossh.ClientConfig{
 		User: "alice", Auth: []gossh.AuthMethod{gossh.PublicKeys(w.keys["alice"])},
@@ -115,17 +114,37 @@ func TestStalledClientIsClosedWhenIdle(t *testing.T) {
 	}
 	alice := openOn(t, c, termOpts{})
 	alice.waitFor("alice's list", listShown)
-	opened := time.Now()
 	px.stall()
-	// Resizes are not keys (the idle clock keeps running) and each one
-	// redraws the screen: far more than the buffers hold, well before the
-	// idle timeout.
-	for i := 0; time.Since(opened) < idle/2; i++ {
+	for i, start := 0, time.Now(); time.Since(start) < writing; i++ {
 		if err := alice.sess.WindowChange(40+i%2*10, 200-i%2*60); err != nil {
 			t.Fatalf("resize: %v", err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// waitLog waits until the server's log matches re.
+func (w *world) waitLog(what string, re *regexp.Regexp, within time.Duration) {
+	w.t.Helper()
+	deadline := time.Now().Add(within)
+	for !re.MatchString(w.serverLog.String()) {
+		if time.Now().After(deadline) {
+			w.t.Fatalf("%s: not within %v; the server's log:\n%s", what, within, w.serverLog)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestStalledClientIsClosedWhenIdle: a client that stops reading (its ssh
+// suspended, its network gone quiet) stalls its console's writes; the idle
+// timeout still closes that session, so it does not hold its place under
+// the caps for ever. Another operator's session is not slowed meanwhile.
+func TestStalledClientIsClosedWhenIdle(t *testing.T) {
+	const idle = 4 * time.Second
+	w := newWorld(t, func(c *serve.Config) { c.IdleTimeout = idle }, nil,
+		func(ln net.Listener) net.Listener { return smallSendBuffers{ln} })
+	opened := time.Now()
+	stalledAlice(t, w, idle/2)
 
 	carol := w.open("carol", termOpts{})
 	carol.waitFor("carol's list while alice's client is stalled", listShown)
@@ -135,19 +154,34 @@ func TestStalledClientIsClosedWhenIdle(t *testing.T) {
 
 	// Idle plus a few seconds for the console to end; without a way to cut
 	// a stalled write, it waits until the server stops.
-	deadline := opened.Add(idle + 12*time.Second)
-	closed := regexp.MustCompile(`alice \(\S+\) disconnected: idle`)
-	for !closed.MatchString(w.serverLog.String()) {
-		if time.Now().After(deadline) {
-			t.Fatalf("alice's stalled session was not closed %v after its last key; the server's log:\n%s", time.Since(opened).Round(time.Second), w.serverLog)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	deadline = time.Now().Add(idle + 5*time.Second) // carol's goes idle too
+	w.waitLog("alice's stalled session closed as idle", regexp.MustCompile(`alice \(\S+\) disconnected: idle`), idle+12*time.Second-time.Since(opened))
+	deadline := time.Now().Add(idle + 5*time.Second) // carol's goes idle too
 	for w.srv.Sessions() != 0 {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d sessions still counted after both went idle", w.srv.Sessions())
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestStalledClientIsClosedWhenRemoved: the session of a key taken out of
+// the operators file ends even when its client stopped reading: after
+// StopWait, as a server stop would cut it off.
+func TestStalledClientIsClosedWhenRemoved(t *testing.T) {
+	const stopWait = 2 * time.Second
+	w := newWorld(t, func(c *serve.Config) { c.StopWait = stopWait }, nil,
+		func(ln net.Listener) net.Listener { return smallSendBuffers{ln} })
+	stalledAlice(t, w, 2*time.Second)
+	ops := authorizedLine("moderator", w.keys["carol"], "carol")
+	if err := os.WriteFile(w.opsPath, []byte(ops), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.srv.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	// StopWait, then the few seconds a console cut off has to finish.
+	w.waitLog("alice's stalled session ended", regexp.MustCompile(`alice \(\S+\) disconnected: key removed`), stopWait+12*time.Second)
+	if n := w.srv.Sessions(); n != 0 {
+		t.Errorf("%d sessions still counted", n)
 	}
 }
