@@ -184,7 +184,7 @@ func TestLimits(t *testing.T) {
 	if err := second.waitEnd(10 * time.Second); err == nil {
 		t.Error("a second session over the cap ended without a failure")
 	}
-	if !strings.Contains(second.text(), "you already have 1 sessions open") {
+	if !strings.Contains(second.text(), "you already have 1 session open") {
 		t.Errorf("the refused session was told %q", second.text())
 	}
 	carol := w.open("carol", termOpts{})

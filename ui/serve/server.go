@@ -316,15 +316,23 @@ func (s *Server) admit(se *session) error {
 	case s.stopping:
 		return errors.New("the server is stopping; try again in a minute")
 	case len(s.sessions) >= s.cfg.MaxSessions:
-		return fmt.Errorf("the server is full (%d sessions); try again later", s.cfg.MaxSessions)
+		return fmt.Errorf("the server is full (%s); try again later", sessionsCount(s.cfg.MaxSessions))
 	case s.perOp[se.op.Fingerprint] >= s.cfg.MaxPerOperator:
-		return fmt.Errorf("you already have %d sessions open, the most allowed; close one first", s.cfg.MaxPerOperator)
+		return fmt.Errorf("you already have %s open, the most allowed; close one first", sessionsCount(s.cfg.MaxPerOperator))
 	}
 	se.op = now
 	s.sessions[se] = struct{}{}
 	s.perOp[se.op.Fingerprint]++
 	s.running.Add(1) // under mu, after the stopping check: Shutdown's Wait sees it
 	return nil
+}
+
+// sessionsCount is "1 session" or "n sessions".
+func sessionsCount(n int) string {
+	if n == 1 {
+		return "1 session"
+	}
+	return fmt.Sprintf("%d sessions", n)
 }
 
 func (s *Server) release(se *session) {

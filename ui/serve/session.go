@@ -170,7 +170,7 @@ func (s *Server) runConsole(sess ssh.Session, se *session, ptyReq ssh.Pty, winCh
 		fmt.Fprint(sess, "confconsole: "+end.tell+"\r\n")
 		why = end.log
 	case errors.Is(context.Cause(ctx), errIdle):
-		fmt.Fprintf(sess, "confconsole: closed after %v without a key.\r\n", s.cfg.IdleTimeout)
+		fmt.Fprintf(sess, "confconsole: closed after %s without a key.\r\n", shortDuration(s.cfg.IdleTimeout))
 		why = "idle"
 	case errors.Is(context.Cause(ctx), errClientGone):
 		why = "client closed"
@@ -186,6 +186,18 @@ func (s *Server) runConsole(sess ssh.Session, se *session, ptyReq ssh.Pty, winCh
 		}
 	}
 	return why
+}
+
+// shortDuration spells d as a person would: 8h rather than 8h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if t, ok := strings.CutSuffix(s, "m0s"); ok {
+		s = t + "m"
+	}
+	if t, ok := strings.CutSuffix(s, "h0m"); ok {
+		s = t + "h"
+	}
+	return s
 }
 
 // stuckWait is how long a console the server ended (idle, cut off, its
