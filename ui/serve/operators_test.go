@@ -1,6 +1,7 @@
 package serve_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -177,6 +178,22 @@ func TestHostKey(t *testing.T) {
 	}
 	if gossh.FingerprintSHA256(again.PublicKey()) != gossh.FingerprintSHA256(first.PublicKey()) {
 		t.Error("the second run has another key")
+	}
+	// A key others can read is refused, saying how to fix it, as sshd does.
+	for _, mode := range []os.FileMode{0o644, 0o640, 0o604} {
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := serve.LoadOrCreateHostKey(path)
+		if want := fmt.Sprintf("(mode %04o); make it private with: chmod 600 %s", mode, path); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("a host key with mode %04o: %v, want an error saying %q", mode, err, want)
+		}
+	}
+	if err := os.Chmod(path, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := serve.LoadOrCreateHostKey(path); err != nil {
+		t.Errorf("a host key with mode 0400: %v", err)
 	}
 	env := map[string]string{"XDG_STATE_HOME": "/var/lib/x", "HOME": "/home/u"}
 	for _, tc := range []struct {
