@@ -170,12 +170,18 @@ func (s *Server) Serve(ln net.Listener) error {
 // its context.
 type loginTimerKey struct{}
 
-// onConnect gives a new connection LoginWait to log in, then closes it.
+// onConnect gives a new connection LoginWait to log in and start a
+// session, then closes it.
 // (A deadline on the connection would not do: the SSH library resets
 // deadlines on every read.)
 func (s *Server) onConnect(ctx ssh.Context, c net.Conn) net.Conn {
 	lt := &loginTimer{}
-	lt.t = time.AfterFunc(s.cfg.LoginWait, func() { c.Close() })
+	lt.t = time.AfterFunc(s.cfg.LoginWait, func() {
+		lt.mu.Lock()
+		lt.fired = true
+		lt.mu.Unlock()
+		c.Close()
+	})
 	ctx.SetValue(loginTimerKey{}, lt)
 	return c
 }
@@ -185,12 +191,22 @@ type loginTimer struct {
 	once   sync.Once
 	t      *time.Timer
 	inTime bool
+
+	mu    sync.Mutex
+	fired bool
 }
 
 // loggedIn stops the timer; false means it had already fired.
 func (lt *loginTimer) loggedIn() bool {
 	lt.once.Do(func() { lt.inTime = lt.t.Stop() })
 	return lt.inTime
+}
+
+// expired says the timer fired: the connection is being closed.
+func (lt *loginTimer) expired() bool {
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	return lt.fired
 }
 
 // authorize lets in the keys the operators file names, as it reads now.
@@ -200,9 +216,12 @@ func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 		s.logf("refused key %s for user %q from %s: not in the operators file", gossh.FingerprintSHA256(key), ctx.User(), ctx.RemoteAddr())
 		return false
 	}
-	// Logged in: the session may last as long as it is used. Too late,
-	// and the connection is being closed.
-	if lt, isTimer := ctx.Value(loginTimerKey{}).(*loginTimer); isTimer && !lt.loggedIn() {
+	// The key is known, but that is not a login: the callback also answers
+	// a client asking whether a key would do, before it proves it holds
+	// the key (and public keys are public). The login timer stops when a
+	// session starts (handle); here it only refuses a login that came too
+	// late.
+	if lt, isTimer := ctx.Value(loginTimerKey{}).(*loginTimer); isTimer && lt.expired() {
 		return false
 	}
 	return true

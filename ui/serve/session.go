@@ -98,6 +98,11 @@ func (s *Server) handle(sess ssh.Session) {
 			refuse(sess, "the console failed; the error is in the server's log")
 		}
 	}()
+	// Logged in and asking for a session: the connection may last as long
+	// as it is used. Too late, and it is being closed.
+	if lt, isTimer := sess.Context().Value(loginTimerKey{}).(*loginTimer); isTimer && !lt.loggedIn() {
+		return
+	}
 	// The key is the one the handshake accepted; the operator is looked up
 	// again, so a key removed since then gets no console.
 	op, ok := s.operators().Lookup(sess.PublicKey())
