@@ -393,7 +393,7 @@ func connect(cfg api.Config, refresh, reconcile time.Duration) (*api.Client, *li
 	if err != nil {
 		return nil, nil, err
 	}
-	return client, live.New(client, live.Options{Gate: gate, Interval: refresh, Reconcile: reconcile, RequestTimeout: ui.RequestTimeout}), nil
+	return client, live.New(client, live.Options{Gate: gate, Interval: refresh, Reconcile: reconcile, RequestTimeout: ui.RequestTimeout, RefreshFloor: live.MinRefresh}), nil
 }
 
 // needTerminal refuses to start the console when its input or output is a

@@ -132,7 +132,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if s.cfg.Live == nil {
-		s.cfg.Live = live.New(cfg.Service, live.Options{Interval: cfg.Console.Refresh, RequestTimeout: ui.RequestTimeout})
+		s.cfg.Live = live.New(cfg.Service, live.Options{Interval: cfg.Console.Refresh, RequestTimeout: ui.RequestTimeout, RefreshFloor: live.MinRefresh})
 		s.ownLive = true
 	}
 	s.ops, s.opsStamp = ops, stamp
