@@ -241,10 +241,10 @@ func (s *Server) logf(format string, args ...any) {
 // nothing: the server keeps the operators it had, and the error says why.
 // A key no longer in the file cannot log in again, and its sessions are
 // ended as when the server stops (actions in flight finish and are
-// audited, and StopWait bounds it), each told why: removing a key is how access is taken away, so
-// it must not wait for the operator to quit. So are the sessions of a
-// moderator who is now a monitor; a monitor made moderator keeps watching
-// until connecting again.
+// audited, and StopWait bounds it), each told why: removing a key is how
+// access is taken away, so it must not wait for the operator to quit. So
+// are the sessions of a moderator who is now a monitor; a monitor made
+// moderator keeps watching until connecting again.
 func (s *Server) Reload() error {
 	stamp, statErr := statFile(s.cfg.OperatorsPath)
 	ops, err := LoadOperators(s.cfg.OperatorsPath)

@@ -216,7 +216,8 @@ const stuckWait = 5 * time.Second
 // that nothing else ends: the SSH channel waits for room in the client's
 // window and the TCP connection for the client to read, for ever. Only
 // closing the connection fails that write, so the idle timeout closes the
-// session and its place under the caps is freed.
+// session and its place under the caps is freed. (Other sessions the
+// client multiplexes over that connection end with it.)
 func cutWhenStuck(ctx context.Context, conn io.Closer, wait time.Duration) (finished func()) {
 	done := make(chan struct{})
 	go func() {
