@@ -265,3 +265,50 @@ func TestReloadEndsRemovedSessions(t *testing.T) {
 	carol := w.open("carol", termOpts{})
 	carol.waitFor("carol back, watching", regexp.MustCompile(`READ-ONLY.*carol \(monitor\)`))
 }
+
+// TestOperatorsFileGone: a deleted operators file keeps the operators the
+// server had (a file being replaced is briefly gone too), and the server's
+// log says so once; when the file is back it is read again.
+func TestOperatorsFileGone(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	original, err := os.ReadFile(w.opsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(w.opsPath); err != nil {
+		t.Fatal(err)
+	}
+	said := regexp.MustCompile(`operators file cannot be read, keeping the previous operators until it can: .*no such file`)
+	deadline := time.Now().Add(5 * time.Second)
+	for !said.MatchString(w.serverLog.String()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server's log does not say the file is gone:\n%s", w.serverLog)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(2 * reloadCheck) // more checks of the missing file
+	if n := len(said.FindAllString(w.serverLog.String(), -1)); n != 1 {
+		t.Errorf("the missing file was logged %d times, want once:\n%s", n, w.serverLog)
+	}
+	if c, err := w.dial("alice"); err != nil {
+		t.Errorf("alice refused while the file is gone: %v", err)
+	} else {
+		c.Close()
+	}
+	if err := os.WriteFile(w.opsPath, append(original, authorizedLine("monitor", w.keys["eve"], "eve")...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		c, err := w.dial("eve")
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("eve still refused after the file came back: %v\n%s", err, w.serverLog)
+		}
+	}
+}
+
+// reloadCheck is how often the server looks at the operators file.
+const reloadCheck = time.Second

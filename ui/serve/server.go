@@ -303,6 +303,7 @@ func (s *Server) watchOperators(ctx context.Context) {
 	defer close(s.watchDone)
 	t := time.NewTicker(reloadEvery)
 	defer t.Stop()
+	missing := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -311,7 +312,20 @@ func (s *Server) watchOperators(ctx context.Context) {
 		}
 		stamp, err := statFile(s.cfg.OperatorsPath)
 		if err != nil {
-			continue // being replaced, or gone: keep the operators we have
+			// Being replaced, or gone: keep the operators we have, and
+			// say so once, so that deleting the file is not mistaken for
+			// taking everyone's access away.
+			if !missing {
+				s.logf("operators file cannot be read, keeping the previous operators until it can: %v", err)
+			}
+			missing = true
+			continue
+		}
+		if missing {
+			missing = false
+			s.mu.Lock()
+			s.opsStamp = fileStamp{} // read it again, whatever its stamp
+			s.mu.Unlock()
 		}
 		s.mu.Lock()
 		changed := stamp != s.opsStamp
