@@ -289,7 +289,7 @@ func (e environ) Getenv(k string) string {
 // size messages, until ctx ends.
 func forwardWindows(ctx context.Context, first ssh.Window, changes <-chan ssh.Window) <-chan tea.WindowSizeMsg {
 	out := make(chan tea.WindowSizeMsg, 1)
-	out <- tea.WindowSizeMsg{Width: first.Width, Height: first.Height}
+	out <- sizeOf(first)
 	go func() {
 		for {
 			select {
@@ -300,7 +300,7 @@ func forwardWindows(ctx context.Context, first ssh.Window, changes <-chan ssh.Wi
 					return
 				}
 				select {
-				case out <- tea.WindowSizeMsg{Width: w.Width, Height: w.Height}:
+				case out <- sizeOf(w):
 				case <-ctx.Done():
 					return
 				}
@@ -308,6 +308,16 @@ func forwardWindows(ctx context.Context, first ssh.Window, changes <-chan ssh.Wi
 		}
 	}()
 	return out
+}
+
+// sizeOf is the console's size for a pty's: 80x24 when the client gives
+// none (ssh -tt with its input not a terminal sends 0x0), as programs on a
+// terminal of unknown size assume; a console of no size would draw nothing.
+func sizeOf(w ssh.Window) tea.WindowSizeMsg {
+	if w.Width <= 0 || w.Height <= 0 {
+		return tea.WindowSizeMsg{Width: 80, Height: 24}
+	}
+	return tea.WindowSizeMsg{Width: w.Width, Height: w.Height}
 }
 
 // idleReader is the session's input, noting when the operator last typed,

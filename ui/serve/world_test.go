@@ -213,6 +213,7 @@ type termOpts struct {
 	command string // the conference to open; empty for the list
 	cols    int
 	rows    int
+	noSize  bool // the pty is asked for with no size (0x0), as ssh -tt from a script does
 }
 
 func (w *world) open(who string, o termOpts) *terminal {
@@ -229,7 +230,7 @@ func openOn(t testing.TB, c *gossh.Client, o termOpts) *terminal {
 	if o.term == "" {
 		o.term = "xterm-256color"
 	}
-	if o.cols == 0 {
+	if o.cols == 0 && !o.noSize {
 		o.cols, o.rows = 120, 30
 	}
 	s, err := c.NewSession()
