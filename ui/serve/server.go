@@ -424,7 +424,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		case <-done:
 		case <-time.After(killWait):
 		}
-		err = fmt.Errorf("stop the server: %d sessions still busy after %v were cut off", n, s.cfg.StopWait)
+		err = fmt.Errorf("stop the server: %s still busy after %v cut off", sessionsCount(n), s.cfg.StopWait)
+		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			err = fmt.Errorf("stop the server: %s still busy cut off at once", sessionsCount(n))
+		}
 	}
 	if cerr := s.srv.Close(); cerr != nil && err == nil && !errors.Is(cerr, ssh.ErrServerClosed) {
 		err = fmt.Errorf("stop the server: %w", cerr)
