@@ -403,7 +403,7 @@ func connect(cfg api.Config, refresh, reconcile time.Duration) (*api.Client, *li
 	if err != nil {
 		return nil, nil, err
 	}
-	return client, live.New(client, live.Options{Gate: gate, Interval: refresh, Reconcile: reconcile, RequestTimeout: ui.RequestTimeout}), nil
+	return client, live.New(client, live.Options{Gate: gate, Interval: refresh, Reconcile: reconcile, RequestTimeout: ui.RequestTimeout, RefreshFloor: live.MinRefresh}), nil
 }
 
 // needTerminal refuses to start the console when its input or output is a
@@ -510,13 +510,35 @@ func newServeFlagSet(o *options, so *serveOptions) *flag.FlagSet {
 Serves the console over SSH, one console per session, to the keys the
 operators file names. Connect with: ssh -t -p 2222 HOST ['conference name or CF SID']
 SIGHUP re-reads the operators file (so does any change to it); SIGTERM stops
-the server, letting actions in flight finish.
+the server, letting actions in flight finish; a second signal stops it at once.
 
 Flags:
 `)
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// untilSignal is a context that ends at the next signal but SIGHUP (the
+// administrator asking again for the stop under way to be at once), and
+// the stop of its watch.
+func untilSignal(sigs <-chan os.Signal, stderr io.Writer) (context.Context, func()) {
+	ctx, cut := context.WithCancel(context.Background())
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case sig := <-sigs:
+				if sig != syscall.SIGHUP {
+					fmt.Fprintf(stderr, "confconsole serve: %v again: stopping at once\n", sig)
+					cut()
+					return
+				}
+			}
+		}
+	}()
+	return ctx, cut
 }
 
 // runServe is confconsole serve: it runs until ctx ends or a signal stops
@@ -652,8 +674,10 @@ func runServe(ctx context.Context, sigs <-chan os.Signal, args []string, getenv 
 				srv.Reload() //nolint:errcheck // Reload logs why; the previous operators stay
 				continue
 			}
-			fmt.Fprintf(stderr, "confconsole serve: %v: stopping\n", sig)
-			return srv.Shutdown(context.Background())
+			fmt.Fprintf(stderr, "confconsole serve: %v: stopping (a second signal stops at once)\n", sig)
+			stopCtx, stopWatching := untilSignal(sigs, stderr)
+			defer stopWatching()
+			return srv.Shutdown(stopCtx)
 		case <-ctx.Done():
 			return srv.Shutdown(context.Background())
 		}

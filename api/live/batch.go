@@ -199,6 +199,7 @@ type batchRun struct {
 type bulk struct {
 	byConf map[string][]*batchRun // the latest batch of each operator, oldest first
 	undo   map[string]undoEntry   // by operator (undo.go)
+	latest map[string]change      // the latest change to each participant, by touchKey (undo.go)
 }
 
 // ErrNoBatch is matched (errors.Is) when Cancel or WaitBatch is given an
@@ -448,6 +449,7 @@ func (h *Hub) batchResult(b *batchRun, a Action, out ItemOutcome, sent bool, err
 	case ItemDone:
 		p.Done++
 		b.changed = append(b.changed, t)
+		h.noteChange(b.prog.By, b.prog.Conference, a)
 	case ItemSkipped:
 		p.Skipped++
 	case ItemLeft:

@@ -139,3 +139,57 @@ func TestUnchangedPollKeepsTheRoster(t *testing.T) {
 		}
 	})
 }
+
+// TestRefreshFloor: with a RefreshFloor, refreshes pressed less than that
+// after a feed's last poll was sent (a key held down, ten sessions pressing
+// it) are one poll, sent when the floor has passed; a press after it polls
+// at once, and the regular polls count on from there; a key held down
+// polls once a floor. The conference list is held the same way.
+func TestRefreshFloor(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clock := NewFakeClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+		svc := newFake()
+		const every = 10 * time.Second
+		h := New(svc, Options{Interval: every, Jitter: NoJitter, Now: clock.Now, NewTimer: clock.NewTimer, RefreshFloor: MinRefresh})
+		defer h.Close()
+		s, err := h.WatchRoom(t.Context(), roomA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		l, err := h.WatchConferences(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		synctest.Wait()
+		for step, c := range []struct {
+			advance time.Duration
+			presses int
+			polls   int // of the room, and of the list
+		}{
+			{0, 30, 1},                              // just polled: held
+			{MinRefresh, 0, 2},                      // the floor passed: the held presses poll, once
+			{MinRefresh / 2, 30, 2},                 // held again
+			{MinRefresh/2 - time.Millisecond, 0, 2}, // not yet
+			{time.Millisecond, 0, 3},                // now
+			{every / 2, 1, 4},                       // long after a poll: at once
+			{every / 2, 0, 4},                       // the regular poll counts from that one
+			{every / 2, 0, 5},
+			{every / 2, 30, 6}, // held down: one at once...
+			{MinRefresh, 0, 7}, // ...and one a floor later
+			{MinRefresh, 0, 7},
+		} {
+			clock.Advance(c.advance)
+			synctest.Wait()
+			for range c.presses {
+				h.Refresh(roomA)
+				h.RefreshList()
+				synctest.Wait()
+			}
+			if room, list := svc.count("list participants", roomA), svc.count("list conferences", ""); room != c.polls || list != c.polls {
+				t.Fatalf("step %d: %d room polls and %d list polls, want %d of each", step, room, list, c.polls)
+			}
+		}
+	})
+}

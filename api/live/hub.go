@@ -77,7 +77,19 @@ type Options struct {
 	// grace period); nil means real ones. Tests pass timers they fire
 	// themselves, so that polls happen exactly when the test says.
 	NewTimer func(d time.Duration) Timer
+	// RefreshFloor is how soon after a feed's last poll was sent Refresh
+	// and RefreshList poll it again: a refresh sooner polls when the floor
+	// has passed (refreshes meanwhile are that one poll). Zero means none
+	// (every refresh polls at once, as tests that drive the pollers want).
+	// A program where people press refresh sets it (MinRefresh):
+	// otherwise a key held down, or many sessions pressing it, sends a
+	// poll per key repeat, enough to get the account throttled and pause
+	// everyone's requests.
+	RefreshFloor time.Duration
 }
+
+// MinRefresh is the RefreshFloor for people: a second.
+const MinRefresh = time.Second
 
 // Timer is what a poller waits on: a time.Timer, or a test's own.
 type Timer interface {
@@ -175,13 +187,44 @@ func (h *Hub) now() time.Time { return h.opts.Now() }
 
 // Refresh asks the room's poller to poll now (a person pressed refresh);
 // the result reaches every watcher as usual. It does nothing when nobody
-// watches the room or it has ended, and never waits.
+// watches the room, it has ended, or a poll of it was sent less than
+// Options.RefreshFloor ago, and never waits.
 func (h *Hub) Refresh(conferenceSID string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if r := h.rooms[conferenceSID]; r != nil && !h.closed {
-		signal(r.kick)
+		r.refresh(h.opts.RefreshFloor)
 	}
+}
+
+// refresh asks the poller for a person's refresh: at once without a floor
+// (Options.RefreshFloor), else through soon, which the loop holds to the
+// floor. Called with h.mu held.
+func (f *feed[S]) refresh(floor time.Duration) {
+	if floor <= 0 {
+		signal(f.kick)
+		return
+	}
+	signal(f.soon)
+}
+
+// refreshWait is, for f's loop, how long a refresh waits now (refreshIn
+// under the Hub's lock).
+func refreshWait[S any](h *Hub, f *feed[S]) func() time.Duration {
+	return func() time.Duration {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return f.refreshIn(h.now(), h.opts.RefreshFloor)
+	}
+}
+
+// refreshIn is how long a refresh waits for its poll: until floor has
+// passed since the last poll was sent (0: now). Called with h.mu held.
+func (f *feed[S]) refreshIn(now time.Time, floor time.Duration) time.Duration {
+	if f.sentAt.IsZero() {
+		return 0
+	}
+	return max(0, floor-now.Sub(f.sentAt))
 }
 
 // PollsSent is how many polls of the conference's room have been sent so
@@ -206,7 +249,7 @@ func (h *Hub) RefreshList() {
 	defer h.mu.Unlock()
 	for _, l := range []*confFeed{h.list, h.recent} {
 		if l != nil && !h.closed {
-			signal(l.kick)
+			l.refresh(h.opts.RefreshFloor)
 		}
 	}
 }
@@ -244,14 +287,16 @@ type feed[S any] struct {
 	version uint64
 	status  PollStatus
 	started uint64        // polls sent so far, finished or not (PollsSent)
+	sentAt  time.Time     // when the latest poll was sent
 	kick    chan struct{} // poll now (an action landed); holds one
+	soon    chan struct{} // a person's refresh, held to Options.RefreshFloor; holds one
 	idle    chan struct{} // the last watcher left; holds one
 }
 
 func newFeed[S any]() feed[S] {
 	return feed[S]{
 		subs: make(map[*Subscription[S]]struct{}),
-		kick: make(chan struct{}, 1), idle: make(chan struct{}, 1),
+		kick: make(chan struct{}, 1), soon: make(chan struct{}, 1), idle: make(chan struct{}, 1),
 	}
 }
 
@@ -306,7 +351,7 @@ func signal(c chan struct{}) {
 // loop is one feed's poller: a poll at once, then one per interval (longer
 // after failures) or at once when kicked, until the feed has had no watcher
 // for the grace period or the Hub closes. Polls never overlap.
-func (h *Hub) loop(kick, idle <-chan struct{}, watchers func() int, poll func(rearm func(time.Duration)) bool, forget func()) {
+func (h *Hub) loop(kick, soon, idle <-chan struct{}, refreshIn func() time.Duration, watchers func() int, poll func(rearm func(time.Duration)) bool, forget func()) {
 	defer h.wg.Done()
 	next := h.opts.NewTimer(0)
 	defer next.Stop()
@@ -341,6 +386,14 @@ func (h *Hub) loop(kick, idle <-chan struct{}, watchers func() int, poll func(re
 			h.mu.Unlock()
 			continue
 		case <-kick:
+		case <-soon:
+			// A person's refresh: now, or as the next poll once the floor
+			// has passed (polls are at least the floor apart, so that is
+			// never later than the next poll was).
+			if d := refreshIn(); d > 0 {
+				next.Reset(d)
+				continue
+			}
 		case <-next.C():
 		}
 		if !polling {

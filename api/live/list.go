@@ -54,7 +54,7 @@ func (h *Hub) watchList(ctx context.Context, recent bool) (*Subscription[Confere
 		l = &confFeed{feed: newFeed[ConferenceList](), recent: recent}
 		*slot = l
 		h.wg.Add(1)
-		go h.loop(l.kick, l.idle, func() int { return len(l.subs) },
+		go h.loop(l.kick, l.soon, l.idle, refreshWait(h, &l.feed), func() int { return len(l.subs) },
 			func(rearm func(time.Duration)) bool { h.pollList(l, rearm); return true },
 			func() { *slot = nil })
 	}
@@ -65,6 +65,9 @@ func (h *Hub) watchList(ctx context.Context, recent bool) (*Subscription[Confere
 }
 
 func (h *Hub) pollList(l *confFeed, rearm func(time.Duration)) {
+	h.mu.Lock()
+	l.sentAt = h.now()
+	h.mu.Unlock()
 	ctx, cancel := context.WithTimeout(h.ctx, h.opts.RequestTimeout)
 	var cs []model.Conference
 	err := h.call(ctx, PriorityPoll, func(ctx context.Context) error {

@@ -58,7 +58,7 @@ func (h *Hub) WatchRoom(ctx context.Context, conferenceSID string) (*Subscriptio
 		r = &room{feed: newFeed[RoomSnapshot](), conf: conferenceSID}
 		h.rooms[conferenceSID] = r
 		h.wg.Add(1)
-		go h.loop(r.kick, r.idle, func() int { return len(r.subs) },
+		go h.loop(r.kick, r.soon, r.idle, refreshWait(h, &r.feed), func() int { return len(r.subs) },
 			func(rearm func(time.Duration)) bool { return h.pollRoom(r, rearm) },
 			func() { delete(h.rooms, r.conf); h.dropAnswered(r.conf) })
 	}
@@ -72,10 +72,11 @@ func (h *Hub) WatchRoom(ctx context.Context, conferenceSID string) (*Subscriptio
 // then publishes the new snapshot; false: the conference ended, poll no
 // more.
 func (h *Hub) pollRoom(r *room, rearm func(time.Duration)) bool {
+	sent := h.now()
 	h.mu.Lock()
 	r.started++
+	r.sentAt = sent
 	h.mu.Unlock()
-	sent := h.now()
 	ctx, cancel := context.WithTimeout(h.ctx, h.opts.RequestTimeout)
 	f, err := h.fetchRoom(ctx, r.conf)
 	ps, ended := f.participants, f.ended

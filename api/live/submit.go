@@ -201,8 +201,11 @@ func (h *Hub) submit(ctx context.Context, by Operator, conferenceSID string, a A
 		}
 		h.publishRoom(r)
 	}
-	if o.remember && sent && (out == Done || out == Unclear) {
-		h.rememberAction(by, conferenceSID, a, prior)
+	if sent && (out == Done || out == Unclear) {
+		h.noteChange(by, conferenceSID, a)
+		if o.remember {
+			h.rememberAction(by, conferenceSID, a, prior)
+		}
 	}
 	if err == nil || (out == Done && !o.unreadable) {
 		return nil

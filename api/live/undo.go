@@ -106,6 +106,60 @@ func (h *Hub) priorCoach(conf string, a Action) Target {
 	return t
 }
 
+// change is who last changed one participant's mute, hold or coaching
+// through the Hub, and how. Guarded by Hub.mu.
+type change struct {
+	by     Operator
+	action Action
+	at     time.Time
+}
+
+// touchKey names what a reversible action changes: one participant's
+// mute, hold or coaching (an action and its inverse share a key). ok is
+// false for the kinds undo does not reverse.
+func touchKey(conf, callSID string, k ActionKind) (key string, ok bool) {
+	inv, ok := inverses[k]
+	if !ok {
+		return "", false
+	}
+	return conf + "\x00" + callSID + "\x00" + min(k, inv).String(), true
+}
+
+// noteChange records a as the latest change to its participant, made by
+// by, and forgets changes too old for any undo to care. Called with h.mu
+// held.
+func (h *Hub) noteChange(by Operator, conf string, a Action) {
+	key, ok := touchKey(conf, a.CallSID, a.Kind)
+	if !ok {
+		return
+	}
+	now := h.now()
+	if h.bulk.latest == nil {
+		h.bulk.latest = make(map[string]change)
+	}
+	for k, c := range h.bulk.latest {
+		if now.Sub(c.at) > UndoWindow {
+			delete(h.bulk.latest, k)
+		}
+	}
+	h.bulk.latest[key] = change{by: by, action: a, at: now}
+}
+
+// changedSince is the change someone other than by made to the
+// participant of by's action a after it: undoing a would override it.
+// Called with h.mu held.
+func (h *Hub) changedSince(by Operator, conf string, a Action) (change, bool) {
+	key, ok := touchKey(conf, a.CallSID, a.Kind)
+	if !ok {
+		return change{}, false
+	}
+	c, ok := h.bulk.latest[key]
+	if !ok || sameOperator(c.by, by) {
+		return change{}, false
+	}
+	return c, true
+}
+
 // Undone says what Undo did.
 type Undone struct {
 	// What is the inverse sent, as the flash says it: "unmute customer-7",
@@ -131,7 +185,10 @@ type Undone struct {
 //
 // It refuses, saying why, when there is nothing to undo, when the last
 // action cannot be undone ("remove cannot be undone"), when it is older
-// than UndoWindow, or while the batch is still running.
+// than UndoWindow, while the batch is still running, or when another
+// operator has changed the participant the same way since (unmuted whom
+// by muted, say): their change stands. A batch is undone only for the
+// participants nobody else has changed since.
 func (h *Hub) Undo(ctx context.Context, by Operator) (Undone, error) {
 	h.mu.Lock()
 	e, ok := h.bulk.undo[operatorKey(by)]
@@ -154,6 +211,26 @@ func (h *Hub) Undo(ctx context.Context, by Operator) (Undone, error) {
 	case e.batch != nil && len(e.targets) == 0:
 		h.mu.Unlock()
 		return Undone{}, fmt.Errorf("%w: %s changed no one", ErrNothingToUndo, e.what())
+	}
+	// A colleague's later change to the same participant stands: undoing
+	// over it would reverse their decision, or send what they already sent.
+	if e.batch == nil {
+		if c, ok := h.changedSince(by, e.conf, e.action); ok {
+			h.mu.Unlock()
+			return Undone{}, fmt.Errorf("%s %w: %s since", e.what(), ErrCannotUndo, c.action.describe(c.by))
+		}
+	} else {
+		var mine []Target
+		for _, t := range e.targets {
+			if _, ok := h.changedSince(by, e.conf, Action{Kind: e.action.Kind, CallSID: t.CallSID}); !ok {
+				mine = append(mine, t)
+			}
+		}
+		if len(mine) == 0 {
+			h.mu.Unlock()
+			return Undone{}, fmt.Errorf("%s %w: others have changed every participant it changed since", e.what(), ErrCannotUndo)
+		}
+		e.targets = mine
 	}
 	delete(h.bulk.undo, operatorKey(by)) // taken: a second undo finds nothing
 	h.mu.Unlock()

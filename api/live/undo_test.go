@@ -170,3 +170,121 @@ func TestUndoBatch(t *testing.T) {
 		}
 	})
 }
+
+// TestUndoLeavesAColleaguesChange: once another operator has changed the
+// same participant the same way (unmuted whom alice muted), alice's undo
+// would reverse their decision or send what they already sent: it is
+// refused, naming them. A change of another kind (a hold), or one before
+// alice's, does not stand in the way; neither does alice's own later one.
+func TestUndoLeavesAColleaguesChange(t *testing.T) {
+	type step struct {
+		by Operator
+		a  Action
+	}
+	mute := Action{Kind: Mute, CallSID: callX, Label: "customer-7"}
+	unmute := Action{Kind: Unmute, CallSID: callX, Label: "customer-7"}
+	hold := Action{Kind: Hold, CallSID: callX, Label: "customer-7"}
+	for _, c := range []struct {
+		name   string
+		do     []step
+		want   string // Undone.What
+		errSay string // when refused
+		sent   int
+	}{
+		{name: "unmuted by a colleague since", do: []step{{alice, mute}, {bob, unmute}},
+			errSay: "mute customer-7 cannot be undone: bob unmuted customer-7 since", sent: 2},
+		{name: "muted again by a colleague since", do: []step{{alice, unmute}, {bob, mute}, {bob, unmute}, {bob, mute}},
+			errSay: "unmute customer-7 cannot be undone: bob muted customer-7 since", sent: 4},
+		{name: "put on hold by a colleague since", do: []step{{alice, mute}, {bob, hold}},
+			want: "unmute customer-7", sent: 3},
+		{name: "a colleague's change before", do: []step{{bob, unmute}, {alice, mute}},
+			want: "unmute customer-7", sent: 3},
+		{name: "alice's own change after the colleague's", do: []step{{alice, mute}, {bob, unmute}, {alice, mute}},
+			want: "unmute customer-7", sent: 4},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				svc := newBatchFake(roster(0))
+				svc.rooms[roomA] = newFake().rooms[roomA]
+				h := newHub(svc, Options{})
+				defer h.Close()
+				for _, s := range c.do {
+					if err := h.Submit(t.Context(), s.by, roomA, s.a); err != nil {
+						t.Fatal(err)
+					}
+				}
+				got, err := h.Undo(t.Context(), alice)
+				switch {
+				case c.errSay != "" && (!errors.Is(err, ErrCannotUndo) || err.Error() != c.errSay):
+					t.Fatalf("undo: %v, want %q", err, c.errSay)
+				case c.errSay == "" && err != nil:
+					t.Fatalf("undo: %v", err)
+				case got.What != c.want:
+					t.Fatalf("undid %q, want %q", got.What, c.want)
+				}
+				if n := svc.total(); n != c.sent {
+					t.Fatalf("%d requests sent, want %d", n, c.sent)
+				}
+			})
+		})
+	}
+}
+
+// TestUndoBatchLeavesAColleaguesChange: undoing a bulk mute leaves alone
+// the participants a colleague unmuted since; when that is all of them,
+// the undo is refused.
+func TestUndoBatchLeavesAColleaguesChange(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		unmuted  []int // by bob, after alice's bulk mute of p0..p2
+		want     string
+		errSay   string
+		sentEach []int
+	}{
+		{name: "one of three", unmuted: []int{1}, want: "bulk unmute of 2 participants", sentEach: []int{2, 2, 2}},
+		{name: "all three", unmuted: []int{0, 1, 2},
+			errSay: "the bulk mute cannot be undone: others have changed every participant it changed since", sentEach: []int{2, 2, 2}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ps := roster(3)
+				svc := newBatchFake(ps)
+				h := newHub(svc, Options{})
+				defer h.Close()
+				id, err := h.StartBatch(alice, roomA, BatchRequest{Kind: Mute, Targets: targetsOf(ps)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := h.WaitBatch(t.Context(), id); err != nil {
+					t.Fatal(err)
+				}
+				for _, i := range c.unmuted {
+					if err := h.Submit(t.Context(), bob, roomA, Action{Kind: Unmute, CallSID: ps[i].CallSID, Label: ps[i].Label}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				got, err := h.Undo(t.Context(), alice)
+				if c.errSay != "" {
+					if !errors.Is(err, ErrCannotUndo) || err.Error() != c.errSay {
+						t.Fatalf("undo: %v, want %q", err, c.errSay)
+					}
+				} else {
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got.What != c.want {
+						t.Fatalf("undid %q, want %q", got.What, c.want)
+					}
+					if _, err := h.WaitBatch(t.Context(), got.Batch); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for i, n := range c.sentEach {
+					if sent := svc.sent(ps[i].CallSID); sent != n {
+						t.Errorf("p%d was sent %d updates, want %d", i, sent, n)
+					}
+				}
+			})
+		})
+	}
+}

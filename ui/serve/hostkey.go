@@ -39,6 +39,15 @@ func DefaultHostKeyPath(getenv func(string) string) (string, error) {
 func LoadOrCreateHostKey(path string) (signer gossh.Signer, created bool, err error) {
 	b, err := os.ReadFile(path)
 	if err == nil {
+		// As sshd does: a host key others can read lets them pose as the
+		// server, so it is refused rather than used.
+		fi, err := os.Stat(path)
+		if err != nil {
+			return nil, false, fmt.Errorf("host key: %w", err)
+		}
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			return nil, false, fmt.Errorf("host key %s can be read by others (mode %04o); make it private with: chmod 600 %s", path, perm, path)
+		}
 		signer, err := gossh.ParsePrivateKey(b)
 		if err != nil {
 			return nil, false, fmt.Errorf("host key %s: %w", path, err)

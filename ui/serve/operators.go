@@ -112,10 +112,16 @@ func parseOperatorLine(line []byte) (Operator, error) {
 	if op.Name == "" {
 		return Operator{}, errors.New("the key has no comment; add the operator's name after the key")
 	}
+	roles := 0
 	for _, o := range options {
 		name, value, _ := strings.Cut(o, "=")
 		if name != "role" {
 			return Operator{}, fmt.Errorf("option %q is not understood; the only option is role=\"moderator\" or role=\"monitor\"", o)
+		}
+		// Two roles are a mistake either way; taking the last would give
+		// a key whichever one happened to come second.
+		if roles++; roles > 1 {
+			return Operator{}, errors.New(`more than one role; give the key one: role="moderator" or role="monitor"`)
 		}
 		switch strings.Trim(value, `"`) {
 		case "moderator":

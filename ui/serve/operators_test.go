@@ -1,6 +1,7 @@
 package serve_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -52,6 +53,11 @@ func TestParseOperators(t *testing.T) {
 			name:  "an unknown role",
 			file:  "\n" + `role="admin" ` + keyA + " alice\n",
 			error: `^line 2: role "admin" is not a role; use role="moderator" or role="monitor"`,
+		},
+		{
+			name:  "two roles",
+			file:  `role="moderator",role="monitor" ` + keyA + " alice\n",
+			error: `^line 1: more than one role; give the key one: role="moderator" or role="monitor"`,
 		},
 		{
 			name:  "another option",
@@ -173,6 +179,22 @@ func TestHostKey(t *testing.T) {
 	if gossh.FingerprintSHA256(again.PublicKey()) != gossh.FingerprintSHA256(first.PublicKey()) {
 		t.Error("the second run has another key")
 	}
+	// A key others can read is refused, saying how to fix it, as sshd does.
+	for _, mode := range []os.FileMode{0o644, 0o640, 0o604} {
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := serve.LoadOrCreateHostKey(path)
+		if want := fmt.Sprintf("(mode %04o); make it private with: chmod 600 %s", mode, path); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("a host key with mode %04o: %v, want an error saying %q", mode, err, want)
+		}
+	}
+	if err := os.Chmod(path, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := serve.LoadOrCreateHostKey(path); err != nil {
+		t.Errorf("a host key with mode 0400: %v", err)
+	}
 	env := map[string]string{"XDG_STATE_HOME": "/var/lib/x", "HOME": "/home/u"}
 	for _, tc := range []struct {
 		env  map[string]string
@@ -188,3 +210,105 @@ func TestHostKey(t *testing.T) {
 		}
 	}
 }
+
+// TestReloadEndsRemovedSessions: removing a key from the file ends that
+// key's open sessions, each told why, and so does making a moderator a
+// monitor; a monitor made moderator and anyone unchanged keep their
+// sessions. The demoted moderator connects again and watches.
+func TestReloadEndsRemovedSessions(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	write := func(ops string) {
+		t.Helper()
+		if err := os.WriteFile(w.opsPath, []byte(ops), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.srv.Reload(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	alice := authorizedLine("moderator", w.keys["alice"], "alice")
+	write(alice + authorizedLine("", w.keys["bob"], "bob") +
+		authorizedLine("moderator", w.keys["carol"], "carol") + authorizedLine("monitor", w.keys["eve"], "eve"))
+	sessions := map[string]*terminal{}
+	for _, who := range []string{"alice", "bob", "carol", "eve"} {
+		sessions[who] = w.open(who, termOpts{})
+		sessions[who].waitFor(who+"'s list", listShown)
+	}
+	// bob removed, carol a monitor now, eve a moderator now, alice as
+	// she was.
+	write(alice + authorizedLine("monitor", w.keys["carol"], "carol") + authorizedLine("moderator", w.keys["eve"], "eve"))
+	for _, tc := range []struct{ who, told string }{
+		{"bob", "your key was removed from the operators file; this session is closed."},
+		{"carol", "you are now a monitor in the operators file; connect again to watch."},
+	} {
+		tm := sessions[tc.who]
+		tm.waitEnd(10 * time.Second) //nolint:errcheck // the message is the point
+		if !strings.Contains(tm.text(), "confconsole: "+tc.told) {
+			t.Errorf("%s's session was not told %q; it printed:\n%s", tc.who, tc.told, tail(tm.text(), 300))
+		}
+	}
+	for _, who := range []string{"alice", "eve"} {
+		tm := sessions[who]
+		mark := tm.mark()
+		tm.send("c")
+		tm.waitAfter(mark, who+"'s console still answering", regexp.MustCompile(`completed`))
+	}
+	if n := w.srv.Sessions(); n != 2 {
+		t.Errorf("%d sessions open, want alice's and eve's", n)
+	}
+	for _, want := range []string{"bob (", "disconnected: key removed from the operators file", "carol (", "disconnected: role changed to monitor"} {
+		if !strings.Contains(w.serverLog.String(), want) {
+			t.Errorf("the server's log does not say %q:\n%s", want, w.serverLog)
+		}
+	}
+
+	carol := w.open("carol", termOpts{})
+	carol.waitFor("carol back, watching", regexp.MustCompile(`READ-ONLY.*carol \(monitor\)`))
+}
+
+// TestOperatorsFileGone: a deleted operators file keeps the operators the
+// server had (a file being replaced is briefly gone too), and the server's
+// log says so once; when the file is back it is read again.
+func TestOperatorsFileGone(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	original, err := os.ReadFile(w.opsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(w.opsPath); err != nil {
+		t.Fatal(err)
+	}
+	said := regexp.MustCompile(`operators file cannot be read, keeping the previous operators until it can: .*no such file`)
+	deadline := time.Now().Add(5 * time.Second)
+	for !said.MatchString(w.serverLog.String()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server's log does not say the file is gone:\n%s", w.serverLog)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(2 * reloadCheck) // more checks of the missing file
+	if n := len(said.FindAllString(w.serverLog.String(), -1)); n != 1 {
+		t.Errorf("the missing file was logged %d times, want once:\n%s", n, w.serverLog)
+	}
+	if c, err := w.dial("alice"); err != nil {
+		t.Errorf("alice refused while the file is gone: %v", err)
+	} else {
+		c.Close()
+	}
+	if err := os.WriteFile(w.opsPath, append(original, authorizedLine("monitor", w.keys["eve"], "eve")...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		c, err := w.dial("eve")
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("eve still refused after the file came back: %v\n%s", err, w.serverLog)
+		}
+	}
+}
+
+// reloadCheck is how often the server looks at the operators file.
+const reloadCheck = time.Second

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -184,7 +185,7 @@ func TestLimits(t *testing.T) {
 	if err := second.waitEnd(10 * time.Second); err == nil {
 		t.Error("a second session over the cap ended without a failure")
 	}
-	if !strings.Contains(second.text(), "you already have 1 sessions open") {
+	if !strings.Contains(second.text(), "you already have 1 session open") {
 		t.Errorf("the refused session was told %q", second.text())
 	}
 	carol := w.open("carol", termOpts{})
@@ -241,7 +242,8 @@ func TestSessionsDoNotLeak(t *testing.T) {
 }
 
 // TestLoginWait: a connection that never logs in is closed after
-// LoginWait; one that logs in stays past it.
+// LoginWait, even one that offered a key the file names and never proved
+// it holds it; one that logs in stays past it.
 func TestLoginWait(t *testing.T) {
 	w := newWorld(t, func(c *serve.Config) { c.LoginWait = 500 * time.Millisecond }, nil)
 	alice := w.open("alice", termOpts{})
@@ -257,7 +259,65 @@ func TestLoginWait(t *testing.T) {
 		t.Fatalf("the silent connection was not closed by the server: %v", err)
 	}
 
+	// A client offering a key the file names, then never proving it holds
+	// it (public keys are public): not logged in, so closed just the same.
+	raw, err := net.Dial("tcp", w.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	conn := &endNotingConn{Conn: raw, ended: make(chan struct{})}
+	closedByServer := make(chan bool, 1)
+	stall := &stallingSigner{pub: w.keys["alice"].PublicKey(), wait: func() {
+		select {
+		case <-conn.ended:
+			closedByServer <- true
+		case <-time.After(10 * time.Second):
+			closedByServer <- false
+		}
+	}}
+	go gossh.NewClientConn(conn, w.addr, &gossh.ClientConfig{ //nolint:errcheck // the point is that it fails
+		User: "alice", Auth: []gossh.AuthMethod{gossh.PublicKeys(stall)}, HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+	})
+	select {
+	case closed := <-closedByServer:
+		if !closed {
+			t.Error("a client that offered a known key and never signed was not closed by the server in 10s")
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the stalled client never reached its signature")
+	}
+
 	mark := alice.mark()
 	alice.send("c")
 	alice.waitAfter(mark, "alice's console still answering", regexp.MustCompile(`completed`))
+}
+
+// endNotingConn closes ended when a read finds the connection over.
+type endNotingConn struct {
+	net.Conn
+	once  sync.Once
+	ended chan struct{}
+}
+
+func (c *endNotingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if err != nil {
+		c.once.Do(func() { close(c.ended) })
+	}
+	return n, err
+}
+
+// stallingSigner offers a public key and, asked to prove it holds the
+// private one, calls wait and then fails.
+type stallingSigner struct {
+	pub  gossh.PublicKey
+	wait func()
+}
+
+func (s *stallingSigner) PublicKey() gossh.PublicKey { return s.pub }
+
+func (s *stallingSigner) Sign(io.Reader, []byte) (*gossh.Signature, error) {
+	s.wait()
+	return nil, errors.New("no private key")
 }

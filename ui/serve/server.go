@@ -132,7 +132,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if s.cfg.Live == nil {
-		s.cfg.Live = live.New(cfg.Service, live.Options{Interval: cfg.Console.Refresh, RequestTimeout: ui.RequestTimeout})
+		s.cfg.Live = live.New(cfg.Service, live.Options{Interval: cfg.Console.Refresh, RequestTimeout: ui.RequestTimeout, RefreshFloor: live.MinRefresh})
 		s.ownLive = true
 	}
 	s.ops, s.opsStamp = ops, stamp
@@ -170,12 +170,18 @@ func (s *Server) Serve(ln net.Listener) error {
 // its context.
 type loginTimerKey struct{}
 
-// onConnect gives a new connection LoginWait to log in, then closes it.
+// onConnect gives a new connection LoginWait to log in and start a
+// session, then closes it.
 // (A deadline on the connection would not do: the SSH library resets
 // deadlines on every read.)
 func (s *Server) onConnect(ctx ssh.Context, c net.Conn) net.Conn {
 	lt := &loginTimer{}
-	lt.t = time.AfterFunc(s.cfg.LoginWait, func() { c.Close() })
+	lt.t = time.AfterFunc(s.cfg.LoginWait, func() {
+		lt.mu.Lock()
+		lt.fired = true
+		lt.mu.Unlock()
+		c.Close()
+	})
 	ctx.SetValue(loginTimerKey{}, lt)
 	return c
 }
@@ -185,12 +191,22 @@ type loginTimer struct {
 	once   sync.Once
 	t      *time.Timer
 	inTime bool
+
+	mu    sync.Mutex
+	fired bool
 }
 
 // loggedIn stops the timer; false means it had already fired.
 func (lt *loginTimer) loggedIn() bool {
 	lt.once.Do(func() { lt.inTime = lt.t.Stop() })
 	return lt.inTime
+}
+
+// expired says the timer fired: the connection is being closed.
+func (lt *loginTimer) expired() bool {
+	lt.mu.Lock()
+	defer lt.mu.Unlock()
+	return lt.fired
 }
 
 // authorize lets in the keys the operators file names, as it reads now.
@@ -200,9 +216,12 @@ func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 		s.logf("refused key %s for user %q from %s: not in the operators file", gossh.FingerprintSHA256(key), ctx.User(), ctx.RemoteAddr())
 		return false
 	}
-	// Logged in: the session may last as long as it is used. Too late,
-	// and the connection is being closed.
-	if lt, isTimer := ctx.Value(loginTimerKey{}).(*loginTimer); isTimer && !lt.loggedIn() {
+	// The key is known, but that is not a login: the callback also answers
+	// a client asking whether a key would do, before it proves it holds
+	// the key (and public keys are public). The login timer stops when a
+	// session starts (handle); here it only refuses a login that came too
+	// late.
+	if lt, isTimer := ctx.Value(loginTimerKey{}).(*loginTimer); isTimer && lt.expired() {
 		return false
 	}
 	return true
@@ -220,7 +239,12 @@ func (s *Server) logf(format string, args ...any) {
 
 // Reload re-reads the operators file. A file that does not parse changes
 // nothing: the server keeps the operators it had, and the error says why.
-// Sessions already open stay open; a removed key cannot log in again.
+// A key no longer in the file cannot log in again, and its sessions are
+// ended as when the server stops (actions in flight finish and are
+// audited, and StopWait bounds it), each told why: removing a key is how
+// access is taken away, so it must not wait for the operator to quit. So
+// are the sessions of a moderator who is now a monitor; a monitor made
+// moderator keeps watching until connecting again.
 func (s *Server) Reload() error {
 	stamp, statErr := statFile(s.cfg.OperatorsPath)
 	ops, err := LoadOperators(s.cfg.OperatorsPath)
@@ -230,15 +254,32 @@ func (s *Server) Reload() error {
 		// is reported once, not every second until it is fixed.
 		s.opsStamp = stamp
 	}
+	ended := 0
 	if err == nil {
 		s.ops = ops
+		for se := range s.sessions {
+			now, still := ops.byFingerprint[se.op.Fingerprint]
+			switch {
+			case !still:
+				se.stop(endRemoved)
+			case se.op.Role == Moderator && now.Role != Moderator:
+				se.stop(endDemoted)
+			default:
+				continue
+			}
+			// Bounded as a server stop is: a console that has not
+			// finished by then (its client stopped reading, say) is cut
+			// off.
+			time.AfterFunc(s.cfg.StopWait, se.kill)
+			ended++
+		}
 	}
 	s.mu.Unlock()
 	if err != nil {
 		s.logf("operators file not reloaded, keeping the previous operators: %v", err)
 		return err
 	}
-	s.logf("operators file reloaded: %d keys", ops.Len())
+	s.logf("operators file reloaded: %d keys, %d sessions ended", ops.Len(), ended)
 	return nil
 }
 
@@ -262,6 +303,7 @@ func (s *Server) watchOperators(ctx context.Context) {
 	defer close(s.watchDone)
 	t := time.NewTicker(reloadEvery)
 	defer t.Stop()
+	missing := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -270,7 +312,20 @@ func (s *Server) watchOperators(ctx context.Context) {
 		}
 		stamp, err := statFile(s.cfg.OperatorsPath)
 		if err != nil {
-			continue // being replaced, or gone: keep the operators we have
+			// Being replaced, or gone: keep the operators we have, and
+			// say so once, so that deleting the file is not mistaken for
+			// taking everyone's access away.
+			if !missing {
+				s.logf("operators file cannot be read, keeping the previous operators until it can: %v", err)
+			}
+			missing = true
+			continue
+		}
+		if missing {
+			missing = false
+			s.mu.Lock()
+			s.opsStamp = fileStamp{} // read it again, whatever its stamp
+			s.mu.Unlock()
 		}
 		s.mu.Lock()
 		changed := stamp != s.opsStamp
@@ -285,18 +340,32 @@ func (s *Server) watchOperators(ctx context.Context) {
 func (s *Server) admit(se *session) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Looked up again under the lock: a reload since the handshake has
+	// either removed the key or will find this session to end.
+	now, still := s.ops.byFingerprint[se.op.Fingerprint]
 	switch {
+	case !still:
+		return errors.New("your key is not in the operators file; ask the administrator to add it")
 	case s.stopping:
 		return errors.New("the server is stopping; try again in a minute")
 	case len(s.sessions) >= s.cfg.MaxSessions:
-		return fmt.Errorf("the server is full (%d sessions); try again later", s.cfg.MaxSessions)
+		return fmt.Errorf("the server is full (%s); try again later", sessionsCount(s.cfg.MaxSessions))
 	case s.perOp[se.op.Fingerprint] >= s.cfg.MaxPerOperator:
-		return fmt.Errorf("you already have %d sessions open, the most allowed; close one first", s.cfg.MaxPerOperator)
+		return fmt.Errorf("you already have %s open, the most allowed; close one first", sessionsCount(s.cfg.MaxPerOperator))
 	}
+	se.op = now
 	s.sessions[se] = struct{}{}
 	s.perOp[se.op.Fingerprint]++
 	s.running.Add(1) // under mu, after the stopping check: Shutdown's Wait sees it
 	return nil
+}
+
+// sessionsCount is "1 session" or "n sessions".
+func sessionsCount(n int) string {
+	if n == 1 {
+		return "1 session"
+	}
+	return fmt.Sprintf("%d sessions", n)
 }
 
 func (s *Server) release(se *session) {
@@ -323,7 +392,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.stopping = true
 	for se := range s.sessions {
-		se.stop()
+		se.stop(endStopping)
 	}
 	s.mu.Unlock()
 	s.stopWatch()
@@ -355,7 +424,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		case <-done:
 		case <-time.After(killWait):
 		}
-		err = fmt.Errorf("stop the server: %d sessions still busy after %v were cut off", n, s.cfg.StopWait)
+		err = fmt.Errorf("stop the server: %s still busy after %v cut off", sessionsCount(n), s.cfg.StopWait)
+		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			err = fmt.Errorf("stop the server: %s still busy cut off at once", sessionsCount(n))
+		}
 	}
 	if cerr := s.srv.Close(); cerr != nil && err == nil && !errors.Is(cerr, ssh.ErrServerClosed) {
 		err = fmt.Errorf("stop the server: %w", cerr)

@@ -27,7 +27,7 @@ type session struct {
 	op       Operator
 	sigs     chan os.Signal // the console's signals: the server's stop
 	stopOnce sync.Once
-	stopping atomic.Bool
+	ended    atomic.Pointer[ending] // why the server ended the console; nil until it does
 
 	mu     sync.Mutex
 	cancel context.CancelCauseFunc // ends the console at once; nil until it starts
@@ -56,11 +56,21 @@ func (se *session) started(cancel context.CancelCauseFunc) {
 	}
 }
 
-// stop tells the console the server is stopping: it quits as on SIGTERM,
-// waiting (bounded) for its actions in flight.
-func (se *session) stop() {
+// ending is why the server ended a console: what the operator is told,
+// and what the server's log says.
+type ending struct{ tell, log string }
+
+var (
+	endStopping = ending{"the server is stopping; this session is closed.", "server stopping"}
+	endRemoved  = ending{"your key was removed from the operators file; this session is closed.", "key removed from the operators file"}
+	endDemoted  = ending{"you are now a monitor in the operators file; connect again to watch.", "role changed to monitor"}
+)
+
+// stop ends the console as SIGTERM does: it quits, waiting (bounded) for
+// its actions in flight. The first reason given is the one told.
+func (se *session) stop(why ending) {
 	se.stopOnce.Do(func() {
-		se.stopping.Store(true)
+		se.ended.Store(&why)
 		se.sigs <- syscall.SIGTERM // buffered: never blocks
 	})
 }
@@ -88,6 +98,11 @@ func (s *Server) handle(sess ssh.Session) {
 			refuse(sess, "the console failed; the error is in the server's log")
 		}
 	}()
+	// Logged in and asking for a session: the connection may last as long
+	// as it is used. Too late, and it is being closed.
+	if lt, isTimer := sess.Context().Value(loginTimerKey{}).(*loginTimer); isTimer && !lt.loggedIn() {
+		return
+	}
 	// The key is the one the handshake accepted; the operator is looked up
 	// again, so a key removed since then gets no console.
 	op, ok := s.operators().Lookup(sess.PublicKey())
@@ -107,6 +122,7 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	defer s.running.Done()
 	defer s.release(se)
+	op = se.op // as the file says now
 	s.logf("%s (%s, %s) connected as %q from %s", op.Name, op.Role, op.Fingerprint, sess.User(), sess.RemoteAddr())
 	why := s.runConsole(sess, se, ptyReq, winCh)
 	s.logf("%s (%s) disconnected: %s", op.Name, op.Fingerprint, why)
@@ -119,6 +135,9 @@ func (s *Server) runConsole(sess ssh.Session, se *session, ptyReq ssh.Pty, winCh
 	ctx, cancel := context.WithCancelCause(sess.Context())
 	defer cancel(nil)
 	se.started(cancel)
+	if conn, ok := sess.Context().Value(ssh.ContextKeyConn).(io.Closer); ok {
+		defer cutWhenStuck(ctx, conn, stuckWait)()
+	}
 
 	in := newIdleReader(sess, func() { cancel(errClientGone) })
 	go closeWhenIdle(ctx, cancel, in, s.cfg.IdleTimeout)
@@ -151,11 +170,12 @@ func (s *Server) runConsole(sess ssh.Session, se *session, ptyReq ssh.Pty, winCh
 
 	var why string
 	switch {
-	case se.stopping.Load():
-		fmt.Fprint(sess, "confconsole: the server is stopping; this session is closed.\r\n")
-		why = "server stopping"
+	case se.ended.Load() != nil:
+		end := se.ended.Load()
+		fmt.Fprint(sess, "confconsole: "+end.tell+"\r\n")
+		why = end.log
 	case errors.Is(context.Cause(ctx), errIdle):
-		fmt.Fprintf(sess, "confconsole: closed after %v without a key.\r\n", s.cfg.IdleTimeout)
+		fmt.Fprintf(sess, "confconsole: closed after %s without a key.\r\n", shortDuration(s.cfg.IdleTimeout))
 		why = "idle"
 	case errors.Is(context.Cause(ctx), errClientGone):
 		why = "client closed"
@@ -171,6 +191,50 @@ func (s *Server) runConsole(sess ssh.Session, se *session, ptyReq ssh.Pty, winCh
 		}
 	}
 	return why
+}
+
+// shortDuration spells d as a person would: 8h rather than 8h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if t, ok := strings.CutSuffix(s, "m0s"); ok {
+		s = t + "m"
+	}
+	if t, ok := strings.CutSuffix(s, "h0m"); ok {
+		s = t + "h"
+	}
+	return s
+}
+
+// stuckWait is how long a console the server ended (idle, cut off, its
+// client gone) has to finish before its connection is closed under it.
+const stuckWait = 5 * time.Second
+
+// cutWhenStuck closes conn when the console has not finished within wait
+// of ctx ending, and is stopped by calling the function it returns (when
+// the console has finished). A client that stopped reading (its ssh
+// suspended, its network gone quiet) leaves the console blocked in a write
+// that nothing else ends: the SSH channel waits for room in the client's
+// window and the TCP connection for the client to read, for ever. Only
+// closing the connection fails that write, so the idle timeout closes the
+// session and its place under the caps is freed. (Other sessions the
+// client multiplexes over that connection end with it.)
+func cutWhenStuck(ctx context.Context, conn io.Closer, wait time.Duration) (finished func()) {
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+		}
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+			conn.Close() //nolint:errcheck // the console's writes fail, which is the point
+		}
+	}()
+	return func() { close(done) }
 }
 
 // identityOf is what the audit log records about op.
@@ -225,7 +289,7 @@ func (e environ) Getenv(k string) string {
 // size messages, until ctx ends.
 func forwardWindows(ctx context.Context, first ssh.Window, changes <-chan ssh.Window) <-chan tea.WindowSizeMsg {
 	out := make(chan tea.WindowSizeMsg, 1)
-	out <- tea.WindowSizeMsg{Width: first.Width, Height: first.Height}
+	out <- sizeOf(first)
 	go func() {
 		for {
 			select {
@@ -236,7 +300,7 @@ func forwardWindows(ctx context.Context, first ssh.Window, changes <-chan ssh.Wi
 					return
 				}
 				select {
-				case out <- tea.WindowSizeMsg{Width: w.Width, Height: w.Height}:
+				case out <- sizeOf(w):
 				case <-ctx.Done():
 					return
 				}
@@ -244,6 +308,16 @@ func forwardWindows(ctx context.Context, first ssh.Window, changes <-chan ssh.Wi
 		}
 	}()
 	return out
+}
+
+// sizeOf is the console's size for a pty's: 80x24 when the client gives
+// none (ssh -tt with its input not a terminal sends 0x0), as programs on a
+// terminal of unknown size assume; a console of no size would draw nothing.
+func sizeOf(w ssh.Window) tea.WindowSizeMsg {
+	if w.Width <= 0 || w.Height <= 0 {
+		return tea.WindowSizeMsg{Width: 80, Height: 24}
+	}
+	return tea.WindowSizeMsg{Width: w.Width, Height: w.Height}
 }
 
 // idleReader is the session's input, noting when the operator last typed,

@@ -111,6 +111,25 @@ func TestResize(t *testing.T) {
 	}
 }
 
+// TestNoSize: a pty asked for without a size (ssh -tt with its input not a
+// terminal) gets the console at 80x24 rather than a blank screen, and a
+// later size takes over.
+func TestNoSize(t *testing.T) {
+	w := newWorld(t, nil, nil)
+	tm := w.open("alice", termOpts{noSize: true})
+	tm.waitFor("the list at 80x24", listShown)
+	mark := tm.mark()
+	if err := tm.sess.WindowChange(12, 60); err != nil {
+		t.Fatal(err)
+	}
+	tm.waitAfter(mark, "a redraw", listShown)
+	mark = tm.mark()
+	if err := tm.sess.WindowChange(0, 0); err != nil {
+		t.Fatal(err)
+	}
+	tm.waitAfter(mark, "a redraw after a size of 0x0", listShown)
+}
+
 // BenchmarkFirstFrame measures an operator's wait on loopback: from the
 // TCP connection through the SSH handshake, the pty and the shell request
 // to the console's first frame (the conference list), on a client that

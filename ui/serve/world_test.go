@@ -95,7 +95,10 @@ func authorizedLine(role string, s gossh.Signer, name string) string {
 	return line + "\n"
 }
 
-func newWorld(t testing.TB, mod func(*serve.Config), gate func()) *world {
+// newWorld starts the server; wrap, when given, stands between its listener
+// and the server (a test that needs the server's connections made a certain
+// way).
+func newWorld(t testing.TB, mod func(*serve.Config), gate func(), wrap ...func(net.Listener) net.Listener) *world {
 	t.Helper()
 	dir := t.TempDir()
 	w := &world{t: t, simLog: &syncBuffer{}, serverLog: &syncBuffer{}, keys: map[string]gossh.Signer{},
@@ -154,6 +157,9 @@ func newWorld(t testing.TB, mod func(*serve.Config), gate func()) *world {
 		t.Fatal(err)
 	}
 	w.addr = ln.Addr().String()
+	for _, f := range wrap {
+		ln = f(ln)
+	}
 	served := make(chan error, 1)
 	go func() { served <- w.srv.Serve(ln) }()
 	t.Cleanup(func() {
@@ -207,6 +213,7 @@ type termOpts struct {
 	command string // the conference to open; empty for the list
 	cols    int
 	rows    int
+	noSize  bool // the pty is asked for with no size (0x0), as ssh -tt from a script does
 }
 
 func (w *world) open(who string, o termOpts) *terminal {
@@ -223,7 +230,7 @@ func openOn(t testing.TB, c *gossh.Client, o termOpts) *terminal {
 	if o.term == "" {
 		o.term = "xterm-256color"
 	}
-	if o.cols == 0 {
+	if o.cols == 0 && !o.noSize {
 		o.cols, o.rows = 120, 30
 	}
 	s, err := c.NewSession()
