@@ -116,6 +116,22 @@ const (
 	RecordingAbsent     RecordingStatus = "absent"
 )
 
+// CurrentRecording is the status of the conference's live recording among
+// rs (the newest in progress or paused, which Twilio names Twilio.CURRENT),
+// or "" when none is live.
+func CurrentRecording(rs []Recording) RecordingStatus {
+	var cur Recording
+	for _, r := range rs {
+		if r.Status != RecordingInProgress && r.Status != RecordingPaused {
+			continue
+		}
+		if cur.Status == "" || r.StartTime.After(cur.StartTime) {
+			cur = r
+		}
+	}
+	return cur.Status
+}
+
 // Recording is one recording of a conference.
 type Recording struct {
 	SID           string // RE + 32 hex

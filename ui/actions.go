@@ -236,19 +236,15 @@ type recordingMsg struct {
 // errNoRecording says there is nothing to pause or resume.
 var errNoRecording = errors.New("this conference has no recording in progress or paused")
 
-// currentRecording is the state of the conference's live recording, if any:
-// the newest one that is in progress or paused.
-func currentRecording(rs []model.Recording) model.RecordingStatus {
-	var cur model.Recording
-	for _, r := range rs {
-		if r.Status != model.RecordingInProgress && r.Status != model.RecordingPaused {
-			continue
-		}
-		if cur.Status == "" || r.StartTime.After(cur.StartTime) {
-			cur = r
-		}
+// currentRecording asks Twilio for the conference's live recording:
+// through the live state when there is one, so that every screen on it
+// shows the answer.
+func currentRecording(ctx context.Context, svc roomService, hub *live.Hub, conference string) (model.RecordingStatus, error) {
+	if hub != nil {
+		return hub.CheckRecording(ctx, conference)
 	}
-	return cur.Status
+	rs, err := svc.ListRecordings(ctx, conference)
+	return model.CurrentRecording(rs), err
 }
 
 // recordingKind is the live state's action setting the recording to status.
@@ -280,12 +276,12 @@ func recordingCmd(svc roomService, sc auditScope, op recOp) tea.Cmd {
 		case recStop:
 			want = string(model.RecordingStopped)
 		default:
-			rs, err := svc.ListRecordings(ctx, conference)
+			status, err := currentRecording(ctx, svc, sc.hub, conference)
 			if err != nil {
 				msg.err = err
 				return msg
 			}
-			msg.status = currentRecording(rs)
+			msg.status = status
 			if op == recFetch {
 				return msg
 			}

@@ -26,8 +26,11 @@ type fakeService struct {
 	parts map[string][]model.Participant // by conference SID
 	recs  map[string][]model.Recording
 	fail  map[string][]error // method name -> errors to return, in order
-	calls []string
-	hold  chan struct{} // when set, participant lists wait until it is closed
+	// failApplied is errors UpdateRecording returns after making the
+	// change, as a 500 that came after Twilio did it.
+	failApplied []error
+	calls       []string
+	hold        chan struct{} // when set, participant lists wait until it is closed
 	// created is every CreateParticipant's parameters, in order.
 	created []api.CreateParticipant
 }
@@ -272,10 +275,17 @@ func (f *fakeService) UpdateRecording(ctx context.Context, conf, sid string, u a
 	if err := f.record("UpdateRecording", conf, " ", sid, " ", u.Status); err != nil {
 		return model.Recording{}, err
 	}
+	var after error
+	if len(f.failApplied) > 0 {
+		after, f.failApplied = f.failApplied[0], f.failApplied[1:]
+	}
 	for i := range f.recs[conf] {
 		r := &f.recs[conf][i]
 		if r.Status == model.RecordingInProgress || r.Status == model.RecordingPaused {
 			r.Status = model.RecordingStatus(u.Status)
+			if after != nil {
+				return model.Recording{}, after
+			}
 			return *r, nil
 		}
 	}

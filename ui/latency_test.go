@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"confconsole/api"
 )
 
@@ -76,8 +74,6 @@ func TestPollAndKeyLatency(t *testing.T) {
 	if p := f.peak.Load(); p > 1 {
 		t.Fatalf("opening the conference sent %d requests at once; the console must keep at most one in flight", p)
 	}
-	// The recording state follows the first roster; polls start after it.
-	c.waitFor(func(m tea.Msg) bool { _, ok := m.(recordingMsg); return ok })
 	rounds := *latencyRounds
 	if raceEnabled {
 		rounds = min(rounds, 5)
@@ -124,7 +120,6 @@ func TestPollsReuseOneConnection(t *testing.T) {
 			}
 		}
 	})
-	c.waitFor(func(m tea.Msg) bool { _, ok := m.(recordingMsg); return ok })
 	before := conns.Load()
 	for range 10 {
 		c.pollNow()

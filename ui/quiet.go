@@ -65,6 +65,7 @@ func sameRoomOnScreen(prev, s live.RoomSnapshot) bool {
 	return !s.Ended && !s.Gone && s.Poll.Err == nil && prev.Poll.Err == nil && !prev.Poll.Updated.IsZero() &&
 		len(s.Pending) == 0 && len(prev.Pending) == 0 && len(s.Batches) == 0 && len(prev.Batches) == 0 &&
 		s.EventsAdded == prev.EventsAdded && s.EventsLive == prev.EventsLive && s.Record == prev.Record &&
+		s.Recording == prev.Recording &&
 		maps.Equal(s.Speech, prev.Speech) && sameRoster(prev.Participants, s.Participants)
 }
 

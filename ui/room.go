@@ -322,6 +322,9 @@ func (r room) onSnapshot(m roomSnapMsg) (room, tea.Cmd) {
 	r.takeEvents(s)
 	r.takeOthers(s.Pending)
 	r.eventsLive, r.speech = s.EventsLive, s.Speech
+	if s.RecordingKnown {
+		r.rec = s.Recording // the live state's: a colleague's pause shows here too
+	}
 	r.batches = s.Batches
 	if s.Poll.Err != nil && polled > 0 {
 		r.notePollFailure(r.poll.err, "the participants", s.Poll.Err)
@@ -333,7 +336,6 @@ func (r room) onSnapshot(m roomSnapMsg) (room, tea.Cmd) {
 	if s.Poll.Updated.IsZero() {
 		return r, r.receive() // no roster yet: an action's snapshot before the first poll
 	}
-	first := !r.loaded
 	if r.loaded && slices.Equal(r.roster, s.Participants) {
 		// The commonest snapshot: nothing changed. Nothing to filter or
 		// sort; only pending actions count the poll.
@@ -351,11 +353,6 @@ func (r room) onSnapshot(m roomSnapMsg) (room, tea.Cmd) {
 	r.pruneMarks()
 	r.rebuildRows()
 	r.refreshTargets()
-	if first {
-		// The room's first roster is in: now, and not beside it, ask for
-		// the recording state.
-		return r, tea.Batch(r.receive(), recordingCmd(r.svc, auditScope{conferenceSID: r.conf.SID}, recFetch))
-	}
 	return r, r.receive()
 }
 
@@ -619,7 +616,7 @@ func (r room) onKey(msg tea.KeyMsg) (room, tea.Cmd) {
 			// The header shows no live recording, yet one may have started
 			// since it was asked: ask Twilio before asking the user.
 			r.stopAsked = true
-			return r, recordingCmd(r.svc, auditScope{conferenceSID: r.conf.SID}, recFetch)
+			return r, recordingCmd(r.svc, r.scope(), recFetch)
 		}
 		r.askStopRecording()
 	default:
@@ -951,10 +948,11 @@ func (r room) onRecording(m recordingMsg) (room, tea.Cmd) {
 		r.setFlash(errNoRecording.Error()+"; nothing was changed"+auditNote(m.auditErr), true)
 		return r, nil
 	case m.err != nil && m.outcome == audit.OutcomeUnknown:
-		// The answer does not say whether the change was made: ask
-		// Twilio for the state instead of leaving the header's guess.
+		// The answer does not say whether the change was made: the live
+		// state asks Twilio for the state at the poll it starts now, and
+		// its snapshot sets the header, on every screen.
 		r.setFlash("recording: "+explain(m.err)+": it may have been changed; the header shows the state once Twilio answers"+auditNote(m.auditErr), true)
-		return r, recordingCmd(r.svc, auditScope{conferenceSID: m.conference}, recFetch)
+		return r, nil
 	case m.err != nil:
 		r.setFlash("recording: "+explain(m.err)+auditNote(m.auditErr), true)
 		return r, nil

@@ -130,7 +130,8 @@ func TestNotSentIsFailed(t *testing.T) {
 
 // TestTwoConsolesOneRecording: the recording is the conference's, so while
 // alice's pause is on its way, bob's stop (asked and confirmed) is refused
-// with a message naming alice, and only her change reaches Twilio.
+// with a message naming alice, and only her change reaches Twilio; once it
+// is answered, bob's header shows the recording paused.
 func TestTwoConsolesOneRecording(t *testing.T) {
 	w := newLiveWorld(t, api.RetryPolicy{})
 	if _, err := w.client.CreateParticipant(context.Background(), bridge, api.CreateParticipant{
@@ -176,6 +177,16 @@ func TestTwoConsolesOneRecording(t *testing.T) {
 	ha.send(<-answer)
 	if got := ha.app.flash.text; got != "recording paused" {
 		t.Errorf("alice's flash = %q, want %q", got, "recording paused")
+	}
+	if n := door.writes.Load(); n != 1 {
+		t.Errorf("%d writes reached Twilio, want alice's one", n)
+	}
+
+	// Bob's header follows alice's pause from the live state, without a
+	// key or a request of his own.
+	hb.next()
+	if hb.app.room.rec != model.RecordingPaused || !strings.Contains(strings.Split(hb.view(), "\n")[0], "REC paused") {
+		t.Errorf("bob's screen still shows the recording %q after alice paused it:\n%s", hb.app.room.rec, hb.view())
 	}
 	if n := door.writes.Load(); n != 1 {
 		t.Errorf("%d writes reached Twilio, want alice's one", n)

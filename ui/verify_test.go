@@ -181,8 +181,9 @@ func TestWarningGivesWayToThePoll(t *testing.T) {
 }
 
 // TestRecordingChangeWithUnclearAnswer: a 500 to pausing the recording may
-// come after Twilio paused it, so the console asks for the recording's state
-// rather than keep showing it running.
+// come after Twilio paused it, so the live state asks for the recording's
+// state at the poll right after, rather than the header keep showing it
+// running.
 func TestRecordingChangeWithUnclearAnswer(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -197,14 +198,15 @@ func TestRecordingChangeWithUnclearAnswer(t *testing.T) {
 			svc := demoService()
 			svc.recs[confSID] = []model.Recording{{SID: "RE1", Status: model.RecordingInProgress}}
 			h := openRoom(t, svc, nil)
-			svc.failNext("UpdateRecording", twilioErr(api.OpUpdateRecording, "Twilio.CURRENT", 500, 20500, "Internal Server Error"))
-			msg := h.pressOnly("p")()
+			err := twilioErr(api.OpUpdateRecording, "Twilio.CURRENT", 500, 20500, "Internal Server Error")
 			if tc.applied {
 				svc.mu.Lock()
-				svc.recs[confSID][0].Status = model.RecordingPaused
+				svc.failApplied = append(svc.failApplied, err)
 				svc.mu.Unlock()
+			} else {
+				svc.failNext("UpdateRecording", err)
 			}
-			h.send(msg)
+			h.send(h.pressOnly("p")())
 			if want := "it may have been changed"; !strings.Contains(h.app.flash.text, want) || !h.app.flash.isErr {
 				t.Errorf("flash = %q, want it to say %q", h.app.flash.text, want)
 			}

@@ -147,6 +147,11 @@ func (k ActionKind) spec() (actionSpec, bool) {
 	return actionSpec{}, false
 }
 
+// isRecording reports whether k changes the conference's recording.
+func (k ActionKind) isRecording() bool {
+	return k == PauseRecording || k == ResumeRecording || k == StopRecording
+}
+
 // String names the kind ("mute", "hold", "end conference").
 func (k ActionKind) String() string {
 	if s, ok := k.spec(); ok {

@@ -361,7 +361,9 @@ func TestReconcileWhileEventsFlow(t *testing.T) {
 		synctest.Wait()
 		var got []string
 		for _, r := range svc.requests() {
-			got = append(got, r.at.Sub(start).String())
+			if r.op == "list participants" { // not the recording's checks
+				got = append(got, r.at.Sub(start).String())
+			}
 		}
 		want := []string{"0s", "2s", "15.7s", "27.7s", "39.7s", "43.7s", "45.7s", "47.7s"}
 		if fmt.Sprint(got) != fmt.Sprint(want) {

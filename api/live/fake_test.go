@@ -45,6 +45,9 @@ type fakeService struct {
 	reply  error
 	// ended lists the conferences that are over.
 	ended map[string]bool
+	// recordings are each conference's recordings, as listed; an update
+	// of Twilio.CURRENT changes the newest live one.
+	recordings map[string][]model.Recording
 }
 
 func newFake() *fakeService {
@@ -174,7 +177,36 @@ func (f *fakeService) UpdateRecording(ctx context.Context, conf, rec string, u a
 	if err := f.wait(ctx, "update recording", conf); err != nil {
 		return model.Recording{}, err
 	}
+	f.setRecording(conf, model.RecordingStatus(u.Status))
 	return model.Recording{ConferenceSID: conf, Status: model.RecordingStatus(u.Status)}, nil
+}
+
+// setRecording sets the status of the conference's live recording, as
+// Twilio.CURRENT names it, or starts one when none is live.
+func (f *fakeService) setRecording(conf string, status model.RecordingStatus) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.recordings == nil {
+		f.recordings = make(map[string][]model.Recording)
+	}
+	rs := append([]model.Recording(nil), f.recordings[conf]...)
+	for i := len(rs) - 1; i >= 0; i-- {
+		if rs[i].Status == model.RecordingInProgress || rs[i].Status == model.RecordingPaused {
+			rs[i].Status = status
+			f.recordings[conf] = rs
+			return
+		}
+	}
+	f.recordings[conf] = append(rs, model.Recording{ConferenceSID: conf, Status: status, StartTime: time.Now()})
+}
+
+func (f *fakeService) ListRecordings(ctx context.Context, conf string) ([]model.Recording, error) {
+	if err := f.record("list recordings", conf); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]model.Recording(nil), f.recordings[conf]...), nil
 }
 
 // wait records a write and holds it until the test lets it go.

@@ -24,6 +24,7 @@ type Service interface {
 	DeleteParticipant(ctx context.Context, conferenceSID, callSIDOrLabel string) error
 	CreateParticipant(ctx context.Context, conference string, p api.CreateParticipant) (model.Participant, error)
 	UpdateRecording(ctx context.Context, conferenceSID, recordingSID string, u api.RecordingUpdate) (model.Recording, error)
+	ListRecordings(ctx context.Context, conferenceSID string) ([]model.Recording, error)
 }
 
 // Defaults of Options.
@@ -32,6 +33,7 @@ const (
 	DefaultGrace          = 10 * time.Second
 	DefaultRequestTimeout = 20 * time.Second
 	DefaultReconcile      = 15 * time.Second
+	DefaultRecordingCheck = 30 * time.Second
 )
 
 // Back-off of a failing poller: slower and slower, never rarer than
@@ -86,6 +88,13 @@ type Options struct {
 	// poll per key repeat, enough to get the account throttled and pause
 	// everyone's requests.
 	RefreshFloor time.Duration
+	// RecordingCheck is how often a room's poll also asks Twilio for the
+	// conference's recording (DefaultRecordingCheck), so that a recording
+	// started, paused or stopped outside this program reaches the
+	// header. The first poll asks, and so does the poll after a recording
+	// action; an action through this Hub shows at once, to every watcher.
+	// A person's refresh does not ask: it stays one request.
+	RecordingCheck time.Duration
 }
 
 // MinRefresh is the RefreshFloor for people: a second.
@@ -131,6 +140,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Reconcile <= 0 {
 		o.Reconcile = DefaultReconcile
+	}
+	if o.RecordingCheck <= 0 {
+		o.RecordingCheck = DefaultRecordingCheck
 	}
 	if o.EventCapacity <= 0 {
 		o.EventCapacity = model.DefaultEventLogCapacity

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -35,6 +36,17 @@ type room struct {
 	speech     map[string]Speech    // by call SID; replaced, never modified
 	skew       time.Duration        // arrival minus Timestamp, the least seen
 	skewKnown  bool
+
+	rec recordingState
+}
+
+// recordingState is what a room knows of the conference's recording.
+type recordingState struct {
+	status  model.RecordingStatus // in-progress, paused, or "" for none
+	known   bool                  // Twilio has been asked, or an action answered
+	checked time.Time             // when a check was last sent
+	stale   bool                  // ask at the next poll: a recording action was answered
+	changes uint64                // recording actions answered, so a check sent before one is dropped
 }
 
 // WatchRoom subscribes to the conference with this SID. The first watcher
@@ -68,19 +80,111 @@ func (h *Hub) WatchRoom(ctx context.Context, conferenceSID string) (*Subscriptio
 	return s, nil
 }
 
-// pollRoom fetches the participants once, sets the next poll with rearm,
-// then publishes the new snapshot; false: the conference ended, poll no
-// more.
+// recordingDue says whether a poll sent at now also asks for the
+// recording: the room's first, the one after a recording action, and one
+// every Options.RecordingCheck. Called with h.mu
+// held.
+func (r *room) recordingDue(now time.Time, every time.Duration) bool {
+	return !r.rec.known || r.rec.stale || now.Sub(r.rec.checked) >= every
+}
+
+// fetchRecording asks Twilio for the conference's live recording, in the
+// poll that found the participants, so that the snapshot shows both.
+func (h *Hub) fetchRecording(conf string) (model.RecordingStatus, error) {
+	ctx, cancel := context.WithTimeout(h.ctx, h.opts.RequestTimeout)
+	defer cancel()
+	var rs []model.Recording
+	err := h.call(ctx, PriorityPoll, func(ctx context.Context) error {
+		var err error
+		rs, err = h.svc.ListRecordings(ctx, conf)
+		return err
+	})
+	return model.CurrentRecording(rs), err
+}
+
+// CheckRecording asks Twilio for the conference's live recording now (a
+// person is about to act on it) and returns its status, "" for none. When
+// the room is watched, the answer becomes its state and every watcher's
+// header shows it, so a screen never shows one answer while its snapshots
+// carry an older one.
+func (h *Hub) CheckRecording(ctx context.Context, conferenceSID string) (model.RecordingStatus, error) {
+	if err := checkConference(conferenceSID); err != nil {
+		return "", fmt.Errorf("check the recording: %w", err)
+	}
+	h.mu.Lock()
+	var changes uint64
+	if r := h.rooms[conferenceSID]; r != nil {
+		changes = r.rec.changes
+	}
+	h.mu.Unlock()
+	var rs []model.Recording
+	err := h.call(ctx, PriorityAction, func(ctx context.Context) error {
+		var err error
+		rs, err = h.svc.ListRecordings(ctx, conferenceSID)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	status := model.CurrentRecording(rs)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r := h.rooms[conferenceSID]; r != nil && !r.ended && r.rec.changes == changes {
+		changed := !r.rec.known || r.rec.status != status
+		r.rec.status, r.rec.known, r.rec.checked = status, true, h.now()
+		if changed {
+			h.publishRoom(r)
+		}
+	}
+	return status, nil
+}
+
+// recordingAnswered applies an answered recording action to the room: the
+// state Twilio accepted when it was done, and a check at the next poll
+// either way. Called with h.mu held.
+func (r *room) recordingAnswered(k ActionKind, out Outcome) {
+	r.rec.changes++
+	r.rec.stale = true
+	if out != Done {
+		return
+	}
+	switch k {
+	case PauseRecording:
+		r.rec.status = model.RecordingPaused
+	case ResumeRecording:
+		r.rec.status = model.RecordingInProgress
+	case StopRecording:
+		r.rec.status = ""
+	default:
+		return
+	}
+	r.rec.known = true
+}
+
+// pollRoom fetches the participants once (and the recording when it is
+// due), sets the next poll with rearm, then publishes the new snapshot;
+// false: the conference ended, poll no more.
 func (h *Hub) pollRoom(r *room, rearm func(time.Duration)) bool {
 	sent := h.now()
 	h.mu.Lock()
 	r.started++
 	r.sentAt = sent
+	check, changes := r.recordingDue(sent, h.opts.RecordingCheck), r.rec.changes
+	if check {
+		r.rec.checked, r.rec.stale = sent, false
+	}
 	h.mu.Unlock()
 	ctx, cancel := context.WithTimeout(h.ctx, h.opts.RequestTimeout)
 	f, err := h.fetchRoom(ctx, r.conf)
 	ps, ended := f.participants, f.ended
 	cancel()
+	var rec model.RecordingStatus
+	recErr := errNotAsked
+	if check && err == nil && !ended {
+		// Only a poll that found the conference asks: a failed check
+		// keeps what was known and is asked again at the next due poll.
+		rec, recErr = h.fetchRecording(r.conf)
+	}
 	now := h.now()
 
 	h.mu.Lock()
@@ -89,6 +193,9 @@ func (h *Hub) pollRoom(r *room, rearm func(time.Duration)) bool {
 		return false
 	}
 	r.status.Polls++
+	if recErr == nil && r.rec.changes == changes { // else an action's answer since is newer
+		r.rec.status, r.rec.known = rec, true
+	}
 	if f.record.SID != "" {
 		r.record = f.record
 	}
@@ -134,6 +241,9 @@ func (h *Hub) pollRoom(r *room, rearm func(time.Duration)) bool {
 	h.publishRoom(r)
 	return !r.ended
 }
+
+// errNotAsked stands for the recording's answer when a poll did not ask.
+var errNotAsked = errors.New("not asked")
 
 // fetched is what one poll of a room found.
 type fetched struct {
@@ -221,5 +331,8 @@ func (h *Hub) publishRoom(r *room) {
 		EventsLive:   r.live,
 		Speech:       r.speech,
 		Batches:      h.batchesOf(r.conf),
+
+		Recording:      r.rec.status,
+		RecordingKnown: r.rec.known,
 	})
 }

@@ -144,7 +144,8 @@ func TestSimulatorThrottleReachesTheGate(t *testing.T) {
 	}
 	defer s.Close()
 	next(t, s, func(s live.RoomSnapshot) bool { return len(s.Participants) == 1 })
-	srv.InjectFault(sim.Fault{Kind: sim.FaultTooManyRequests, Method: "GET", RetryAfter: 30 * time.Second})
+	srv.InjectFault(sim.Fault{Kind: sim.FaultTooManyRequests, Method: "GET", RetryAfter: 30 * time.Second,
+		PathPrefix: "/2010-04-01/Accounts/" + simAccount + "/Conferences/" + p.ConferenceSID + "/Participants"})
 	snap := next(t, s, func(s live.RoomSnapshot) bool { return s.Poll.Err != nil })
 	if !errors.Is(snap.Poll.Err, api.ErrRateLimited) || len(snap.Participants) != 1 {
 		t.Fatalf("poll error %v with %d participants, want a rate limit with the roster kept", snap.Poll.Err, len(snap.Participants))

@@ -52,6 +52,11 @@ type RoomSnapshot struct {
 	// Batches are the bulk actions on this conference, running or
 	// finished, at most one per operator (the latest), oldest first.
 	Batches []BatchProgress
+	// Recording is the status of the conference's live recording
+	// (in-progress or paused), "" when none is; RecordingKnown is false
+	// until Twilio has been asked (Options.RecordingCheck).
+	Recording      model.RecordingStatus
+	RecordingKnown bool
 }
 
 // PendingOn returns the action pending on the participant with this call

@@ -197,6 +197,9 @@ func (h *Hub) submit(ctx context.Context, by Operator, conferenceSID string, a A
 	if r != nil {
 		if sent { // nothing sent, nothing to tell the team
 			r.addEvents(h.opts.EventCapacity, Event{At: h.now(), By: by, Action: a, Outcome: out, Err: err})
+			if a.Kind.isRecording() {
+				r.recordingAnswered(a.Kind, out)
+			}
 			signal(r.kick)
 		}
 		h.publishRoom(r)
