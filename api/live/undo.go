@@ -18,7 +18,8 @@ var (
 )
 
 // inverses are the reversible kinds and what undoes each. Coach is undone
-// by StopCoach; StopCoach by coaching again whom the participant coached.
+// by StopCoach (or, when it switched agents, by coaching the first again);
+// StopCoach by coaching again whom the participant coached.
 var inverses = map[ActionKind]ActionKind{
 	Mute: Unmute, Unmute: Mute, Hold: Resume, Resume: Hold, Coach: StopCoach, StopCoach: Coach,
 }
@@ -31,6 +32,9 @@ type undoEntry struct {
 	running bool     // the batch has not finished
 	targets []Target // a finished batch: those it changed
 	at      time.Time
+	// prior is whom the participant coached before a single Coach or
+	// StopCoach (zero: nobody): what undoing it coaches again.
+	prior Target
 }
 
 // what names the entry in messages: "mute customer-7", "the bulk mute".
@@ -76,20 +80,17 @@ func (h *Hub) rememberBatch(b *batchRun) {
 }
 
 // rememberAction records an answered single action as by's last one;
-// prior is whom a StopCoach's participant coached before, to undo it.
-// Called with h.mu held.
+// prior is whom a Coach's or StopCoach's participant coached before, to
+// undo it. Called with h.mu held.
 func (h *Hub) rememberAction(by Operator, conf string, a Action, prior Target) {
-	if a.Kind == StopCoach {
-		a.CoachCallSID, a.CoachLabel = prior.CallSID, prior.Label
-	}
-	h.setUndo(by, undoEntry{conf: conf, action: a, at: h.now()})
+	h.setUndo(by, undoEntry{conf: conf, action: a, at: h.now(), prior: prior})
 }
 
-// priorCoach is, for a StopCoach, whom its participant coaches according
-// to the latest poll. Called with h.mu held.
+// priorCoach is, for a Coach or StopCoach, whom its participant coaches
+// according to the latest poll. Called with h.mu held.
 func (h *Hub) priorCoach(conf string, a Action) Target {
 	r := h.rooms[conf]
-	if a.Kind != StopCoach || r == nil {
+	if (a.Kind != StopCoach && a.Kind != Coach) || r == nil {
 		return Target{}
 	}
 	var t Target
@@ -245,10 +246,18 @@ func (h *Hub) Undo(ctx context.Context, by Operator) (Undone, error) {
 	a := Action{Kind: inv, CallSID: e.action.CallSID, Label: e.action.Label, URL: e.action.URL}
 	switch e.action.Kind {
 	case StopCoach:
-		if e.action.CoachCallSID == "" {
+		if e.prior.CallSID == "" {
 			return Undone{}, fmt.Errorf("%w: whom %s coached before is not known", ErrCannotUndo, a.fill("{who}"))
 		}
-		a.CoachCallSID, a.CoachLabel = e.action.CoachCallSID, e.action.CoachLabel
+		a.CoachCallSID, a.CoachLabel = e.prior.CallSID, e.prior.Label
+	case Coach:
+		// A switch from coaching one agent to another goes back to the
+		// first, rather than ending the coaching.
+		if e.prior.CallSID != "" && e.prior.CallSID != e.action.CoachCallSID {
+			a.Kind, a.URL = Coach, ""
+			a.CoachCallSID, a.CoachLabel = e.prior.CallSID, e.prior.Label
+			inv = Coach
+		}
 	case Unmute, Resume:
 		a.URL = ""
 	}

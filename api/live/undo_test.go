@@ -108,6 +108,50 @@ func TestUndoStopCoach(t *testing.T) {
 	})
 }
 
+// TestUndoCoach: a coach that switched the participant from one agent to
+// another is undone by coaching the first again; a coach that started
+// coaching is undone by stopping it.
+func TestUndoCoach(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		before  int // whom p0 coaches before (a roster index), -1 for nobody
+		want    string
+		wantTo  string // the undo's CoachCallSID
+		wantInv ActionKind
+	}{
+		{name: "a switch goes back", before: 1, want: "have p0 coach p1", wantTo: roster(3)[1].CallSID, wantInv: Coach},
+		{name: "a start stops", before: -1, want: "stop p0 coaching", wantInv: StopCoach},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ps := roster(3)
+				if c.before >= 0 {
+					ps[0].Coaching, ps[0].CallSIDToCoach = true, ps[c.before].CallSID
+				}
+				svc := newBatchFake(ps)
+				h := newHub(svc, Options{})
+				defer h.Close()
+				s := watch(t, h)
+				defer s.Close()
+				coach := Action{Kind: Coach, CallSID: ps[0].CallSID, Label: "p0", CoachCallSID: ps[2].CallSID, CoachLabel: "p2"}
+				if err := h.Submit(t.Context(), alice, roomA, coach); err != nil {
+					t.Fatal(err)
+				}
+				svc.fakeService.mu.Lock()
+				svc.rooms[roomA][0].Coaching, svc.rooms[roomA][0].CallSIDToCoach = true, ps[2].CallSID
+				svc.fakeService.mu.Unlock()
+				time.Sleep(DefaultInterval) // a poll shows the coach: it is no longer pending
+				synctest.Wait()
+				got, err := h.Undo(t.Context(), alice)
+				if err != nil || got.What != c.want || got.Kind != c.wantInv || got.Action.CoachCallSID != c.wantTo {
+					t.Fatalf("undo: %q (%v, coach %q), %v; want %q (%v, coach %q)",
+						got.What, got.Kind, got.Action.CoachCallSID, err, c.want, c.wantInv, c.wantTo)
+				}
+			})
+		})
+	}
+}
+
 // TestUndoBatch: undoing a bulk mute unmutes exactly those it muted, not
 // those that were muted already nor those it could not reach; undo is
 // refused while the batch runs, and the inverse batch is not undoable in
