@@ -5,6 +5,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"confconsole/api"
 	"confconsole/model"
 )
 
@@ -93,4 +94,52 @@ func TestRecordingInTheSnapshot(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestRecordingAskedAfterAFailedPoll: after a recording action whose answer
+// does not say whether it was made (a 502), the header is to show the
+// state once Twilio answers. The poll the action starts may fail too (Twilio
+// is having trouble); then the next poll that reaches Twilio asks for the
+// recording, instead of the check being spent on a poll that never asked
+// and the header keeping the old state until the next periodic check.
+func TestRecordingAskedAfterAFailedPoll(t *testing.T) {
+	const check = 30 * time.Second
+	synctest.Test(t, func(t *testing.T) {
+		svc := newFake()
+		svc.setRecording(roomA, model.RecordingInProgress)
+		h, s, first := watched(t, svc, Options{Interval: interval, RecordingCheck: check})
+		defer h.Close()
+		defer s.Close()
+		if first.Recording != model.RecordingInProgress {
+			t.Fatalf("first snapshot: recording %q, want in-progress", first.Recording)
+		}
+		svc.fail = func(op, conf string, n int) error {
+			switch {
+			case op == "update recording":
+				// Made, but the answer is a proxy's 502 (svc.mu is held).
+				svc.recordings[conf][0].Status = model.RecordingPaused
+				return &api.Error{Status: 502}
+			case op == "list participants" && n == 2:
+				return &api.Error{Status: 503} // the poll the action starts
+			}
+			return nil
+		}
+		if err := h.Submit(t.Context(), Operator{Name: "alice"}, roomA, Action{Kind: PauseRecording}); err == nil {
+			t.Fatal("the pause answered 502, yet Submit says nothing")
+		}
+		synctest.Wait() // the failed poll
+		if n := svc.count("list participants", roomA); n != 2 {
+			t.Fatalf("%d participant polls, want 2 (the first and the failed one)", n)
+		}
+		time.Sleep(2*interval + interval/2) // the back-off, then a poll that succeeds
+		synctest.Wait()
+		if n := svc.count("list participants", roomA); n != 3 {
+			t.Fatalf("%d participant polls, want 3", n)
+		}
+		snap, _ := drain(s)
+		if snap.Recording != model.RecordingPaused {
+			t.Errorf("after a poll that reached Twilio the recording is %q, want paused (%d recording requests)",
+				snap.Recording, svc.count("list recordings", roomA))
+		}
+	})
 }

@@ -170,9 +170,6 @@ func (h *Hub) pollRoom(r *room, rearm func(time.Duration)) bool {
 	r.started++
 	r.sentAt = sent
 	check, changes := r.recordingDue(sent, h.opts.RecordingCheck), r.rec.changes
-	if check {
-		r.rec.checked, r.rec.stale = sent, false
-	}
 	h.mu.Unlock()
 	ctx, cancel := context.WithTimeout(h.ctx, h.opts.RequestTimeout)
 	f, err := h.fetchRoom(ctx, r.conf)
@@ -180,9 +177,12 @@ func (h *Hub) pollRoom(r *room, rearm func(time.Duration)) bool {
 	cancel()
 	var rec model.RecordingStatus
 	recErr := errNotAsked
-	if check && err == nil && !ended {
+	asked := check && err == nil && !ended
+	if asked {
 		// Only a poll that found the conference asks: a failed check
 		// keeps what was known and is asked again at the next due poll.
+		// A poll that did not ask leaves the check due (after a
+		// recording action, the next poll that reaches Twilio asks).
 		rec, recErr = h.fetchRecording(r.conf)
 	}
 	now := h.now()
@@ -193,6 +193,12 @@ func (h *Hub) pollRoom(r *room, rearm func(time.Duration)) bool {
 		return false
 	}
 	r.status.Polls++
+	if asked {
+		r.rec.checked = sent
+		if r.rec.changes == changes { // else an action answered since: ask again
+			r.rec.stale = false
+		}
+	}
 	if recErr == nil && r.rec.changes == changes { // else an action's answer since is newer
 		r.rec.status, r.rec.known = rec, true
 	}
