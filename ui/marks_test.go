@@ -710,3 +710,49 @@ func TestUndoWhileAnActionIsOnItsWay(t *testing.T) {
 		t.Errorf("flash after the undo's answer = %q", f)
 	}
 }
+
+// TestUndoWhileARecordingOrAnnouncementIsOnItsWay: the live state undoes
+// the last action Twilio answered, so u with a recording change or an
+// announcement of this console still unanswered would unmute whom the
+// operator muted before it (and, once the answer is in, the same u says
+// it cannot be undone). It waits, says for what, and sends nothing.
+func TestUndoWhileARecordingOrAnnouncementIsOnItsWay(t *testing.T) {
+	tests := []struct {
+		name  string
+		start func(h *harness) tea.Cmd // the action left unanswered
+		want  string
+	}{
+		{"recording", func(h *harness) tea.Cmd { return h.pressOnly("p") }, "not undone: Twilio has yet to answer the recording change"},
+		{"announcement", func(h *harness) tea.Cmd {
+			h.key("A") // to the whole conference: no one participant's pending
+			h.typeText("https://example.com/notice.xml")
+			// The prompt's enter sends it; its answer is held back
+			// from the console, which still counts it on its way.
+			answer := h.answerOf(h.pressOnly("enter"))
+			if answer == nil {
+				return nil
+			}
+			return func() tea.Msg { return answer }
+		}, "not undone: Twilio has yet to answer the announcement"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, log := bulkWorld(t, 2, nil)
+			h := liveHarness(t, w, nil)
+			selectLabel(t, h, "caller-1")
+			h.key("m")
+			if n := log.posts()[h.app.room.selected]; n != 1 {
+				t.Fatalf("%d updates to caller-1, want the mute", n)
+			}
+			if cmd := tt.start(h); cmd == nil {
+				t.Fatal("no command for the action")
+			}
+			if undo := h.pressOnly("u"); undo != nil {
+				t.Errorf("u with the %s on its way made a command (an undo of the mute before it)", tt.name)
+			}
+			if f := h.app.flash.text; !strings.Contains(f, tt.want) {
+				t.Errorf("flash = %q, want %q", f, tt.want)
+			}
+		})
+	}
+}

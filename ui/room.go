@@ -602,6 +602,16 @@ func (r room) onKey(msg tea.KeyMsg) (room, tea.Cmd) {
 				return r, nil
 			}
 		}
+		// Nor may a change to the conference as a whole be on its way
+		// (it cannot be undone; the live state would undo the one before).
+		switch {
+		case r.recBusy:
+			r.setFlash("not undone: Twilio has yet to answer the recording change", true)
+			return r, nil
+		case r.announcing[""] > 0:
+			r.setFlash("not undone: Twilio has yet to answer the announcement to the conference", true)
+			return r, nil
+		}
 		r.setFlash("undoing your last change…", false)
 		return r, r.undo()
 	case key.Matches(msg, k.Remove):
