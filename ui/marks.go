@@ -387,7 +387,8 @@ type undoMsg struct {
 	conference string
 	done       live.Undone
 	err        error
-	audited    bool // a line went to the trail
+	audited    bool          // a line went to the trail
+	outcome    audit.Outcome // the line's, when audited
 	auditErr   error
 }
 
@@ -418,7 +419,7 @@ func (r *room) undo() tea.Cmd {
 				e.Error = model.DisplayN(err.Error(), 200)
 			}
 			_, m.auditErr = sc.log.Record(actx, e)
-			m.audited = true
+			m.audited, m.outcome = true, out
 		}
 		return m
 	}
@@ -429,6 +430,13 @@ func (r *room) undo() tea.Cmd {
 func (r room) onUndo(m undoMsg) (room, tea.Cmd) {
 	if m.audited {
 		r.noteAudit(m.auditErr)
+	}
+	if m.err != nil && m.audited && m.outcome == audit.OutcomeUnknown {
+		// The inverse left and its answer does not say whether it was
+		// made: it may well be undone, and u has nothing left to undo.
+		a := m.done.Action
+		r.setFlash("undo: "+unknownText(actionMsg{kind: uiKind(m.done.Kind), name: participantName(model.Participant{CallSID: a.CallSID, Label: a.Label}), err: m.err}), true)
+		return r, nil
 	}
 	if m.err != nil {
 		r.setFlash("nothing undone: "+model.DisplayN(m.err.Error(), 200), true)
@@ -443,16 +451,23 @@ func (r room) onUndo(m undoMsg) (room, tea.Cmd) {
 	if r.conf.SID != m.conference || r.bulk != nil {
 		return r, nil // the live state polls the room after the action it sent
 	}
-	kind := actUnmute
-	for k := actMute; k <= actEnd; k++ {
-		if k.spec().live == m.done.Kind {
-			kind = k
-		}
-	}
+	kind := uiKind(m.done.Kind)
 	total := 0
 	fmt.Sscanf(m.done.What[strings.LastIndex(m.done.What, " of ")+len(" of "):], "%d", &total)
 	r.bulk = &bulkRun{id: m.done.Batch, kind: kind, total: total}
 	return r, tea.Batch(listenBatch(r.batchFeed), waitBatch(r.hub, m.done.Batch, kind, 0))
+}
+
+// uiKind is the screen's kind of a reversible live action (unmute when
+// none matches).
+func uiKind(lk live.ActionKind) actionKind {
+	kind := actUnmute
+	for k := actMute; k <= actEnd; k++ {
+		if k.spec().live == lk {
+			kind = k
+		}
+	}
+	return kind
 }
 
 // undoHint is what the flash adds after an action Twilio accepted: that u

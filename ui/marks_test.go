@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -754,5 +755,37 @@ func TestUndoWhileARecordingOrAnnouncementIsOnItsWay(t *testing.T) {
 				t.Errorf("flash = %q, want %q", f, tt.want)
 			}
 		})
+	}
+}
+
+// TestUndoWithUnclearAnswer: the undo's inverse left and its answer does
+// not say whether it was made (a gateway's 502 after Twilio unmuted). The
+// flash must not say "nothing undone": it may well be undone (the audit
+// line says unknown), and u again has nothing left to undo.
+func TestUndoWithUnclearAnswer(t *testing.T) {
+	var posts atomic.Int32
+	gate := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPost || posts.Add(1) != 2 {
+				next.ServeHTTP(w, r)
+				return
+			}
+			next.ServeHTTP(httptest.NewRecorder(), r) // made, then the answer is lost
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadGateway)
+			w.Write([]byte(`{"code": 20500, "message": "Bad Gateway", "status": 502}`)) //nolint:errcheck
+		})
+	}
+	w, _ := bulkWorld(t, 2, gate)
+	h := liveHarness(t, w, nil)
+	selectLabel(t, h, "caller-1")
+	h.key("m")
+	h.key("u")
+	if n := posts.Load(); n != 2 {
+		t.Fatalf("%d POSTs, want the mute and its undo", n)
+	}
+	f := h.app.flash.text
+	if strings.HasPrefix(f, "nothing undone") || !strings.Contains(f, "may have") || !strings.Contains(f, "caller-1") {
+		t.Errorf("flash after an unclear answer to the undo = %q, want it to say the unmute of caller-1 may have been made", f)
 	}
 }
