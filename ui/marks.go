@@ -428,6 +428,7 @@ func (r *room) undo() tea.Cmd {
 // onUndo says what was undone, or why nothing was, and follows an undone
 // bulk action's progress like any other.
 func (r room) onUndo(m undoMsg) (room, tea.Cmd) {
+	r.undoing = false
 	if m.audited {
 		r.noteAudit(m.auditErr)
 	}

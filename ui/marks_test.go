@@ -706,6 +706,14 @@ func TestUndoWhileAnActionIsOnItsWay(t *testing.T) {
 	if f := h.app.flash.text; !strings.HasPrefix(f, "undoing") {
 		t.Errorf("flash right after u = %q, want it to say the undo is under way", f)
 	}
+	// u again before the undo's answer: the live state took the mute for
+	// the first undo, and would say nothing had changed.
+	if again := h.pressOnly("u"); again != nil {
+		t.Errorf("u with an undo on its way made a command")
+	}
+	if f := h.app.flash.text; !strings.Contains(f, "not undone: your last undo has no answer yet") {
+		t.Errorf("flash after u u = %q, want it to say the undo has no answer yet", f)
+	}
 	h.run(undo)
 	if f := h.app.flash.text; !strings.HasPrefix(f, "undone: unmute caller-1") {
 		t.Errorf("flash after the undo's answer = %q", f)

@@ -92,6 +92,7 @@ type room struct {
 	rec       model.RecordingStatus // "" when unknown or none
 	recBusy   bool                  // a recording change is on its way: another waits, so p p never pauses and resumes
 	stopAsked bool                  // P was pressed with no recording known: the fetch on its way decides whether to ask
+	undoing   bool                  // an undo is on its way: another would find nothing, its inverse not being remembered
 
 	form         formKind // the form open over the table, if any
 	add          *AddForm // pointers, for the same reason as filter; nil when closed
@@ -605,6 +606,9 @@ func (r room) onKey(msg tea.KeyMsg) (room, tea.Cmd) {
 		// Nor may a change to the conference as a whole be on its way
 		// (it cannot be undone; the live state would undo the one before).
 		switch {
+		case r.undoing:
+			r.setFlash("not undone: your last undo has no answer yet", true)
+			return r, nil
 		case r.recBusy:
 			r.setFlash("not undone: Twilio has yet to answer the recording change", true)
 			return r, nil
@@ -613,6 +617,7 @@ func (r room) onKey(msg tea.KeyMsg) (room, tea.Cmd) {
 			return r, nil
 		}
 		r.setFlash("undoing your last change…", false)
+		r.undoing = true
 		return r, r.undo()
 	case key.Matches(msg, k.Remove):
 		return r.askRemove()
