@@ -536,8 +536,8 @@ func (a App) openRoom(conf model.Conference) (App, tea.Cmd) {
 	a.screen = screenRoom
 	a.room = r
 	a.room.width, a.room.height, a.room.clock = a.width, a.height, a.clock
-	// The recording state is asked for once the roster is in (see
-	// onSnapshot).
+	// The recording state comes with the live state's snapshots (its
+	// first poll asks for it).
 	return a, a.room.receive()
 }
 
