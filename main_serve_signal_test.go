@@ -118,15 +118,17 @@ func TestServeSecondSignalStopsAtOnce(t *testing.T) {
 	waitFor("the console waiting for its action", screen, regexp.MustCompile(`1 action still on its way`))
 	sent := time.Now()
 	sigs <- syscall.SIGTERM
+	// Without the second signal the console would give up on its own
+	// after its quit wait, and the server end with no session cut off:
+	// the words tell the two apart, not a stopwatch (a loaded machine is
+	// slow). The bound below only ends a broken run.
 	select {
 	case err := <-ended:
-		if took := time.Since(sent); took > 5*time.Second {
-			t.Errorf("the second signal stopped the server after %v", took)
-		}
+		t.Logf("the second signal stopped the server after %v", time.Since(sent).Round(time.Millisecond))
 		if err == nil || !strings.Contains(err.Error(), "cut off") {
 			t.Errorf("serve ended with %v, want the sessions cut off said", err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("the server was still stopping 10 s after a second signal; it said:\n%s", stderr.Bytes())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the server was still stopping 60 s after a second signal; it said:\n%s", stderr.Bytes())
 	}
 }
