@@ -98,7 +98,7 @@ func TestShutdownWithActionInFlight(t *testing.T) {
 
 			fp := gossh.FingerprintSHA256(w.keys["alice"].PublicKey())
 			var intents, results []audit.Entry
-			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 				intents, results = nil, nil
 				for _, e := range auditLines(t, w.auditPath) {
 					if e.Phase == audit.PhaseIntent {
