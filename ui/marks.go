@@ -400,7 +400,7 @@ func (r *room) undo() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		u, err := sc.hub.Undo(ctx, sc.operator)
+		u, err := sc.hub.UndoIn(ctx, sc.operator, sc.conferenceSID)
 		m := undoMsg{conference: sc.conferenceSID, done: u, err: err}
 		if u.Batch == "" && u.Action.Kind != 0 {
 			actx := context.Background()

@@ -191,12 +191,30 @@ type Undone struct {
 // by muted, say): their change stands. A batch is undone only for the
 // participants nobody else has changed since.
 func (h *Hub) Undo(ctx context.Context, by Operator) (Undone, error) {
+	return h.undo(ctx, by, "")
+}
+
+// UndoIn is Undo from a screen showing one conference: it refuses, saying
+// so, when by's last change was in another conference, which the screen
+// does not show (nor would its audit line name it).
+func (h *Hub) UndoIn(ctx context.Context, by Operator, conferenceSID string) (Undone, error) {
+	if err := checkConference(conferenceSID); err != nil {
+		return Undone{}, fmt.Errorf("undo: %w", err)
+	}
+	return h.undo(ctx, by, conferenceSID)
+}
+
+// undo is Undo, limited to conf unless it is empty.
+func (h *Hub) undo(ctx context.Context, by Operator, conf string) (Undone, error) {
 	h.mu.Lock()
 	e, ok := h.bulk.undo[operatorKey(by)]
 	switch {
 	case !ok:
 		h.mu.Unlock()
 		return Undone{}, fmt.Errorf("%w: you have not changed anything in the last %s", ErrNothingToUndo, words(UndoWindow))
+	case conf != "" && e.conf != conf:
+		h.mu.Unlock()
+		return Undone{}, fmt.Errorf("%w here: your last change (%s) was in another conference, %s; open it to undo", ErrNothingToUndo, e.what(), e.conf)
 	case e.running:
 		h.mu.Unlock()
 		return Undone{}, fmt.Errorf("%s is still running: cancel it or let it finish, then undo", e.what())

@@ -76,6 +76,31 @@ func TestUndoSingle(t *testing.T) {
 	}
 }
 
+// TestUndoInAnotherConference: from a screen on another conference, undo
+// refuses, naming the change and where it was, and sends nothing; the
+// change can still be undone from its own conference.
+func TestUndoInAnotherConference(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		svc := newBatchFake(roster(0))
+		svc.rooms[roomA] = newFake().rooms[roomA]
+		h := newHub(svc, Options{})
+		defer h.Close()
+		if err := h.Submit(t.Context(), alice, roomA, Action{Kind: Mute, CallSID: callX, Label: "customer-7"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := h.UndoIn(t.Context(), alice, roomB)
+		if !errors.Is(err, ErrNothingToUndo) || !strings.Contains(err.Error(), "mute customer-7") || !strings.Contains(err.Error(), roomA) {
+			t.Fatalf("undo from %s: %v; want nothing to undo there, naming the mute and %s", roomB, err, roomA)
+		}
+		if n := svc.total(); n != 1 {
+			t.Fatalf("%d updates sent, want the mute alone", n)
+		}
+		if got, err := h.UndoIn(t.Context(), alice, roomA); err != nil || got.What != "unmute customer-7" {
+			t.Fatalf("undo from %s: %q, %v; want unmute customer-7", roomA, got.What, err)
+		}
+	})
+}
+
 // TestUndoStopCoach: stopping a coach is undone by coaching the same
 // participant again, as the last poll showed it; an undo refused before
 // anything was sent can be tried again.

@@ -108,19 +108,23 @@ func (s *Server) emit(c *conference, event string, at time.Time, p *participant,
 }
 
 // unlock releases s.mu and hands the callbacks queued meanwhile to the
-// sender, so no network request is ever made under the lock.
+// sender, so no network request is ever made under the lock. They join the
+// sender's queue before s.mu is released: otherwise a request that takes
+// the lock next could queue its callbacks first, and a conference's
+// SequenceNumbers would arrive out of order.
 func (s *Server) unlock() {
 	batch := s.outbox
 	s.outbox = nil
-	s.mu.Unlock()
 	if len(batch) == 0 {
+		s.mu.Unlock()
 		return
 	}
-	s.cbMu.Lock()
+	s.cbMu.Lock() // always after s.mu, never the other way round
 	s.cbPending = append(s.cbPending, batch...)
 	start := !s.cbSending
 	s.cbSending = true
 	s.cbMu.Unlock()
+	s.mu.Unlock()
 	if start {
 		go s.sendCallbacks()
 	}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -156,6 +157,46 @@ func TestConferenceStatusCallbacks(t *testing.T) {
 	}
 	if got[8].params.Get("AnnounceUrl") != audio.URL+"/a.mp3" {
 		t.Errorf("announcement-end %v", got[8].params)
+	}
+}
+
+// TestCallbacksArriveInSequence: changes made at once by many requests
+// reach the callback URL in SequenceNumber order, none missing, as the
+// receiver's gap detection expects of an unbroken stream.
+func TestCallbacksArriveInSequence(t *testing.T) {
+	const people, rounds = 16, 40
+	h := newHarness(t)
+	rcv := newReceiver(t)
+	h.dial("room", "client:p0", "Label", "p0", "ConferenceStatusCallback", rcv.ts.URL+"/events",
+		"ConferenceStatusCallbackEvent", "mute")
+	var conf string
+	for i := 1; i < people; i++ {
+		conf = str(h.dial("room", fmt.Sprintf("client:p%d", i), "Label", fmt.Sprintf("p%d", i))["conference_sid"])
+	}
+	h.must(200, "GET", confPath(conf), nil) // everyone connects
+	statuses := make(chan int, people*rounds)
+	var wg sync.WaitGroup
+	for i := range people {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range rounds {
+				statuses <- h.do("POST", partPath(conf, fmt.Sprintf("p%d", i)), url.Values{"Muted": {strconv.FormatBool(r%2 == 0)}}).status
+			}
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	for st := range statuses {
+		if st != http.StatusOK {
+			t.Fatalf("a mute answered %d", st)
+		}
+	}
+	got := rcv.wait(people * rounds)
+	for i, r := range got {
+		if seq := r.params.Get("SequenceNumber"); seq != strconv.Itoa(i+1) {
+			t.Fatalf("callback %d of %d carries SequenceNumber %s: out of order", i+1, len(got), seq)
+		}
 	}
 }
 
