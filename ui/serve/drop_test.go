@@ -128,3 +128,26 @@ func TestDroppedSessionCutOffByStop(t *testing.T) {
 		t.Errorf("after Twilio answered: %d results, want the one unknown: %+v", len(results), results)
 	}
 }
+
+// TestDroppedSessionDuringGracefulStop: a server stop that waits for
+// actions in flight (the first SIGTERM) waits for a dropped session's too,
+// and the answer that comes meanwhile is audited as ok.
+func TestDroppedSessionDuringGracefulStop(t *testing.T) {
+	w, answer := droppedWithMute(t)
+	w.waitLog("alice's console waiting for the answer", dropWaiting, 10*time.Second)
+	stopped := make(chan error, 1)
+	go func() { stopped <- w.srv.Shutdown(context.Background()) }()
+	answer()
+	select {
+	case err := <-stopped:
+		if err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Shutdown did not return")
+	}
+	intents, results := splitAudit(t, w.auditPath)
+	if len(intents) != 1 || len(results) != 1 || results[0].Outcome != audit.OutcomeOK {
+		t.Errorf("audit: intents %+v, results %+v; want the mute and one ok result", intents, results)
+	}
+}
