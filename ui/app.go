@@ -95,6 +95,27 @@ type Options struct {
 	// Operator is who sits at this console when a server says so (an SSH
 	// session); zero means the local user. It is named in the header.
 	Operator Operator
+
+	// Drain is for a console whose ctx can end while its process and its
+	// live state go on, as an SSH session's does when its client goes away
+	// (a dropped network, a closed terminal). With Drain set and Live
+	// given, a console stopped by ctx waits for the actions it already sent
+	// (at most as long as quitting does, and sending nothing new) so that
+	// Twilio's answers, not unknown, reach the audit trail. Nil: they are
+	// written as unknown at once, as when the process itself stops.
+	Drain *Drain
+}
+
+// Drain says how a console whose session went away finishes (see
+// Options.Drain).
+type Drain struct {
+	// Cut, when closed, ends the wait at once (a server stopping without
+	// waiting any longer): what is still unanswered is written as unknown.
+	// Nil: only the bound ends it.
+	Cut <-chan struct{}
+	// Waiting, when set, is told before the wait how many actions it waits
+	// for and for how long at most; it is not called when there are none.
+	Waiting func(actions int, upTo time.Duration)
 }
 
 // Operator is the person at a console, as the server that started it
@@ -145,6 +166,14 @@ func Run(ctx context.Context, svc Service, opts Options) error {
 	_, err := p.Run()
 	stopSizes()
 	sig := sigs.finish()
+	if app.drains(ctx, err, sigs) {
+		// The session went away; the server and the live state go on and
+		// will hear Twilio's answers: wait for them, as quitting does.
+		if n := app.flights.unanswered(); n > 0 && app.opts.Drain.Waiting != nil {
+			app.opts.Drain.Waiting(n, app.quitWait)
+		}
+		app.flights.settle(app.quitWait, app.opts.Drain.Cut)
+	}
 	// Whatever is still in the air gets its result line now: the process
 	// is about to end, and the commands carrying them with it.
 	abandonErr := app.flights.abandon(context.Background())
@@ -158,6 +187,22 @@ func Run(ctx context.Context, svc Service, opts Options) error {
 		return fmt.Errorf("run the console: %w", err)
 	}
 	return abandonErr
+}
+
+// drains says whether a console whose program returned err waits for its
+// actions in flight before writing them as unknown: only when its ctx ended
+// it (not q, not a second signal: those chose how to stop), it was asked
+// to (Options.Drain) and the live state outlives it.
+func (a App) drains(ctx context.Context, err error, sigs *signalWatch) bool {
+	if a.opts.Drain == nil || a.ownHub || ctx.Err() == nil || !errors.Is(err, tea.ErrProgramKilled) || sigs.killed.Load() {
+		return false
+	}
+	select {
+	case <-a.opts.Drain.Cut:
+		return false
+	default:
+		return true
+	}
 }
 
 // forwardSizes hands the sizes from sizes to p until stop is called.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -22,6 +23,10 @@ import (
 // their answers, at most quitWait; q again quits at once. Whatever is still
 // unanswered when the console stops gets a result line, unknown, in the
 // audit trail, so that every intent there has a result.
+//
+// A console whose session went away while the process goes on (an SSH
+// client gone, see Options.Drain) waits the same way, without a screen,
+// so that the answers the shared live state still receives are recorded.
 
 // quitState says how far the console is on its way out.
 type quitState int
@@ -42,6 +47,8 @@ type flights struct {
 	queued    int                   // action commands made and not returned
 	open      map[string]*audit.Log // intents sent without a result, by audit id
 	changed   chan struct{}         // closed and replaced whenever a command returns
+	sending   int                   // actions past begin whose intent is not yet in open
+	closing   bool                  // the console is gone: nothing more is sent, answers are still recorded
 	abandoned bool                  // the console has stopped: nothing more is sent or recorded by commands
 	busy      sync.WaitGroup        // commands writing an intent or a result right now
 }
@@ -84,9 +91,10 @@ func (f *flights) begin() bool {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.abandoned {
+	if f.abandoned || f.closing {
 		return false
 	}
+	f.sending++
 	f.busy.Add(1)
 	return true
 }
@@ -98,6 +106,7 @@ func (f *flights) started(id string, log *audit.Log) {
 	}
 	f.mu.Lock()
 	f.open[id] = log
+	f.sending--
 	f.mu.Unlock()
 	f.busy.Done()
 }
@@ -151,6 +160,42 @@ func (f *flights) wait(d time.Duration) {
 		select {
 		case <-changed:
 		case <-timer.C:
+			return
+		}
+	}
+}
+
+// unanswered is the number of actions sent, or being sent, without a
+// result line.
+func (f *flights) unanswered() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.open) + f.sending
+}
+
+// settle is the wait of a console that is gone while its process goes on
+// (see Drain): nothing more is sent from now on, and it returns when every
+// action already sent has its result, after d, or when cut is closed.
+func (f *flights) settle(d time.Duration, cut <-chan struct{}) {
+	f.mu.Lock()
+	f.closing = true
+	f.mu.Unlock()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		f.mu.Lock()
+		n, changed := len(f.open)+f.sending, f.changed
+		f.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		// An action's command returns (and changed is closed) after its
+		// result is written.
+		select {
+		case <-changed:
+		case <-timer.C:
+			return
+		case <-cut:
 			return
 		}
 	}
@@ -248,6 +293,9 @@ type signalWatch struct {
 	stop chan struct{}
 	done chan struct{}
 	got  os.Signal // the first signal; read only after done is closed
+	// killed says the watch killed the program: a second signal, SIGQUIT,
+	// or a quit that took longer than its bound.
+	killed atomic.Bool
 }
 
 func watchSignals(p *tea.Program, sigs <-chan os.Signal, bound time.Duration) *signalWatch {
@@ -269,11 +317,15 @@ func watchSignals(p *tea.Program, sigs <-chan os.Signal, bound time.Duration) *s
 					if w.got == nil {
 						w.got = s
 					}
+					w.killed.Store(true)
 					p.Kill()
 					continue
 				}
 				w.got = s
-				watchdog = time.AfterFunc(bound, p.Kill)
+				watchdog = time.AfterFunc(bound, func() {
+					w.killed.Store(true)
+					p.Kill()
+				})
 				go p.Send(signalMsg{sig: s})
 			}
 		}

@@ -237,3 +237,52 @@ func TestQuittingFooterOffersOnlyTheWayOut(t *testing.T) {
 		t.Errorf("footer while quitting = %q, want only q quit now", f)
 	}
 }
+
+// TestSettle: a console whose session went away waits for the actions it
+// already sent (so their answers are recorded, not unknown), sends nothing
+// new meanwhile, and stops waiting at the bound or when cut.
+func TestSettle(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		answer bool // the action's answer comes during the wait
+		cut    bool // the server cuts the wait short
+		open   int  // actions still without a result after the wait
+	}{
+		{"the answer comes", true, false, 0},
+		{"cut off", false, true, 1},
+		{"no answer within the bound", false, false, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFlights()
+			done := f.reserve()
+			if !f.begin() {
+				t.Fatal("begin refused before the session went away")
+			}
+			f.started("a-1", audit.Disabled())
+			cut := make(chan struct{})
+			go func() {
+				switch {
+				case tc.answer:
+					if !f.landing("a-1") {
+						t.Error("landing refused during the wait: the answer would be lost")
+					}
+					f.landed()
+					done()
+				case tc.cut:
+					close(cut)
+				}
+			}()
+			bound := 200 * time.Millisecond
+			if tc.answer || tc.cut {
+				bound = time.Minute // only the answer or the cut can end it
+			}
+			f.settle(bound, cut)
+			if n := f.unanswered(); n != tc.open {
+				t.Errorf("%d actions without a result after the wait, want %d", n, tc.open)
+			}
+			if f.begin() {
+				t.Error("a new action was sent after the session went away")
+			}
+		})
+	}
+}

@@ -32,13 +32,18 @@ type session struct {
 	mu     sync.Mutex
 	cancel context.CancelCauseFunc // ends the console at once; nil until it starts
 	killed bool
+	cut    chan struct{} // closed by kill: a console whose client went away stops waiting for its actions
 }
 
 // kill ends the console at once: the server's wait for it is over. Its
-// actions still in flight are written as unknown in the audit log.
+// actions still in flight are written as unknown in the audit log, even
+// when its client had already gone and it was waiting for their answers.
 func (se *session) kill() {
 	se.mu.Lock()
 	defer se.mu.Unlock()
+	if !se.killed {
+		close(se.cut)
+	}
 	se.killed = true
 	if se.cancel != nil {
 		se.cancel(errStopped)
@@ -115,7 +120,7 @@ func (s *Server) handle(sess ssh.Session) {
 		refuse(sess, "the console needs a terminal; connect with ssh -t")
 		return
 	}
-	se := &session{op: op, sigs: make(chan os.Signal, 1)}
+	se := &session{op: op, sigs: make(chan os.Signal, 1), cut: make(chan struct{})}
 	if err := s.admit(se); err != nil {
 		refuse(sess, err.Error())
 		return
@@ -153,6 +158,14 @@ func (s *Server) runConsole(sess ssh.Session, se *session, ptyReq ssh.Pty, winCh
 	opts.Renderer = sessionRenderer(sess, env, ui.DetectTheme(opts.Theme, getenv))
 	opts.Sizes = forwardWindows(ctx, ptyReq.Window, winCh)
 	opts.Live = s.cfg.Live // one live state for every session, each acting as its operator
+	// A client that goes away (a dropped network, a closed terminal) does
+	// not stop the server: the console waits for Twilio's answers to what
+	// it sent, as on q, so the audit log has their real results. A server
+	// stop that cuts the sessions off (kill) ends that wait at once.
+	opts.Drain = &ui.Drain{Cut: se.cut, Waiting: func(n int, upTo time.Duration) {
+		s.logf("%s (%s): session ended with %s on its way to Twilio; waiting up to %s for Twilio before closing it",
+			se.op.Name, se.op.Fingerprint, actionsCount(n), shortDuration(upTo))
+	}}
 
 	if s.cfg.Audit != nil {
 		trail, err := s.cfg.Audit(opts.Operator)
@@ -191,6 +204,14 @@ func (s *Server) runConsole(sess ssh.Session, se *session, ptyReq ssh.Pty, winCh
 		}
 	}
 	return why
+}
+
+// actionsCount is "1 action" or "n actions".
+func actionsCount(n int) string {
+	if n == 1 {
+		return "1 action"
+	}
+	return fmt.Sprintf("%d actions", n)
 }
 
 // shortDuration spells d as a person would: 8h rather than 8h0m0s.
