@@ -166,7 +166,9 @@ func Run(ctx context.Context, svc Service, opts Options) error {
 	_, err := p.Run()
 	stopSizes()
 	sig := sigs.finish()
+	why := "the console quit"
 	if app.drains(ctx, err, sigs) {
+		why = "the session ended"
 		// The session went away; the server and the live state go on and
 		// will hear Twilio's answers: wait for them, as quitting does.
 		if n := app.flights.unanswered(); n > 0 && app.opts.Drain.Waiting != nil {
@@ -176,7 +178,7 @@ func Run(ctx context.Context, svc Service, opts Options) error {
 	}
 	// Whatever is still in the air gets its result line now: the process
 	// is about to end, and the commands carrying them with it.
-	abandonErr := app.flights.abandon(context.Background())
+	abandonErr := app.flights.abandon(context.Background(), why)
 	switch {
 	case sig != nil:
 		return SignalError{Signal: sig}

@@ -208,8 +208,10 @@ const busyWait = time.Second
 // abandon stops the commands: none sends or records anything from now on,
 // and every intent still without a result gets an unknown one. Records
 // being written at this moment are waited for, briefly, so they reach the
-// file whole and the list of open intents is complete.
-func (f *flights) abandon(ctx context.Context) error {
+// file whole and the list of open intents is complete. why says what ended
+// the console, for the result's error: "the console quit", "the session
+// ended".
+func (f *flights) abandon(ctx context.Context, why string) error {
 	f.mu.Lock()
 	f.abandoned = true
 	f.mu.Unlock()
@@ -233,7 +235,7 @@ func (f *flights) abandon(ctx context.Context) error {
 	for _, id := range ids {
 		err := open[id].Result(ctx, id, audit.Entry{
 			Outcome: audit.OutcomeUnknown,
-			Error:   "the console quit before Twilio answered; check the call to see whether it was done",
+			Error:   why + " before Twilio answered; check the call to see whether it was done",
 		})
 		if err != nil && first == nil {
 			first = fmt.Errorf("record the unanswered action %s: %w", id, err)

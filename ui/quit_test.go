@@ -167,7 +167,7 @@ func TestQuitStopsWaitingAfterTheBound(t *testing.T) {
 	if !h.quit {
 		t.Fatal("the console did not quit once the wait was over")
 	}
-	if err := h.app.flights.abandon(context.Background()); err != nil {
+	if err := h.app.flights.abandon(context.Background(), "the console quit"); err != nil {
 		t.Fatal(err)
 	}
 	entries := readTrail(t, path)

@@ -116,6 +116,9 @@ func TestDroppedSessionCutOffByStop(t *testing.T) {
 	if len(intents) != 1 || len(results) != 1 || results[0].Outcome != audit.OutcomeUnknown || results[0].ID != intents[0].ID {
 		t.Fatalf("audit right after the stop: intents %+v, results %+v; want the mute and one unknown result", intents, results)
 	}
+	if !strings.Contains(results[0].Error, "the session ended before Twilio answered") {
+		t.Errorf("the unknown result says %q, want that the session ended before Twilio answered", results[0].Error)
+	}
 
 	answer()
 	for deadline := time.Now().Add(5 * time.Second); len(w.writes()) == 0; time.Sleep(20 * time.Millisecond) {
