@@ -115,7 +115,7 @@ func TestServeSecondSignalStopsAtOnce(t *testing.T) {
 	}
 
 	sigs <- syscall.SIGTERM
-	waitFor("the console waiting for its action", screen, regexp.MustCompile(`1 action still on its way`))
+	waitFor("the console waiting for its action", screen, regexp.MustCompile(`server stopping: waiting up to 10s for 1 action`))
 	sent := time.Now()
 	sigs <- syscall.SIGTERM
 	// Without the second signal the console would give up on its own

@@ -324,6 +324,7 @@ type App struct {
 	flights  *flights      // actions sent and not yet answered; shared by every copy
 	ownHub   bool          // the live state was made by New for this console alone
 	quit     quitState     // on the way out?
+	quitWhy  string        // why a Stop asked the console to quit ("server stopping"), for the flash
 	quitWait time.Duration // how long quitting waits for actions in flight
 	wake     wake          // the timer set for the next change on screen
 }
@@ -499,6 +500,9 @@ func (a App) update(msg tea.Msg) (App, tea.Cmd) {
 	case tea.KeyMsg:
 		return a.handleKeys(msg)
 	case signalMsg:
+		if st, ok := msg.sig.(Stop); ok && a.quitWhy == "" {
+			a.quitWhy = model.InertN(st.Why, 40)
+		}
 		return a.requestQuit()
 	case quitWaitedMsg:
 		if a.quit == quitWaiting {

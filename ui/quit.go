@@ -251,6 +251,17 @@ type quitWaitedMsg struct{}
 // signalMsg is a signal that asks the console to quit.
 type signalMsg struct{ sig os.Signal }
 
+// Stop is a signal a program embedding the console sends on
+// Options.Signals to end it as SIGTERM does, saying why: while the console
+// waits for its actions in flight, the flash line gives the reason ("server
+// stopping"). Keep Why short: it shares one line with the wait.
+type Stop struct{ Why string }
+
+func (s Stop) String() string { return s.Why }
+
+// Signal makes Stop an os.Signal.
+func (Stop) Signal() {}
+
 // requestQuit quits, or starts waiting for the actions in flight; asked
 // again while waiting, it quits at once.
 func (a App) requestQuit() (App, tea.Cmd) {
@@ -276,8 +287,21 @@ func (a *App) noteQuitting() {
 	if n := a.flights.count(); n != 1 {
 		what = fmt.Sprintf("%d actions still on their way", n)
 	}
-	a.flash = flash{text: fmt.Sprintf("%s to Twilio: waiting up to %s (%s quits now)",
-		what, a.quitWait.Round(time.Second), keyName(a.keys.Quit))}
+	upTo, quit := a.quitWait.Round(time.Second), keyName(a.keys.Quit)
+	text := fmt.Sprintf("%s to Twilio: waiting up to %s (%s quits now)", what, upTo, quit)
+	if a.quitWhy != "" {
+		// The reason first, in as few words as still fit 80 columns.
+		text = fmt.Sprintf("%s: waiting up to %s for %s (%s quits now)", a.quitWhy, upTo, actionsWord(a.flights.count()), quit)
+	}
+	a.flash = flash{text: text}
+}
+
+// actionsWord is "1 action" or "n actions".
+func actionsWord(n int) string {
+	if n == 1 {
+		return "1 action"
+	}
+	return fmt.Sprintf("%d actions", n)
 }
 
 // SignalError says the console stopped because of a signal; the process

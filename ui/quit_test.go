@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"confconsole/api"
 	"confconsole/api/audit"
@@ -284,5 +285,32 @@ func TestSettle(t *testing.T) {
 				t.Error("a new action was sent after the session went away")
 			}
 		})
+	}
+}
+
+// TestQuittingSaysWhy: a Stop's reason leads the flash while the console
+// waits for its actions, and the line still fits 80 columns with the way
+// out on it; without a reason the flash is as for q.
+func TestQuittingSaysWhy(t *testing.T) {
+	for _, tc := range []struct {
+		why  string
+		n    int
+		want string
+	}{
+		{"", 1, "1 action still on its way to Twilio: waiting up to 10s (q quits now)"},
+		{"", 3, "3 actions still on their way to Twilio: waiting up to 10s (q quits now)"},
+		{"server stopping", 1, "server stopping: waiting up to 10s for 1 action (q quits now)"},
+		{"your key was removed", 12, "your key was removed: waiting up to 10s for 12 actions (q quits now)"},
+		{"you are now a monitor", 2, "you are now a monitor: waiting up to 10s for 2 actions (q quits now)"},
+	} {
+		a := App{quitWhy: tc.why, quitWait: 10 * time.Second, keys: testKeyMap(), flights: newFlights()}
+		a.flights.queued = tc.n
+		a.noteQuitting()
+		if a.flash.text != tc.want {
+			t.Errorf("why %q, %d in flight: flash %q, want %q", tc.why, tc.n, a.flash.text, tc.want)
+		}
+		if n := utf8.RuneCountInString(a.flash.text); n > 80 {
+			t.Errorf("flash %q is %d columns, more than 80", a.flash.text, n)
+		}
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -63,12 +62,13 @@ func (se *session) started(cancel context.CancelCauseFunc) {
 
 // ending is why the server ended a console: what the operator is told,
 // and what the server's log says.
-type ending struct{ tell, log string }
+// The console's flash says short while it waits for actions in flight.
+type ending struct{ tell, log, short string }
 
 var (
-	endStopping = ending{"the server is stopping; this session is closed.", "server stopping"}
-	endRemoved  = ending{"your key was removed from the operators file; this session is closed.", "key removed from the operators file"}
-	endDemoted  = ending{"you are now a monitor in the operators file; connect again to watch.", "role changed to monitor"}
+	endStopping = ending{"the server is stopping; this session is closed.", "server stopping", "server stopping"}
+	endRemoved  = ending{"your key was removed from the operators file; this session is closed.", "key removed from the operators file", "your key was removed"}
+	endDemoted  = ending{"you are now a monitor in the operators file; connect again to watch.", "role changed to monitor", "you are now a monitor"}
 )
 
 // stop ends the console as SIGTERM does: it quits, waiting (bounded) for
@@ -76,7 +76,7 @@ var (
 func (se *session) stop(why ending) {
 	se.stopOnce.Do(func() {
 		se.ended.Store(&why)
-		se.sigs <- syscall.SIGTERM // buffered: never blocks
+		se.sigs <- ui.Stop{Why: why.short} // as SIGTERM, saying why; buffered: never blocks
 	})
 }
 

@@ -38,7 +38,7 @@ func auditLines(t *testing.T, path string) []audit.Entry {
 }
 
 // TestShutdownWithActionInFlight: the server stops while a moderator's mute
-// is on its way to Twilio. The console says it waits, the mute is sent
+// is on its way to Twilio. The console says it waits and why, the mute is sent
 // once, its result is audited under the operator's name and key, the
 // session is told the server is stopping, and the stop is bounded: when
 // Twilio never answers, StopWait ends it and the action is audited as
@@ -56,11 +56,13 @@ func TestShutdownWithActionInFlight(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			arrived, release := make(chan struct{}, 8), make(chan struct{})
 			var once sync.Once
-			t.Cleanup(func() { once.Do(func() { close(release) }) })
 			w := newWorld(t, func(c *serve.Config) { c.StopWait = tc.stopWait }, func() {
 				arrived <- struct{}{}
 				<-release
 			})
+			// After newWorld's: cleanups run last first, and the world's
+			// close waits for the held request.
+			t.Cleanup(func() { once.Do(func() { close(release) }) })
 			alice := w.open("alice", termOpts{command: demoRoom})
 			alice.waitFor("the room", roomShown)
 			alice.send("m")
@@ -73,7 +75,7 @@ func TestShutdownWithActionInFlight(t *testing.T) {
 			start := time.Now()
 			stopped := make(chan error, 1)
 			go func() { stopped <- w.srv.Shutdown(context.Background()) }()
-			alice.waitAfter(mark, "the console saying it waits", regexp.MustCompile(`1 action still on its way to Twilio`))
+			alice.waitAfter(mark, "the console saying it waits", regexp.MustCompile(`server stopping: waiting up to 10s for 1 action \(q quits now\)`))
 			if tc.answer {
 				once.Do(func() { close(release) })
 			}
