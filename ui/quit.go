@@ -291,13 +291,14 @@ func (a *App) noteQuitting() {
 	text := fmt.Sprintf("%s to Twilio: waiting up to %s (%s quits now)", what, upTo, quit)
 	if a.quitWhy != "" {
 		// The reason first, in as few words as still fit 80 columns.
-		text = fmt.Sprintf("%s: waiting up to %s for %s (%s quits now)", a.quitWhy, upTo, actionsWord(a.flights.count()), quit)
+		text = fmt.Sprintf("%s: waiting up to %s for %s (%s quits now)", a.quitWhy, upTo, ActionsCount(a.flights.count()), quit)
 	}
 	a.flash = flash{text: text}
 }
 
-// actionsWord is "1 action" or "n actions".
-func actionsWord(n int) string {
+// ActionsCount is "1 action" or "n actions", as the console and the
+// server say it.
+func ActionsCount(n int) string {
 	if n == 1 {
 		return "1 action"
 	}

@@ -164,7 +164,7 @@ func (s *Server) runConsole(sess ssh.Session, se *session, ptyReq ssh.Pty, winCh
 	// stop that cuts the sessions off (kill) ends that wait at once.
 	opts.Drain = &ui.Drain{Cut: se.cut, Waiting: func(n int, upTo time.Duration) {
 		s.logf("%s (%s): session ended with %s on its way to Twilio; waiting up to %s for Twilio before closing it",
-			se.op.Name, se.op.Fingerprint, actionsCount(n), shortDuration(upTo))
+			se.op.Name, se.op.Fingerprint, ui.ActionsCount(n), shortDuration(upTo))
 	}}
 
 	if s.cfg.Audit != nil {
@@ -204,14 +204,6 @@ func (s *Server) runConsole(sess ssh.Session, se *session, ptyReq ssh.Pty, winCh
 		}
 	}
 	return why
-}
-
-// actionsCount is "1 action" or "n actions".
-func actionsCount(n int) string {
-	if n == 1 {
-		return "1 action"
-	}
-	return fmt.Sprintf("%d actions", n)
 }
 
 // shortDuration spells d as a person would: 8h rather than 8h0m0s.
