@@ -236,17 +236,6 @@ type recordingMsg struct {
 // errNoRecording says there is nothing to pause or resume.
 var errNoRecording = errors.New("this conference has no recording in progress or paused")
 
-// currentRecording asks Twilio for the conference's live recording:
-// through the live state when there is one, so that every screen on it
-// shows the answer.
-func currentRecording(ctx context.Context, svc roomService, hub *live.Hub, conference string) (model.RecordingStatus, error) {
-	if hub != nil {
-		return hub.CheckRecording(ctx, conference)
-	}
-	rs, err := svc.ListRecordings(ctx, conference)
-	return model.CurrentRecording(rs), err
-}
-
 // recordingKind is the live state's action setting the recording to status.
 func recordingKind(status string) live.ActionKind {
 	switch model.RecordingStatus(status) {
@@ -260,7 +249,7 @@ func recordingKind(status string) live.ActionKind {
 
 // recordingCmd fetches, toggles or stops the conference recording, naming it
 // Twilio.CURRENT as Twilio allows rather than by SID.
-func recordingCmd(svc roomService, sc auditScope, op recOp) tea.Cmd {
+func recordingCmd(sc auditScope, op recOp) tea.Cmd {
 	conference := sc.conferenceSID
 	done := func() {}
 	if op != recFetch {
@@ -276,7 +265,7 @@ func recordingCmd(svc roomService, sc auditScope, op recOp) tea.Cmd {
 		case recStop:
 			want = string(model.RecordingStopped)
 		default:
-			status, err := currentRecording(ctx, svc, sc.hub, conference)
+			status, err := sc.hub.CheckRecording(ctx, conference) // every screen on it shows the answer
 			if err != nil {
 				msg.err = err
 				return msg

@@ -625,13 +625,13 @@ func (r room) onKey(msg tea.KeyMsg) (room, tea.Cmd) {
 		if !r.recordingFree() {
 			return r, nil
 		}
-		return r, recordingCmd(r.svc, r.scope(), recToggle)
+		return r, recordingCmd(r.scope(), recToggle)
 	case key.Matches(msg, k.StopRecording):
 		if r.rec != model.RecordingInProgress && r.rec != model.RecordingPaused {
 			// The header shows no live recording, yet one may have started
 			// since it was asked: ask Twilio before asking the user.
 			r.stopAsked = true
-			return r, recordingCmd(r.svc, r.scope(), recFetch)
+			return r, recordingCmd(r.scope(), recFetch)
 		}
 		r.askStopRecording()
 	default:
@@ -772,7 +772,7 @@ func (r room) answerConfirm(msg tea.KeyMsg) (room, tea.Cmd) {
 		if !r.recordingFree() {
 			return r, nil
 		}
-		return r, recordingCmd(r.svc, r.scope(), recStop)
+		return r, recordingCmd(r.scope(), recStop)
 	}
 	if c.bulk != nil {
 		return r, r.startBulk(c.bulk)

@@ -2,7 +2,6 @@ package live
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -82,24 +81,34 @@ func (h *Hub) WatchRoom(ctx context.Context, conferenceSID string) (*Subscriptio
 
 // recordingDue says whether a poll sent at now also asks for the
 // recording: the room's first, the one after a recording action, and one
-// every Options.RecordingCheck. Called with h.mu
-// held.
+// every Options.RecordingCheck. Called with h.mu held.
 func (r *room) recordingDue(now time.Time, every time.Duration) bool {
 	return !r.rec.known || r.rec.stale || now.Sub(r.rec.checked) >= every
 }
 
-// fetchRecording asks Twilio for the conference's live recording, in the
-// poll that found the participants, so that the snapshot shows both.
-func (h *Hub) fetchRecording(conf string) (model.RecordingStatus, error) {
-	ctx, cancel := context.WithTimeout(h.ctx, h.opts.RequestTimeout)
-	defer cancel()
+// askRecording asks Twilio, through the gate at prio, for the status of
+// the conference's live recording ("" for none).
+func (h *Hub) askRecording(ctx context.Context, conf string, prio Priority) (model.RecordingStatus, error) {
 	var rs []model.Recording
-	err := h.call(ctx, PriorityPoll, func(ctx context.Context) error {
+	err := h.call(ctx, prio, func(ctx context.Context) error {
 		var err error
 		rs, err = h.svc.ListRecordings(ctx, conf)
 		return err
 	})
 	return model.CurrentRecording(rs), err
+}
+
+// takeRecording makes status, from a check sent when r.rec.changes was
+// changes, the room's recording, unless a recording action was answered
+// since (its answer is newer). It reports whether the status shown
+// changed. Called with h.mu held.
+func (r *room) takeRecording(status model.RecordingStatus, changes uint64) bool {
+	if r.rec.changes != changes {
+		return false
+	}
+	changed := r.rec.status != status
+	r.rec.status, r.rec.known = status, true
+	return changed
 }
 
 // CheckRecording asks Twilio for the conference's live recording now (a
@@ -117,22 +126,15 @@ func (h *Hub) CheckRecording(ctx context.Context, conferenceSID string) (model.R
 		changes = r.rec.changes
 	}
 	h.mu.Unlock()
-	var rs []model.Recording
-	err := h.call(ctx, PriorityAction, func(ctx context.Context) error {
-		var err error
-		rs, err = h.svc.ListRecordings(ctx, conferenceSID)
-		return err
-	})
+	status, err := h.askRecording(ctx, conferenceSID, PriorityAction)
 	if err != nil {
 		return "", err
 	}
-	status := model.CurrentRecording(rs)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if r := h.rooms[conferenceSID]; r != nil && !r.ended && r.rec.changes == changes {
-		changed := !r.rec.known || r.rec.status != status
-		r.rec.status, r.rec.known, r.rec.checked = status, true, h.now()
-		if changed {
+	if r := h.rooms[conferenceSID]; r != nil && !r.ended {
+		r.rec.checked = h.now()
+		if r.takeRecording(status, changes) {
 			h.publishRoom(r)
 		}
 	}
@@ -176,14 +178,17 @@ func (h *Hub) pollRoom(r *room, rearm func(time.Duration)) bool {
 	ps, ended := f.participants, f.ended
 	cancel()
 	var rec model.RecordingStatus
-	recErr := errNotAsked
+	var recErr error
 	asked := check && err == nil && !ended
 	if asked {
-		// Only a poll that found the conference asks: a failed check
-		// keeps what was known and is asked again at the next due poll.
-		// A poll that did not ask leaves the check due (after a
-		// recording action, the next poll that reaches Twilio asks).
-		rec, recErr = h.fetchRecording(r.conf)
+		// Only a poll that found the conference asks, in the same poll so
+		// that the snapshot shows both: a failed check keeps what was
+		// known and is asked again at the next due poll. A poll that did
+		// not ask leaves the check due (after a recording action, the next
+		// poll that reaches Twilio asks).
+		rctx, rcancel := context.WithTimeout(h.ctx, h.opts.RequestTimeout)
+		rec, recErr = h.askRecording(rctx, r.conf, PriorityPoll)
+		rcancel()
 	}
 	now := h.now()
 
@@ -199,8 +204,8 @@ func (h *Hub) pollRoom(r *room, rearm func(time.Duration)) bool {
 			r.rec.stale = false
 		}
 	}
-	if recErr == nil && r.rec.changes == changes { // else an action's answer since is newer
-		r.rec.status, r.rec.known = rec, true
+	if asked && recErr == nil {
+		r.takeRecording(rec, changes) // published below with the participants
 	}
 	if f.record.SID != "" {
 		r.record = f.record
@@ -247,9 +252,6 @@ func (h *Hub) pollRoom(r *room, rearm func(time.Duration)) bool {
 	h.publishRoom(r)
 	return !r.ended
 }
-
-// errNotAsked stands for the recording's answer when a poll did not ask.
-var errNotAsked = errors.New("not asked")
 
 // fetched is what one poll of a room found.
 type fetched struct {
